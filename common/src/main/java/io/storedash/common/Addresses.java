@@ -1,0 +1,33 @@
+package io.storedash.common;
+
+/**
+ * Every event-bus address StoreDash uses, in one place. Addresses are namespaced
+ * {@code storedash.<service>.<verb>} so that a cluster shared with other applications stays readable.
+ */
+public final class Addresses {
+
+  /** cache-service: a {@link DashboardQuery} answered through the cache tiers. */
+  public static final String DASHBOARD_QUERY = "storedash.cache.query";
+  /** cache-service: admin commands (warm, flush, stats). */
+  public static final String CACHE_ADMIN = "storedash.cache.admin";
+
+  /** query-service: a {@link DashboardQuery} computed from PostgreSQL. */
+  public static final String DASHBOARD_COMPUTE = "storedash.query.compute";
+  /** query-service: a CSV batch to import. */
+  public static final String IMPORT = "storedash.query.import";
+  /** query-service: the current data version of every store, for caches that start after an import. */
+  public static final String DATA_VERSIONS = "storedash.query.versions";
+  /** Published by query-service after every import: {@code {stores:[...], version}}. */
+  public static final String DATA_CHANGED = "storedash.query.data-changed";
+
+  /** monitor-service: the current monitor snapshot. */
+  public static final String MONITOR_SNAPSHOT = "storedash.monitor.snapshot";
+  /** Published by monitor-service: the snapshot, every 5 s. */
+  public static final String MONITOR_UPDATES = "storedash.monitor.updates";
+
+  /** Published by every node of every service: {@code {service, node, version, uptime, stats}}. */
+  public static final String HEARTBEAT = "storedash.node.heartbeat";
+
+  private Addresses() {
+  }
+}

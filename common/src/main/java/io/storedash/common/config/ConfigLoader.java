@@ -1,0 +1,282 @@
+package io.storedash.common.config;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@link StoreDashConfig} from environment variables and, when {@code STOREDASH_CONFIG} names one, a YAML file
+ * whose top-level keys are the same variable names (any case). Environment variables win over the file. Every
+ * value is validated; all problems are reported together in one {@link ConfigException}.
+ */
+public final class ConfigLoader {
+
+  /** Names a YAML file with defaults for any of the variables below. */
+  public static final String CONFIG_FILE_VARIABLE = "STOREDASH_CONFIG";
+
+  static final Set<String> VARIABLES = Set.of(
+    "PG_URL", "REDIS_URL", "HTTP_PORT", "MANAGEMENT_PORT", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_MEMBERS",
+    "CLUSTER_NAME", "CACHE_TTL_L1", "CACHE_TTL_L2", "CACHE_TTL_L3", "CACHE_TTL_L4", "CACHE_L4_MAX_BYTES",
+    "WARM_PARALLELISM", "WARM_HOT_FRACTION", "MONITOR_INTERVAL", "HEARTBEAT_INTERVAL", "ADMIN_TOKEN", "TIMEZONE",
+    "REQUEST_TIMEOUT", "PG_POOL_SIZE");
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+  private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(b|kb|k|mb|m|gb|g)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:_\\[\\]-]{1,253}");
+
+  private final Map<String, String> values;
+  private final List<String> problems = new ArrayList<>();
+
+  private ConfigLoader(Map<String, String> values) {
+    this.values = values;
+  }
+
+  /** The configuration of this process: its environment and the file it names. */
+  public static StoreDashConfig fromEnvironment() {
+    return load(System.getenv());
+  }
+
+  /**
+   * @param env environment variables; {@code STOREDASH_CONFIG} among them names an optional YAML file
+   * @throws ConfigException naming every bad variable
+   */
+  public static StoreDashConfig load(Map<String, String> env) {
+    Map<String, String> merged = new HashMap<>();
+    String file = env.get(CONFIG_FILE_VARIABLE);
+    if (file != null && !file.isBlank()) {
+      merged.putAll(readYaml(Path.of(file)));
+    }
+    env.forEach((name, value) -> {
+      if (VARIABLES.contains(name)) {
+        merged.put(name, value);
+      }
+    });
+    return new ConfigLoader(merged).build();
+  }
+
+  private static Map<String, String> readYaml(Path file) {
+    Object root;
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+    } catch (IOException e) {
+      throw new ConfigException(List.of(CONFIG_FILE_VARIABLE + ": cannot read " + file + " (" + e.getMessage() + ")"));
+    } catch (RuntimeException e) {
+      throw new ConfigException(List.of(CONFIG_FILE_VARIABLE + ": " + file + " is not valid YAML (" + e.getMessage() + ")"));
+    }
+    if (root == null) {
+      return Map.of();
+    }
+    if (!(root instanceof Map<?, ?> map)) {
+      throw new ConfigException(List.of(CONFIG_FILE_VARIABLE + ": " + file + " must be a mapping of variable names to values"));
+    }
+    Map<String, String> values = new HashMap<>();
+    List<String> unknown = new ArrayList<>();
+    map.forEach((key, value) -> {
+      String name = String.valueOf(key).toUpperCase(Locale.ROOT);
+      if (!VARIABLES.contains(name)) {
+        unknown.add(CONFIG_FILE_VARIABLE + ": unknown key '" + key + "' in " + file + " (known: " + VARIABLES.stream().sorted().toList() + ")");
+      } else if (value instanceof List<?> list) {
+        values.put(name, String.join(",", list.stream().map(String::valueOf).toList()));
+      } else if (value != null) {
+        values.put(name, String.valueOf(value));
+      }
+    });
+    if (!unknown.isEmpty()) {
+      throw new ConfigException(unknown);
+    }
+    return values;
+  }
+
+  private StoreDashConfig build() {
+    StoreDashConfig config = new StoreDashConfig(
+      optional("PG_URL", v -> url(v, "postgresql://", "postgres://")),
+      optional("REDIS_URL", v -> url(v, "redis://", "rediss://", "unix://")),
+      required("HTTP_PORT", "8051", v -> port(v, false)),
+      optional("MANAGEMENT_PORT", v -> port(v, true)),
+      required("CLUSTER_HOST", "127.0.0.1", ConfigLoader::host),
+      required("CLUSTER_PORT", "5701", v -> port(v, false)),
+      required("CLUSTER_MEMBERS", "127.0.0.1", ConfigLoader::members),
+      required("CLUSTER_NAME", "storedash", v -> {
+        if (!v.matches("[A-Za-z0-9_.-]{1,64}")) {
+          throw new IllegalArgumentException("expected a name of letters, digits, _ . or -, got '" + v + "'");
+        }
+        return v;
+      }),
+      required("CACHE_TTL_L1", "30m", ConfigLoader::duration),
+      required("CACHE_TTL_L2", "15m", ConfigLoader::duration),
+      required("CACHE_TTL_L3", "10m", ConfigLoader::duration),
+      required("CACHE_TTL_L4", "5m", ConfigLoader::duration),
+      required("CACHE_L4_MAX_BYTES", "64mb", ConfigLoader::bytes),
+      required("WARM_PARALLELISM", "5", v -> intIn(v, 1, 64)),
+      required("WARM_HOT_FRACTION", "0.2", ConfigLoader::fraction),
+      required("MONITOR_INTERVAL", "30s", ConfigLoader::duration),
+      required("HEARTBEAT_INTERVAL", "5s", ConfigLoader::duration),
+      optional("ADMIN_TOKEN", v -> {
+        if (v.length() < 16 || v.chars().anyMatch(Character::isWhitespace)) {
+          throw new IllegalArgumentException("expected at least 16 characters without spaces");
+        }
+        return v;
+      }),
+      required("TIMEZONE", "Asia/Shanghai", v -> {
+        try {
+          return ZoneId.of(v);
+        } catch (DateTimeException e) {
+          throw new IllegalArgumentException("expected a time-zone id such as Asia/Shanghai, got '" + v + "'");
+        }
+      }),
+      required("REQUEST_TIMEOUT", "5s", ConfigLoader::duration),
+      required("PG_POOL_SIZE", "8", v -> intIn(v, 1, 256)));
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return config;
+  }
+
+  private <T> T required(String name, String fallback, Function<String, T> parser) {
+    String raw = values.get(name);
+    String value = raw == null || raw.isBlank() ? fallback : raw.trim();
+    try {
+      return parser.apply(value);
+    } catch (IllegalArgumentException e) {
+      problems.add(name + ": " + e.getMessage());
+      // The default is valid; returning it lets every other variable be checked before the report is thrown.
+      return parser.apply(fallback);
+    }
+  }
+
+  private <T> Optional<T> optional(String name, Function<String, T> parser) {
+    String raw = values.get(name);
+    if (raw == null || raw.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(parser.apply(raw.trim()));
+    } catch (IllegalArgumentException e) {
+      problems.add(name + ": " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static String url(String value, String... schemes) {
+    for (String scheme : schemes) {
+      if (value.startsWith(scheme) && value.length() > scheme.length()) {
+        return value;
+      }
+    }
+    throw new IllegalArgumentException("expected a URL starting with " + String.join(" or ", schemes) + ", got '" + redact(value) + "'");
+  }
+
+  /** Hides a password in a URL that is echoed back in an error. */
+  static String redact(String url) {
+    return url.replaceAll("//([^:/@]*):[^@]*@", "//$1:***@");
+  }
+
+  private static int port(String value, boolean zeroAllowed) {
+    int port = intIn(value, zeroAllowed ? 0 : 1, 65535);
+    return port;
+  }
+
+  private static int intIn(String value, int min, int max) {
+    int n;
+    try {
+      n = Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a whole number from " + min + " to " + max + ", got '" + value + "'");
+    }
+    if (n < min || n > max) {
+      throw new IllegalArgumentException("expected a whole number from " + min + " to " + max + ", got " + n);
+    }
+    return n;
+  }
+
+  private static double fraction(String value) {
+    double d;
+    try {
+      d = Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a fraction above 0 and at most 1, got '" + value + "'");
+    }
+    if (!(d > 0 && d <= 1)) {
+      throw new IllegalArgumentException("expected a fraction above 0 and at most 1, got " + value);
+    }
+    return d;
+  }
+
+  /** {@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, or a plain number of seconds. */
+  static Duration duration(String value) {
+    Matcher m = DURATION.matcher(value.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("expected a duration such as 500ms, 30s, 15m or 2h, got '" + value + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    Duration d = switch (unit) {
+      case "ms" -> Duration.ofMillis(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofSeconds(n);
+    };
+    if (d.isZero()) {
+      throw new IllegalArgumentException("expected a duration above zero, got '" + value + "'");
+    }
+    return d;
+  }
+
+  /** {@code 64mb}, {@code 512k}, {@code 1g}, or a plain number of bytes. */
+  static long bytes(String value) {
+    Matcher m = BYTES.matcher(value.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("expected a size such as 64mb, 512kb or 1gb, got '" + value + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+    long size = switch (unit) {
+      case "k", "kb" -> n << 10;
+      case "m", "mb" -> n << 20;
+      case "g", "gb" -> n << 30;
+      default -> n;
+    };
+    if (size < 1 << 20) {
+      throw new IllegalArgumentException("expected at least 1mb, got '" + value + "'");
+    }
+    return size;
+  }
+
+  private static String host(String value) {
+    if (!HOST.matcher(value).matches()) {
+      throw new IllegalArgumentException("expected a host name or IP address, got '" + value + "'");
+    }
+    return value;
+  }
+
+  private static List<String> members(String value) {
+    List<String> members = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException("expected a comma-separated list of host or host:port, got '" + value + "'");
+    }
+    for (String member : members) {
+      host(member);
+    }
+    return members;
+  }
+}

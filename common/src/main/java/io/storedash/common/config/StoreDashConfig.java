@@ -1,0 +1,69 @@
+package io.storedash.common.config;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The validated configuration of a StoreDash process, read by {@link ConfigLoader} from environment variables and
+ * an optional YAML file. Each component is named after its variable.
+ *
+ * @param pgUrl            PG_URL, absent when not configured (standalone then starts an embedded server)
+ * @param redisUrl         REDIS_URL, absent when not configured
+ * @param managementPort   MANAGEMENT_PORT, absent for the service's own default
+ */
+public record StoreDashConfig(
+  Optional<String> pgUrl,
+  Optional<String> redisUrl,
+  int httpPort,
+  Optional<Integer> managementPort,
+  String clusterHost,
+  int clusterPort,
+  List<String> clusterMembers,
+  String clusterName,
+  Duration cacheTtlL1,
+  Duration cacheTtlL2,
+  Duration cacheTtlL3,
+  Duration cacheTtlL4,
+  long cacheL4MaxBytes,
+  int warmParallelism,
+  double warmHotFraction,
+  Duration monitorInterval,
+  Duration heartbeatInterval,
+  Optional<String> adminToken,
+  ZoneId timezone,
+  Duration requestTimeout,
+  int pgPoolSize) {
+
+  /** Used by a service process when PG_URL is not set: a PostgreSQL on this machine. */
+  public static final String DEFAULT_PG_URL = "postgresql://storedash:storedash@127.0.0.1:5432/storedash";
+  /** Used by a service process when REDIS_URL is not set: a Redis on this machine. */
+  public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+
+  public String pgUrlOrDefault() {
+    return pgUrl.orElse(DEFAULT_PG_URL);
+  }
+
+  public String redisUrlOrDefault() {
+    return redisUrl.orElse(DEFAULT_REDIS_URL);
+  }
+
+  public int managementPortOr(int serviceDefault) {
+    return managementPort.orElse(serviceDefault);
+  }
+
+  public StoreDashConfig withStorage(String pgUrl, String redisUrl) {
+    return new StoreDashConfig(Optional.of(pgUrl), Optional.of(redisUrl), httpPort, managementPort, clusterHost,
+      clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
+      warmParallelism, warmHotFraction, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
+      pgPoolSize);
+  }
+
+  public StoreDashConfig withPorts(int httpPort, int managementPort) {
+    return new StoreDashConfig(pgUrl, redisUrl, httpPort, Optional.of(managementPort), clusterHost,
+      clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
+      warmParallelism, warmHotFraction, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
+      pgPoolSize);
+  }
+}

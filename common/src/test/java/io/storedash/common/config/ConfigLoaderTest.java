@@ -1,0 +1,109 @@
+package io.storedash.common.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+  @Test
+  void defaultsWorkOnOneMachine() {
+    StoreDashConfig config = ConfigLoader.load(Map.of());
+    assertThat(config.httpPort()).isEqualTo(8051);
+    assertThat(config.pgUrl()).isEmpty();
+    assertThat(config.pgUrlOrDefault()).startsWith("postgresql://");
+    assertThat(config.clusterMembers()).containsExactly("127.0.0.1");
+    assertThat(config.cacheTtlL1()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(config.cacheTtlL2()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(config.cacheTtlL3()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.cacheTtlL4()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.warmParallelism()).isEqualTo(5);
+    assertThat(config.warmHotFraction()).isEqualTo(0.2);
+    assertThat(config.monitorInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.timezone()).isEqualTo(ZoneId.of("Asia/Shanghai"));
+    assertThat(config.adminToken()).isEmpty();
+    assertThat(config.managementPort()).isEmpty();
+  }
+
+  @Test
+  void readsEveryKindOfValue() {
+    StoreDashConfig config = ConfigLoader.load(Map.of(
+      "HTTP_PORT", "9000",
+      "CLUSTER_MEMBERS", "10.0.0.1, 10.0.0.2:5701",
+      "CACHE_TTL_L2", "90s",
+      "CACHE_L4_MAX_BYTES", "128mb",
+      "MONITOR_INTERVAL", "500ms",
+      "TIMEZONE", "Europe/Berlin",
+      "ADMIN_TOKEN", "0123456789abcdef"));
+    assertThat(config.httpPort()).isEqualTo(9000);
+    assertThat(config.clusterMembers()).containsExactly("10.0.0.1", "10.0.0.2:5701");
+    assertThat(config.cacheTtlL2()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(config.cacheL4MaxBytes()).isEqualTo(128L << 20);
+    assertThat(config.monitorInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.timezone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+    assertThat(config.adminToken()).contains("0123456789abcdef");
+  }
+
+  @Test
+  void aBadValueNamesItsVariable() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("HTTP_PORT", "eighty")))
+      .isInstanceOf(ConfigException.class)
+      .hasMessageContaining("HTTP_PORT")
+      .hasMessageContaining("'eighty'");
+  }
+
+  @Test
+  void everyBadValueIsReportedAtOnce() {
+    ConfigException e = (ConfigException) org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+      () -> ConfigLoader.load(Map.of(
+        "HTTP_PORT", "70000",
+        "CACHE_TTL_L1", "forever",
+        "WARM_HOT_FRACTION", "1.5",
+        "TIMEZONE", "Mars/Olympus",
+        "PG_URL", "mysql://u:secret@h/db",
+        "ADMIN_TOKEN", "short")));
+    assertThat(e.problems()).hasSize(6);
+    assertThat(e.getMessage())
+      .contains("HTTP_PORT", "CACHE_TTL_L1", "WARM_HOT_FRACTION", "TIMEZONE", "PG_URL", "ADMIN_TOKEN")
+      .doesNotContain("secret");
+  }
+
+  @Test
+  void yamlFileGivesDefaultsThatTheEnvironmentOverrides(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("storedash.yaml");
+    Files.writeString(file, "http_port: 8100\nCACHE_TTL_L3: 20m\ncluster_members:\n  - 10.1.0.1\n  - 10.1.0.2\n");
+    StoreDashConfig config = ConfigLoader.load(Map.of(
+      ConfigLoader.CONFIG_FILE_VARIABLE, file.toString(),
+      "HTTP_PORT", "8200"));
+    assertThat(config.httpPort()).isEqualTo(8200);
+    assertThat(config.cacheTtlL3()).isEqualTo(Duration.ofMinutes(20));
+    assertThat(config.clusterMembers()).isEqualTo(List.of("10.1.0.1", "10.1.0.2"));
+  }
+
+  @Test
+  void unknownYamlKeysAreRefused(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("storedash.yaml");
+    Files.writeString(file, "HTTP_PROT: 8100\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(ConfigLoader.CONFIG_FILE_VARIABLE, file.toString())))
+      .isInstanceOf(ConfigException.class)
+      .hasMessageContaining("unknown key 'HTTP_PROT'");
+  }
+
+  @Test
+  void aMissingFileIsNamed() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(ConfigLoader.CONFIG_FILE_VARIABLE, "/nonexistent/x.yaml")))
+      .isInstanceOf(ConfigException.class)
+      .hasMessageContaining("STOREDASH_CONFIG")
+      .hasMessageContaining("/nonexistent/x.yaml");
+  }
+}
