@@ -29,6 +29,11 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -77,11 +82,12 @@ public final class Node {
   public static Future<Node> clustered(StoreDashConfig config) {
     PrometheusMeterRegistry registry = newRegistry();
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig(config));
+    String host = advertisedHost(config);
     VertxOptions options = new VertxOptions()
       .setMetricsOptions(metricsOptions())
       .setEventBusOptions(new EventBusOptions()
-        .setHost(config.clusterHost())
-        .setClusterPublicHost(config.clusterHost()));
+        .setHost(host)
+        .setClusterPublicHost(host));
     long started = System.nanoTime();
     return Vertx.builder()
       .with(options)
@@ -120,6 +126,30 @@ public final class Node {
       .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
   }
 
+  /**
+   * The address other nodes reach this one at: CLUSTER_HOST, or with {@code auto} (containers, Kubernetes) the
+   * first site-local address of this machine.
+   */
+  static String advertisedHost(StoreDashConfig config) {
+    if (!StoreDashConfig.AUTO_HOST.equals(config.clusterHost())) {
+      return config.clusterHost();
+    }
+    try {
+      for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (nic.isUp() && !nic.isLoopback()) {
+          for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+            if (address instanceof Inet4Address) {
+              return address.getHostAddress();
+            }
+          }
+        }
+      }
+      return InetAddress.getLocalHost().getHostAddress();
+    } catch (IOException e) {
+      throw new UncheckedIOException("CLUSTER_HOST=auto: cannot find this machine's address", e);
+    }
+  }
+
   static Config hazelcastConfig(StoreDashConfig config) {
     Config hz = ConfigUtil.loadConfig();
     hz.setClusterName(config.clusterName());
@@ -134,9 +164,10 @@ public final class Node {
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(config.clusterPort()).setPortAutoIncrement(true).setPortCount(20);
-    if (config.clusterHost().matches("[0-9.]+")) {
-      network.getInterfaces().setEnabled(true).addInterface(config.clusterHost());
-      hz.setProperty("hazelcast.local.localAddress", config.clusterHost());
+    String host = advertisedHost(config);
+    if (host.matches("[0-9.]+")) {
+      network.getInterfaces().setEnabled(true).addInterface(host);
+      hz.setProperty("hazelcast.local.localAddress", host);
     }
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
@@ -196,12 +227,17 @@ public final class Node {
       .put("stats", context.stats()));
   }
 
-  /** Starts the management server; port 0 picks a free port. Completes with the port it listens on. */
-  public Future<Integer> startManagement(int port) {
-    Router router = Router.router(vertx);
+  /** Adds {@code /health/live}, {@code /health/ready} and {@code /metrics} of this node to a router. */
+  void mountProbes(Router router) {
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(meterRegistry));
+  }
+
+  /** Starts the management server; port 0 picks a free port. Completes with the port it listens on. */
+  public Future<Integer> startManagement(int port) {
+    Router router = Router.router(vertx);
+    mountProbes(router);
     return vertx.createHttpServer()
       .requestHandler(router)
       .listen(port)
@@ -238,6 +274,11 @@ public final class Node {
 
   /** Runs {@link #shutdown()} when the JVM is asked to stop (SIGTERM, Ctrl-C), waiting for it to finish. */
   public void shutdownOnSignal() {
+    shutdownOnSignal(() -> { });
+  }
+
+  /** As {@link #shutdownOnSignal()}, then runs {@code afterwards} (e.g. stopping embedded servers). */
+  public void shutdownOnSignal(Runnable afterwards) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("node {} shutting down", nodeId);
       CountDownLatch done = new CountDownLatch(1);
@@ -249,6 +290,7 @@ public final class Node {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      afterwards.run();
     }, "storedash-shutdown"));
   }
 

@@ -7,6 +7,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
 
 import java.util.function.Supplier;
 
@@ -49,6 +50,11 @@ public final class ServiceContext {
    */
   public void readinessCheck(String name, Handler<Promise<Status>> check) {
     node.readinessCheck(service + "." + name, check);
+  }
+
+  /** Serves this process's probes and metrics on a router of the service's own (the gateway's public port). */
+  public void mountProbes(Router router) {
+    node.mountProbes(router);
   }
 
   /** The service's own counters, sent with every heartbeat. */

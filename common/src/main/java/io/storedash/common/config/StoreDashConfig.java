@@ -36,6 +36,9 @@ public record StoreDashConfig(
   Duration requestTimeout,
   int pgPoolSize) {
 
+  /** CLUSTER_HOST value that means: this machine's own (first non-loopback) address, as in containers. */
+  public static final String AUTO_HOST = "auto";
+
   /** Used by a service process when PG_URL is not set: a PostgreSQL on this machine. */
   public static final String DEFAULT_PG_URL = "postgresql://storedash:storedash@127.0.0.1:5432/storedash";
   /** Used by a service process when REDIS_URL is not set: a Redis on this machine. */

@@ -35,13 +35,24 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * @param fresh         wipe the data directory first
    */
   public static EmbeddedPostgresServer start(Path dataDirectory, boolean fresh) {
+    return start(dataDirectory, fresh, 0);
+  }
+
+  /** As {@link #start(Path, boolean)}, on {@code port} when it is not 0. */
+  public static EmbeddedPostgresServer start(Path dataDirectory, boolean fresh, int port) {
     try {
       Files.createDirectories(dataDirectory);
       long started = System.nanoTime();
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+      if (port > 0) {
+        builder.setPort(port);
+      }
+      EmbeddedPostgres postgres = builder
         .setDataDirectory(dataDirectory)
         .setCleanDataDirectory(fresh)
         .setPGStartupWait(Duration.ofSeconds(60))
+        // The owner stops the server after its services have finished their work, not in a racing JVM hook.
+        .setRegisterShutdownHook(false)
         .setServerConfig("max_connections", "300")
         .setServerConfig("shared_buffers", "256MB")
         .setServerConfig("work_mem", "16MB")

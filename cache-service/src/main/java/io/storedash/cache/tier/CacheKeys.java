@@ -1,0 +1,40 @@
+package io.storedash.cache.tier;
+
+import io.storedash.common.DashboardQuery;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Redis keys and entity tags of cached results. A key names the tier, the store in a Redis-Cluster hash tag (so
+ * every key of one store lives in one slot), the data version of the store the query covers, and the query's
+ * canonical form: an import bumps the version, after which old entries are never read again and simply expire.
+ */
+public final class CacheKeys {
+
+  /** Bumped when the result format changes, so a new release never reads an old release's entries. */
+  public static final String FORMAT = "1";
+
+  private CacheKeys() {
+  }
+
+  public static String key(Tier tier, DashboardQuery query, long dataVersion) {
+    return "sd:" + FORMAT + ":" + tier.name() + ":{" + query.store() + "}:v" + dataVersion + ":" + query.canonical();
+  }
+
+  /**
+   * A weak entity tag: the same query over the same data version always yields the same content, whatever the
+   * encoding it travels in.
+   */
+  public static String etag(DashboardQuery query, long dataVersion) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+        .digest((FORMAT + "|" + dataVersion + "|" + query.canonical()).getBytes(StandardCharsets.UTF_8));
+      return "W/\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  }
+}
