@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Starts StoreDash as a cluster on this machine: PostgreSQL and Redis (embedded, with demo data, unless PG_URL and
+# REDIS_URL are set) and one JVM per service on 127.0.0.1, joined by Hazelcast. Logs and PIDs go to .cluster/.
+# Extra arguments go to the embedded storage (e.g. --stores 100 --rows-per-store 30000).
+# Stop everything with scripts/cluster-down.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+run=.cluster
+mkdir -p "$run"
+if [ -n "$(ls "$run"/*.pid 2>/dev/null)" ]; then
+  echo "a cluster seems to be running already ($run/*.pid); run scripts/cluster-down.sh first" >&2
+  exit 1
+fi
+for s in standalone query-service cache-service monitor-service gateway; do
+  [ -f "$s/target/$s-fat.jar" ] || { ./mvnw -q -B -DskipTests package; break; }
+done
+
+if [ -z "${PG_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
+  rm -f "$run/storage.env"
+  java -jar standalone/target/standalone-fat.jar --infra-only --env-file "$run/storage.env" \
+    --data-dir "${STOREDASH_DATA_DIR:-data}" "$@" > "$run/storage.log" 2>&1 &
+  echo $! > "$run/storage.pid"
+  for _ in $(seq 1 360); do
+    [ -s "$run/storage.env" ] && break
+    kill -0 "$(cat "$run/storage.pid")" 2>/dev/null || { echo "embedded storage failed, see $run/storage.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  [ -s "$run/storage.env" ] || { echo "embedded storage did not start in 180 s, see $run/storage.log" >&2; exit 1; }
+  # shellcheck disable=SC1090
+  while IFS='=' read -r name value; do
+    [ -z "${!name:-}" ] && export "$name=$value"
+  done < "$run/storage.env"
+fi
+export PG_URL REDIS_URL
+export CLUSTER_HOST="${CLUSTER_HOST:-127.0.0.1}" CLUSTER_MEMBERS="${CLUSTER_MEMBERS:-127.0.0.1}"
+for s in query-service cache-service monitor-service gateway; do
+  java ${JAVA_OPTS:--Xmx512m} -jar "$s/target/$s-fat.jar" > "$run/$s.log" 2>&1 &
+  echo $! > "$run/$s.pid"
+done
+
+url="http://127.0.0.1:${HTTP_PORT:-8051}"
+for _ in $(seq 1 240); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/${HTTP_PORT:-8051}" && printf 'GET /api/v1/stores HTTP/1.0\r\n\r\n' >&3 && head -1 <&3 | grep -q ' 200 ') 2>/dev/null; then
+    echo "StoreDash cluster is up: $url/  (API $url/api/v1/stores; logs in $run/; stop with scripts/cluster-down.sh)"
+    exit 0
+  fi
+  sleep 0.5
+done
+echo "the gateway did not answer within 120 s; see $run/*.log" >&2
+exit 1
