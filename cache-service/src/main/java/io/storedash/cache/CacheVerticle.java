@@ -1,16 +1,20 @@
 package io.storedash.cache;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.storedash.cache.tier.CacheKeys;
-import io.storedash.common.Gzip;
+import io.storedash.cache.tier.HotspotTier;
+import io.storedash.cache.tier.RedisTier;
 import io.storedash.cache.tier.Tier;
 import io.storedash.cache.tier.TierPolicy;
+import io.storedash.cache.tier.TierStats;
+import io.storedash.cache.warm.StoreHeat;
+import io.storedash.cache.warm.Warmer;
 import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.Failures;
+import io.storedash.common.Gzip;
 import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.ServiceContext;
+import io.storedash.common.config.StoreDashConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -18,107 +22,90 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
- * Answers {@link Addresses#DASHBOARD_QUERY} read-through: a result is looked up in its Redis tier under a key that
- * carries the data version of the store it covers; a miss is computed by query-service, compressed once and stored
- * with the tier's TTL. When Redis is unreachable the service keeps answering straight from query-service.
+ * cache-service: answers {@link Addresses#DASHBOARD_QUERY} through the tiers of {@link TieredCache}, keeps the data
+ * versions current from {@code data changed} events, pre-warms hot stores, and serves the admin commands warm, flush
+ * and stats on {@link Addresses#CACHE_ADMIN}.
  */
 public final class CacheVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(CacheVerticle.class);
-  private static final long REDIS_TIMEOUT_MS = 1000;
+  private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(1);
+  private static final long HEAT_HALF_LIFE_MS = Duration.ofHours(1).toMillis();
 
   private final ServiceContext service;
+  private final StoreDashConfig config;
   private final TierPolicy policy;
   private final StoreVersions versions = new StoreVersions();
-  private final Map<Tier, TierCounters> counters = new EnumMap<>(Tier.class);
-  private final AtomicLong redisErrors = new AtomicLong();
-  private volatile boolean redisUp = true;
-  private Redis redis;
-  private MessageConsumer<JsonObject> queries;
-  private MessageConsumer<JsonObject> changes;
+  private final StoreHeat heat = new StoreHeat(HEAT_HALF_LIFE_MS);
+  private final Map<Tier, Long> redisEntries = new ConcurrentHashMap<>();
+  private TierStats stats;
+  private HotspotTier hotspot;
+  private RedisTier redis;
+  private TieredCache cache;
+  private Warmer warmer;
+  private List<MessageConsumer<JsonObject>> consumers;
   private long versionTimer = -1;
-
-  /** What a tier has seen since start, for heartbeats and /metrics. */
-  private static final class TierCounters {
-    final AtomicLong hits = new AtomicLong();
-    final AtomicLong misses = new AtomicLong();
-    final AtomicLong bytesWritten = new AtomicLong();
-    final Counter hitCounter;
-    final Counter missCounter;
-
-    TierCounters(MeterRegistry registry, Tier tier) {
-      hitCounter = Counter.builder("storedash_cache_lookups").tag("tier", tier.name()).tag("result", "hit").register(registry);
-      missCounter = Counter.builder("storedash_cache_lookups").tag("tier", tier.name()).tag("result", "miss").register(registry);
-    }
-
-    void hit() {
-      hits.incrementAndGet();
-      hitCounter.increment();
-    }
-
-    void miss() {
-      misses.incrementAndGet();
-      missCounter.increment();
-    }
-
-    JsonObject toJson() {
-      return new JsonObject().put("hits", hits.get()).put("misses", misses.get()).put("bytes_written", bytesWritten.get());
-    }
-  }
-
-  /** A result on its way to the gateway: the gzip bytes and where they came from. */
-  private record Answer(Buffer gzip, Tier tier, String status, String etag, String computeMs) {
-  }
+  private long warmTimer = -1;
+  private long countTimer = -1;
 
   public CacheVerticle(ServiceContext service) {
     this.service = service;
-    this.policy = TierPolicy.from(service.config());
-    for (Tier tier : Tier.values()) {
-      counters.put(tier, new TierCounters(service.meterRegistry(), tier));
-    }
+    this.config = service.config();
+    this.policy = TierPolicy.from(config);
   }
 
   @Override
   public Future<?> start() {
-    redis = Redis.createClient(vertx, new RedisOptions()
-      .setConnectionString(service.config().redisUrlOrDefault())
+    stats = new TierStats(service.meterRegistry());
+    hotspot = new HotspotTier(config.cacheL4MaxBytes(), config.cacheTtlL4());
+    redis = new RedisTier(Redis.createClient(vertx, new RedisOptions()
+      .setConnectionString(config.redisUrlOrDefault())
       .setMaxPoolSize(16)
-      .setMaxPoolWaiting(1024));
-    service.readinessCheck("redis", promise -> redisPing()
+      .setMaxPoolWaiting(1024)), REDIS_TIMEOUT, service.nodeId());
+    cache = new TieredCache(policy, hotspot, redis, versions, stats, this::compute);
+    warmer = new Warmer(cache, heat, config.warmParallelism(), config.warmHotFraction());
+
+    service.readinessCheck("redis", promise -> redis.ping()
       .onSuccess(ms -> promise.complete(Status.OK(new JsonObject().put("redis", "up").put("latency_ms", ms))))
-      // Ready but degraded: without Redis the service still answers from query-service.
+      // Ready but degraded: without Redis the service still answers from L4 and query-service.
       .onFailure(e -> promise.complete(Status.OK(new JsonObject().put("redis", "down").put("degraded", true)
         .put("reason", String.valueOf(e.getMessage()))))));
     service.heartbeatStats(this::stats);
-    changes = vertx.eventBus().consumer(Addresses.DATA_CHANGED, msg -> {
-      versions.changed(msg.body());
-      LOG.info("data changed for stores {} (version {})", msg.body().getJsonArray("stores"), msg.body().getLong("version"));
-    });
-    queries = vertx.eventBus().consumer(Addresses.DASHBOARD_QUERY, this::onQuery);
+
+    consumers = List.of(
+      vertx.eventBus().consumer(Addresses.DATA_CHANGED, this::onDataChanged),
+      vertx.eventBus().consumer(Addresses.CACHE_FLUSHED, msg -> dropHotspot(msg.body())),
+      vertx.eventBus().consumer(Addresses.CACHE_ADMIN, this::onAdmin),
+      vertx.eventBus().consumer(Addresses.DASHBOARD_QUERY, this::onQuery));
     loadVersions();
-    return Future.all(changes.completion(), queries.completion());
+    long warmEvery = Math.max(30_000, (long) (minTtl().toMillis() * (1 - TierPolicy.REFRESH_AHEAD)));
+    warmTimer = vertx.setPeriodic(warmEvery, warmEvery, t -> warmHotStores());
+    countTimer = vertx.setPeriodic(1, 30_000, t -> countRedisEntries());
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(versionTimer);
-    return Future.all(queries.unregister(), changes.unregister())
+    vertx.cancelTimer(warmTimer);
+    vertx.cancelTimer(countTimer);
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
       .compose(v -> service.drained())
       .eventually(() -> {
         redis.close();
@@ -126,15 +113,47 @@ public final class CacheVerticle extends VerticleBase {
       });
   }
 
-  /** Asks query-service for every store's data version, again every 2 s until it answers. */
+  private Duration minTtl() {
+    Duration min = policy.ttl(Tier.L1);
+    for (Tier tier : List.of(Tier.L2, Tier.L3)) {
+      if (policy.ttl(tier).compareTo(min) < 0) {
+        min = policy.ttl(tier);
+      }
+    }
+    return min;
+  }
+
+  /** Asks query-service for every store's data version, again every 2 s until it answers; then warms up. */
   private void loadVersions() {
     vertx.eventBus().<JsonObject>request(Addresses.DATA_VERSIONS, new JsonObject(), new DeliveryOptions().setSendTimeout(2000))
       .onSuccess(reply -> {
         versions.load(reply.body());
-        LOG.info("data versions loaded: {} stores, chain version {}", reply.body().getJsonObject("stores").size(),
-          reply.body().getLong("version"));
+        LOG.info("data versions loaded on node {}: {} stores, chain version {}", service.nodeId(),
+          versions.stores().size(), reply.body().getLong("version"));
+        if (config.warmOnStart()) {
+          warmer.warm(versions.stores(), "start-up");
+        }
       })
       .onFailure(e -> versionTimer = vertx.setTimer(2000, t -> loadVersions()));
+  }
+
+  private void onDataChanged(Message<JsonObject> message) {
+    List<String> stores = versions.changed(message.body());
+    cache.dropHotspot(stores);
+    LOG.info("data changed for stores {} (version {}) on node {}: hotspot entries dropped", stores,
+      message.body().getLong("version"), service.nodeId());
+    if (versions.known()) {
+      warmer.warm(stores, "data changed");
+    }
+  }
+
+  /** Every few minutes: refreshes the hot stores' entries before their soft TTL runs out. */
+  private void warmHotStores() {
+    if (!versions.known() || warmer.running()) {
+      return;
+    }
+    List<String> ranked = heat.rank(versions.stores(), System.currentTimeMillis());
+    warmer.warm(ranked.subList(0, StoreHeat.hotCount(ranked.size(), config.warmHotFraction())), "refresh ahead of TTL");
   }
 
   private void onQuery(Message<JsonObject> message) {
@@ -145,18 +164,23 @@ public final class CacheVerticle extends VerticleBase {
       message.fail(Failures.BAD_REQUEST, e.getMessage());
       return;
     }
-    service.inFlight().track(answer(query)).onComplete(ar -> {
+    if (!query.coversAllStores()) {
+      heat.touch(query.store(), System.currentTimeMillis());
+    }
+    service.inFlight().track(cache.get(query)).onComplete(ar -> {
       if (ar.succeeded()) {
-        Answer answer = ar.result();
+        TieredCache.Answer answer = ar.result();
         DeliveryOptions headers = new DeliveryOptions()
           .addHeader(ReplyHeaders.TIER, answer.tier().name())
           .addHeader(ReplyHeaders.CACHE_STATUS, answer.status())
-          .addHeader(ReplyHeaders.ENCODING, "gzip")
-          .addHeader(ReplyHeaders.ETAG, answer.etag());
+          .addHeader(ReplyHeaders.ENCODING, "gzip");
+        if (answer.etag() != null) {
+          headers.addHeader(ReplyHeaders.ETAG, answer.etag());
+        }
         if (answer.computeMs() != null) {
           headers.addHeader(ReplyHeaders.COMPUTE_MS, answer.computeMs());
         }
-        message.reply(answer.gzip(), headers);
+        message.reply(Buffer.buffer(answer.gzip()), headers);
       } else {
         ReplyException failure = Failures.asReply(ar.cause());
         message.fail(failure.failureCode(), failure.getMessage());
@@ -164,38 +188,12 @@ public final class CacheVerticle extends VerticleBase {
     });
   }
 
-  private Future<Answer> answer(DashboardQuery query) {
-    Tier tier = policy.tierOf(query.kind());
-    OptionalLong version = versions.versionOf(query);
-    if (version.isEmpty()) {
-      counters.get(tier).miss();
-      return compute(query).map(computed -> new Answer(computed.gzip(), tier, "MISS", null, computed.computeMs()));
-    }
-    String key = CacheKeys.key(tier, query, version.getAsLong());
-    String etag = CacheKeys.etag(query, version.getAsLong());
-    return redisGet(key).compose(cached -> {
-      if (cached != null) {
-        counters.get(tier).hit();
-        return Future.succeededFuture(new Answer(cached, tier, "HIT", etag, null));
-      }
-      counters.get(tier).miss();
-      return compute(query).map(computed -> {
-        redisSet(key, computed.gzip(), policy.ttl(tier).toMillis());
-        counters.get(tier).bytesWritten.addAndGet(computed.gzip().length());
-        return new Answer(computed.gzip(), tier, "MISS", etag, computed.computeMs());
-      });
-    });
-  }
-
-  private record Computed(Buffer gzip, String computeMs) {
-  }
-
   /** Asks query-service; its answer is compressed here, once. */
-  private Future<Computed> compute(DashboardQuery query) {
-    long timeout = Math.max(500, service.config().requestTimeout().toMillis() - 500);
+  private Future<TieredCache.Computed> compute(DashboardQuery query) {
+    long timeout = Math.max(500, config.requestTimeout().toMillis() - 500);
     return vertx.eventBus().<Buffer>request(Addresses.DASHBOARD_COMPUTE, query.toJson(), new DeliveryOptions().setSendTimeout(timeout))
       .recover(e -> Future.failedFuture(downstreamFailure(e, timeout)))
-      .map(reply -> new Computed(Buffer.buffer(Gzip.compress(reply.body().getBytes())), reply.headers().get(ReplyHeaders.COMPUTE_MS)));
+      .map(reply -> new TieredCache.Computed(Gzip.compress(reply.body().getBytes()), reply.headers().get(ReplyHeaders.COMPUTE_MS)));
   }
 
   private static Throwable downstreamFailure(Throwable e, long timeout) {
@@ -209,59 +207,107 @@ public final class CacheVerticle extends VerticleBase {
     return e;
   }
 
-  /** The cached bytes, or null on a miss; a Redis failure counts as a miss so that answers keep coming. */
-  private Future<Buffer> redisGet(String key) {
-    return redis.send(Request.cmd(Command.GET).arg(key))
-      .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-      .map(response -> {
-        redisRecovered();
-        return response == null ? null : response.toBuffer();
-      })
-      .otherwise(e -> {
-        redisFailed("GET", e);
-        return null;
-      });
-  }
-
-  private void redisSet(String key, Buffer value, long ttlMillis) {
-    redis.send(Request.cmd(Command.SET).arg(key).arg(value).arg("PX").arg(ttlMillis))
-      .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-      .onSuccess(r -> redisRecovered())
-      .onFailure(e -> redisFailed("SET", e));
-  }
-
-  private Future<Long> redisPing() {
-    long started = System.nanoTime();
-    return redis.send(Request.cmd(Command.PING))
-      .timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-      .map(r -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-  }
-
-  private void redisFailed(String command, Throwable e) {
-    redisErrors.incrementAndGet();
-    if (redisUp) {
-      redisUp = false;
-      LOG.warn("Redis {} failed on node {}, answering from query-service until it returns: {}", command,
-        service.nodeId(), e.getMessage());
+  private void onAdmin(Message<JsonObject> message) {
+    JsonObject command = message.body() == null ? new JsonObject() : message.body();
+    String action = command.getString("action", "");
+    try {
+      switch (action) {
+        case "stats" -> message.reply(stats());
+        case "warm" -> {
+          List<String> stores = storesOf(command);
+          warmer.warm(stores, "admin request");
+          message.reply(new JsonObject().put("node", service.nodeId()).put("stores", stores.size()).put("warming", warmer.progress()));
+        }
+        case "flush" -> flush(command).onComplete(ar -> {
+          if (ar.succeeded()) {
+            message.reply(ar.result());
+          } else {
+            message.fail(Failures.DEPENDENCY_DOWN, "flush failed, Redis: " + ar.cause().getMessage());
+          }
+        });
+        default -> message.fail(Failures.BAD_REQUEST, "unknown cache admin action '" + action + "', expected stats, warm or flush");
+      }
+    } catch (IllegalArgumentException e) {
+      message.fail(Failures.BAD_REQUEST, e.getMessage());
     }
   }
 
-  private void redisRecovered() {
-    if (!redisUp) {
-      redisUp = true;
-      LOG.info("Redis reachable again on node {}", service.nodeId());
+  private List<String> storesOf(JsonObject command) {
+    JsonArray stores = command.getJsonArray("stores");
+    if (stores == null || stores.isEmpty()) {
+      return versions.stores();
+    }
+    return stores.stream().map(s -> DashboardQuery.of(io.storedash.common.QueryKind.OVERVIEW, String.valueOf(s), null, null).store()).toList();
+  }
+
+  /** Deletes the matching Redis entries and tells every instance (this one included) to drop its L4 copies. */
+  private Future<JsonObject> flush(JsonObject command) {
+    Tier tier = tierOf(command.getString("tier"));
+    String store = command.getString("store");
+    if (store != null) {
+      DashboardQuery.of(io.storedash.common.QueryKind.OVERVIEW, store, null, null);
+    }
+    JsonObject scope = new JsonObject().put("tier", tier == null ? null : tier.name()).put("store", store);
+    Future<Long> deleted = tier == Tier.L4 ? Future.succeededFuture(0L) : redis.deleteMatching(CacheKeys.pattern(tier, store));
+    return deleted.map(n -> {
+      vertx.eventBus().publish(Addresses.CACHE_FLUSHED, scope);
+      LOG.info("cache flushed by node {}: tier {}, store {}, {} Redis entries", service.nodeId(), scope.getString("tier"), store, n);
+      return scope.copy().put("redis_entries_deleted", n).put("node", service.nodeId());
+    });
+  }
+
+  private static Tier tierOf(String name) {
+    if (name == null || name.isEmpty()) {
+      return null;
+    }
+    try {
+      return Tier.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("tier must be L1, L2, L3 or L4, got '" + name + "'");
+    }
+  }
+
+  private void dropHotspot(JsonObject scope) {
+    String tier = scope.getString("tier");
+    String store = scope.getString("store");
+    Predicate<String> key = k -> (tier == null || "L4".equals(tier) || k.contains(":" + tier + ":"))
+      && (store == null || k.contains(CacheKeys.storeTag(store)));
+    hotspot.drop(key);
+  }
+
+  private void countRedisEntries() {
+    for (Tier tier : List.of(Tier.L1, Tier.L2, Tier.L3)) {
+      redis.countMatching(CacheKeys.pattern(tier, null)).onSuccess(n -> redisEntries.put(tier, n));
     }
   }
 
   private JsonObject stats() {
     JsonObject tiers = new JsonObject();
-    counters.forEach((tier, c) -> tiers.put(tier.name(), c.toJson()));
+    Map<Tier, JsonObject> byTier = new EnumMap<>(Tier.class);
+    for (Tier tier : Tier.values()) {
+      JsonObject json = stats.toJson(tier);
+      if (tier == Tier.L4) {
+        json.put("entries", hotspot.entries()).put("bytes", hotspot.bytes()).put("evictions", hotspot.evictions())
+          .put("max_bytes", config.cacheL4MaxBytes());
+      } else {
+        json.put("entries", redisEntries.get(tier));
+      }
+      json.put("ttl_s", policy.ttl(tier).toSeconds());
+      byTier.put(tier, json);
+      tiers.put(tier.name(), json);
+    }
+    long lookups = stats.hits(Tier.L4) + stats.misses(Tier.L4);
+    long answeredFromCache = byTier.values().stream().mapToLong(j -> j.getLong("hits") + j.getLong("stale_hits")).sum();
     return new JsonObject()
+      .put("node", service.nodeId())
       .put("tiers", tiers)
-      .put("redis_up", redisUp)
-      .put("redis_errors", redisErrors.get())
+      .put("lookups", lookups)
+      .put("hit_rate", lookups == 0 ? null : Math.round(answeredFromCache * 10_000.0 / lookups) / 10_000.0)
+      .put("single_flight_joins", stats.singleFlightJoins())
+      .put("redis", new JsonObject().put("up", redis.up()).put("errors", redis.errors()))
       .put("versions_known", versions.known())
+      .put("stores_known", versions.stores().size())
+      .put("warming", warmer.progress())
       .put("in_flight", service.inFlight().count());
   }
-
 }

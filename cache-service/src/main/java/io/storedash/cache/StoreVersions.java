@@ -1,8 +1,10 @@
 package io.storedash.cache;
 
 import io.storedash.common.DashboardQuery;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,30 +12,49 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The data version of every store as this cache-service instance knows it: loaded from query-service at start-up
  * and raised by every {@code data changed} event. Until it has been loaded the versions are unknown, and the cache
- * is bypassed rather than risk reading entries written before an import it did not see.
+ * is bypassed rather than risk reading entries written before an import it did not see. The version before the
+ * last change is kept too: its entries are what stale-if-error serves while the new ones cannot be computed.
  */
 public final class StoreVersions {
 
-  private final Map<String, Long> versions = new ConcurrentHashMap<>();
-  private volatile long global = -1;
+  private record Versions(long current, long previous) {
+    Versions raisedTo(long version) {
+      return version > current ? new Versions(version, current) : this;
+    }
+  }
+
+  private static final String CHAIN = DashboardQuery.ALL_STORES;
+  private final Map<String, Versions> versions = new ConcurrentHashMap<>();
+  private volatile boolean known;
 
   public boolean known() {
-    return global >= 0;
+    return known;
   }
 
-  /** Replaces everything with a reply of query-service's versions address: {@code {version, stores:{code:v}}}. */
+  /** Takes a reply of query-service's versions address: {@code {version, stores:{code:v}}}. */
   public void load(JsonObject reply) {
     JsonObject stores = reply.getJsonObject("stores", new JsonObject());
-    stores.forEach(e -> versions.merge(e.getKey(), ((Number) e.getValue()).longValue(), Math::max));
-    global = Math.max(global, reply.getLong("version", 0L));
+    stores.forEach(e -> raise(e.getKey(), ((Number) e.getValue()).longValue()));
+    raise(CHAIN, reply.getLong("version", 0L));
+    known = true;
   }
 
-  /** Applies a {@code data changed} event: {@code {stores:[...], version}}. */
-  public void changed(JsonObject event) {
+  /** Applies a {@code data changed} event: {@code {stores:[...], version}}; returns the stores it names. */
+  public List<String> changed(JsonObject event) {
     long version = event.getLong("version", 0L);
-    event.getJsonArray("stores", new io.vertx.core.json.JsonArray())
-      .forEach(store -> versions.merge(String.valueOf(store), version, Math::max));
-    global = Math.max(global, version);
+    List<String> stores = event.getJsonArray("stores", new JsonArray()).stream().map(String::valueOf).toList();
+    stores.forEach(store -> raise(store, version));
+    raise(CHAIN, version);
+    return stores;
+  }
+
+  private void raise(String store, long version) {
+    versions.merge(store, new Versions(version, 0), (old, fresh) -> old.raisedTo(version));
+  }
+
+  /** Every store this instance knows of, without {@code all}. */
+  public List<String> stores() {
+    return versions.keySet().stream().filter(s -> !CHAIN.equals(s)).sorted().toList();
   }
 
   /**
@@ -41,12 +62,16 @@ public final class StoreVersions {
    * that has no data yet); empty while versions are unknown.
    */
   public OptionalLong versionOf(DashboardQuery query) {
-    if (!known()) {
+    if (!known) {
       return OptionalLong.empty();
     }
-    if (query.coversAllStores()) {
-      return OptionalLong.of(global);
-    }
-    return OptionalLong.of(versions.getOrDefault(query.store(), 0L));
+    Versions v = versions.get(query.store());
+    return OptionalLong.of(v == null ? 0 : v.current());
+  }
+
+  /** The version before the last change of the query's store, when there was one. */
+  public OptionalLong previousVersionOf(DashboardQuery query) {
+    Versions v = versions.get(query.store());
+    return v == null || v.previous() == 0 || !known ? OptionalLong.empty() : OptionalLong.of(v.previous());
   }
 }

@@ -17,13 +17,14 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -34,54 +35,70 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class CacheVerticleTest {
 
-  private static final DashboardQuery OVERVIEW = DashboardQuery.of(QueryKind.OVERVIEW, "S001",
-    LocalDate.of(2026, 10, 1), LocalDate.of(2026, 10, 30));
-
+  private static final LocalDate OCT_1 = LocalDate.of(2026, 10, 1);
   private Node node;
   private Vertx vertx;
-  private final AtomicInteger computations = new AtomicInteger();
+  private FakeQueryService query;
+  private DashboardQuery overview;
 
-  @BeforeEach
-  void deploy() {
-    node = Node.local(TestStorage.config(Map.of("REQUEST_TIMEOUT", "2s")));
+  /** Deploys cache-service with its own data versions, so no test sees another's Redis entries. */
+  private void deploy(Map<String, String> overrides) {
+    Map<String, String> env = new HashMap<>(Map.of("REQUEST_TIMEOUT", "2s", "WARM_ON_START", "false"));
+    env.putAll(overrides);
+    node = Node.local(TestStorage.config(env));
     vertx = node.vertx();
-    vertx.eventBus().<JsonObject>consumer(Addresses.DATA_VERSIONS,
-      msg -> msg.reply(new JsonObject().put("version", 1).put("stores", new JsonObject().put("S001", 1))));
-    vertx.eventBus().<JsonObject>consumer(Addresses.DASHBOARD_COMPUTE, this::compute).completion().await();
+    query = new FakeQueryService(vertx);
+    query.version = System.nanoTime();
     node.deploy(CacheService.DESCRIPTOR, 1).await();
-    // Wait until the cache has learned the data versions (it asks at start-up).
-    for (int i = 0; i < 100 && ask(OVERVIEW).await().headers().get(ReplyHeaders.ETAG) == null; i++) {
-      sleep(50);
-    }
-    computations.set(0);
-    node.vertx().eventBus().publish(Addresses.DATA_CHANGED,
-      new JsonObject().put("stores", new JsonArray().add("S001")).put("version", System.nanoTime()));
-    sleep(100);
+    awaitStats(s -> s.getBoolean("versions_known"));
+    // A range no other test uses: its keys are new in the shared Redis.
+    LocalDate from = OCT_1.minusDays((System.nanoTime() / 1000) % 300);
+    overview = DashboardQuery.of(QueryKind.OVERVIEW, "S001", from, from.plusDays(29));
   }
 
   @AfterEach
   void close() {
-    vertx.close().await();
-  }
-
-  private void compute(Message<JsonObject> message) {
-    DashboardQuery query = DashboardQuery.fromJson(message.body());
-    computations.incrementAndGet();
-    if ("S404".equals(query.store())) {
-      message.fail(404, "unknown store 'S404'");
-      return;
+    if (vertx != null) {
+      vertx.close().await();
     }
-    message.reply(Buffer.buffer(new JsonObject().put("store", query.store()).put("n", computations.get()).encode()),
-      new DeliveryOptions().addHeader(ReplyHeaders.COMPUTE_MS, "3"));
   }
 
-  private Future<Message<Buffer>> ask(DashboardQuery query) {
-    return vertx.eventBus().request(Addresses.DASHBOARD_QUERY, query.toJson(), new DeliveryOptions().setSendTimeout(3000));
+  private Future<Message<Buffer>> ask(DashboardQuery q) {
+    return vertx.eventBus().request(Addresses.DASHBOARD_QUERY, q.toJson(), new DeliveryOptions().setSendTimeout(3000));
+  }
+
+  private JsonObject admin(JsonObject command) {
+    return vertx.eventBus().<JsonObject>request(Addresses.CACHE_ADMIN, command).await().body();
+  }
+
+  private void awaitStats(java.util.function.Predicate<JsonObject> condition) {
+    for (int i = 0; i < 100; i++) {
+      if (condition.test(admin(new JsonObject().put("action", "stats")))) {
+        return;
+      }
+      sleep(50);
+    }
+    throw new AssertionError("cache stats never met the condition: " + admin(new JsonObject().put("action", "stats")));
+  }
+
+  private static String status(Message<Buffer> reply) {
+    String status = reply.headers().get(ReplyHeaders.CACHE_STATUS);
+    return "HIT".equals(status) ? reply.headers().get(ReplyHeaders.TIER) : status;
   }
 
   private static JsonObject body(Message<Buffer> reply) {
     assertThat(reply.headers().get(ReplyHeaders.ENCODING)).isEqualTo("gzip");
     return new JsonObject(Buffer.buffer(Gzip.decompress(reply.body().getBytes())));
+  }
+
+  private static Throwable failureOf(Future<?> future) {
+    return future.map(m -> (Throwable) null).otherwise(e -> e).await();
+  }
+
+  private void dataChanged(String store) {
+    query.version = System.nanoTime();
+    vertx.eventBus().publish(Addresses.DATA_CHANGED, new JsonObject().put("stores", new JsonArray().add(store)).put("version", query.version));
+    sleep(100);
   }
 
   private static void sleep(long millis) {
@@ -93,78 +110,185 @@ class CacheVerticleTest {
   }
 
   @Test
-  void aMissIsComputedOnceAndThenServedFromL2() {
-    Message<Buffer> first = ask(OVERVIEW).await();
-    Message<Buffer> second = ask(OVERVIEW).await();
-    assertThat(first.headers().get(ReplyHeaders.CACHE_STATUS)).isEqualTo("MISS");
+  void aMissIsComputedOnceThenServedFromL4AndFromL2InAnInstanceWithoutIt() {
+    deploy(Map.of());
+    Message<Buffer> first = ask(overview).await();
+    Message<Buffer> second = ask(overview).await();
+    assertThat(status(first)).isEqualTo("MISS");
     assertThat(first.headers().get(ReplyHeaders.COMPUTE_MS)).isEqualTo("3");
-    assertThat(second.headers().get(ReplyHeaders.CACHE_STATUS)).isEqualTo("HIT");
-    assertThat(second.headers().get(ReplyHeaders.TIER)).isEqualTo("L2");
+    assertThat(status(second)).isEqualTo("L4");
     assertThat(second.headers().get(ReplyHeaders.ETAG)).isEqualTo(first.headers().get(ReplyHeaders.ETAG)).startsWith("W/\"");
     assertThat(body(second)).isEqualTo(body(first));
-    assertThat(computations.get()).isEqualTo(1);
+
+    // Without the in-process copy the entry comes from Redis (L2), bytes unchanged.
+    vertx.eventBus().publish(Addresses.CACHE_FLUSHED, new JsonObject().put("tier", "L4"));
+    sleep(50);
+    Message<Buffer> third = ask(overview).await();
+    assertThat(status(third)).isEqualTo("L2");
+    assertThat(third.body()).isEqualTo(first.body());
+    assertThat(query.computationsOf(overview)).isEqualTo(1);
+
+    JsonObject stats = admin(new JsonObject().put("action", "stats"));
+    assertThat(stats.getJsonObject("tiers").getJsonObject("L4").getLong("hits")).isEqualTo(1);
+    assertThat(stats.getJsonObject("tiers").getJsonObject("L2").getLong("hits")).isEqualTo(1);
+    assertThat(stats.getJsonObject("tiers").getJsonObject("L2").getLong("misses")).isEqualTo(1);
+    assertThat(stats.getDouble("hit_rate")).isEqualTo(0.6667);
+  }
+
+  @Test
+  void kindsGoToTheirTiers() {
+    deploy(Map.of());
+    DashboardQuery orders = DashboardQuery.of(QueryKind.ORDERS, "S001", overview.from(), overview.to());
+    DashboardQuery diagnosis = DashboardQuery.of(QueryKind.DIAGNOSIS, "S001", overview.from(), overview.to());
+    assertThat(ask(orders).await().headers().get(ReplyHeaders.TIER)).isEqualTo("L1");
+    assertThat(ask(diagnosis).await().headers().get(ReplyHeaders.TIER)).isEqualTo("L3");
+    assertThat(ask(overview).await().headers().get(ReplyHeaders.TIER)).isEqualTo("L2");
+  }
+
+  @Test
+  void twoHundredConcurrentRequestsForAColdKeyCauseOneComputation() {
+    deploy(Map.of());
+    query.delayMillis = 300;
+    List<Future<Message<Buffer>>> replies = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      replies.add(ask(overview));
+    }
+    Future.all(replies).await();
+    assertThat(query.computationsOf(overview)).isEqualTo(1);
+    assertThat(replies.stream().map(f -> body(f.result()).getInteger("n")).distinct()).hasSize(1);
+    assertThat(admin(new JsonObject().put("action", "stats")).getLong("single_flight_joins")).isEqualTo(199);
   }
 
   @Test
   void dataChangedMakesTheOldEntryUnreachable() {
-    JsonObject before = body(ask(OVERVIEW).await());
-    vertx.eventBus().publish(Addresses.DATA_CHANGED,
-      new JsonObject().put("stores", new JsonArray().add("S001")).put("version", System.nanoTime()));
-    sleep(100);
-    Message<Buffer> after = ask(OVERVIEW).await();
-    assertThat(after.headers().get(ReplyHeaders.CACHE_STATUS)).isEqualTo("MISS");
+    deploy(Map.of());
+    JsonObject before = body(ask(overview).await());
+    dataChanged("S001");
+    Message<Buffer> after = ask(overview).await();
+    assertThat(status(after)).isEqualTo("MISS");
     assertThat(body(after).getInteger("n")).isGreaterThan(before.getInteger("n"));
-    assertThat(computations.get()).isEqualTo(2);
+    assertThat(query.computationsOf(overview)).isEqualTo(2);
+  }
+
+  @Test
+  void pastTheSoftTtlTheEntryIsServedStaleAndRefreshedInTheBackground() {
+    deploy(Map.of("CACHE_TTL_L2", "1s", "CACHE_TTL_L4", "1s"));
+    JsonObject first = body(ask(overview).await());
+    sleep(1100);
+    Message<Buffer> stale = ask(overview).await();
+    assertThat(status(stale)).isEqualTo("STALE");
+    assertThat(body(stale)).isEqualTo(first);
+    sleep(200);
+    assertThat(query.computationsOf(overview)).isEqualTo(2);
+    Message<Buffer> refreshed = ask(overview).await();
+    assertThat(status(refreshed)).isEqualTo("L4");
+    assertThat(body(refreshed).getInteger("n")).isGreaterThan(first.getInteger("n"));
+  }
+
+  @Test
+  void whenQueryServiceFailsTheLastGoodAnswerIsServedStale() {
+    deploy(Map.of());
+    JsonObject good = body(ask(overview).await());
+    dataChanged("S001");
+    query.failing = true;
+    Message<Buffer> stale = ask(overview).await();
+    assertThat(status(stale)).isEqualTo("STALE");
+    assertThat(body(stale)).isEqualTo(good);
+
+    // A question never answered before has nothing to fall back on: a clear 503.
+    DashboardQuery never = DashboardQuery.of(QueryKind.TREND, "S002", overview.from(), overview.to());
+    Throwable failure = failureOf(ask(never));
+    assertThat(((ReplyException) failure).failureCode()).isEqualTo(503);
+    assertThat(failure.getMessage()).contains("PostgreSQL is unreachable");
   }
 
   @Test
   void aQueryServiceFailureKeepsItsCode() {
-    DashboardQuery unknown = DashboardQuery.of(QueryKind.OVERVIEW, "S404", null, null);
-    Throwable failure = ask(unknown).map(m -> (Throwable) null).otherwise(e -> e).await();
-    assertThat(failure).isInstanceOf(ReplyException.class);
+    deploy(Map.of());
+    Throwable failure = failureOf(ask(DashboardQuery.of(QueryKind.OVERVIEW, "S404", null, null)));
     assertThat(((ReplyException) failure).failureCode()).isEqualTo(404);
     assertThat(failure.getMessage()).contains("S404");
   }
 
   @Test
   void aBadQueryIsA400() {
+    deploy(Map.of());
     JsonObject bad = new JsonObject().put("kind", "overview").put("store", "S001").put("from", "2026-02-30").put("to", "2026-03-01");
-    Throwable failure = vertx.eventBus().request(Addresses.DASHBOARD_QUERY, bad).map(m -> (Throwable) null).otherwise(e -> e).await();
+    Throwable failure = failureOf(vertx.eventBus().request(Addresses.DASHBOARD_QUERY, bad));
     assertThat(((ReplyException) failure).failureCode()).isEqualTo(400);
     assertThat(failure.getMessage()).contains("from must be a date");
   }
 
   @Test
   void withoutQueryServiceTheAnswerIsA503ThatSaysWhy() {
-    vertx.close().await();
-    node = Node.local(TestStorage.config(Map.of("REQUEST_TIMEOUT", "2s")));
+    node = Node.local(TestStorage.config(Map.of("REQUEST_TIMEOUT", "2s", "WARM_ON_START", "false")));
     vertx = node.vertx();
     node.deploy(CacheService.DESCRIPTOR, 1).await();
-    Throwable failure = ask(OVERVIEW).map(m -> (Throwable) null).otherwise(e -> e).await();
+    Throwable failure = failureOf(ask(DashboardQuery.of(QueryKind.OVERVIEW, "S001", null, null)));
     assertThat(((ReplyException) failure).failureCode()).isEqualTo(503);
     assertThat(failure.getMessage()).contains("no query-service instance");
   }
 
   @Test
-  void whenRedisIsDownAnswersKeepComingAndCachingResumesWhenItReturns() {
+  void adminWarmComputesTheStandardQueriesAndFlushEmptiesAStore() {
+    deploy(Map.of());
+    JsonObject reply = admin(new JsonObject().put("action", "warm").put("stores", new JsonArray().add("S001").add("S002")));
+    assertThat(reply.getInteger("stores")).isEqualTo(2);
+    awaitStats(s -> !s.getJsonObject("warming").getBoolean("running") && s.getJsonObject("warming").containsKey("duration_ms"));
+    JsonObject warming = admin(new JsonObject().put("action", "stats")).getJsonObject("warming");
+    // 7 chain-wide queries, then 8 per store.
+    assertThat(warming.getInteger("queries")).isEqualTo(7 + 2 * 8);
+    assertThat(warming.getInteger("failures")).isZero();
+    DashboardQuery warmed = DashboardQuery.of(QueryKind.DIAGNOSIS, "S002", null, null);
+    assertThat(query.computationsOf(warmed)).isEqualTo(1);
+    assertThat(status(ask(warmed).await())).isEqualTo("L4");
+
+    JsonObject flushed = admin(new JsonObject().put("action", "flush").put("store", "S002"));
+    assertThat(flushed.getLong("redis_entries_deleted")).isGreaterThanOrEqualTo(8);
+    sleep(50);
+    assertThat(status(ask(warmed).await())).isEqualTo("MISS");
+    assertThat(query.computationsOf(warmed)).isEqualTo(2);
+  }
+
+  @Test
+  void badAdminCommandsAreRefused() {
+    deploy(Map.of());
+    Throwable unknown = failureOf(vertx.eventBus().request(Addresses.CACHE_ADMIN, new JsonObject().put("action", "explode")));
+    assertThat(((ReplyException) unknown).failureCode()).isEqualTo(400);
+    Throwable badTier = failureOf(vertx.eventBus().request(Addresses.CACHE_ADMIN, new JsonObject().put("action", "flush").put("tier", "L9")));
+    assertThat(badTier.getMessage()).contains("tier must be");
+    Throwable badStore = failureOf(vertx.eventBus().request(Addresses.CACHE_ADMIN, new JsonObject().put("action", "flush").put("store", "*")));
+    assertThat(badStore.getMessage()).contains("store must be");
+  }
+
+  @Test
+  void whenRedisIsDownL4AndQueryServiceKeepAnsweringAndCachingResumesWhenItReturns() {
     EmbeddedRedisServer redis = TestStorage.embeddedRedis();
     assumeTrue(redis != null, "needs the embedded Redis to stop and start it");
-    ask(OVERVIEW).await();
+    deploy(Map.of());
+    ask(overview).await();
     redis.stop();
     try {
-      Message<Buffer> during = ask(OVERVIEW).await();
-      assertThat(during.headers().get(ReplyHeaders.CACHE_STATUS)).isEqualTo("MISS");
-      assertThat(body(during).getString("store")).isEqualTo("S001");
+      long started = System.nanoTime();
+      assertThat(status(ask(overview).await())).isEqualTo("L4");
+      DashboardQuery other = DashboardQuery.of(QueryKind.TREND, "S001", overview.from(), overview.to());
+      Message<Buffer> direct = ask(other).await();
+      assertThat(status(direct)).isEqualTo("MISS");
+      assertThat(body(direct).getString("kind")).isEqualTo("trend");
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(2500);
+      assertThat(admin(new JsonObject().put("action", "stats")).getJsonObject("redis").getBoolean("up")).isFalse();
     } finally {
       redis.startProcess();
     }
-    // The pooled client reconnects by itself: the next miss is stored, the one after is a hit.
-    DashboardQuery other = DashboardQuery.of(QueryKind.OVERVIEW, "S001", LocalDate.of(2026, 9, 1), LocalDate.of(2026, 9, 30));
+    // The pooled client reconnects by itself: a new entry is stored in Redis again.
+    DashboardQuery later = DashboardQuery.of(QueryKind.CHANNELS, "S001", overview.from(), overview.to());
     String status = null;
-    for (int i = 0; i < 50 && !"HIT".equals(status); i++) {
-      status = ask(other).await().headers().get(ReplyHeaders.CACHE_STATUS);
+    for (int i = 0; i < 50 && !"L2".equals(status); i++) {
+      ask(later).await();
+      vertx.eventBus().publish(Addresses.CACHE_FLUSHED, new JsonObject().put("tier", "L4"));
       sleep(100);
+      status = status(ask(later).await());
     }
-    assertThat(status).isEqualTo("HIT");
+    assertThat(status).isEqualTo("L2");
   }
 }

@@ -10,6 +10,8 @@ public final class Addresses {
   public static final String DASHBOARD_QUERY = "storedash.cache.query";
   /** cache-service: admin commands (warm, flush, stats). */
   public static final String CACHE_ADMIN = "storedash.cache.admin";
+  /** Published by the cache-service instance that flushed: every instance drops the same in-process entries. */
+  public static final String CACHE_FLUSHED = "storedash.cache.flushed";
 
   /** query-service: a {@link DashboardQuery} computed from PostgreSQL. */
   public static final String DASHBOARD_COMPUTE = "storedash.query.compute";

@@ -70,7 +70,7 @@ public final class DashboardQuery {
         throw new IllegalArgumentException("the range covers " + days + " days, at most " + MAX_RANGE_DAYS + " are allowed");
       }
     }
-    TreeMap<String, String> sorted = new TreeMap<>();
+    TreeMap<String, String> sorted = new TreeMap<>(kind.defaults());
     if (params != null) {
       params.forEach((name, value) -> {
         if (!PARAM_NAME.matcher(name).matches()) {

@@ -2,24 +2,35 @@ package io.storedash.common;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 
 /** The questions a dashboard can ask; each is one kind of {@link DashboardQuery}. */
 public enum QueryKind {
-  STORES(true),
-  OVERVIEW(true),
-  TREND(true),
-  CHANNELS(true),
-  CATEGORIES(true),
-  HOURS(true),
-  PRODUCTS(false),
-  RANKING(true),
-  ORDERS(false),
-  DIAGNOSIS(false);
+  STORES(true, Map.of()),
+  OVERVIEW(true, Map.of()),
+  TREND(true, Map.of()),
+  CHANNELS(true, Map.of()),
+  CATEGORIES(true, Map.of()),
+  HOURS(true, Map.of()),
+  PRODUCTS(false, Map.of("sort", "revenue", "page", "1", "size", "20")),
+  RANKING(true, Map.of("metric", "revenue")),
+  ORDERS(false, Map.of("page", "1", "size", "50")),
+  DIAGNOSIS(false, Map.of());
 
   private final boolean allowsAllStores;
+  private final Map<String, String> defaults;
 
-  QueryKind(boolean allowsAllStores) {
+  QueryKind(boolean allowsAllStores, Map<String, String> defaults) {
     this.allowsAllStores = allowsAllStores;
+    this.defaults = defaults;
+  }
+
+  /**
+   * Parameters a query of this kind always has; {@link DashboardQuery} fills in those the request left out, so a
+   * page asked for with and without its default parameters shares one cache entry.
+   */
+  public Map<String, String> defaults() {
+    return defaults;
   }
 
   /** Whether {@code store = all} (the whole chain) is meaningful for this kind. */

@@ -17,9 +17,15 @@ class DashboardQueryTest {
   void canonicalFormOrdersParameters() {
     DashboardQuery a = DashboardQuery.of(QueryKind.PRODUCTS, "S001", OCT_1, OCT_30, Map.of("sort", "revenue", "page", "2"));
     DashboardQuery b = DashboardQuery.of(QueryKind.PRODUCTS, "S001", OCT_1, OCT_30, Map.of("page", "2", "sort", "revenue"));
-    assertThat(a.canonical()).isEqualTo("products|S001|2026-10-01|2026-10-30|page=2&sort=revenue");
+    assertThat(a.canonical()).isEqualTo("products|S001|2026-10-01|2026-10-30|page=2&size=20&sort=revenue");
     assertThat(a).isEqualTo(b);
     assertThat(a.hashCode()).isEqualTo(b.hashCode());
+  }
+
+  @Test
+  void defaultParametersAreFilledIn() {
+    assertThat(DashboardQuery.of(QueryKind.ORDERS, "S001", null, null).canonical()).isEqualTo("orders|S001|-|-|page=1&size=50");
+    assertThat(DashboardQuery.of(QueryKind.RANKING, "all", null, null, Map.of("metric", "profit")).param("metric", null)).isEqualTo("profit");
   }
 
   @Test

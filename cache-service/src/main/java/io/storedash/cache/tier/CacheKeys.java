@@ -16,12 +16,26 @@ public final class CacheKeys {
 
   /** Bumped when the result format changes, so a new release never reads an old release's entries. */
   public static final String FORMAT = "1";
+  static final String PREFIX = "sd:" + FORMAT + ":";
 
   private CacheKeys() {
   }
 
   public static String key(Tier tier, DashboardQuery query, long dataVersion) {
-    return "sd:" + FORMAT + ":" + tier.name() + ":{" + query.store() + "}:v" + dataVersion + ":" + query.canonical();
+    return PREFIX + tier.name() + ":" + storeTag(query.store()) + ":v" + dataVersion + ":" + query.canonical();
+  }
+
+  /** The part of every key of one store's entries (also of {@code all}). */
+  public static String storeTag(String store) {
+    return "{" + store + "}";
+  }
+
+  /**
+   * A Redis SCAN pattern for flushing: every StoreDash entry, or those of one tier and/or one store. Store codes and
+   * tier names contain no glob characters (DashboardQuery and Tier guarantee it).
+   */
+  public static String pattern(Tier tier, String store) {
+    return PREFIX + (tier == null ? "*" : tier.name()) + ":" + (store == null ? "*" : storeTag(store)) + ":*";
   }
 
   /**

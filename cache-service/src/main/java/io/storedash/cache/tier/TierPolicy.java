@@ -7,8 +7,17 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** Which Redis tier holds each kind of query, and for how long. */
+/**
+ * Which tier holds each kind of query and for how long. A tier's TTL is the soft TTL: past it an entry is still
+ * served (marked STALE) while it is refreshed in the background, or while query-service is down. Redis keeps an entry
+ * for {@link #STALE_FACTOR} times the soft TTL, after which it expires for good.
+ */
 public final class TierPolicy {
+
+  /** How many soft TTLs an entry stays in Redis, to be served stale when it cannot be recomputed. */
+  public static final int STALE_FACTOR = 4;
+  /** Warming refreshes an entry once it has lived this share of its soft TTL, so hot entries never go stale. */
+  public static final double REFRESH_AHEAD = 0.8;
 
   private final Map<Tier, Duration> ttls = new EnumMap<>(Tier.class);
 
@@ -32,7 +41,22 @@ public final class TierPolicy {
     };
   }
 
+  /** The soft TTL. */
   public Duration ttl(Tier tier) {
     return ttls.get(tier);
+  }
+
+  /** How long Redis keeps an entry of this tier. */
+  public Duration hardTtl(Tier tier) {
+    return ttls.get(tier).multipliedBy(STALE_FACTOR);
+  }
+
+  public boolean fresh(Tier tier, Entry entry, long now) {
+    return entry.ageMillis(now) < ttls.get(tier).toMillis();
+  }
+
+  /** Whether warming should recompute the entry now, before its soft TTL runs out. */
+  public boolean dueForRefresh(Tier tier, Entry entry, long now) {
+    return entry.ageMillis(now) >= ttls.get(tier).toMillis() * REFRESH_AHEAD;
   }
 }

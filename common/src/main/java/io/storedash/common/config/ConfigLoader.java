@@ -37,7 +37,7 @@ public final class ConfigLoader {
   static final Set<String> VARIABLES = Set.of(
     "PG_URL", "REDIS_URL", "HTTP_PORT", "MANAGEMENT_PORT", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_MEMBERS",
     "CLUSTER_NAME", "CACHE_TTL_L1", "CACHE_TTL_L2", "CACHE_TTL_L3", "CACHE_TTL_L4", "CACHE_L4_MAX_BYTES",
-    "WARM_PARALLELISM", "WARM_HOT_FRACTION", "MONITOR_INTERVAL", "HEARTBEAT_INTERVAL", "ADMIN_TOKEN", "TIMEZONE",
+    "WARM_PARALLELISM", "WARM_HOT_FRACTION", "WARM_ON_START", "MONITOR_INTERVAL", "HEARTBEAT_INTERVAL", "ADMIN_TOKEN", "TIMEZONE",
     "REQUEST_TIMEOUT", "PG_POOL_SIZE");
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
@@ -129,6 +129,7 @@ public final class ConfigLoader {
       required("CACHE_L4_MAX_BYTES", "64mb", ConfigLoader::bytes),
       required("WARM_PARALLELISM", "5", v -> intIn(v, 1, 64)),
       required("WARM_HOT_FRACTION", "0.2", ConfigLoader::fraction),
+      required("WARM_ON_START", "true", ConfigLoader::bool),
       required("MONITOR_INTERVAL", "30s", ConfigLoader::duration),
       required("HEARTBEAT_INTERVAL", "5s", ConfigLoader::duration),
       optional("ADMIN_TOKEN", v -> {
@@ -207,6 +208,14 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("expected a whole number from " + min + " to " + max + ", got " + n);
     }
     return n;
+  }
+
+  private static boolean bool(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "1", "on" -> true;
+      case "false", "no", "0", "off" -> false;
+      default -> throw new IllegalArgumentException("expected true or false, got '" + value + "'");
+    };
   }
 
   private static double fraction(String value) {

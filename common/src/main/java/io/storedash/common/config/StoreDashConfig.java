@@ -29,6 +29,7 @@ public record StoreDashConfig(
   long cacheL4MaxBytes,
   int warmParallelism,
   double warmHotFraction,
+  boolean warmOnStart,
   Duration monitorInterval,
   Duration heartbeatInterval,
   Optional<String> adminToken,
@@ -59,14 +60,14 @@ public record StoreDashConfig(
   public StoreDashConfig withStorage(String pgUrl, String redisUrl) {
     return new StoreDashConfig(Optional.of(pgUrl), Optional.of(redisUrl), httpPort, managementPort, clusterHost,
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
-      warmParallelism, warmHotFraction, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
+      warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize);
   }
 
   public StoreDashConfig withPorts(int httpPort, int managementPort) {
     return new StoreDashConfig(pgUrl, redisUrl, httpPort, Optional.of(managementPort), clusterHost,
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
-      warmParallelism, warmHotFraction, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
+      warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize);
   }
 }

@@ -1,0 +1,165 @@
+package io.storedash.cache;
+
+import io.storedash.cache.tier.CacheKeys;
+import io.storedash.cache.tier.Entry;
+import io.storedash.cache.tier.HotspotTier;
+import io.storedash.cache.tier.RedisTier;
+import io.storedash.cache.tier.SingleFlight;
+import io.storedash.cache.tier.Tier;
+import io.storedash.cache.tier.TierPolicy;
+import io.storedash.cache.tier.TierStats;
+import io.storedash.common.DashboardQuery;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collection;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * The read path of DESIGN §5: L4 in this process, then the query's Redis tier, then query-service — with one
+ * computation per key at a time, stale-while-revalidate past the soft TTL, and stale-if-error when query-service or
+ * PostgreSQL fails. Confined to the verticle's event loop.
+ */
+public final class TieredCache {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TieredCache.class);
+
+  /** The result of query-service, compressed once: the gzip bytes and the time query-service reported. */
+  public record Computed(byte[] gzip, String computeMs) {
+  }
+
+  /** An answer on its way to the gateway: the gzip bytes, the tier that answered, HIT/MISS/STALE. */
+  public record Answer(byte[] gzip, Tier tier, String status, String etag, String computeMs) {
+  }
+
+  private final TierPolicy policy;
+  private final HotspotTier hotspot;
+  private final RedisTier redis;
+  private final StoreVersions versions;
+  private final TierStats stats;
+  private final Function<DashboardQuery, Future<Computed>> compute;
+  private final SingleFlight<Answer> reads = new SingleFlight<>();
+  private final SingleFlight<Loaded> loads = new SingleFlight<>();
+
+  private record Loaded(Entry entry, String computeMs) {
+  }
+
+  public TieredCache(TierPolicy policy, HotspotTier hotspot, RedisTier redis, StoreVersions versions, TierStats stats,
+                     Function<DashboardQuery, Future<Computed>> compute) {
+    this.policy = policy;
+    this.hotspot = hotspot;
+    this.redis = redis;
+    this.versions = versions;
+    this.stats = stats;
+    this.compute = compute;
+  }
+
+  /** Answers a dashboard query through the tiers. */
+  public Future<Answer> get(DashboardQuery query) {
+    Tier tier = policy.tierOf(query.kind());
+    OptionalLong known = versions.versionOf(query);
+    if (known.isEmpty()) {
+      // Versions not learned yet: a stored entry might predate an import, so neither read nor write.
+      stats.miss(tier);
+      return compute.apply(query).map(c -> new Answer(c.gzip(), tier, "MISS", null, c.computeMs()));
+    }
+    long version = known.getAsLong();
+    String key = CacheKeys.key(tier, query, version);
+    String etag = CacheKeys.etag(query, version);
+    long now = System.currentTimeMillis();
+    Entry hot = hotspot.get(key);
+    if (hot != null && policy.fresh(tier, hot, now)) {
+      stats.hit(Tier.L4);
+      return Future.succeededFuture(new Answer(hot.gzip(), Tier.L4, "HIT", etag, null));
+    }
+    stats.miss(Tier.L4);
+    return reads.run(key, () -> readThrough(query, tier, key, etag, version, hot), stats::joined);
+  }
+
+  private Future<Answer> readThrough(DashboardQuery query, Tier tier, String key, String etag, long version, Entry hot) {
+    return redis.get(key).compose(stored -> {
+      long now = System.currentTimeMillis();
+      if (stored != null) {
+        hotspot.put(key, stored);
+        if (policy.fresh(tier, stored, now)) {
+          stats.hit(tier);
+          return Future.succeededFuture(new Answer(stored.gzip(), tier, "HIT", etag, null));
+        }
+        // Stale-while-revalidate: answer now, recompute in the background.
+        stats.stale(tier);
+        load(query, tier, key, version).onFailure(e -> LOG.debug("background refresh of {} failed: {}", key, e.getMessage()));
+        return Future.succeededFuture(new Answer(stored.gzip(), tier, "STALE", etag, null));
+      }
+      stats.miss(tier);
+      return load(query, tier, key, version)
+        .map(loaded -> new Answer(loaded.entry().gzip(), tier, "MISS", etag, loaded.computeMs()))
+        .recover(failure -> staleIfError(query, tier, hot, failure));
+    });
+  }
+
+  /** Computes an entry in query-service and stores it in L4 and Redis; one load per key at a time. */
+  private Future<Loaded> load(DashboardQuery query, Tier tier, String key, long version) {
+    return loads.run(key, () -> {
+      long started = System.nanoTime();
+      return compute.apply(query).map(computed -> {
+        Entry entry = new Entry(System.currentTimeMillis(), version, computed.gzip());
+        stats.loaded(tier, (System.nanoTime() - started) / 1000, computed.gzip().length);
+        hotspot.put(key, entry);
+        redis.set(key, entry, policy.hardTtl(tier));
+        return new Loaded(entry, computed.computeMs());
+      });
+    }, () -> { });
+  }
+
+  /**
+   * Stale-if-error: when the entry cannot be computed, an older answer to the same question is better than an error
+   * — the expired L4 entry, or the entry of the store's previous data version still in Redis.
+   */
+  private Future<Answer> staleIfError(DashboardQuery query, Tier tier, Entry hot, Throwable failure) {
+    if (hot != null) {
+      stats.stale(tier);
+      return Future.succeededFuture(new Answer(hot.gzip(), tier, "STALE", CacheKeys.etag(query, hot.version()), null));
+    }
+    OptionalLong previous = versions.previousVersionOf(query);
+    if (previous.isEmpty()) {
+      return Future.failedFuture(failure);
+    }
+    String oldKey = CacheKeys.key(tier, query, previous.getAsLong());
+    return redis.get(oldKey).compose(old -> {
+      if (old == null) {
+        return Future.failedFuture(failure);
+      }
+      stats.stale(tier);
+      return Future.succeededFuture(new Answer(old.gzip(), tier, "STALE", CacheKeys.etag(query, old.version()), null));
+    });
+  }
+
+  /**
+   * Makes sure the entry of a query is in Redis and fresh for a while: computes it when missing or when it has lived
+   * most of its soft TTL. Completes with whether it computed.
+   */
+  public Future<Boolean> warm(DashboardQuery query) {
+    Tier tier = policy.tierOf(query.kind());
+    OptionalLong known = versions.versionOf(query);
+    if (known.isEmpty()) {
+      return Future.succeededFuture(false);
+    }
+    long version = known.getAsLong();
+    String key = CacheKeys.key(tier, query, version);
+    return redis.get(key).compose(stored -> {
+      if (stored != null && !policy.dueForRefresh(tier, stored, System.currentTimeMillis())) {
+        hotspot.put(key, stored);
+        return Future.succeededFuture(false);
+      }
+      return load(query, tier, key, version).map(true);
+    });
+  }
+
+  /** Drops the in-process entries of these stores (and of {@code all}): their data changed. */
+  public void dropHotspot(Collection<String> stores) {
+    hotspot.drop(key -> stores.stream().anyMatch(store -> key.contains(CacheKeys.storeTag(store)))
+      || key.contains(CacheKeys.storeTag(DashboardQuery.ALL_STORES)));
+  }
+}

@@ -1,0 +1,86 @@
+package io.storedash.cache;
+
+import io.storedash.common.Addresses;
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.QueryKind;
+import io.storedash.common.bootstrap.Node;
+import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.testing.TestStorage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two cache-service instances in one Hazelcast cluster, as two nodes of this JVM. */
+class ClusteredCacheTest {
+
+  private final List<Node> nodes = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    for (Node node : nodes) {
+      node.vertx().close().await();
+    }
+  }
+
+  private Map<String, JsonObject> statsOfEveryInstance(Vertx vertx) {
+    Map<String, JsonObject> byNode = new HashMap<>();
+    for (int i = 0; i < 20 && byNode.size() < 2; i++) {
+      JsonObject stats = vertx.eventBus().<JsonObject>request(Addresses.CACHE_ADMIN, new JsonObject().put("action", "stats")).await().body();
+      byNode.put(stats.getString("node"), stats);
+    }
+    return byNode;
+  }
+
+  @Test
+  void eachInstanceComputesAColdKeyAtMostOnceAndDataChangedEmptiesEveryHotspot() throws Exception {
+    StoreDashConfig config = TestStorage.config(Map.of(
+      "WARM_ON_START", "false",
+      "CLUSTER_PORT", String.valueOf(30000 + (int) (ProcessHandle.current().pid() % 20000)),
+      "CLUSTER_NAME", "cache-it-" + System.nanoTime()));
+    Node a = Node.clustered(config).await();
+    nodes.add(a);
+    Node b = Node.clustered(config).await();
+    nodes.add(b);
+    FakeQueryService query = new FakeQueryService(a.vertx());
+    query.version = System.nanoTime();
+    query.delayMillis = 300;
+    a.deploy(CacheService.DESCRIPTOR, 1).await();
+    b.deploy(CacheService.DESCRIPTOR, 1).await();
+    Vertx client = a.vertx();
+    for (int i = 0; i < 100 && !statsOfEveryInstance(client).values().stream().allMatch(s -> s.getBoolean("versions_known")); i++) {
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+
+    DashboardQuery overview = DashboardQuery.of(QueryKind.OVERVIEW, "S001", LocalDate.of(2026, 6, 1), LocalDate.of(2026, 6, 30));
+    List<Future<Message<Buffer>>> replies = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      replies.add(client.eventBus().request(Addresses.DASHBOARD_QUERY, overview.toJson(), new DeliveryOptions().setSendTimeout(5000)));
+    }
+    Future.all(replies).await();
+    assertThat(query.computationsOf(overview)).isBetween(1, 2);
+
+    Map<String, JsonObject> before = statsOfEveryInstance(client);
+    assertThat(before).hasSize(2);
+    assertThat(before.values()).allSatisfy(s -> assertThat(s.getJsonObject("tiers").getJsonObject("L4").getLong("entries")).isPositive());
+
+    client.eventBus().publish(Addresses.DATA_CHANGED, new JsonObject().put("stores", new JsonArray().add("S001")).put("version", System.nanoTime()));
+    TimeUnit.MILLISECONDS.sleep(300);
+    Map<String, JsonObject> after = statsOfEveryInstance(client);
+    assertThat(after.values()).allSatisfy(s -> assertThat(s.getJsonObject("tiers").getJsonObject("L4").getLong("entries")).isZero());
+  }
+}

@@ -1,0 +1,61 @@
+package io.storedash.cache;
+
+import io.storedash.common.Addresses;
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.ReplyHeaders;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A stand-in for query-service on the event bus that counts every computation per query and can be told to be slow
+ * or to fail like a query-service whose PostgreSQL is down. (Redis itself is real in these tests.)
+ */
+final class FakeQueryService {
+
+  final AtomicInteger computations = new AtomicInteger();
+  final Map<String, AtomicInteger> perQuery = new ConcurrentHashMap<>();
+  volatile long delayMillis;
+  volatile boolean failing;
+  volatile long version = 1;
+
+  FakeQueryService(Vertx vertx) {
+    vertx.eventBus().<JsonObject>consumer(Addresses.DATA_VERSIONS, msg -> msg.reply(new JsonObject()
+      .put("version", version).put("stores", new JsonObject().put("S001", version).put("S002", version)))).completion().await();
+    vertx.eventBus().<JsonObject>consumer(Addresses.DASHBOARD_COMPUTE, msg -> {
+      if (delayMillis > 0) {
+        vertx.setTimer(delayMillis, t -> compute(msg));
+      } else {
+        compute(msg);
+      }
+    }).completion().await();
+  }
+
+  private void compute(Message<JsonObject> message) {
+    DashboardQuery query = DashboardQuery.fromJson(message.body());
+    int n = computations.incrementAndGet();
+    perQuery.computeIfAbsent(query.canonical(), k -> new AtomicInteger()).incrementAndGet();
+    if (failing) {
+      message.fail(503, "PostgreSQL is unreachable");
+      return;
+    }
+    if ("S404".equals(query.store())) {
+      message.fail(404, "unknown store 'S404'");
+      return;
+    }
+    message.reply(Buffer.buffer(new JsonObject().put("store", query.store()).put("kind", query.kind().wireName())
+        .put("n", n).encode()),
+      new DeliveryOptions().addHeader(ReplyHeaders.COMPUTE_MS, "3"));
+  }
+
+  int computationsOf(DashboardQuery query) {
+    AtomicInteger n = perQuery.get(query.canonical());
+    return n == null ? 0 : n.get();
+  }
+}
