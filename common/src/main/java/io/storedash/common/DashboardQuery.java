@@ -26,7 +26,7 @@ public final class DashboardQuery {
 
   private static final Pattern STORE_CODE = Pattern.compile("[A-Za-z0-9_-]{1,32}");
   private static final Pattern PARAM_NAME = Pattern.compile("[a-z_]{1,32}");
-  private static final Pattern PARAM_VALUE = Pattern.compile("[A-Za-z0-9_.-]{0,64}");
+  private static final Pattern PARAM_VALUE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
   private final QueryKind kind;
   private final String store;
@@ -82,6 +82,7 @@ public final class DashboardQuery {
         sorted.put(name, value);
       });
     }
+    QueryParams.validate(kind, sorted);
     return new DashboardQuery(kind, store, from, to, Collections.unmodifiableMap(sorted));
   }
 

@@ -66,6 +66,21 @@ class DashboardQueryTest {
   }
 
   @Test
+  void parametersAreCheckedPerKind() {
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.PRODUCTS, "S001", null, null, Map.of("sort", "price")))
+      .hasMessageContaining("sort must be one of [revenue, quantity, gross_profit, gross_margin, orders], got 'price'");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.PRODUCTS, "S001", null, null, Map.of("size", "500")))
+      .hasMessageContaining("size must be a whole number from 1 to 200, got 500");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.ORDERS, "S001", null, null, Map.of("page", "0")))
+      .hasMessageContaining("page must be");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.RANKING, "all", null, null, Map.of("metric", "x")))
+      .hasMessageContaining("metric must be one of");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.OVERVIEW, "S001", null, null, Map.of("sort", "revenue")))
+      .hasMessageContaining("overview takes no parameter 'sort'");
+    assertThat(DashboardQuery.of(QueryKind.ORDERS, "S001", null, null, Map.of("size", "500")).param("size", null)).isEqualTo("500");
+  }
+
+  @Test
   void aRangeOf366DaysIsAllowed() {
     assertThat(DashboardQuery.of(QueryKind.TREND, "S001", OCT_1.minusDays(365), OCT_1).from()).isEqualTo(OCT_1.minusDays(365));
   }

@@ -5,6 +5,7 @@ import io.storedash.common.DashboardQuery;
 import io.storedash.common.Failures;
 import io.storedash.common.Gzip;
 import io.storedash.common.QueryKind;
+import io.storedash.common.QueryParams;
 import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.ServiceContext;
 import io.storedash.gateway.http.Problems;
@@ -15,6 +16,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
@@ -23,11 +25,15 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,8 +47,13 @@ public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final String JSON = "application/json; charset=utf-8";
 
+  /** The per-store views, each at {@code /api/v1/stores/{store}/<kind>}. */
+  private static final List<QueryKind> STORE_KINDS = List.of(QueryKind.OVERVIEW, QueryKind.TREND, QueryKind.CHANNELS,
+    QueryKind.CATEGORIES, QueryKind.HOURS, QueryKind.PRODUCTS, QueryKind.DIAGNOSIS, QueryKind.ORDERS);
+
   private final ServiceContext service;
   private final RequestStats stats = new RequestStats();
+  private AdminRoutes admin;
   private HttpServer server;
   private long rotateTimer;
 
@@ -52,11 +63,20 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    admin = new AdminRoutes(vertx, service.config());
     Router router = Router.router(vertx);
     router.route().handler(this::measure);
-    router.get("/api/v1/stores").handler(rc -> answer(rc, DashboardQuery.of(QueryKind.STORES, DashboardQuery.ALL_STORES, null, null)));
-    router.get("/api/v1/stores/:store/overview").handler(rc -> dashboard(rc, QueryKind.OVERVIEW));
+    router.get("/api/v1/stores").handler(rc -> dashboard(rc, QueryKind.STORES, DashboardQuery.ALL_STORES));
+    for (QueryKind kind : STORE_KINDS) {
+      router.get("/api/v1/stores/:store/" + kind.wireName()).handler(rc -> dashboard(rc, kind, rc.pathParam("store")));
+    }
+    router.get("/api/v1/ranking").handler(rc -> dashboard(rc, QueryKind.RANKING, DashboardQuery.ALL_STORES));
     router.get("/api/v1/monitor").handler(this::monitor);
+    router.get("/api/v1/monitor/stream").handler(this::monitorStream);
+    router.route("/api/v1/admin/*").handler(admin::authorize);
+    router.post("/api/v1/admin/cache/warm").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(admin::warm);
+    router.delete("/api/v1/admin/cache").handler(admin::flush);
+    router.get("/api/v1/admin/cache/stats").handler(admin::stats);
     service.mountProbes(router);
     router.route().failureHandler(this::onFailure);
     router.errorHandler(404, rc -> Problems.send(rc.response(), 404, "no such resource: " + rc.request().path(), rc.request().path()));
@@ -97,17 +117,37 @@ public final class GatewayVerticle extends VerticleBase {
     rc.next();
   }
 
-  private void dashboard(RoutingContext rc, QueryKind kind) {
+  private void dashboard(RoutingContext rc, QueryKind kind, String store) {
     DashboardQuery query;
     try {
-      query = DashboardQuery.of(kind, rc.pathParam("store"),
-        DashboardQuery.parseDay("from", rc.queryParams().get("from")),
-        DashboardQuery.parseDay("to", rc.queryParams().get("to")));
+      query = queryOf(kind, store, rc.queryParams());
     } catch (IllegalArgumentException e) {
       rc.fail(400, e);
       return;
     }
     answer(rc, query);
+  }
+
+  /**
+   * The query a request asks: {@code from}/{@code to} plus the kind's own parameters; anything else, or a parameter
+   * given twice, is refused so that a typo never silently answers another question.
+   */
+  static DashboardQuery queryOf(QueryKind kind, String store, MultiMap queryParams) {
+    Map<String, String> params = new HashMap<>();
+    for (String name : queryParams.names()) {
+      if (queryParams.getAll(name).size() > 1) {
+        throw new IllegalArgumentException("parameter " + name + " is given more than once");
+      }
+      if (!name.equals("from") && !name.equals("to")) {
+        if (!QueryParams.namesOf(kind).contains(name)) {
+          throw new IllegalArgumentException("unknown parameter '" + name + "'; " + kind.wireName() + " takes from, to"
+            + QueryParams.namesOf(kind).stream().sorted().map(n -> ", " + n).reduce("", String::concat));
+        }
+        params.put(name, queryParams.get(name));
+      }
+    }
+    return DashboardQuery.of(kind, store, DashboardQuery.parseDay("from", queryParams.get("from")),
+      DashboardQuery.parseDay("to", queryParams.get("to")), params);
   }
 
   private void answer(RoutingContext rc, DashboardQuery query) {
@@ -129,6 +169,29 @@ public final class GatewayVerticle extends VerticleBase {
         .putHeader("Cache-Control", "no-store")
         .end(reply.body().toBuffer()))
       .onFailure(e -> rc.fail(httpStatusOf(e), e));
+  }
+
+  /** Server-sent events: the monitor snapshot as monitor-service publishes it, every 5 s, until the client leaves. */
+  private void monitorStream(RoutingContext rc) {
+    HttpServerResponse response = rc.response()
+      .setChunked(true)
+      .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+      .putHeader("Cache-Control", "no-store")
+      .putHeader("X-Accel-Buffering", "no");
+    MessageConsumer<JsonObject> updates = vertx.eventBus().consumer(Addresses.MONITOR_UPDATES,
+      msg -> response.write("event: snapshot\ndata: " + msg.body().encode() + "\n\n"));
+    // A comment line every 15 s keeps proxies from closing an idle stream.
+    long keepAlive = vertx.setPeriodic(15_000, t -> response.write(": keep-alive\n\n"));
+    response.closeHandler(v -> {
+      updates.unregister();
+      vertx.cancelTimer(keepAlive);
+    });
+    response.write("retry: 5000\n\n");
+    vertx.eventBus().<JsonObject>request(Addresses.MONITOR_SNAPSHOT, new JsonObject(),
+        new DeliveryOptions().setSendTimeout(service.config().requestTimeout().toMillis()))
+      .onSuccess(reply -> response.write("event: snapshot\ndata: " + reply.body().encode() + "\n\n"))
+      .onFailure(e -> response.write("event: unavailable\ndata: " + new JsonObject()
+        .put("detail", "monitor-service did not answer: " + e.getMessage()).encode() + "\n\n"));
   }
 
   private static boolean isNoHandlers(Throwable e) {

@@ -81,6 +81,8 @@ public final class Node {
   /** A process that joins the StoreDash cluster described by the configuration. */
   public static Future<Node> clustered(StoreDashConfig config) {
     PrometheusMeterRegistry registry = newRegistry();
+    // Tagged before Vert.x registers its meters; the Hazelcast node id is only known after joining.
+    registry.config().commonTags("instance", instanceLabel());
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig(config));
     String host = advertisedHost(config);
     VertxOptions options = new VertxOptions()
@@ -96,7 +98,6 @@ public final class Node {
       .buildClustered()
       .map(vertx -> {
         String nodeId = clusterManager.getNodeId();
-        registry.config().commonTags("node", nodeId);
         LOG.info("node {} joined cluster '{}' with {} member(s) in {} ms", nodeId, config.clusterName(),
           clusterManager.getNodes().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return new Node(vertx, config, registry, nodeId);
@@ -106,13 +107,24 @@ public final class Node {
   /** A process whose services talk over the local event bus only: the standalone mode. */
   public static Node local(StoreDashConfig config) {
     PrometheusMeterRegistry registry = newRegistry();
+    registry.config().commonTags("instance", instanceLabel());
     Vertx vertx = Vertx.builder()
       .with(new VertxOptions().setMetricsOptions(metricsOptions()))
       .withMetrics(new MicrometerMetricsFactory(registry))
       .build();
     String nodeId = "standalone-" + UUID.randomUUID().toString().substring(0, 8);
-    registry.config().commonTags("node", nodeId);
     return new Node(vertx, config, registry, nodeId);
+  }
+
+  /** host:pid — identifies this process in metrics before it has a cluster node id. */
+  private static String instanceLabel() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "localhost";
+    }
+    return host + ":" + ProcessHandle.current().pid();
   }
 
   private static PrometheusMeterRegistry newRegistry() {
@@ -222,6 +234,7 @@ public final class Node {
       .put("node", nodeId)
       .put("version", version())
       .put("uptime_ms", System.currentTimeMillis() - startedAt)
+      .put("interval_ms", config.heartbeatInterval().toMillis())
       .put("draining", draining)
       .put("system", SystemFigures.now())
       .put("stats", context.stats()));

@@ -1,0 +1,227 @@
+package io.storedash.gateway;
+
+import io.storedash.common.Addresses;
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.Gzip;
+import io.storedash.common.ReplyHeaders;
+import io.storedash.common.bootstrap.Node;
+import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.testing.TestStorage;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The gateway alone, with stand-ins for cache- and query-service on the event bus: what reaches them, and how each
+ * of their answers and failures becomes HTTP.
+ */
+class GatewayTest {
+
+  private static final String TOKEN = "test-admin-token-0123456789";
+  private Node node;
+  private Vertx vertx;
+  private WebClient client;
+  private final List<JsonObject> seenByCache = new ArrayList<>();
+  private MessageConsumer<JsonObject> cache;
+
+  @BeforeEach
+  void deploy() {
+    StoreDashConfig config = TestStorage.config(Map.of("REQUEST_TIMEOUT", "1s", "ADMIN_TOKEN", TOKEN));
+    node = Node.local(config);
+    vertx = node.vertx();
+    cache = vertx.eventBus().consumer(Addresses.DASHBOARD_QUERY, msg -> {
+      seenByCache.add(msg.body());
+      DashboardQuery query = DashboardQuery.fromJson(msg.body());
+      switch (query.store()) {
+        case "S404" -> msg.fail(404, "unknown store 'S404'");
+        case "SLOW" -> { } // never answers
+        case "DOWN" -> msg.fail(503, "no query-service instance is running");
+        default -> msg.reply(Buffer.buffer(Gzip.compress(new JsonObject().put("echo", query.canonical()).encode().getBytes())),
+          new DeliveryOptions().addHeader(ReplyHeaders.TIER, "L2").addHeader(ReplyHeaders.CACHE_STATUS, "HIT")
+            .addHeader(ReplyHeaders.ENCODING, "gzip").addHeader(ReplyHeaders.ETAG, "W/\"abc\""));
+      }
+    });
+    cache.completion().await();
+    vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_ADMIN, msg -> msg.reply(new JsonObject().put("did", msg.body()))).completion().await();
+    node.deploy(GatewayService.DESCRIPTOR, 1).await();
+    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(config.httpPort())
+      .setDecompressionSupported(false));
+  }
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  private HttpResponse<Buffer> get(String uri) {
+    return client.get(uri).send().await();
+  }
+
+  private static String detail(HttpResponse<Buffer> response) {
+    assertThat(response.getHeader("Content-Type")).startsWith("application/problem+json");
+    JsonObject problem = response.bodyAsJsonObject();
+    assertThat(problem.getInteger("status")).isEqualTo(response.statusCode());
+    assertThat(problem.getString("title")).isNotBlank();
+    return problem.getString("detail");
+  }
+
+  @Test
+  void everyDashboardRouteBecomesItsQuery() {
+    assertThat(get("/api/v1/stores").statusCode()).isEqualTo(200);
+    for (String kind : List.of("overview", "trend", "channels", "categories", "hours", "diagnosis")) {
+      assertThat(get("/api/v1/stores/S001/" + kind + "?from=2026-10-01&to=2026-10-30").statusCode()).isEqualTo(200);
+    }
+    assertThat(get("/api/v1/stores/S001/products?sort=gross_margin&page=2&size=50").bodyAsJsonObject().getString("echo"))
+      .isEqualTo("products|S001|-|-|page=2&size=50&sort=gross_margin");
+    assertThat(get("/api/v1/stores/S001/orders?page=3").bodyAsJsonObject().getString("echo"))
+      .isEqualTo("orders|S001|-|-|page=3&size=50");
+    assertThat(get("/api/v1/ranking?metric=profit&from=2026-10-01&to=2026-10-30").bodyAsJsonObject().getString("echo"))
+      .isEqualTo("ranking|all|2026-10-01|2026-10-30|metric=profit");
+    assertThat(seenByCache).hasSize(10);
+  }
+
+  @Test
+  void aHitTravelsAsStoredGzipWithItsHeaders() {
+    HttpResponse<Buffer> gzip = client.get("/api/v1/stores/S001/overview").putHeader("Accept-Encoding", "gzip, br").send().await();
+    assertThat(gzip.getHeader("Content-Encoding")).isEqualTo("gzip");
+    assertThat(new JsonObject(Buffer.buffer(Gzip.decompress(gzip.body().getBytes()))).getString("echo")).startsWith("overview|S001");
+    assertThat(gzip.getHeader("X-Cache")).isEqualTo("L2");
+    assertThat(gzip.getHeader("ETag")).isEqualTo("W/\"abc\"");
+    assertThat(gzip.getHeader("Server-Timing")).contains("gateway;dur=", "cache;desc=\"L2 HIT\"");
+
+    HttpResponse<Buffer> plain = client.get("/api/v1/stores/S001/overview").putHeader("Accept-Encoding", "gzip;q=0").send().await();
+    assertThat(plain.getHeader("Content-Encoding")).isNull();
+    assertThat(plain.bodyAsJsonObject().getString("echo")).startsWith("overview|S001");
+
+    HttpResponse<Buffer> notModified = client.get("/api/v1/stores/S001/overview").putHeader("If-None-Match", "\"x\", W/\"abc\"").send().await();
+    assertThat(notModified.statusCode()).isEqualTo(304);
+    assertThat(notModified.body()).isNull();
+  }
+
+  @Test
+  void badInputIsA400NamingTheParameterAndNeverReachesTheCache() {
+    assertThat(detail(get("/api/v1/stores/S001/overview?from=2026-10-01"))).contains("from and to must be given together");
+    assertThat(detail(get("/api/v1/stores/S001/overview?from=yesterday&to=2026-10-01"))).contains("from must be a date");
+    assertThat(detail(get("/api/v1/stores/S001/overview?from=2026-10-05&to=2026-10-01"))).contains("is after");
+    assertThat(detail(get("/api/v1/stores/S001/overview?from=2024-01-01&to=2026-10-01"))).contains("at most 366");
+    assertThat(detail(get("/api/v1/stores/S001/products?sort=price"))).contains("sort must be one of");
+    assertThat(detail(get("/api/v1/stores/S001/products?size=9999"))).contains("size must be a whole number from 1 to 200");
+    assertThat(detail(get("/api/v1/stores/S001/orders?page=-1"))).contains("page must be");
+    assertThat(detail(get("/api/v1/ranking?metric=vibes"))).contains("metric must be one of");
+    assertThat(detail(get("/api/v1/stores/S001/overview?form=2026-10-01"))).contains("unknown parameter 'form'");
+    assertThat(detail(get("/api/v1/stores/S001/overview?from=2026-10-01&from=2026-10-02&to=2026-10-03"))).contains("more than once");
+    assertThat(detail(get("/api/v1/stores/%27%3B%20DROP%20TABLE/overview"))).contains("store must be");
+    assertThat(detail(get("/api/v1/stores/all/diagnosis"))).contains("needs a single store");
+    assertThat(seenByCache).isEmpty();
+    assertThat(get("/api/v1/nope").statusCode()).isEqualTo(404);
+    assertThat(client.post("/api/v1/stores").send().await().statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void serviceFailuresBecomeProblems() {
+    HttpResponse<Buffer> unknown = get("/api/v1/stores/S404/overview");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(detail(unknown)).isEqualTo("unknown store 'S404'");
+
+    HttpResponse<Buffer> down = get("/api/v1/stores/DOWN/overview");
+    assertThat(down.statusCode()).isEqualTo(503);
+    assertThat(detail(down)).contains("no query-service instance");
+
+    long started = System.nanoTime();
+    HttpResponse<Buffer> slow = get("/api/v1/stores/SLOW/overview");
+    assertThat(slow.statusCode()).isEqualTo(504);
+    assertThat(detail(slow)).contains("did not complete within 1000 ms");
+    assertThat((System.nanoTime() - started) / 1_000_000).isBetween(900L, 3000L);
+  }
+
+  @Test
+  void withoutCacheServiceTheGatewayAsksQueryServiceDirectly() {
+    cache.unregister().await();
+    vertx.eventBus().<JsonObject>consumer(Addresses.DASHBOARD_COMPUTE,
+      msg -> msg.reply(Buffer.buffer("{\"direct\":true}"))).completion().await();
+    HttpResponse<Buffer> response = get("/api/v1/stores/S001/overview");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.getHeader("X-Cache")).isEqualTo("BYPASS");
+    assertThat(response.bodyAsJsonObject().getBoolean("direct")).isTrue();
+  }
+
+  @Test
+  void withNoServiceAtAllTheAnswerIs503() {
+    cache.unregister().await();
+    HttpResponse<Buffer> response = get("/api/v1/stores/S001/overview");
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(detail(response)).contains("no instance");
+  }
+
+  @Test
+  void adminRoutesNeedTheToken() {
+    HttpResponse<Buffer> none = get("/api/v1/admin/cache/stats");
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.getHeader("WWW-Authenticate")).startsWith("Bearer");
+    assertThat(client.get("/api/v1/admin/cache/stats").bearerTokenAuthentication("wrong-token-0000000000").send().await().statusCode()).isEqualTo(401);
+    HttpResponse<Buffer> ok = client.get("/api/v1/admin/cache/stats").bearerTokenAuthentication(TOKEN).send().await();
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.bodyAsJsonObject().getJsonObject("did").getString("action")).isEqualTo("stats");
+
+    HttpResponse<Buffer> warm = client.post("/api/v1/admin/cache/warm").bearerTokenAuthentication(TOKEN)
+      .sendJsonObject(new JsonObject().put("stores", new io.vertx.core.json.JsonArray().add("S001"))).await();
+    assertThat(warm.statusCode()).isEqualTo(202);
+    assertThat(client.post("/api/v1/admin/cache/warm").bearerTokenAuthentication(TOKEN).sendBuffer(Buffer.buffer("{oops")).await().statusCode()).isEqualTo(400);
+    HttpResponse<Buffer> flush = client.delete("/api/v1/admin/cache?tier=L2&store=S001").bearerTokenAuthentication(TOKEN).send().await();
+    assertThat(flush.bodyAsJsonObject().getJsonObject("did").getString("tier")).isEqualTo("L2");
+    assertThat(client.delete("/api/v1/admin/cache?tier=L7").bearerTokenAuthentication(TOKEN).send().await().statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void withoutAConfiguredTokenAdminRoutesAreDisabled() {
+    vertx.close().await();
+    StoreDashConfig config = TestStorage.config(Map.of());
+    node = Node.local(config);
+    vertx = node.vertx();
+    node.deploy(GatewayService.DESCRIPTOR, 1).await();
+    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(config.httpPort()));
+    HttpResponse<Buffer> response = client.get("/api/v1/admin/cache/stats").bearerTokenAuthentication("anything-at-all-0000").send().await();
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(detail(response)).contains("disabled");
+  }
+
+  @Test
+  void theMonitorStreamSendsSnapshots() {
+    vertx.eventBus().<JsonObject>consumer(Addresses.MONITOR_SNAPSHOT, msg -> msg.reply(new JsonObject().put("status", "green"))).completion().await();
+    StringBuilder received = new StringBuilder();
+    io.vertx.core.http.HttpClient http = vertx.createHttpClient();
+    http.request(io.vertx.core.http.HttpMethod.GET, node.config().httpPort(), "127.0.0.1", "/api/v1/monitor/stream")
+      .compose(req -> req.send())
+      .onSuccess(resp -> resp.handler(chunk -> received.append(chunk.toString())));
+    for (int i = 0; i < 50 && !received.toString().contains("\"status\":\"green\""); i++) {
+      sleepQuietly(50);
+    }
+    vertx.eventBus().publish(Addresses.MONITOR_UPDATES, new JsonObject().put("status", "yellow"));
+    for (int i = 0; i < 50 && !received.toString().contains("yellow"); i++) {
+      sleepQuietly(50);
+    }
+    assertThat(received.toString()).contains("event: snapshot\ndata: {\"status\":\"green\"}", "data: {\"status\":\"yellow\"}");
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package io.storedash.monitor.cluster;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The service instances of the cluster as their heartbeats show them. An instance that missed
+ * {@value #MISSED_HEARTBEATS_GONE} heartbeats is marked gone, kept so ops can see what disappeared, and dropped
+ * after {@value #MISSED_HEARTBEATS_DROPPED}. Every node is assumed to beat at the HEARTBEAT_INTERVAL this monitor
+ * is configured with (the heartbeat does not carry its interval).
+ *
+ * <p>Times are passed in, so the view can be tested without waiting. Not thread-safe: used from one event loop.
+ */
+public final class ClusterView {
+
+  /** The services a complete StoreDash installation runs; one without a live instance makes the status red. */
+  public static final List<String> EXPECTED_SERVICES = List.of("gateway", "cache-service", "query-service", "monitor-service");
+  public static final int MISSED_HEARTBEATS_GONE = 3;
+  public static final int MISSED_HEARTBEATS_DROPPED = 12;
+
+  public enum InstanceState { LIVE, DRAINING, GONE }
+
+  private record Instance(JsonObject heartbeat, long seenAt) {
+  }
+
+  private final long intervalMs;
+  private final Map<String, Map<String, Instance>> services = new TreeMap<>();
+  private long accepted;
+  private long rejected;
+
+  public ClusterView(long heartbeatIntervalMs) {
+    this.intervalMs = heartbeatIntervalMs;
+  }
+
+  /**
+   * Records a heartbeat; {@code false} when it names no service or node (it is then ignored). Other fields may be
+   * missing: services are written by different people and at different times.
+   */
+  public boolean record(Object body, long now) {
+    if (!(body instanceof JsonObject heartbeat)
+      || !(heartbeat.getValue("service") instanceof String service) || service.isBlank()
+      || !(heartbeat.getValue("node") instanceof String node) || node.isBlank()) {
+      rejected++;
+      return false;
+    }
+    services.computeIfAbsent(service, s -> new TreeMap<>()).put(node, new Instance(heartbeat, now));
+    accepted++;
+    return true;
+  }
+
+  public long accepted() {
+    return accepted;
+  }
+
+  public long rejected() {
+    return rejected;
+  }
+
+  InstanceState stateOf(Instance instance, long now) {
+    if (now - instance.seenAt() > MISSED_HEARTBEATS_GONE * intervalMs) {
+      return InstanceState.GONE;
+    }
+    return Boolean.TRUE.equals(instance.heartbeat().getValue("draining")) ? InstanceState.DRAINING : InstanceState.LIVE;
+  }
+
+  /** Forgets instances silent for longer than {@value #MISSED_HEARTBEATS_DROPPED} heartbeats. */
+  private void prune(long now) {
+    for (Iterator<Map<String, Instance>> it = services.values().iterator(); it.hasNext(); ) {
+      Map<String, Instance> nodes = it.next();
+      nodes.values().removeIf(instance -> now - instance.seenAt() > MISSED_HEARTBEATS_DROPPED * intervalMs);
+      if (nodes.isEmpty()) {
+        it.remove();
+      }
+    }
+  }
+
+  /** The {@code stats} of every live (not gone, not draining) instance of a service. */
+  public List<JsonObject> liveStats(String service, long now) {
+    List<JsonObject> stats = new ArrayList<>();
+    for (Instance instance : services.getOrDefault(service, Map.of()).values()) {
+      if (stateOf(instance, now) == InstanceState.LIVE && instance.heartbeat().getValue("stats") instanceof JsonObject s) {
+        stats.add(s);
+      }
+    }
+    return stats;
+  }
+
+  /**
+   * {@code {"services": {name: [instance, ...]}, "missing": [...], "expected": [...], "live": n, "draining": n,
+   * "gone": n}}; an instance is {@code {node, state, version, uptime_ms, last_seen_ms_ago, system, stats}}.
+   */
+  public JsonObject view(long now) {
+    prune(now);
+    JsonObject byService = new JsonObject();
+    int live = 0;
+    int draining = 0;
+    int gone = 0;
+    List<String> serving = new ArrayList<>();
+    for (Map.Entry<String, Map<String, Instance>> service : services.entrySet()) {
+      JsonArray instances = new JsonArray();
+      for (Map.Entry<String, Instance> node : service.getValue().entrySet()) {
+        Instance instance = node.getValue();
+        InstanceState state = stateOf(instance, now);
+        switch (state) {
+          case LIVE -> {
+            live++;
+            if (!serving.contains(service.getKey())) {
+              serving.add(service.getKey());
+            }
+          }
+          case DRAINING -> draining++;
+          case GONE -> gone++;
+        }
+        JsonObject heartbeat = instance.heartbeat();
+        instances.add(new JsonObject()
+          .put("node", node.getKey())
+          .put("state", state.name().toLowerCase(java.util.Locale.ROOT))
+          .put("version", heartbeat.getValue("version") instanceof String v ? v : null)
+          .put("uptime_ms", heartbeat.getValue("uptime_ms") instanceof Number n ? n.longValue() : null)
+          .put("last_seen_ms_ago", now - instance.seenAt())
+          .put("system", heartbeat.getValue("system") instanceof JsonObject system ? system : new JsonObject())
+          .put("stats", heartbeat.getValue("stats") instanceof JsonObject stats ? stats : new JsonObject()));
+      }
+      byService.put(service.getKey(), instances);
+    }
+    JsonArray missing = new JsonArray();
+    EXPECTED_SERVICES.stream().filter(s -> !serving.contains(s)).forEach(missing::add);
+    return new JsonObject()
+      .put("services", byService)
+      .put("missing", missing)
+      .put("expected", new JsonArray(new ArrayList<>(EXPECTED_SERVICES)))
+      .put("live", live)
+      .put("draining", draining)
+      .put("gone", gone)
+      .put("heartbeat_interval_ms", intervalMs);
+  }
+}

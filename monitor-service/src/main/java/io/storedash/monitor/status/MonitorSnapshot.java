@@ -1,0 +1,152 @@
+package io.storedash.monitor.status;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Puts the parts of the monitor snapshot together and decides the overall status (DESIGN §6).
+ *
+ * <p>Red: Redis down, PostgreSQL unreachable, a critical Redis alert, an expected service without a live instance,
+ * gateway success rate under {@value #SUCCESS_RATE_RED}. Yellow: Redis reconnecting, a Redis warning, an instance
+ * gone silent, gateway success rate under {@value #SUCCESS_RATE_YELLOW}, PostgreSQL connections at
+ * {@value #PG_CONNECTIONS_YELLOW_PERCENT} % of max_connections or more, PostgreSQL slower than
+ * {@value #PG_SLOW_MS} ms, an instance using {@value #HEAP_YELLOW_PERCENT} % of its heap or more.
+ */
+public final class MonitorSnapshot {
+
+  public static final double SUCCESS_RATE_RED = 0.95;
+  public static final double SUCCESS_RATE_YELLOW = 0.99;
+  public static final double PG_CONNECTIONS_YELLOW_PERCENT = 80;
+  public static final double PG_SLOW_MS = 200;
+  public static final double HEAP_YELLOW_PERCENT = 90;
+
+  private MonitorSnapshot() {
+  }
+
+  /**
+   * @param redis    the Redis part ({@code connected}, {@code state}, {@code warnings}, {@code errors}, ...)
+   * @param postgres the PostgreSQL part ({@code reachable}, {@code latency_ms}, {@code connections}, ...)
+   * @param cluster  the cluster view ({@code services}, {@code missing}, ...)
+   * @param cache    the summed cache tiers
+   * @param gateway  the combined gateway request figures
+   * @param system   this node's figures
+   */
+  public static JsonObject assemble(JsonObject redis, JsonObject postgres, JsonObject cluster, JsonObject cache,
+                                    JsonObject gateway, JsonObject system, Instant now) {
+    OverallStatus status = new OverallStatus();
+    judgeRedis(redis, status);
+    judgePostgres(postgres, status);
+    judgeCluster(cluster, status);
+    judgeGateway(gateway, status);
+    JsonArray reasons = new JsonArray();
+    status.reasons().forEach(reasons::add);
+    return new JsonObject()
+      .put("status", status.colour().label())
+      .put("reasons", reasons)
+      .put("generated_at", now.toString())
+      .put("redis", redis)
+      .put("postgres", postgres)
+      .put("cluster", cluster)
+      .put("cache", cache)
+      .put("gateway", gateway)
+      .put("system", system);
+  }
+
+  static void judgeRedis(JsonObject redis, OverallStatus status) {
+    String endpoint = redis.getString("endpoint", "Redis");
+    String state = redis.getString("state", "");
+    switch (state) {
+      case "down" -> status.red("Redis " + endpoint + " is down" + lastError(redis));
+      case "reconnecting" -> status.yellow("Redis " + endpoint + " connection lost, reconnecting (attempt "
+        + redis.getValue("reconnect_attempts") + " of " + redis.getValue("max_reconnect_attempts") + ")");
+      case "connecting" -> status.yellow("Redis " + endpoint + " not checked yet");
+      default -> {
+      }
+    }
+    JsonArray warnings = redis.getJsonArray("warnings", new JsonArray());
+    for (int i = 0; i < warnings.size(); i++) {
+      JsonObject warning = warnings.getJsonObject(i);
+      String message = "Redis: " + warning.getString("message");
+      if ("critical".equals(warning.getString("level"))) {
+        status.red(message);
+      } else {
+        status.yellow(message);
+      }
+    }
+  }
+
+  static void judgePostgres(JsonObject postgres, OverallStatus status) {
+    String endpoint = postgres.getString("endpoint", "PostgreSQL");
+    if (!postgres.getBoolean("reachable", false)) {
+      status.red("PostgreSQL " + endpoint + " is unreachable" + lastError(postgres));
+      return;
+    }
+    Double latency = number(postgres.getValue("latency_ms"));
+    if (latency != null && latency > PG_SLOW_MS) {
+      status.yellow(String.format(Locale.ROOT, "PostgreSQL answered SELECT 1 in %.0f ms (over %.0f ms)", latency, PG_SLOW_MS));
+    }
+    JsonObject connections = postgres.getJsonObject("connections", new JsonObject());
+    Double usage = number(connections.getValue("usage_percent"));
+    if (usage != null && usage >= PG_CONNECTIONS_YELLOW_PERCENT) {
+      status.yellow(String.format(Locale.ROOT, "PostgreSQL has %s of %s connections in use (%.1f %%)",
+        connections.getValue("in_use"), connections.getValue("max"), usage));
+    }
+  }
+
+  static void judgeCluster(JsonObject cluster, OverallStatus status) {
+    JsonArray missing = cluster.getJsonArray("missing", new JsonArray());
+    for (int i = 0; i < missing.size(); i++) {
+      status.red("no live instance of " + missing.getString(i));
+    }
+    JsonObject services = cluster.getJsonObject("services", new JsonObject());
+    for (String service : services.fieldNames()) {
+      JsonArray instances = services.getJsonArray(service);
+      for (int i = 0; i < instances.size(); i++) {
+        JsonObject instance = instances.getJsonObject(i);
+        String node = instance.getString("node");
+        if ("gone".equals(instance.getString("state"))) {
+          status.yellow(service + " on node " + node + " sent no heartbeat for "
+            + instance.getValue("last_seen_ms_ago") + " ms");
+          continue;
+        }
+        JsonObject system = instance.getJsonObject("system", new JsonObject());
+        Double used = number(system.getValue("heap_used_mb"));
+        Double max = number(system.getValue("heap_max_mb"));
+        if (used != null && max != null && max > 0 && used * 100 / max >= HEAP_YELLOW_PERCENT) {
+          status.yellow(String.format(Locale.ROOT, "%s on node %s uses %.0f %% of its heap (%.0f of %.0f MB)",
+            service, node, used * 100 / max, used, max));
+        }
+      }
+    }
+  }
+
+  static void judgeGateway(JsonObject gateway, OverallStatus status) {
+    Double success = number(gateway.getValue("success_rate_1m"));
+    if (success == null) {
+      return;
+    }
+    String message = String.format(Locale.ROOT, "gateway success rate %.2f %% over the last minute (%s requests)",
+      success * 100, gateway.getValue("count_1m"));
+    if (success < SUCCESS_RATE_RED) {
+      status.red(message);
+    } else if (success < SUCCESS_RATE_YELLOW) {
+      status.yellow(message);
+    }
+  }
+
+  private static String lastError(JsonObject part) {
+    JsonArray errors = part.getJsonArray("errors", new JsonArray());
+    if (errors.isEmpty()) {
+      return "";
+    }
+    JsonObject last = errors.getJsonObject(errors.size() - 1);
+    return ": " + last.getString("message");
+  }
+
+  private static Double number(Object value) {
+    return value instanceof Number n ? n.doubleValue() : null;
+  }
+}

@@ -1,0 +1,202 @@
+package io.storedash.monitor;
+
+import io.storedash.common.Addresses;
+import io.storedash.common.bootstrap.Node;
+import io.storedash.common.testing.TestStorage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+class MonitorVerticleTest {
+
+  private static final long HEARTBEAT_MS = 200;
+
+  private Node node;
+  private Vertx vertx;
+  private final List<Long> publishers = new ArrayList<>();
+
+  @BeforeEach
+  void deploy(VertxTestContext testContext) {
+    node = Node.local(TestStorage.config(Map.of("HEARTBEAT_INTERVAL", HEARTBEAT_MS + "ms")));
+    vertx = node.vertx();
+    node.deploy(MonitorService.DESCRIPTOR, 1).onComplete(testContext.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void shutdown(VertxTestContext testContext) {
+    publishers.forEach(vertx::cancelTimer);
+    node.shutdown().onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void snapshotShowsRedisPostgresAndThisNode(VertxTestContext testContext) {
+    Snapshots.when(vertx, "monitor-service's own heartbeat", Duration.ofSeconds(3),
+        s -> Snapshots.instance(s, "monitor-service", node.nodeId()) != null)
+      .onComplete(testContext.succeeding(s -> testContext.verify(() -> {
+        JsonObject redis = s.getJsonObject("redis");
+        assertThat(redis.getBoolean("connected")).isTrue();
+        assertThat(redis.getString("state")).isEqualTo("up");
+        assertThat(redis.getString("version")).startsWith("7.");
+        // The embedded Redis runs with maxmemory 256mb and allkeys-lru: what CONFIG GET must report.
+        assertThat(redis.getJsonObject("config").getLong("maxmemory")).isEqualTo(256L << 20);
+        assertThat(redis.getJsonObject("config").getString("maxmemory_policy")).isEqualTo("allkeys-lru");
+        assertThat(redis.getJsonObject("config").getString("source")).isEqualTo("config");
+        assertThat(redis.getJsonObject("memory").getDouble("max_mb")).isEqualTo(256.0);
+        assertThat(redis.getJsonObject("memory").getDouble("used_mb")).isPositive();
+        assertThat(redis.getJsonObject("memory").getDouble("usage_percent")).isBetween(0.0, 75.0);
+        assertThat(redis.getDouble("latency_ms")).isBetween(0.0, 1000.0);
+        assertThat(redis.getDouble("fragmentation")).isPositive();
+        assertThat(redis.getLong("evictions")).isNotNull();
+        assertThat(redis.getJsonObject("clients").getLong("connected")).isGreaterThanOrEqualTo(1);
+        assertThat(redis.getJsonObject("clients").getLong("rejected")).isNotNull();
+        assertThat(redis.getLong("uptime_s")).isNotNull();
+        assertThat(redis.getJsonArray("warnings")).isEmpty();
+        assertThat(redis.getJsonArray("errors")).isEmpty();
+        assertThat(Instant.parse(redis.getString("last_check"))).isBefore(Instant.now().plusSeconds(1));
+        assertThat(redis.getInteger("reconnect_attempts")).isZero();
+
+        JsonObject pg = s.getJsonObject("postgres");
+        assertThat(pg.getBoolean("reachable")).isTrue();
+        assertThat(pg.getDouble("latency_ms")).isBetween(0.0, 3000.0);
+        assertThat(pg.getString("version")).matches("\\d+(\\.\\d+)?.*");
+        assertThat(pg.getString("database")).startsWith("sd_test_");
+        assertThat(pg.getJsonObject("connections").getLong("in_use")).isGreaterThanOrEqualTo(1);
+        assertThat(pg.getJsonObject("connections").getInteger("max")).isPositive();
+        assertThat(pg.getJsonArray("errors")).isEmpty();
+
+        assertThat(s.getJsonObject("system").getString("node")).isEqualTo(node.nodeId());
+        assertThat(s.getJsonObject("system").getLong("heap_max_mb")).isPositive();
+        assertThat(s.getJsonObject("system").getInteger("cpus")).isPositive();
+
+        // Alone in its JVM, the monitor sees itself and no other service: red, for that reason only.
+        assertThat(s.getJsonObject("cluster").getJsonArray("missing").stream().map(String::valueOf).toList())
+          .containsExactly("gateway", "cache-service", "query-service");
+        assertThat(s.getString("status")).isEqualTo("red");
+        assertThat(s.getJsonArray("reasons").stream().map(String::valueOf).toList()).containsExactly(
+          "no live instance of gateway", "no live instance of cache-service", "no live instance of query-service");
+        assertThat(Instant.parse(s.getString("generated_at"))).isBeforeOrEqualTo(Instant.now());
+        JsonObject self = Snapshots.instance(s, "monitor-service", node.nodeId());
+        assertThat(self.getString("state")).isEqualTo("live");
+        assertThat(self.getJsonObject("stats").getLong("snapshots_served")).isNotNull();
+        assertThat(self.getJsonObject("stats").getJsonObject("redis").getString("state")).isEqualTo("up");
+        assertThat(s.getJsonObject("cache").getValue("hit_rate")).isNull();
+        assertThat(s.getJsonObject("gateway").getInteger("instances")).isZero();
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  void snapshotIsPublishedEveryFiveSeconds(VertxTestContext testContext) {
+    Checkpoint twoUpdates = testContext.checkpoint(2);
+    List<Long> receivedAt = new ArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.MONITOR_UPDATES, message -> testContext.verify(() -> {
+      receivedAt.add(System.nanoTime());
+      assertThat(message.body().getString("status")).isEqualTo("red");
+      assertThat(message.body().getJsonObject("redis").getBoolean("connected")).isTrue();
+      if (receivedAt.size() == 2) {
+        assertThat(Duration.ofNanos(receivedAt.get(1) - receivedAt.get(0))).isBetween(Duration.ofMillis(4500), Duration.ofMillis(5500));
+      }
+      twoUpdates.flag();
+    }));
+  }
+
+  private long publishHeartbeats(String service, String node, JsonObject stats) {
+    long timer = vertx.setPeriodic(0, HEARTBEAT_MS, t -> vertx.eventBus().publish(Addresses.HEARTBEAT, new JsonObject()
+      .put("service", service)
+      .put("node", node)
+      .put("version", "0.1.0-test")
+      .put("uptime_ms", 1234L)
+      .put("draining", false)
+      .put("system", new JsonObject().put("heap_used_mb", 64).put("heap_max_mb", 512).put("cpus", 2))
+      .put("stats", stats)));
+    publishers.add(timer);
+    return timer;
+  }
+
+  private static JsonObject tiers(long l2Hits, long l2Misses, long l4Hits, long l4Misses) {
+    return new JsonObject().put("tiers", new JsonObject()
+      .put("L2", new JsonObject().put("hits", l2Hits).put("misses", l2Misses).put("stale_hits", 1).put("bytes", 4096)
+        .put("entries", 3).put("evictions", 0))
+      .put("L4", new JsonObject().put("hits", l4Hits).put("misses", l4Misses)));
+  }
+
+  @Test
+  void heartbeatsMakeTheClusterViewAndASilentInstanceGoesGone(VertxTestContext testContext) {
+    publishHeartbeats("gateway", "g1", new JsonObject().put("requests", new JsonObject()
+      .put("count_1m", 600).put("success_rate_1m", 0.995).put("p50_ms", 12.5).put("p99_ms", 80.0).put("rate_per_s", 10.0)));
+    publishHeartbeats("cache-service", "c1", tiers(30, 10, 50, 40));
+    long c2 = publishHeartbeats("cache-service", "c2", tiers(10, 10, 10, 20));
+    long[] silencedAt = new long[1];
+
+    Snapshots.when(vertx, "gateway, two cache-service instances and the monitor", Duration.ofSeconds(5), s ->
+        Snapshots.instance(s, "gateway", "g1") != null
+          && Snapshots.instance(s, "cache-service", "c1") != null
+          && Snapshots.instance(s, "cache-service", "c2") != null
+          && Snapshots.instance(s, "monitor-service", node.nodeId()) != null)
+      .compose(s -> {
+        testContext.verify(() -> {
+          assertThat(s.getJsonObject("cluster").getJsonArray("missing").stream().map(String::valueOf).toList()).containsExactly("query-service");
+          JsonObject c1 = Snapshots.instance(s, "cache-service", "c1");
+          assertThat(c1.getString("state")).isEqualTo("live");
+          assertThat(c1.getString("version")).isEqualTo("0.1.0-test");
+          assertThat(c1.getLong("last_seen_ms_ago")).isLessThan(3 * HEARTBEAT_MS);
+          assertThat(c1.getJsonObject("system").getInteger("heap_max_mb")).isEqualTo(512);
+          JsonObject l2 = s.getJsonObject("cache").getJsonObject("tiers").getJsonObject("L2");
+          assertThat(l2.getLong("hits")).isEqualTo(40);
+          assertThat(l2.getLong("misses")).isEqualTo(20);
+          assertThat(l2.getLong("stale_hits")).isEqualTo(2);
+          assertThat(l2.getLong("bytes")).isEqualTo(8192);
+          assertThat(l2.getLong("entries")).isEqualTo(3);
+          assertThat(l2.getDouble("hit_rate")).isEqualTo(0.6667);
+          // 120 requests looked up in L4; answered: 60 by L4, 40 + 2 stale by L2.
+          assertThat(s.getJsonObject("cache").getDouble("hit_rate")).isEqualTo(0.85);
+          JsonObject gateway = s.getJsonObject("gateway");
+          assertThat(gateway.getLong("count_1m")).isEqualTo(600);
+          assertThat(gateway.getDouble("success_rate_1m")).isEqualTo(0.995);
+          assertThat(gateway.getDouble("p99_ms")).isEqualTo(80.0);
+          assertThat(s.getJsonArray("reasons").stream().map(String::valueOf).toList()).contains("no live instance of query-service");
+        });
+        vertx.cancelTimer(c2);
+        silencedAt[0] = System.nanoTime();
+        return Snapshots.when(vertx, "c2 gone", Duration.ofSeconds(3),
+          snapshot -> "gone".equals(Snapshots.instance(snapshot, "cache-service", "c2").getString("state")));
+      })
+      .compose(s -> {
+        long silentMs = (System.nanoTime() - silencedAt[0]) / 1_000_000;
+        testContext.verify(() -> {
+          // Gone after three missed heartbeats: at least two full intervals after its last one was sent.
+          assertThat(silentMs).isGreaterThanOrEqualTo(2 * HEARTBEAT_MS);
+          assertThat(Snapshots.instance(s, "cache-service", "c2").getLong("last_seen_ms_ago")).isGreaterThan(3 * HEARTBEAT_MS);
+          assertThat(Snapshots.instance(s, "cache-service", "c1").getString("state")).isEqualTo("live");
+          assertThat(s.getJsonObject("cluster").getInteger("gone")).isEqualTo(1);
+          assertThat(s.getJsonObject("cluster").getJsonArray("missing").stream().map(String::valueOf).toList()).containsExactly("query-service");
+          assertThat(s.getJsonArray("reasons").stream().map(String::valueOf).toList()).anyMatch(r -> r.toString().startsWith("cache-service on node c2 sent no heartbeat"));
+          // A gone instance no longer counts in the cache totals.
+          assertThat(s.getJsonObject("cache").getJsonObject("tiers").getJsonObject("L2").getLong("hits")).isEqualTo(30);
+        });
+        return Snapshots.when(vertx, "c2 dropped", Duration.ofSeconds(5),
+          snapshot -> Snapshots.instance(snapshot, "cache-service", "c2") == null);
+      })
+      .compose(s -> {
+        testContext.verify(() -> assertThat(Snapshots.instance(s, "cache-service", "c1")).isNotNull());
+        return Future.succeededFuture();
+      })
+      .onComplete(testContext.succeedingThenComplete());
+  }
+}

@@ -1,0 +1,102 @@
+package io.storedash.monitor.cluster;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClusterViewTest {
+
+  private static final long INTERVAL = 1_000;
+
+  private static JsonObject heartbeat(String service, String node) {
+    return new JsonObject()
+      .put("service", service)
+      .put("node", node)
+      .put("version", "0.1.0")
+      .put("uptime_ms", 42_000L)
+      .put("draining", false)
+      .put("system", new JsonObject().put("heap_used_mb", 100).put("heap_max_mb", 1024).put("cpus", 4))
+      .put("stats", new JsonObject().put("requests", new JsonObject().put("count_1m", 10)));
+  }
+
+  private static JsonArray instances(JsonObject view, String service) {
+    return view.getJsonObject("services").getJsonArray(service);
+  }
+
+  @Test
+  void listsEveryInstancePerServiceWithItsFigures() {
+    ClusterView view = new ClusterView(INTERVAL);
+    view.record(heartbeat("cache-service", "n2"), 0);
+    view.record(heartbeat("cache-service", "n1"), 500);
+    view.record(heartbeat("gateway", "n1"), 900);
+
+    JsonObject cluster = view.view(1_000);
+
+    assertThat(cluster.getJsonObject("services").fieldNames()).containsExactlyInAnyOrder("cache-service", "gateway");
+    JsonArray cache = instances(cluster, "cache-service");
+    assertThat(cache).hasSize(2);
+    JsonObject n1 = cache.getJsonObject(0);
+    assertThat(n1.getString("node")).isEqualTo("n1");
+    assertThat(n1.getString("state")).isEqualTo("live");
+    assertThat(n1.getString("version")).isEqualTo("0.1.0");
+    assertThat(n1.getLong("uptime_ms")).isEqualTo(42_000L);
+    assertThat(n1.getLong("last_seen_ms_ago")).isEqualTo(500L);
+    assertThat(n1.getJsonObject("system").getInteger("cpus")).isEqualTo(4);
+    assertThat(n1.getJsonObject("stats").getJsonObject("requests").getInteger("count_1m")).isEqualTo(10);
+    assertThat(cluster.getJsonArray("missing").stream().map(String::valueOf).toList()).containsExactly("query-service", "monitor-service");
+    assertThat(cluster.getInteger("live")).isEqualTo(3);
+  }
+
+  @Test
+  void anInstanceThatMissedThreeHeartbeatsIsGoneThenDropped() {
+    ClusterView view = new ClusterView(INTERVAL);
+    view.record(heartbeat("query-service", "q1"), 0);
+    view.record(heartbeat("query-service", "q2"), 0);
+    view.record(heartbeat("query-service", "q2"), 3_500);
+
+    assertThat(instances(view.view(3_000), "query-service").getJsonObject(0).getString("state")).isEqualTo("live");
+
+    JsonObject afterThreeMissed = view.view(3_001);
+    assertThat(instances(afterThreeMissed, "query-service").getJsonObject(0).getString("state")).isEqualTo("gone");
+    assertThat(instances(afterThreeMissed, "query-service").getJsonObject(1).getString("state")).isEqualTo("live");
+    assertThat(afterThreeMissed.getInteger("gone")).isEqualTo(1);
+    assertThat(afterThreeMissed.getJsonArray("missing").stream().map(String::valueOf).toList()).doesNotContain("query-service");
+    assertThat(view.liveStats("query-service", 3_001)).hasSize(1);
+
+    JsonObject afterTwelveMissed = view.view(12_001);
+    assertThat(instances(afterTwelveMissed, "query-service")).hasSize(1);
+    assertThat(instances(afterTwelveMissed, "query-service").getJsonObject(0).getString("node")).isEqualTo("q2");
+  }
+
+  @Test
+  void aServiceWhoseInstancesAreAllGoneOrDrainingIsMissing() {
+    ClusterView view = new ClusterView(INTERVAL);
+    view.record(heartbeat("gateway", "g1"), 0);
+    view.record(heartbeat("cache-service", "c1").put("draining", true), 4_000);
+
+    JsonObject cluster = view.view(4_000);
+
+    assertThat(cluster.getJsonArray("missing").stream().map(String::valueOf).toList()).contains("gateway", "cache-service");
+    assertThat(instances(cluster, "cache-service").getJsonObject(0).getString("state")).isEqualTo("draining");
+    assertThat(cluster.getInteger("draining")).isEqualTo(1);
+  }
+
+  @Test
+  void heartbeatsWithoutServiceOrNodeAreIgnoredAndMissingFieldsTolerated() {
+    ClusterView view = new ClusterView(INTERVAL);
+
+    assertThat(view.record(new JsonObject().put("node", "x"), 0)).isFalse();
+    assertThat(view.record(new JsonObject().put("service", "gateway").put("node", 7), 0)).isFalse();
+    assertThat(view.record("not json", 0)).isFalse();
+    assertThat(view.record(new JsonObject().put("service", "gateway").put("node", "g1").put("stats", "oops"), 0)).isTrue();
+
+    JsonObject g1 = instances(view.view(10), "gateway").getJsonObject(0);
+    assertThat(g1.getString("version")).isNull();
+    assertThat(g1.getJsonObject("stats")).isEmpty();
+    assertThat(g1.getJsonObject("system")).isEmpty();
+    assertThat(view.rejected()).isEqualTo(3);
+    assertThat(view.accepted()).isEqualTo(1);
+  }
+}
