@@ -1,0 +1,162 @@
+package io.storedash.query;
+
+import io.storedash.common.Addresses;
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.Failures;
+import io.storedash.common.ReplyHeaders;
+import io.storedash.common.bootstrap.ServiceContext;
+import io.storedash.common.config.StoreDashConfig;
+import io.storedash.query.compute.ComputeStats;
+import io.storedash.query.compute.Computations;
+import io.storedash.query.storage.DataVersions;
+import io.storedash.query.storage.Migrations;
+import io.storedash.query.storage.PgPools;
+import io.storedash.query.storage.StorageFailures;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * query-service: migrates the schema, then answers {@code dashboard compute} (results computed from the rollups,
+ * serialized once, replied as bytes) and {@code data versions} on the event bus. Starts only when PostgreSQL is
+ * migrated and both consumers are registered.
+ */
+public final class QueryVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(QueryVerticle.class);
+  /** The pool every instance of this verticle in one process shares. */
+  private static final String POOL_NAME = "query-service-pg";
+
+  private final ServiceContext context;
+  private final ComputeStats stats;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private Pool pool;
+  private Computations computations;
+
+  public QueryVerticle(ServiceContext context) {
+    this.context = context;
+    this.stats = ComputeStats.of(context);
+  }
+
+  @Override
+  public Future<?> start() {
+    StoreDashConfig config = context.config();
+    return vertx.executeBlocking(() -> Migrations.migrate(config))
+      .compose(migrated -> {
+        pool = PgPools.create(vertx, config, config.pgPoolSize(), POOL_NAME);
+        computations = new Computations(pool, config.timezone());
+        context.readinessCheck("postgres", this::checkPostgres);
+        context.heartbeatStats(stats::toJson);
+        return Future.all(
+          register(Addresses.DASHBOARD_COMPUTE, this::compute),
+          register(Addresses.DATA_VERSIONS, this::versions));
+      })
+      .onSuccess(v -> LOG.info("query-service consuming {} and {} with PostgreSQL {}", Addresses.DASHBOARD_COMPUTE,
+        Addresses.DATA_VERSIONS, PgPools.describe(config)));
+  }
+
+  private Future<Void> register(String address, Handler<Message<Object>> handler) {
+    MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, handler);
+    consumers.add(consumer);
+    return consumer.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    // Stop taking requests, answer those in flight, then let the connections go.
+    return Future.join(consumers.stream().map(MessageConsumer::unregister).toList())
+      .transform(ar -> context.drained())
+      .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+
+  private void compute(Message<Object> message) {
+    long started = System.nanoTime();
+    if (context.draining()) {
+      message.fail(Failures.DEPENDENCY_DOWN, "this query-service instance is shutting down; retry");
+      return;
+    }
+    DashboardQuery query;
+    try {
+      query = DashboardQuery.fromJson(asJson(message.body()));
+    } catch (IllegalArgumentException e) {
+      stats.failed();
+      message.fail(Failures.BAD_REQUEST, e.getMessage());
+      return;
+    }
+    context.inFlight().track(computations.answer(query)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        Buffer bytes = ar.result().toBuffer();
+        long nanos = System.nanoTime() - started;
+        stats.computed(nanos);
+        message.reply(bytes, new DeliveryOptions()
+          .addHeader(ReplyHeaders.COMPUTE_MS, String.format(Locale.ROOT, "%.1f", nanos / 1_000_000.0)));
+      } else {
+        ReplyException failure = StorageFailures.asReply(ar.cause());
+        stats.failed();
+        if (failure.failureCode() >= Failures.BUG) {
+          LOG.warn("compute {} failed with {}: {}", query, failure.failureCode(), failure.getMessage());
+        }
+        message.fail(failure.failureCode(), failure.getMessage());
+      }
+    });
+  }
+
+  private void versions(Message<Object> message) {
+    context.inFlight().track(DataVersions.current(pool)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(ar.result());
+      } else {
+        ReplyException failure = StorageFailures.asReply(ar.cause());
+        LOG.warn("data versions failed with {}: {}", failure.failureCode(), failure.getMessage());
+        message.fail(failure.failureCode(), failure.getMessage());
+      }
+    });
+  }
+
+  private void checkPostgres(Promise<Status> promise) {
+    long started = System.nanoTime();
+    pool.query("SELECT 1").execute().onComplete(ar -> {
+      if (ar.succeeded()) {
+        double ms = (System.nanoTime() - started) / 1_000_000.0;
+        promise.tryComplete(Status.OK(new JsonObject().put("latency_ms", Math.round(ms * 100) / 100.0)));
+      } else {
+        promise.tryComplete(Status.KO(new JsonObject().put("reason", "PostgreSQL " + PgPools.describe(context.config())
+          + " does not answer: " + ar.cause().getMessage())));
+      }
+    });
+  }
+
+  /** The query JSON; a Buffer or String body is parsed, so a caller that sends bytes is served too. */
+  private static JsonObject asJson(Object body) {
+    try {
+      if (body instanceof JsonObject json) {
+        return json;
+      }
+      if (body instanceof Buffer buffer) {
+        return new JsonObject(buffer);
+      }
+      if (body instanceof String text) {
+        return new JsonObject(text);
+      }
+    } catch (DecodeException e) {
+      throw new IllegalArgumentException("a dashboard query must be a JSON object: " + e.getMessage());
+    }
+    throw new IllegalArgumentException("a dashboard query must be a JSON object");
+  }
+}

@@ -1,0 +1,50 @@
+package io.storedash.query.compute;
+
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.Failures;
+import io.storedash.common.QueryKind;
+import io.storedash.query.storage.StorageFailures;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+
+import java.time.ZoneId;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The kinds this query-service version serves, and the one place where their failures are turned into the
+ * contract's codes: 400 bad request, 404 unknown store, 503 PostgreSQL unavailable, 500 anything else.
+ */
+public final class Computations {
+
+  private final Map<QueryKind, KindQuery> kinds = new EnumMap<>(QueryKind.class);
+
+  /**
+   * @param zone the configured TIMEZONE: "today" for the default range when there is no data yet
+   */
+  public Computations(SqlClient client, ZoneId zone) {
+    kinds.put(QueryKind.STORES, new StoresQuery(client));
+    kinds.put(QueryKind.OVERVIEW, new OverviewQuery(client, zone));
+  }
+
+  public boolean serves(QueryKind kind) {
+    return kinds.containsKey(kind);
+  }
+
+  /** The result JSON, or a {@link io.vertx.core.eventbus.ReplyException} with the contract's code. */
+  public Future<JsonObject> answer(DashboardQuery query) {
+    KindQuery kind = kinds.get(query.kind());
+    if (kind == null) {
+      return Future.failedFuture(Failures.badRequest("query kind " + query.kind().wireName()
+        + " is not served by this query-service version"));
+    }
+    Future<JsonObject> result;
+    try {
+      result = kind.answer(query);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    return result.recover(e -> Future.failedFuture(StorageFailures.asReply(e)));
+  }
+}

@@ -1,0 +1,57 @@
+package io.storedash.query.compute;
+
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.Failures;
+import io.storedash.query.metrics.DayRange;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowIterator;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+
+/**
+ * What a query covers: one store (its id) or the chain, and the day range, with the default range (the last 30
+ * days up to the newest day with data) filled in. Every kind resolves its query through this first.
+ *
+ * @param storeId the store's id, or null for the whole chain
+ */
+public record StoreScope(String store, Integer storeId, DayRange range) {
+
+  private static final String STORE = "SELECT id, last_day FROM stores WHERE code = $1";
+  private static final String CHAIN = "SELECT max(last_day) FROM stores";
+
+  public boolean allStores() {
+    return storeId == null;
+  }
+
+  /**
+   * @param zone used only when there is no data at all: the default range then ends today in that zone
+   * @return fails with 404 when the store does not exist
+   */
+  public static Future<StoreScope> resolve(SqlClient client, DashboardQuery query, ZoneId zone) {
+    if (query.coversAllStores()) {
+      return client.query(CHAIN).execute().map(rows -> {
+        LocalDate lastDay = rows.iterator().next().getLocalDate(0);
+        return new StoreScope(DashboardQuery.ALL_STORES, null, rangeOf(query, lastDay, zone));
+      });
+    }
+    return client.preparedQuery(STORE).execute(Tuple.of(query.store())).compose(rows -> {
+      RowIterator<Row> it = rows.iterator();
+      if (!it.hasNext()) {
+        return Future.failedFuture(Failures.unknownStore(query.store()));
+      }
+      Row row = it.next();
+      return Future.succeededFuture(new StoreScope(query.store(), row.getInteger(0), rangeOf(query, row.getLocalDate(1), zone)));
+    });
+  }
+
+  private static DayRange rangeOf(DashboardQuery query, LocalDate lastDay, ZoneId zone) {
+    if (query.from() != null) {
+      return new DayRange(query.from(), query.to());
+    }
+    return DayRange.ending(lastDay != null ? lastDay : LocalDate.now(zone), DayRange.DEFAULT_DAYS);
+  }
+}
