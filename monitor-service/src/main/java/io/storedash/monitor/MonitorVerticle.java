@@ -8,6 +8,7 @@ import io.storedash.monitor.cluster.ClusterView;
 import io.storedash.monitor.cluster.GatewayTotals;
 import io.storedash.monitor.postgres.PostgresHealthMonitor;
 import io.storedash.monitor.redis.RedisHealthMonitor;
+import io.storedash.monitor.status.MonitorMetrics;
 import io.storedash.monitor.status.MonitorSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -46,6 +47,7 @@ public final class MonitorVerticle extends VerticleBase {
   private RedisHealthMonitor redis;
   private PostgresHealthMonitor postgres;
   private ClusterView cluster;
+  private MonitorMetrics metrics;
   private long publishTimer = -1;
 
   public MonitorVerticle(ServiceContext context) {
@@ -57,6 +59,7 @@ public final class MonitorVerticle extends VerticleBase {
     redis = new RedisHealthMonitor(vertx, context.config().redisUrlOrDefault(), context.config().monitorInterval());
     postgres = new PostgresHealthMonitor(vertx, context.config().pgUrlOrDefault());
     cluster = new ClusterView(context.config().heartbeatInterval().toMillis());
+    metrics = new MonitorMetrics(context.meterRegistry());
 
     MessageConsumer<Object> heartbeats = vertx.eventBus().consumer(Addresses.HEARTBEAT, message -> {
       if (cluster.record(message.body(), System.currentTimeMillis())) {
@@ -108,6 +111,7 @@ public final class MonitorVerticle extends VerticleBase {
       GatewayTotals.combine(cluster.liveStats("gateway", now)),
       system,
       Instant.ofEpochMilli(now));
+    metrics.update(snapshot);
     String status = snapshot.getString("status");
     if (!status.equals(lastStatus)) {
       LOG.info("status {} -> {}: {}", lastStatus, status, snapshot.getJsonArray("reasons").encode());

@@ -135,7 +135,8 @@ public final class Node {
     return new MicrometerMetricsOptions()
       .setEnabled(true)
       .setJvmMetricsEnabled(true)
-      .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+      // Histogram buckets, so Prometheus can compute p99 over any set of instances.
+      .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true));
   }
 
   /**

@@ -1,0 +1,54 @@
+package io.storedash.monitor;
+
+import io.storedash.common.Addresses;
+import io.storedash.common.bootstrap.Node;
+import io.storedash.common.testing.TestStorage;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A scrape of monitor-service's /metrics carries the monitor's findings as named series. */
+class MonitorMetricsTest {
+
+  private Node node;
+  private int port;
+
+  @BeforeEach
+  void deploy() {
+    node = Node.local(TestStorage.config(Map.of("HEARTBEAT_INTERVAL", "200ms")));
+    node.deploy(MonitorService.DESCRIPTOR, 1).await();
+    port = node.startManagement(0).await();
+  }
+
+  @AfterEach
+  void close() {
+    node.vertx().close().await();
+  }
+
+  @Test
+  void theScrapeContainsRedisPostgresClusterAndStatusSeries() throws InterruptedException {
+    // A snapshot is assembled on request (and every 5 s); the gauges read the latest one.
+    Thread.sleep(500);
+    node.vertx().eventBus().<JsonObject>request(Addresses.MONITOR_SNAPSHOT, new JsonObject()).await();
+    HttpResponse<Buffer> scrape = WebClient.create(node.vertx()).get(port, "127.0.0.1", "/metrics").send().await();
+    String text = scrape.bodyAsString();
+    assertThat(text)
+      .containsPattern("storedash_redis_up\\{instance=\"[^\"]+\"} 1\\.0")
+      .containsPattern("storedash_postgres_up\\{instance=\"[^\"]+\"} 1\\.0")
+      .containsPattern("storedash_redis_memory_max_mb\\{instance=\"[^\"]+\"} 256\\.0")
+      .containsPattern("storedash_cluster_instances\\{instance=\"[^\"]+\",service=\"monitor-service\"} 1\\.0")
+      .containsPattern("storedash_cluster_instances\\{instance=\"[^\"]+\",service=\"query-service\"} 0\\.0")
+      // No query-service, cache-service or gateway in this node: red.
+      .containsPattern("storedash_status\\{instance=\"[^\"]+\"} 2\\.0")
+      .containsPattern("storedash_redis_latency_ms\\{instance=\"[^\"]+\"} \\d")
+      .containsPattern("storedash_postgres_latency_ms\\{instance=\"[^\"]+\"} \\d");
+  }
+}

@@ -1,0 +1,179 @@
+package io.storedash.standalone;
+
+import io.storedash.cache.CacheService;
+import io.storedash.common.bootstrap.Node;
+import io.storedash.common.config.ConfigException;
+import io.storedash.common.config.ConfigLoader;
+import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.embedded.EmbeddedPostgresServer;
+import io.storedash.common.embedded.EmbeddedRedisServer;
+import io.storedash.gateway.GatewayService;
+import io.storedash.monitor.MonitorService;
+import io.storedash.query.QueryService;
+import io.storedash.query.ingest.DemoData;
+import io.storedash.query.ingest.DemoOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * StoreDash in one JVM: the four services on the local event bus, PostgreSQL and Redis embedded unless
+ * {@code PG_URL}/{@code REDIS_URL} name servers, and a demo data set loaded into an empty database.
+ */
+@Command(name = "storedash", mixinStandardHelpOptions = true, versionProvider = Standalone.Version.class,
+  description = "Runs StoreDash standalone: gateway, cache-, query- and monitor-service in one JVM.")
+public final class Standalone implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Standalone.class);
+
+  @Option(names = "--stores", defaultValue = "12", description = "demo data: number of stores (default ${DEFAULT-VALUE})")
+  int stores;
+
+  @Option(names = "--rows-per-store", defaultValue = "5000", description = "demo data: order lines per store on average (default ${DEFAULT-VALUE})")
+  int rowsPerStore;
+
+  @Option(names = "--days", defaultValue = "120", description = "demo data: days of history (default ${DEFAULT-VALUE})")
+  int days;
+
+  @Option(names = "--seed", defaultValue = "42", description = "demo data: generator seed (default ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--end-date", description = "demo data: the last day with orders (default: yesterday in TIMEZONE)")
+  LocalDate endDate;
+
+  @Option(names = "--no-demo", description = "do not load demo data into an empty database")
+  boolean noDemo;
+
+  @Option(names = "--data-dir", defaultValue = "data", description = "where embedded PostgreSQL keeps its data (default ${DEFAULT-VALUE})")
+  Path dataDir;
+
+  @Option(names = "--fresh", description = "wipe the embedded database first and start from an empty one")
+  boolean fresh;
+
+  @Option(names = "--infra-only", description = "start only embedded PostgreSQL and Redis (and demo data), print PG_URL and REDIS_URL, and keep them running: for a cluster of separate service JVMs")
+  boolean infraOnly;
+
+  @Option(names = "--env-file", description = "with --infra-only: also write PG_URL and REDIS_URL to this file")
+  Path envFile;
+
+  @Option(names = "--pg-port", defaultValue = "0", description = "embedded PostgreSQL port (default: a free one)")
+  int pgPort;
+
+  @Option(names = "--redis-port", defaultValue = "0", description = "embedded Redis port (default: a free one)")
+  int redisPort;
+
+  private final List<AutoCloseable> embedded = new ArrayList<>();
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new Standalone()).execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    StoreDashConfig config;
+    try {
+      config = ConfigLoader.fromEnvironment();
+    } catch (ConfigException e) {
+      System.err.println("StoreDash cannot start: " + e.getMessage());
+      return 2;
+    }
+    config = withStorage(config);
+    LocalDate end = endDate != null ? endDate : LocalDate.now(config.timezone()).minusDays(1);
+    DemoOptions demo = new DemoOptions(stores, rowsPerStore, days, seed, end);
+    return infraOnly ? runInfrastructure(config, demo) : runServices(config, demo);
+  }
+
+  /** Starts embedded PostgreSQL/Redis for whichever of PG_URL/REDIS_URL is not set. */
+  private StoreDashConfig withStorage(StoreDashConfig config) {
+    String pgUrl = config.pgUrl().orElseGet(() -> {
+      EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), fresh, pgPort);
+      embedded.add(pg);
+      return pg.url("storedash");
+    });
+    String redisUrl = config.redisUrl().orElseGet(() -> {
+      EmbeddedRedisServer redis = EmbeddedRedisServer.start(redisPort, "1gb");
+      embedded.add(redis);
+      return redis.url();
+    });
+    return config.withStorage(pgUrl, redisUrl);
+  }
+
+  private int runInfrastructure(StoreDashConfig config, DemoOptions demo) throws Exception {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stopEmbedded, "storedash-embedded-stop"));
+    Vertx vertx = Vertx.vertx();
+    try {
+      loadDemo(vertx, config, demo).await();
+    } finally {
+      vertx.close().await();
+    }
+    String env = "PG_URL=" + config.pgUrlOrDefault() + "\nREDIS_URL=" + config.redisUrlOrDefault() + "\n";
+    if (envFile != null) {
+      Files.writeString(envFile, env, StandardCharsets.UTF_8);
+    }
+    System.out.print(env);
+    System.out.println("PostgreSQL and Redis are running; stop them with Ctrl-C or SIGTERM.");
+    Thread.currentThread().join();
+    return 0;
+  }
+
+  private int runServices(StoreDashConfig config, DemoOptions demo) throws Exception {
+    Node node = Node.local(config);
+    long started = System.nanoTime();
+    int managementPort = node.deploy(QueryService.DESCRIPTOR, 1)
+      .compose(id -> loadDemo(node.vertx(), config, demo))
+      .compose(v -> node.deploy(CacheService.DESCRIPTOR, 1))
+      .compose(id -> node.deploy(MonitorService.DESCRIPTOR, 1))
+      .compose(id -> node.deploy(GatewayService.DESCRIPTOR, 1))
+      .compose(id -> node.startManagement(config.managementPortOr(9050)))
+      .await();
+    // One ordered shutdown: the services finish their requests, then the storage they use goes away.
+    node.shutdownOnSignal(this::stopEmbedded);
+    System.out.printf("%nStoreDash is running (started in %.1f s)%n", (System.nanoTime() - started) / 1e9);
+    System.out.printf("  Dashboard:  http://127.0.0.1:%d/%n", config.httpPort());
+    System.out.printf("  API:        http://127.0.0.1:%d/api/v1/stores%n", config.httpPort());
+    System.out.printf("  Probes:     http://127.0.0.1:%d/health/ready  (metrics: /metrics)%n", managementPort);
+    System.out.println("  Stop with Ctrl-C.");
+    return 0;
+  }
+
+  private Future<Void> loadDemo(Vertx vertx, StoreDashConfig config, DemoOptions demo) {
+    if (noDemo) {
+      return Future.succeededFuture();
+    }
+    return DemoData.loadIfEmpty(vertx, config, demo)
+      .onSuccess(report -> LOG.info("demo data: {}", report))
+      .mapEmpty();
+  }
+
+  private void stopEmbedded() {
+    for (AutoCloseable server : embedded) {
+      try {
+        server.close();
+      } catch (Exception e) {
+        LOG.warn("stopping {} failed: {}", server, e.getMessage());
+      }
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"StoreDash " + Node.version()};
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package io.storedash.standalone;
+
+import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.testing.TestStorage;
+import io.storedash.query.ingest.DemoData;
+import io.storedash.query.ingest.DemoOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The four services as separate JVMs on 127.0.0.1, joined by Hazelcast: a request goes through the gateway; the only
+ * query-service is killed and an uncached request gets a 503 problem+json within the request timeout; a new
+ * query-service joins and requests succeed again.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+  private static final LocalDate END = LocalDate.of(2026, 10, 31);
+  private static ServiceProcesses cluster;
+  private static String base;
+  private static Process queryService;
+  private static Process monitorService;
+  private static Map<String, String> queryEnv;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    StoreDashConfig config = TestStorage.config(Map.of());
+    Vertx vertx = Vertx.vertx();
+    try {
+      DemoData.loadIfEmpty(vertx, config, new DemoOptions(3, 400, 60, 7, END)).await();
+    } finally {
+      vertx.close().await();
+    }
+    int httpPort = TestStorage.freePort();
+    int clusterPort = 20000 + (int) (ProcessHandle.current().pid() % 20000);
+    cluster = new ServiceProcesses(ServiceProcesses.env(
+      "PG_URL", config.pgUrlOrDefault(),
+      "REDIS_URL", config.redisUrlOrDefault(),
+      "CLUSTER_NAME", "cluster-it-" + ProcessHandle.current().pid(),
+      "CLUSTER_PORT", clusterPort,
+      "CLUSTER_MEMBERS", "127.0.0.1",
+      "REQUEST_TIMEOUT", "4s",
+      "MANAGEMENT_PORT", "0",
+      "HEARTBEAT_INTERVAL", "1s"));
+    base = "http://127.0.0.1:" + httpPort;
+    queryEnv = Map.of();
+    long started = System.nanoTime();
+    queryService = cluster.start("query-service", queryEnv);
+    cluster.start("cache-service", Map.of());
+    monitorService = cluster.start("monitor-service", Map.of());
+    cluster.start("gateway", Map.of("HTTP_PORT", String.valueOf(httpPort)));
+    cluster.awaitStatus(base + "/api/v1/stores", 200, Duration.ofSeconds(90));
+    System.out.printf("cluster of 4 JVMs answering through the gateway %.1f s after the first process started%n",
+      (System.nanoTime() - started) / 1e9);
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aRequestGoesThroughEveryServiceAndSurvivesTheLossOfQueryService() throws Exception {
+    String overview = base + "/api/v1/stores/S001/overview?from=2026-10-01&to=2026-10-30";
+    HttpResponse<String> first = cluster.get(overview);
+    assertThat(first.statusCode()).isEqualTo(200);
+    JsonObject body = new JsonObject(first.body());
+    assertThat(body.getString("store")).isEqualTo("S001");
+    assertThat(body.getJsonObject("kpis").getLong("orders")).isPositive();
+    HttpResponse<String> cached = cluster.get(overview);
+    assertThat(cached.headers().firstValue("X-Cache")).contains("L2");
+
+    // Round trip through four JVMs, cached: measured here, reported in the closing note and BENCHMARKS.md.
+    int n = 200;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      cluster.get(overview);
+    }
+    System.out.printf("clustered cached overview round trip: %.2f ms mean over %d sequential requests%n",
+      (System.nanoTime() - t0) / 1e6 / n, n);
+
+    HttpResponse<String> monitor = cluster.get(base + "/api/v1/monitor");
+    assertThat(monitor.statusCode()).isEqualTo(200);
+
+    cluster.kill(queryService);
+    long killedAt = System.nanoTime();
+    HttpResponse<String> uncached = cluster.get(base + "/api/v1/stores/S002/overview?from=2026-09-01&to=2026-09-30");
+    double seconds = (System.nanoTime() - killedAt) / 1e9;
+    System.out.printf("uncached request with query-service killed: %d in %.2f s%n", uncached.statusCode(), seconds);
+    assertThat(uncached.statusCode()).isEqualTo(503);
+    assertThat(uncached.headers().firstValue("Content-Type")).contains("application/problem+json");
+    assertThat(new JsonObject(uncached.body()).getString("detail")).contains("query-service");
+    assertThat(seconds).isLessThan(4.5);
+    // What is cached keeps being served.
+    assertThat(cluster.get(overview).statusCode()).isEqualTo(200);
+    // The monitor notices: query-service's instance is gone after 3 missed heartbeats (1 s apart here).
+    long detected = 0;
+    for (int i = 0; i < 100 && detected == 0; i++) {
+      JsonObject snapshot = new JsonObject(cluster.get(base + "/api/v1/monitor").body());
+      if (snapshot.getJsonObject("cluster").getJsonArray("missing").contains("query-service")) {
+        detected = System.nanoTime();
+        assertThat(snapshot.getString("status")).isEqualTo("red");
+      } else {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(detected).as("monitor reports query-service missing").isPositive();
+    System.out.printf("monitor reported query-service missing %.1f s after the kill%n", (detected - killedAt) / 1e9);
+    assertThat((detected - killedAt) / 1e9).isLessThan(6);
+
+    queryService = cluster.start("query-service", queryEnv);
+    Duration back = cluster.awaitStatus(base + "/api/v1/stores/S002/overview?from=2026-08-01&to=2026-08-30", 200, Duration.ofSeconds(60));
+    System.out.printf("a new query-service answered %.1f s after it was started%n", back.toMillis() / 1e3);
+  }
+
+  @Test
+  @Order(2)
+  void sigtermStopsAServiceGracefully() throws Exception {
+    assertThat(cluster.terminate(monitorService, Duration.ofSeconds(20))).isTrue();
+    String log = cluster.log(monitorService);
+    assertThat(log).contains("shutting down").containsPattern("node \\S+ stopped");
+    // The gateway reports a missing monitor-service as a 503, not a hang.
+    HttpResponse<String> monitor = cluster.get(base + "/api/v1/monitor");
+    assertThat(monitor.statusCode()).isIn(503, 504);
+  }
+}
