@@ -1,0 +1,53 @@
+package io.storedash.loadtest.driver;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.VertxException;
+import io.vertx.core.http.HttpClosedException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+
+/** Names the kind of a transport failure for the "errors by kind" table. */
+final class FailureKinds {
+
+  static final String TIMEOUT = "timeout";
+  static final String UNSENT = "unsent";
+
+  private FailureKinds() {
+  }
+
+  static String of(Throwable failure) {
+    for (Throwable c = failure; c != null; c = c.getCause()) {
+      if (c instanceof ConnectTimeoutException) {
+        return "connect_timeout";
+      }
+      if (c instanceof ConnectException) {
+        return "connection_refused";
+      }
+      if (c instanceof TimeoutException) {
+        return TIMEOUT;
+      }
+      if (c instanceof HttpClosedException
+        || (c instanceof VertxException && String.valueOf(c.getMessage()).contains("closed"))) {
+        return "connection_closed";
+      }
+      if (c instanceof UnknownHostException) {
+        return "unknown_host";
+      }
+      if (c instanceof SSLException) {
+        return "tls";
+      }
+      if (c instanceof IOException) {
+        return "connection_error";
+      }
+    }
+    return "other";
+  }
+
+  /** Failures after which a closed-model user pauses briefly, so a dead target is not hammered in a tight loop. */
+  static boolean isConnectionLevel(String kind) {
+    return kind.startsWith("connect") || kind.equals("unknown_host") || kind.equals("tls");
+  }
+}

@@ -1,0 +1,238 @@
+package io.storedash.loadtest.plan;
+
+import io.storedash.loadtest.slo.SloPolicy;
+import io.storedash.loadtest.workload.DateRanges;
+import io.storedash.loadtest.workload.EndpointMix;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A checked, complete description of what to run. {@link #from} turns the typed options into a plan or a
+ * {@link PlanException} listing every problem.
+ */
+public record LoadPlan(URI target, Model model, List<Double> levels, int maxOutstanding, Duration think, double zipf,
+                       List<String> stores, DateRanges ranges, Duration ramp, Duration warmup, Duration duration,
+                       Duration timeout, EndpointMix mix, List<Map.Entry<String, String>> headers, boolean acceptGzip,
+                       boolean insecure, SloPolicy slo, String jsonOut, long seed, int eventLoops, boolean quiet,
+                       List<String> warnings) {
+
+  public enum Model { CLOSED, OPEN }
+
+  public static final int MAX_USERS = 20_000;
+  public static final double MAX_RATE = 1_000_000;
+
+  /** Users of run i (closed model). */
+  public int users(int run) {
+    return (int) Math.round(levels.get(run));
+  }
+
+  /** Requests per second of run i (open model). */
+  public double rate(int run) {
+    return levels.get(run);
+  }
+
+  public String label(int run) {
+    return model == Model.CLOSED ? users(run) + " users" : Rates.format(rate(run));
+  }
+
+  /** Longest a run may take: warm-up, measured time, the grace for in-flight requests, and slack to close. */
+  public Duration hardDeadlinePerRun() {
+    return warmup.plus(duration).plus(timeout).plusSeconds(5);
+  }
+
+  public static LoadPlan from(LoadTestOptions o) throws PlanException {
+    List<String> problems = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+
+    URI target = null;
+    try {
+      String t = o.target.endsWith("/") ? o.target.substring(0, o.target.length() - 1) : o.target;
+      target = new URI(t);
+      TargetPolicy.refusal(target, o.allowRemote).ifPresent(problems::add);
+      if (target.getRawQuery() != null || target.getRawFragment() != null) {
+        problems.add("--target " + o.target + " must not carry a query or fragment");
+      }
+    } catch (URISyntaxException e) {
+      problems.add("--target " + o.target + " is not a URL: " + e.getMessage());
+    }
+
+    Model model = o.rate != null ? Model.OPEN : Model.CLOSED;
+    List<Double> levels = List.of();
+    if (o.rate != null && o.users != null) {
+      problems.add("--users (closed model) and --rate (open model) exclude each other; run them separately");
+    } else if (model == Model.OPEN) {
+      levels = list("--rate", o.rate, problems, s -> {
+        double r = Rates.parse(s);
+        if (r > MAX_RATE) {
+          throw new IllegalArgumentException("rate " + s + " is above the limit of " + (long) MAX_RATE + "/s");
+        }
+        return r;
+      });
+    } else {
+      levels = list("--users", o.users == null ? "30" : o.users, problems, s -> {
+        int n = Integer.parseInt(s);
+        if (n < 1 || n > MAX_USERS) {
+          throw new IllegalArgumentException("users must be from 1 to " + MAX_USERS + ", got " + n);
+        }
+        return (double) n;
+      });
+    }
+
+    if (o.maxOutstanding < 1 || o.maxOutstanding > MAX_USERS) {
+      problems.add("--max-outstanding must be from 1 to " + MAX_USERS + ", got " + o.maxOutstanding);
+    }
+    Duration think = duration("--think", o.think, problems, true);
+    Duration ramp = duration("--ramp", o.ramp, problems, true);
+    Duration warmup = duration("--warmup", o.warmup, problems, true);
+    Duration duration = duration("--duration", o.duration, problems, false);
+    Duration timeout = duration("--timeout", o.timeout, problems, false);
+    if (model == Model.OPEN && !think.isZero()) {
+      problems.add("--think belongs to the closed model (--users); the open model sends at a fixed --rate");
+    }
+    if (model == Model.OPEN && !ramp.isZero()) {
+      problems.add("--ramp belongs to the closed model (--users); the open model keeps its --rate from the start");
+    }
+    if (ramp.compareTo(warmup.plus(duration)) > 0) {
+      problems.add("--ramp " + Durations.format(ramp) + " is longer than the run (warm-up + duration)");
+    } else if (ramp.compareTo(warmup) > 0) {
+      warnings.add("--ramp " + Durations.format(ramp) + " outlasts --warmup " + Durations.format(warmup)
+        + ": part of the ramp is measured");
+    }
+    if (!(o.zipf >= 0) || o.zipf > 10) {
+      problems.add("--zipf must be from 0 (uniform) to 10, got " + o.zipf);
+    }
+
+    LocalDate end = null;
+    if (o.endDate != null) {
+      try {
+        end = LocalDate.parse(o.endDate.trim());
+      } catch (DateTimeParseException e) {
+        problems.add("--end-date " + o.endDate + " is not a date like 2026-10-30");
+      }
+    }
+    DateRanges ranges = null;
+    List<Integer> days = list("--ranges", o.ranges, problems, s -> {
+      int d = Integer.parseInt(s);
+      if (d < 1 || d > 3660) {
+        throw new IllegalArgumentException("range length must be from 1 to 3660 days, got " + d);
+      }
+      return d;
+    });
+    if (!days.isEmpty()) {
+      ranges = new DateRanges(end, days);
+    }
+
+    List<String> stores = o.stores == null ? List.of()
+      : Arrays.stream(o.stores.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    if (o.stores != null && stores.isEmpty()) {
+      problems.add("--stores lists no store code");
+    }
+
+    EndpointMix mix = null;
+    try {
+      if (o.urlOnly != null) {
+        if (o.mixFile != null || o.endpoints != null) {
+          throw new IllegalArgumentException("--url-only replaces the mix; drop --mix / --endpoints");
+        }
+        mix = EndpointMix.urlOnly(o.urlOnly);
+      } else {
+        mix = o.mixFile == null ? EndpointMix.dashboard()
+          : EndpointMix.parse(Files.readString(Path.of(o.mixFile), StandardCharsets.UTF_8), o.mixFile);
+        if (o.endpoints != null) {
+          mix = mix.only(Arrays.stream(o.endpoints.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+        }
+      }
+    } catch (IOException e) {
+      problems.add("--mix " + o.mixFile + " cannot be read: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    for (String h : o.headers) {
+      int colon = h.indexOf(':');
+      String name = colon > 0 ? h.substring(0, colon).trim() : "";
+      if (name.isEmpty() || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+        problems.add("--header '" + h + "' must look like 'Name: value'");
+        continue;
+      }
+      String value = h.substring(colon + 1).trim();
+      if (value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+        problems.add("--header " + name + " has a line break in its value");
+        continue;
+      }
+      headers.add(Map.entry(name, value));
+    }
+
+    SloPolicy slo = null;
+    try {
+      Duration maxP99 = o.maxP99 == null ? null : Durations.parse(o.maxP99);
+      slo = new SloPolicy(maxP99, o.minSuccess, o.minHitRate);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage().startsWith("--") ? e.getMessage() : "--max-p99: " + e.getMessage());
+    }
+
+    int cpus = Runtime.getRuntime().availableProcessors();
+    int eventLoops = o.eventLoops == null ? cpus : o.eventLoops;
+    if (eventLoops < 1 || eventLoops > 64) {
+      problems.add("--event-loops must be from 1 to 64, got " + eventLoops);
+    }
+
+    if (!problems.isEmpty()) {
+      throw new PlanException(problems);
+    }
+    return new LoadPlan(target, model, levels, o.maxOutstanding, think, o.zipf, stores, ranges, ramp, warmup,
+      duration, timeout, mix, List.copyOf(headers), o.acceptGzip, o.insecure, slo, o.json, o.seed, eventLoops,
+      o.quiet, List.copyOf(warnings));
+  }
+
+  private static Duration duration(String flag, String text, List<String> problems, boolean zeroAllowed) {
+    try {
+      Duration d = Durations.parse(text);
+      if (!zeroAllowed && d.isZero()) {
+        problems.add(flag + " must be above 0");
+        return Duration.ofSeconds(1);
+      }
+      if (d.compareTo(Duration.ofDays(1)) > 0) {
+        problems.add(flag + " " + text + " is longer than a day");
+      }
+      return d;
+    } catch (IllegalArgumentException e) {
+      problems.add(flag + ": " + e.getMessage());
+      return Duration.ofSeconds(1);
+    }
+  }
+
+  private static <T> List<T> list(String flag, String text, List<String> problems, Function<String, T> parse) {
+    List<T> out = new ArrayList<>();
+    for (String part : text.split(",")) {
+      String p = part.trim();
+      if (p.isEmpty()) {
+        continue;
+      }
+      try {
+        out.add(parse.apply(p));
+      } catch (NumberFormatException e) {
+        problems.add(flag + ": '" + p + "' is not a whole number");
+      } catch (IllegalArgumentException e) {
+        problems.add(flag + ": " + e.getMessage());
+      }
+    }
+    if (out.isEmpty() && problems.stream().noneMatch(s -> s.startsWith(flag))) {
+      problems.add(flag + " lists no value");
+    }
+    return out;
+  }
+}
