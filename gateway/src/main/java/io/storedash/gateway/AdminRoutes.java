@@ -4,7 +4,7 @@ import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.QueryKind;
 import io.storedash.common.config.StoreDashConfig;
-import io.vertx.core.Vertx;
+import io.storedash.gateway.downstream.Downstream;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -21,20 +21,31 @@ import java.util.Optional;
  */
 final class AdminRoutes {
 
-  private final Vertx vertx;
+  private final Downstream cacheService;
   private final Optional<byte[]> token;
   private final long timeoutMillis;
 
-  AdminRoutes(Vertx vertx, StoreDashConfig config) {
-    this.vertx = vertx;
+  AdminRoutes(Downstream cacheService, StoreDashConfig config) {
+    this.cacheService = cacheService;
     this.token = config.adminToken().map(t -> t.getBytes(StandardCharsets.UTF_8));
     this.timeoutMillis = config.requestTimeout().toMillis();
   }
 
+  /** A route handler: lets the request through only with the admin token. */
   void authorize(RoutingContext rc) {
+    if (authorized(rc)) {
+      rc.next();
+    }
+  }
+
+  /**
+   * Whether the request carries the admin token; when it does not, the request has already been failed with 401
+   * (no or a wrong token) or 403 (admin routes disabled).
+   */
+  boolean authorized(RoutingContext rc) {
     if (token.isEmpty()) {
       rc.fail(403, new IllegalStateException("admin routes are disabled: no ADMIN_TOKEN is configured"));
-      return;
+      return false;
     }
     String header = rc.request().getHeader("Authorization");
     byte[] given = header != null && header.startsWith("Bearer ")
@@ -44,9 +55,9 @@ final class AdminRoutes {
       rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"storedash-admin\"");
       rc.fail(401, new IllegalStateException(header == null
         ? "this route needs Authorization: Bearer <admin token>" : "the admin token is not valid"));
-      return;
+      return false;
     }
-    rc.next();
+    return true;
   }
 
   /** POST /api/v1/admin/cache/warm, body {@code {"stores": ["S001", ...]}} or empty for every store. */
@@ -97,7 +108,8 @@ final class AdminRoutes {
   }
 
   private void send(RoutingContext rc, JsonObject command, int status) {
-    vertx.eventBus().<JsonObject>request(Addresses.CACHE_ADMIN, command, new DeliveryOptions().setSendTimeout(timeoutMillis))
+    rc.put(GatewayVerticle.DOWNSTREAM_KEY, cacheService.service());
+    cacheService.<JsonObject>request(Addresses.CACHE_ADMIN, command, new DeliveryOptions().setSendTimeout(timeoutMillis))
       .onSuccess(reply -> rc.response().setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store")

@@ -8,17 +8,25 @@ import io.storedash.common.QueryKind;
 import io.storedash.common.QueryParams;
 import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.ServiceContext;
+import io.storedash.gateway.downstream.Downstream;
+import io.storedash.gateway.downstream.DownstreamFailure;
+import io.storedash.gateway.http.AccessLog;
+import io.storedash.gateway.http.ApiDocument;
+import io.storedash.gateway.http.ConstantPayload;
+import io.storedash.gateway.http.ContentNegotiation;
+import io.storedash.gateway.http.ParameterProblem;
 import io.storedash.gateway.http.Problems;
 import io.storedash.gateway.http.RequestStats;
+import io.storedash.gateway.http.SecurityHeaders;
+import io.storedash.gateway.http.VendorAssets;
+import io.storedash.gateway.live.MonitorFeed;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
@@ -27,33 +35,49 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.StaticHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
+import java.time.LocalDate;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP face of StoreDash: validates each request into a {@link DashboardQuery}, asks cache-service over the event
- * bus (query-service directly when no cache-service instance is running), and streams the result bytes to the
- * client without parsing them. Event-bus failures become problem+json: no handler → 503, timeout → 504, a
- * service's failure → its code.
+ * The HTTP face of StoreDash: the API under {@code /api/v1} (described by {@code openapi.yaml}), the dashboard page
+ * and the API docs. Each dashboard request is validated into a {@link DashboardQuery} before any event-bus message
+ * is sent, then asked of cache-service (query-service directly when no cache-service instance is running), and the
+ * result bytes are streamed to the client without being parsed. Every downstream service sits behind its own
+ * circuit breaker. Failures become problem+json: no instance or an open circuit → 503, timeout → 504, a service's
+ * failure → its code; no stack trace or SQL ever reaches an answer.
  */
 public final class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final String JSON = "application/json; charset=utf-8";
 
+  /** The routing-context key under which a handler records which service it asked, for the error's wording. */
+  static final String DOWNSTREAM_KEY = "downstream";
+  /** With the admin token, asks query-service directly: the load test's uncached path. */
+  public static final String BYPASS_HEADER = "X-Cache-Bypass";
+  /** Body limit of the JSON admin commands. */
+  static final long ADMIN_BODY_LIMIT = 64 * 1024;
+
   /** The per-store views, each at {@code /api/v1/stores/{store}/<kind>}. */
-  private static final List<QueryKind> STORE_KINDS = List.of(QueryKind.OVERVIEW, QueryKind.TREND, QueryKind.CHANNELS,
+  static final List<QueryKind> STORE_KINDS = List.of(QueryKind.OVERVIEW, QueryKind.TREND, QueryKind.CHANNELS,
     QueryKind.CATEGORIES, QueryKind.HOURS, QueryKind.PRODUCTS, QueryKind.DIAGNOSIS, QueryKind.ORDERS);
 
   private final ServiceContext service;
   private final RequestStats stats = new RequestStats();
+  private final ConstantPayload constant = new ConstantPayload();
+  private Downstream cacheService;
+  private Downstream queryService;
+  private Downstream monitorService;
+  private MonitorFeed monitorFeed;
   private AdminRoutes admin;
+  private ImportRoutes imports;
   private HttpServer server;
   private long rotateTimer;
 
@@ -61,34 +85,89 @@ public final class GatewayVerticle extends VerticleBase {
     this.service = service;
   }
 
+  private record Assets(ApiDocument api, VendorAssets vendor) {
+  }
+
   @Override
   public Future<?> start() {
-    admin = new AdminRoutes(vertx, service.config());
+    cacheService = Downstream.cacheService(vertx, "cache-service");
+    queryService = Downstream.of(vertx, "query-service");
+    monitorService = Downstream.of(vertx, "monitor-service");
+    monitorFeed = new MonitorFeed(vertx, monitorService, timeoutMillis());
+    admin = new AdminRoutes(cacheService, service.config());
+    imports = new ImportRoutes(vertx, queryService, service.config().requestTimeout());
+
+    service.heartbeatStats(() -> new JsonObject()
+      .put("requests", stats.lastMinute())
+      .put("breakers", new JsonObject()
+        .put(cacheService.service(), cacheService.state())
+        .put(queryService.service(), queryService.state())
+        .put(monitorService.service(), monitorService.state()))
+      .put("monitor_streams", monitorFeed.streams()));
+    rotateTimer = vertx.setPeriodic(10_000, t -> stats.rotate());
+
+    return vertx.executeBlocking(() -> new Assets(ApiDocument.load(), VendorAssets.load()))
+      .compose(assets -> Future.all(monitorFeed.start(), listen(router(assets))));
+  }
+
+  private Router router(Assets assets) {
     Router router = Router.router(vertx);
     router.route().handler(this::measure);
+    router.route().handler(new SecurityHeaders());
+    router.route().handler(new AccessLog());
+
     router.get("/api/v1/stores").handler(rc -> dashboard(rc, QueryKind.STORES, DashboardQuery.ALL_STORES));
     for (QueryKind kind : STORE_KINDS) {
       router.get("/api/v1/stores/:store/" + kind.wireName()).handler(rc -> dashboard(rc, kind, rc.pathParam("store")));
     }
     router.get("/api/v1/ranking").handler(rc -> dashboard(rc, QueryKind.RANKING, DashboardQuery.ALL_STORES));
     router.get("/api/v1/monitor").handler(this::monitor);
-    router.get("/api/v1/monitor/stream").handler(this::monitorStream);
+    router.get("/api/v1/monitor/stream").handler(monitorFeed::subscribe);
+    router.get("/api/v1/bench/constant").handler(this::constant);
+
+    // Token and admission are checked before a byte of the upload is read; the file then streams to query-service.
+    router.post("/api/v1/imports").handler(admin::authorize);
+    router.post("/api/v1/imports").handler(imports::admit);
+    router.post("/api/v1/imports").handler(imports::importFile);
     router.route("/api/v1/admin/*").handler(admin::authorize);
-    router.post("/api/v1/admin/cache/warm").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(admin::warm);
+    router.post("/api/v1/admin/cache/warm").handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT)).handler(admin::warm);
     router.delete("/api/v1/admin/cache").handler(admin::flush);
     router.get("/api/v1/admin/cache/stats").handler(admin::stats);
+
+    router.get("/openapi.yaml").handler(assets.api()::serveYaml);
+    router.get("/openapi.json").handler(assets.api()::serveJson);
+    // "/docs" also matches "/docs/", which the static handler serves.
+    router.get("/docs").handler(rc -> {
+      if (rc.request().path().equals("/docs")) {
+        rc.redirect("/docs/");
+      } else {
+        rc.next();
+      }
+    });
+    router.get(VendorAssets.ECHARTS_PATH).handler(assets.vendor()::echarts);
     service.mountProbes(router);
+    router.get("/*").handler(StaticHandler.create("webroot")
+      .setIndexPage("index.html")
+      .setDefaultContentEncoding("UTF-8")
+      .setCachingEnabled(true)
+      // Short: a new release's page and scripts are picked up within a minute, revalidated by Last-Modified.
+      .setMaxAgeSeconds(60));
+
     router.route().failureHandler(this::onFailure);
     router.errorHandler(404, rc -> Problems.send(rc.response(), 404, "no such resource: " + rc.request().path(), rc.request().path()));
     router.errorHandler(405, rc -> Problems.send(rc.response(), 405, rc.request().method() + " is not allowed on " + rc.request().path(), rc.request().path()));
+    return router;
+  }
 
-    service.heartbeatStats(() -> new JsonObject().put("requests", stats.lastMinute()));
-    rotateTimer = vertx.setPeriodic(10_000, t -> stats.rotate());
-
+  private Future<HttpServer> listen(Router router) {
     return vertx.createHttpServer(new HttpServerOptions()
+        // Cached answers already travel as the gzip bytes cache-service stored: nothing is compressed twice.
         .setCompressionSupported(false)
         .setIdleTimeout(60)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS))
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setMaxInitialLineLength(4096)
+        .setMaxHeaderSize(8192)
+        .setMaxFormAttributeSize(8192))
       .requestHandler(router)
       .listen(service.config().httpPort())
       .onSuccess(s -> {
@@ -100,13 +179,18 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(rotateTimer);
-    // Stop accepting, let requests in flight finish within the grace period.
-    return server.shutdown(service.config().requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    // Stop accepting, let requests in flight finish within the grace period; event streams end at once.
+    return Future.join(monitorFeed.stop(), server == null ? Future.succeededFuture()
+      : server.shutdown(service.config().requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS));
   }
 
   /** The port the gateway listens on (useful when HTTP_PORT is 0). */
   public int actualPort() {
     return server.actualPort();
+  }
+
+  private long timeoutMillis() {
+    return service.config().requestTimeout().toMillis();
   }
 
   private void measure(RoutingContext rc) {
@@ -125,45 +209,94 @@ public final class GatewayVerticle extends VerticleBase {
       rc.fail(400, e);
       return;
     }
-    answer(rc, query);
+    boolean bypass = rc.request().getHeader(BYPASS_HEADER) != null;
+    if (bypass && !admin.authorized(rc)) {
+      return;
+    }
+    answer(rc, query, bypass);
   }
 
   /**
-   * The query a request asks: {@code from}/{@code to} plus the kind's own parameters; anything else, or a parameter
-   * given twice, is refused so that a typo never silently answers another question.
+   * The query a request asks: {@code from}/{@code to} plus the kind's own parameters. Each parameter is checked on
+   * its own first, so that the 400 names the one that is wrong; anything unknown, or given twice, is refused so
+   * that a typo never silently answers another question.
+   *
+   * @throws ParameterProblem naming the parameter
    */
   static DashboardQuery queryOf(QueryKind kind, String store, MultiMap queryParams) {
-    Map<String, String> params = new HashMap<>();
     for (String name : queryParams.names()) {
       if (queryParams.getAll(name).size() > 1) {
-        throw new IllegalArgumentException("parameter " + name + " is given more than once");
+        throw new ParameterProblem(name, "parameter " + name + " is given more than once");
       }
-      if (!name.equals("from") && !name.equals("to")) {
-        if (!QueryParams.namesOf(kind).contains(name)) {
-          throw new IllegalArgumentException("unknown parameter '" + name + "'; " + kind.wireName() + " takes from, to"
-            + QueryParams.namesOf(kind).stream().sorted().map(n -> ", " + n).reduce("", String::concat));
-        }
-        params.put(name, queryParams.get(name));
+      if (!name.equals("from") && !name.equals("to") && !QueryParams.namesOf(kind).contains(name)) {
+        throw new ParameterProblem(name, "unknown parameter '" + name + "'; " + kind.wireName() + " takes from, to"
+          + QueryParams.namesOf(kind).stream().sorted().map(n -> ", " + n).reduce("", String::concat));
       }
     }
-    return DashboardQuery.of(kind, store, DashboardQuery.parseDay("from", queryParams.get("from")),
-      DashboardQuery.parseDay("to", queryParams.get("to")), params);
+    try {
+      DashboardQuery.of(kind, store, null, null);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterProblem("store", e.getMessage());
+    }
+    LocalDate from = day("from", queryParams.get("from"));
+    LocalDate to = day("to", queryParams.get("to"));
+    Map<String, String> params = new TreeMap<>();
+    for (String name : QueryParams.namesOf(kind)) {
+      String value = queryParams.get(name);
+      if (value != null) {
+        try {
+          DashboardQuery.of(kind, store, null, null, Map.of(name, value));
+        } catch (IllegalArgumentException e) {
+          throw new ParameterProblem(name, e.getMessage());
+        }
+        params.put(name, value);
+      }
+    }
+    try {
+      return DashboardQuery.of(kind, store, from, to, params);
+    } catch (IllegalArgumentException e) {
+      // Each part was valid alone: what is left is the range (both given, in order, not too long).
+      throw new ParameterProblem(from != null && to == null ? "to" : "from", e.getMessage());
+    }
   }
 
-  private void answer(RoutingContext rc, DashboardQuery query) {
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(service.config().requestTimeout().toMillis());
-    vertx.eventBus().<Buffer>request(Addresses.DASHBOARD_QUERY, query.toJson(), options)
-      .recover(e -> isNoHandlers(e)
-        // No cache-service instance: ask query-service directly rather than fail.
-        ? vertx.eventBus().request(Addresses.DASHBOARD_COMPUTE, query.toJson(), options)
-        : Future.failedFuture(e))
-      .onSuccess(reply -> respond(rc, reply))
-      .onFailure(e -> rc.fail(httpStatusOf(e), e));
+  private static LocalDate day(String name, String value) {
+    try {
+      return DashboardQuery.parseDay(name, value);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterProblem(name, e.getMessage());
+    }
+  }
+
+  private DeliveryOptions queryOptions() {
+    return new DeliveryOptions().setSendTimeout(timeoutMillis());
+  }
+
+  private void answer(RoutingContext rc, DashboardQuery query, boolean bypassCache) {
+    Future<Message<Buffer>> reply;
+    if (bypassCache) {
+      rc.put(DOWNSTREAM_KEY, queryService.service());
+      reply = queryService.request(Addresses.DASHBOARD_COMPUTE, query.toJson(), queryOptions());
+    } else {
+      rc.put(DOWNSTREAM_KEY, cacheService.service());
+      reply = cacheService.<Buffer>request(Addresses.DASHBOARD_QUERY, query.toJson(), queryOptions())
+        .recover(e -> {
+          if (e instanceof DownstreamFailure df && df.kind() == DownstreamFailure.Kind.NO_INSTANCE) {
+            // No cache-service instance: ask query-service directly rather than fail.
+            rc.put(DOWNSTREAM_KEY, queryService.service());
+            return queryService.<Buffer>request(Addresses.DASHBOARD_COMPUTE, query.toJson(), queryOptions())
+              .recover(e2 -> Future.failedFuture(e2 instanceof DownstreamFailure df2 && df2.kind() == DownstreamFailure.Kind.NO_INSTANCE
+                ? new HttpException(503, "no instance of cache-service or query-service is running") : e2));
+          }
+          return Future.failedFuture(e);
+        });
+    }
+    reply.onSuccess(message -> respond(rc, message)).onFailure(e -> rc.fail(httpStatusOf(e), e));
   }
 
   private void monitor(RoutingContext rc) {
-    vertx.eventBus().<JsonObject>request(Addresses.MONITOR_SNAPSHOT, new JsonObject(),
-        new DeliveryOptions().setSendTimeout(service.config().requestTimeout().toMillis()))
+    rc.put(DOWNSTREAM_KEY, monitorService.service());
+    monitorService.<JsonObject>request(Addresses.MONITOR_SNAPSHOT, new JsonObject(), queryOptions())
       .onSuccess(reply -> rc.response()
         .putHeader("Content-Type", JSON)
         .putHeader("Cache-Control", "no-store")
@@ -171,34 +304,18 @@ public final class GatewayVerticle extends VerticleBase {
       .onFailure(e -> rc.fail(httpStatusOf(e), e));
   }
 
-  /** Server-sent events: the monitor snapshot as monitor-service publishes it, every 5 s, until the client leaves. */
-  private void monitorStream(RoutingContext rc) {
-    HttpServerResponse response = rc.response()
-      .setChunked(true)
-      .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-      .putHeader("Cache-Control", "no-store")
-      .putHeader("X-Accel-Buffering", "no");
-    MessageConsumer<JsonObject> updates = vertx.eventBus().consumer(Addresses.MONITOR_UPDATES,
-      msg -> response.write("event: snapshot\ndata: " + msg.body().encode() + "\n\n"));
-    // A comment line every 15 s keeps proxies from closing an idle stream.
-    long keepAlive = vertx.setPeriodic(15_000, t -> response.write(": keep-alive\n\n"));
-    response.closeHandler(v -> {
-      updates.unregister();
-      vertx.cancelTimer(keepAlive);
-    });
-    response.write("retry: 5000\n\n");
-    vertx.eventBus().<JsonObject>request(Addresses.MONITOR_SNAPSHOT, new JsonObject(),
-        new DeliveryOptions().setSendTimeout(service.config().requestTimeout().toMillis()))
-      .onSuccess(reply -> response.write("event: snapshot\ndata: " + reply.body().encode() + "\n\n"))
-      .onFailure(e -> response.write("event: unavailable\ndata: " + new JsonObject()
-        .put("detail", "monitor-service did not answer: " + e.getMessage()).encode() + "\n\n"));
-  }
-
-  private static boolean isNoHandlers(Throwable e) {
-    return e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
+  /** The load-test baseline: the hot path of a cache hit without the event bus. */
+  private void constant(RoutingContext rc) {
+    sendResult(rc, constant.gzip(), true, constant.etag(), "CONST", "gateway;dur=0");
   }
 
   static int httpStatusOf(Throwable e) {
+    if (e instanceof DownstreamFailure df) {
+      return df.status();
+    }
+    if (e instanceof HttpException he) {
+      return he.getStatusCode();
+    }
     if (e instanceof ReplyException re) {
       return switch (re.failureType()) {
         case NO_HANDLERS -> 503;
@@ -211,8 +328,6 @@ public final class GatewayVerticle extends VerticleBase {
 
   private void respond(RoutingContext rc, Message<Buffer> reply) {
     MultiMap headers = reply.headers();
-    HttpServerResponse response = rc.response();
-    String etag = headers.get(ReplyHeaders.ETAG);
     String tier = headers.get(ReplyHeaders.TIER);
     String status = headers.get(ReplyHeaders.CACHE_STATUS);
     String xCache = tier == null ? "BYPASS" : "HIT".equals(status) ? tier : status;
@@ -225,22 +340,27 @@ public final class GatewayVerticle extends VerticleBase {
     if (computeMs != null) {
       timing.append(", compute;dur=").append(computeMs);
     }
+    sendResult(rc, reply.body(), "gzip".equals(headers.get(ReplyHeaders.ENCODING)), headers.get(ReplyHeaders.ETAG),
+      xCache, timing.toString());
+  }
+
+  /** Result bytes as they are: stored gzip to clients that accept it, decoded only for those that do not. */
+  private static void sendResult(RoutingContext rc, Buffer body, boolean gzipped, String etag, String xCache, String timing) {
+    HttpServerResponse response = rc.response();
     response.putHeader("Content-Type", JSON)
       .putHeader("X-Cache", xCache)
-      .putHeader("Server-Timing", timing.toString())
+      .putHeader("Server-Timing", timing)
       .putHeader("Vary", "Accept-Encoding")
       .putHeader("Cache-Control", "no-cache");
     if (etag != null) {
       response.putHeader("ETag", etag);
-      String ifNoneMatch = rc.request().getHeader("If-None-Match");
-      if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
+      if (ContentNegotiation.matches(rc.request().getHeader("If-None-Match"), etag)) {
         response.setStatusCode(304).end();
         return;
       }
     }
-    Buffer body = reply.body();
-    if ("gzip".equals(headers.get(ReplyHeaders.ENCODING))) {
-      if (acceptsGzip(rc.request().getHeader("Accept-Encoding"))) {
+    if (gzipped) {
+      if (ContentNegotiation.acceptsGzip(rc.request().getHeader("Accept-Encoding"))) {
         response.putHeader("Content-Encoding", "gzip").end(body);
         return;
       }
@@ -249,47 +369,41 @@ public final class GatewayVerticle extends VerticleBase {
     response.end(body);
   }
 
-  /** If-None-Match may list several tags, or {@code *}; weak comparison, as RFC 9110 asks for GET. */
-  static boolean matches(String ifNoneMatch, String etag) {
-    String opaque = etag.startsWith("W/") ? etag.substring(2) : etag;
-    for (String candidate : ifNoneMatch.split(",")) {
-      String c = candidate.trim();
-      if (c.equals("*") || (c.startsWith("W/") ? c.substring(2) : c).equals(opaque)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  static boolean acceptsGzip(String acceptEncoding) {
-    if (acceptEncoding == null) {
-      return false;
-    }
-    for (String part : acceptEncoding.toLowerCase(Locale.ROOT).split(",")) {
-      String[] coding = part.trim().split(";");
-      if (coding[0].trim().equals("gzip") || coding[0].trim().equals("*")) {
-        return !(coding.length > 1 && coding[1].replace(" ", "").matches("q=0(\\.0*)?"));
-      }
-    }
-    return false;
-  }
-
   private void onFailure(RoutingContext rc) {
     Throwable failure = rc.failure();
-    int status = rc.statusCode() > 0 ? rc.statusCode() : failure instanceof HttpException he ? he.getStatusCode() : 500;
-    String detail;
-    if (status >= 500 && !(failure instanceof ReplyException)) {
-      LOG.error("request {} {} failed", rc.request().method(), rc.request().uri(), failure);
-      detail = "internal error; the gateway log has the details";
-    } else if (failure instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-      detail = "no instance of the service for this request is running";
-    } else if (failure instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
-      detail = "the request did not complete within " + service.config().requestTimeout().toMillis() + " ms";
-    } else if (failure != null && failure.getMessage() != null) {
-      detail = failure.getMessage();
+    int status = rc.statusCode() > 0 ? rc.statusCode() : httpStatusOf(failure);
+    String path = rc.request().path();
+    String downstream = rc.get(DOWNSTREAM_KEY);
+    JsonObject problem;
+    if (failure instanceof DownstreamFailure df) {
+      problem = Problems.problem(status, df.getMessage(), path).put("service", df.service());
+      if (df.kind() == DownstreamFailure.Kind.CIRCUIT_OPEN) {
+        rc.response().putHeader("Retry-After", String.valueOf(df.retryAfterSeconds()));
+      }
+    } else if (failure instanceof ParameterProblem pp) {
+      problem = Problems.problem(status, pp.getMessage(), path).put("parameter", pp.parameter());
+    } else if (failure instanceof ReplyException re) {
+      // A service's own answer: its sentence, unless it is a bug report, which stays in that service's log.
+      String who = downstream == null ? "a StoreDash service" : downstream;
+      String detail = status == 500 ? who + " failed with an internal error; its log has the details"
+        : Problems.safeDetail(re.getMessage(), who + " answered " + status);
+      if (status >= 500) {
+        LOG.warn("{} {} answered {} by {}: {}", rc.request().method(), path, status, who, re.getMessage());
+      }
+      problem = Problems.problem(status, detail, path);
+      if (downstream != null && status >= 500) {
+        problem.put("service", downstream);
+      }
+    } else if (status == 413 && !(failure instanceof HttpException)) {
+      problem = Problems.problem(status, "the body is larger than this route accepts (at most "
+        + ADMIN_BODY_LIMIT / 1024 + " KiB)", path);
+    } else if (status >= 500 && !(failure instanceof HttpException)) {
+      LOG.error("request {} {} failed", rc.request().method(), path, failure);
+      problem = Problems.problem(status, "internal error; the gateway log has the details", path);
     } else {
-      detail = Problems.title(status);
+      String message = failure instanceof HttpException he ? he.getPayload() : failure == null ? null : failure.getMessage();
+      problem = Problems.problem(status, Problems.safeDetail(message, Problems.title(status)), path);
     }
-    Problems.send(rc.response(), status, detail, rc.request().path());
+    Problems.send(rc.response(), problem);
   }
 }

@@ -144,7 +144,7 @@ class GatewayTest {
     long started = System.nanoTime();
     HttpResponse<Buffer> slow = get("/api/v1/stores/SLOW/overview");
     assertThat(slow.statusCode()).isEqualTo(504);
-    assertThat(detail(slow)).contains("did not complete within 1000 ms");
+    assertThat(detail(slow)).contains("cache-service did not complete the request within 1000 ms");
     assertThat((System.nanoTime() - started) / 1_000_000).isBetween(900L, 3000L);
   }
 

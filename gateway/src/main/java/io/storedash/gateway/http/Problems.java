@@ -3,10 +3,23 @@ package io.storedash.gateway.http;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
+import java.util.regex.Pattern;
+
 /** Errors as {@code application/problem+json} (RFC 9457): a status, a title and a detail a user can act on. */
 public final class Problems {
 
   public static final String CONTENT_TYPE = "application/problem+json";
+
+  /** The longest detail an answer carries; a longer message is cut. */
+  static final int MAX_DETAIL = 400;
+
+  /**
+   * What an internal message looks like rather than a sentence for a user: a stack frame, an exception class, SQL,
+   * a driver's message. Such text never goes into an answer.
+   */
+  private static final Pattern INTERNALS = Pattern.compile(
+    "(?s).*(\\n|\\tat |\\bat [a-z]+\\.[a-z]|Exception|\\bSELECT\\b|\\bINSERT\\b|\\bUPDATE\\b|\\bDELETE FROM\\b|"
+      + "\\bFROM [a-z_]+ WHERE\\b|ERROR:|SQLSTATE|org\\.postgresql|io\\.vertx|java\\.).*");
 
   private Problems() {
   }
@@ -19,7 +32,9 @@ public final class Problems {
       case 404 -> "Not found";
       case 405 -> "Method not allowed";
       case 413 -> "Payload too large";
+      case 415 -> "Unsupported media type";
       case 422 -> "Unprocessable content";
+      case 429 -> "Too many requests";
       case 503 -> "Service unavailable";
       case 504 -> "Gateway timeout";
       default -> "Internal error";
@@ -35,13 +50,30 @@ public final class Problems {
       .put("instance", instance);
   }
 
+  /**
+   * A message fit for an answer: itself when it reads as a sentence, else {@code fallback}. Stack traces, exception
+   * names and SQL stay in the logs.
+   */
+  public static String safeDetail(String message, String fallback) {
+    if (message == null || message.isBlank() || INTERNALS.matcher(message).matches()) {
+      return fallback;
+    }
+    return message.length() > MAX_DETAIL ? message.substring(0, MAX_DETAIL) + "…" : message;
+  }
+
   public static void send(HttpServerResponse response, int status, String detail, String instance) {
+    send(response, problem(status, detail, instance));
+  }
+
+  /** Sends a problem built by {@link #problem} and perhaps extended with members of its own. */
+  public static void send(HttpServerResponse response, JsonObject problem) {
     if (response.headWritten()) {
       response.reset();
       return;
     }
-    response.setStatusCode(status)
+    response.setStatusCode(problem.getInteger("status"))
       .putHeader("Content-Type", CONTENT_TYPE)
-      .end(problem(status, detail, instance).encode());
+      .putHeader("Cache-Control", "no-store")
+      .end(problem.encode());
   }
 }

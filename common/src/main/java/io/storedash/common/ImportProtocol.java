@@ -1,0 +1,47 @@
+package io.storedash.common;
+
+/**
+ * The event-bus protocol of a CSV import to {@link Addresses#IMPORT}, streamed in chunks so that no service holds a
+ * whole file:
+ * <ol>
+ *   <li>request {@code {"filename": "...", "size": n}} ({@code size} optional) to {@link Addresses#IMPORT}; the reply
+ *       {@code {"session": "<address>"}} names the address of the one query-service instance that now holds the
+ *       import (a failure 413 when {@code size} is over {@link #MAX_FILE_BYTES}, 503 when it is busy);</li>
+ *   <li>request each chunk of the file, in order, as a {@code Buffer} of at most {@link #MAX_CHUNK_BYTES} to that
+ *       address, waiting for each reply ({@code {"bytes", "lines"}} received so far) before sending the next;</li>
+ *   <li>request a last message with header {@link #END} {@code true} (its body, possibly empty, is the last chunk):
+ *       the reply is the import report; a failure 422 (lines rejected), 400 (not CSV text) or 413 (too large) carries
+ *       the report as its message (JSON). Any chunk's reply may already be such a failure: the import is then
+ *       over;</li>
+ *   <li>or request a message with header {@link #ABORT} {@code true} to abandon it.</li>
+ * </ol>
+ * A session that receives nothing for {@link #IDLE_TIMEOUT_MS} is rolled back and its address closed (later
+ * messages fail with NO_HANDLERS). A {@code Buffer} sent to {@link Addresses#IMPORT} directly is imported whole, as
+ * one session, with header {@link #FILENAME_HEADER} as its name.
+ */
+public final class ImportProtocol {
+
+  /** Header of the message that ends the file: {@code true}. */
+  public static final String END = "sd-import-end";
+  /** Header of the message that abandons the import: {@code true}. */
+  public static final String ABORT = "sd-import-abort";
+  /** Header naming the file when a whole file is sent to {@link Addresses#IMPORT} as one {@code Buffer}. */
+  public static final String FILENAME_HEADER = "sd-filename";
+  /** Open request field: the file's name, for the report and the logs. */
+  public static final String FILENAME = "filename";
+  /** Open request field: the file's size in bytes, when known (checked before any byte is sent). */
+  public static final String SIZE = "size";
+  /** Open reply field: the address of the import session. */
+  public static final String SESSION = "session";
+  /** The largest chunk a session accepts. */
+  public static final int MAX_CHUNK_BYTES = 1024 * 1024;
+  /** The largest file query-service imports. */
+  public static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
+  /** A session idle for this long is rolled back. */
+  public static final long IDLE_TIMEOUT_MS = 60_000;
+  /** Failure code of a file over {@link #MAX_FILE_BYTES}. */
+  public static final int TOO_LARGE = 413;
+
+  private ImportProtocol() {
+  }
+}

@@ -1,0 +1,120 @@
+package io.storedash.gateway.downstream;
+
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/**
+ * One service the gateway sends event-bus requests to, behind a circuit breaker of its own. After
+ * {@link #MAX_FAILURES} failures in a row that are the service's own fault (see {@link #countsAgainst}), the gateway
+ * stops asking it for {@link #OPEN_FOR} and answers at once with a 503 and {@code Retry-After}; then one trial
+ * request decides whether it is back. Any success, and any answer that is not the service's fault (a 400 or 404),
+ * resets the count, so a service that mostly answers is never cut off by a few failures.
+ */
+public final class Downstream {
+
+  public static final int MAX_FAILURES = 5;
+  public static final Duration OPEN_FOR = Duration.ofSeconds(10);
+
+  private static final Logger LOG = LoggerFactory.getLogger(Downstream.class);
+
+  private final Vertx vertx;
+  private final String service;
+  private final CircuitBreaker breaker;
+  private volatile long openedAt;
+
+  private Downstream(Vertx vertx, String service, Predicate<Throwable> countsAgainst) {
+    this.vertx = vertx;
+    this.service = service;
+    this.breaker = CircuitBreaker.create("gateway->" + service, vertx, new CircuitBreakerOptions()
+        .setMaxFailures(MAX_FAILURES)
+        // The event bus's send timeout bounds each request; the breaker adds no timer of its own.
+        .setTimeout(-1)
+        .setResetTimeout(OPEN_FOR.toMillis())
+        .setFallbackOnFailure(false))
+      .failurePolicy(ar -> ar.failed() && countsAgainst.test(ar.cause()))
+      .openHandler(v -> {
+        openedAt = System.nanoTime();
+        LOG.warn("circuit to {} opened after {} failures in a row; requests to it are refused for {} s", service,
+          MAX_FAILURES, OPEN_FOR.toSeconds());
+      })
+      .halfOpenHandler(v -> LOG.info("circuit to {} half-open: one trial request goes through", service))
+      .closeHandler(v -> LOG.info("circuit to {} closed: {} answers again", service, service));
+  }
+
+  /**
+   * A service whose failures count against it when it timed out, had no instance, or failed with a 5xx code:
+   * query-service and monitor-service.
+   */
+  public static Downstream of(Vertx vertx, String service) {
+    return new Downstream(vertx, service, Downstream::isServiceFault);
+  }
+
+  /**
+   * cache-service: no instance is not a failure (the gateway then asks query-service), and its 503 means the
+   * service behind it is down, not cache-service itself; only its timeouts and its own errors count.
+   */
+  public static Downstream cacheService(Vertx vertx, String service) {
+    return new Downstream(vertx, service, e -> e instanceof ReplyException re
+      && (re.failureType() == ReplyFailure.TIMEOUT
+      || (re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() >= 500 && re.failureCode() != 503)));
+  }
+
+  static boolean isServiceFault(Throwable e) {
+    if (e instanceof ReplyException re) {
+      return switch (re.failureType()) {
+        case TIMEOUT, NO_HANDLERS -> true;
+        case RECIPIENT_FAILURE -> re.failureCode() >= 500;
+        default -> true;
+      };
+    }
+    return true;
+  }
+
+  public String service() {
+    return service;
+  }
+
+  /** closed, open or half_open. */
+  public String state() {
+    return breaker.state().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Sends {@code body} to {@code address} and waits for the reply. Fails with a {@link DownstreamFailure} when no
+   * instance runs, the request timed out or the circuit is open; with the service's {@link ReplyException} when it
+   * answered with a failure.
+   */
+  public <T> Future<Message<T>> request(String address, Object body, DeliveryOptions options) {
+    return breaker.<Message<T>>execute(() -> vertx.eventBus().request(address, body, options))
+      .recover(e -> Future.failedFuture(translate(e, options.getSendTimeout())));
+  }
+
+  private Throwable translate(Throwable e, long timeoutMillis) {
+    if (e instanceof OpenCircuitException) {
+      long remainingNanos = openedAt + OPEN_FOR.toNanos() - System.nanoTime();
+      long retryAfter = Math.max(1, (remainingNanos + 999_999_999L) / 1_000_000_000L);
+      return new DownstreamFailure(service, DownstreamFailure.Kind.CIRCUIT_OPEN, service
+        + " kept failing, so the gateway does not send it requests for a while; retry in " + retryAfter + " s", retryAfter);
+    }
+    if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+      return new DownstreamFailure(service, DownstreamFailure.Kind.NO_INSTANCE, "no instance of " + service + " is running", 0);
+    }
+    if (e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
+      return new DownstreamFailure(service, DownstreamFailure.Kind.TIMEOUT,
+        service + " did not complete the request within " + timeoutMillis + " ms", 0);
+    }
+    return e;
+  }
+}

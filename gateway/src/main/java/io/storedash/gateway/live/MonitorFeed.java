@@ -1,0 +1,138 @@
+package io.storedash.gateway.live;
+
+import io.storedash.common.Addresses;
+import io.storedash.gateway.downstream.Downstream;
+import io.storedash.gateway.downstream.DownstreamFailure;
+import io.storedash.gateway.http.Problems;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The monitor snapshot as server-sent events. One event-bus consumer per gateway instance fans every published
+ * snapshot out to all open streams (a consumer per browser would be a cluster-wide subscription per tab). When no
+ * snapshot has arrived for two publishing intervals, the feed asks monitor-service itself and, if it does not
+ * answer, tells every stream {@code event: unavailable}, so the page can say the monitor is down instead of
+ * silently showing old figures. All state is touched on the verticle's event loop only.
+ */
+public final class MonitorFeed {
+
+  /** monitor-service publishes every 5 s; two missed snapshots mean it is gone or stuck. */
+  static final Duration STALE_AFTER = Duration.ofSeconds(11);
+  private static final long WATCH_EVERY_MS = 5_000;
+  private static final long KEEP_ALIVE_EVERY_MS = 15_000;
+
+  private final Vertx vertx;
+  private final Downstream monitorService;
+  private final long timeoutMillis;
+  private final Set<HttpServerResponse> streams = new LinkedHashSet<>();
+  private MessageConsumer<JsonObject> updates;
+  private Buffer lastEvent;
+  private long lastSnapshotAt;
+  private long watchTimer;
+  private long keepAliveTimer;
+  private boolean polling;
+
+  public MonitorFeed(Vertx vertx, Downstream monitorService, long timeoutMillis) {
+    this.vertx = vertx;
+    this.monitorService = monitorService;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  /** Completes when the consumer of published snapshots is registered. */
+  public Future<Void> start() {
+    updates = vertx.eventBus().consumer(Addresses.MONITOR_UPDATES, msg -> onSnapshot(msg.body()));
+    watchTimer = vertx.setPeriodic(WATCH_EVERY_MS, t -> {
+      if (!streams.isEmpty() && isStale()) {
+        poll();
+      }
+    });
+    keepAliveTimer = vertx.setPeriodic(KEEP_ALIVE_EVERY_MS, t -> broadcast(Buffer.buffer(": keep-alive\n\n")));
+    return updates.completion();
+  }
+
+  public Future<Void> stop() {
+    vertx.cancelTimer(watchTimer);
+    vertx.cancelTimer(keepAliveTimer);
+    for (HttpServerResponse stream : new ArrayList<>(streams)) {
+      stream.end();
+    }
+    streams.clear();
+    return updates == null ? Future.succeededFuture() : updates.unregister();
+  }
+
+  /** Open streams, for the heartbeat. */
+  public int streams() {
+    return streams.size();
+  }
+
+  /** GET /api/v1/monitor/stream. */
+  public void subscribe(RoutingContext rc) {
+    HttpServerResponse response = rc.response()
+      .setChunked(true)
+      .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+      .putHeader("Cache-Control", "no-store")
+      .putHeader("X-Accel-Buffering", "no");
+    streams.add(response);
+    response.closeHandler(v -> streams.remove(response));
+    response.exceptionHandler(e -> streams.remove(response));
+    response.write("retry: 5000\n\n");
+    if (lastEvent != null && !isStale()) {
+      response.write(lastEvent);
+    } else {
+      poll();
+    }
+  }
+
+  private boolean isStale() {
+    return System.nanoTime() - lastSnapshotAt > STALE_AFTER.toNanos();
+  }
+
+  private void onSnapshot(JsonObject snapshot) {
+    lastSnapshotAt = System.nanoTime();
+    lastEvent = Buffer.buffer("event: snapshot\ndata: " + snapshot.encode() + "\n\n");
+    broadcast(lastEvent);
+  }
+
+  /** Asks monitor-service for the current snapshot; one question at a time, however many streams wait. */
+  private void poll() {
+    if (polling) {
+      return;
+    }
+    polling = true;
+    monitorService.<JsonObject>request(Addresses.MONITOR_SNAPSHOT, new JsonObject(), new DeliveryOptions().setSendTimeout(timeoutMillis))
+      .onComplete(ar -> {
+        polling = false;
+        if (ar.succeeded()) {
+          onSnapshot(ar.result().body());
+        } else {
+          String detail = ar.cause() instanceof DownstreamFailure df ? df.getMessage()
+            : Problems.safeDetail(ar.cause().getMessage(), monitorService.service() + " failed with an internal error");
+          broadcast(Buffer.buffer("event: unavailable\ndata: " + new JsonObject()
+            .put("service", monitorService.service())
+            .put("detail", detail).encode() + "\n\n"));
+        }
+      });
+  }
+
+  private void broadcast(Buffer event) {
+    for (HttpServerResponse stream : new ArrayList<>(streams)) {
+      if (stream.closed() || stream.ended()) {
+        streams.remove(stream);
+      } else if (!stream.writeQueueFull()) {
+        // A client that does not read is skipped rather than buffered without bound; the next snapshot replaces this one.
+        stream.write(event);
+      }
+    }
+  }
+}

@@ -1,0 +1,201 @@
+// The monitor panel on top of the page, fed live by the gateway's server-sent events (/api/v1/monitor/stream).
+import { t } from './i18n.js';
+import { percent, decimal, duration, time, isNumber } from './format.js';
+import { el, clear } from './dom.js';
+
+const STREAM = '/api/v1/monitor/stream';
+/** monitor-service publishes every 5 s: three silent intervals mean the figures shown are no longer live. */
+const SILENT_AFTER_MS = 16000;
+
+let snapshot = null;
+let unavailable = null;
+let disconnected = false;
+let lastEventAt = 0;
+let updates = 0;
+
+const $ = id => document.getElementById(id);
+
+function tone(value, yellowAt, redAt) {
+  if (!isNumber(value)) {
+    return 'unknown';
+  }
+  return value >= redAt ? 'red' : value >= yellowAt ? 'yellow' : 'green';
+}
+
+function setItem(id, status, value) {
+  const item = $(id);
+  item.dataset.status = status;
+  item.querySelector('.monitor-value').textContent = value;
+}
+
+function redisItem(redis) {
+  if (!redis) {
+    return ['unknown', '—'];
+  }
+  const state = redis.state || (redis.connected ? 'up' : 'down');
+  if (state === 'down' || redis.connected === false && state !== 'reconnecting') {
+    return ['red', t('redis_down')];
+  }
+  if (state === 'reconnecting') {
+    return ['yellow', t('redis_reconnecting')];
+  }
+  const warned = Array.isArray(redis.warnings) && redis.warnings.length > 0;
+  return [warned ? 'yellow' : 'green', t('redis_up') + (isNumber(redis.latency_ms) ? ' · ' + decimal(redis.latency_ms, 1) + ' ms' : '')];
+}
+
+function memoryItem(redis) {
+  const memory = redis && redis.memory;
+  if (!memory || !isNumber(memory.used_mb)) {
+    return ['unknown', '—'];
+  }
+  const used = decimal(memory.used_mb, 1) + ' MB';
+  if (!isNumber(memory.max_mb) || memory.max_mb <= 0) {
+    return ['yellow', used];
+  }
+  const usage = isNumber(memory.usage_percent) ? memory.usage_percent : memory.used_mb / memory.max_mb * 100;
+  return [tone(usage, 75, 90), used + ' / ' + decimal(memory.max_mb, 0) + ' MB (' + decimal(usage, 1) + '%)'];
+}
+
+function hitRateItem(cache) {
+  const rate = cache ? cache.hit_rate : null;
+  if (!isNumber(rate)) {
+    return ['unknown', '—'];
+  }
+  return [rate >= 0.8 ? 'green' : rate >= 0.5 ? 'yellow' : 'red', percent(rate)];
+}
+
+function cpuItem(system) {
+  if (!system) {
+    return ['unknown', '—'];
+  }
+  const cpu = isNumber(system.system_cpu) && system.system_cpu >= 0 ? system.system_cpu
+    : isNumber(system.process_cpu) && system.process_cpu >= 0 ? system.process_cpu : null;
+  return [tone(cpu, 0.7, 0.9), percent(cpu)];
+}
+
+function firstInstance(cluster, service) {
+  const list = cluster && cluster.services && cluster.services[service];
+  return Array.isArray(list) && list.length ? list[0] : null;
+}
+
+function detailRows(s) {
+  const redis = s.redis || {};
+  const postgres = s.postgres || {};
+  const gateway = s.gateway || {};
+  const cluster = s.cluster || {};
+  const gw = firstInstance(cluster, 'gateway');
+  const rows = [];
+  rows.push([t('version'), 'StoreDash ' + ((gw && gw.version) || '—') + ' · Redis ' + (redis.version || '—')
+    + ' · PostgreSQL ' + (postgres.version || '—')]);
+  rows.push([t('latency'), 'Redis ' + (isNumber(redis.latency_ms) ? decimal(redis.latency_ms, 2) + ' ms' : '—')
+    + ' · PostgreSQL ' + (isNumber(postgres.latency_ms) ? decimal(postgres.latency_ms, 2) + ' ms' : '—')]);
+  rows.push([t('uptime'), 'StoreDash ' + duration(gw && gw.uptime_ms) + ' · Redis '
+    + duration(isNumber(redis.uptime_s) ? redis.uptime_s * 1000 : null)]);
+  rows.push([t('successRate'), percent(gateway.success_rate_1m, 2)]);
+  rows.push([t('p50p99'), (isNumber(gateway.p50_ms) ? decimal(gateway.p50_ms, 1) : '—') + ' / '
+    + (isNumber(gateway.p99_ms) ? decimal(gateway.p99_ms, 1) : '—') + ' ms']);
+  rows.push([t('postgres'), postgres.reachable === false ? t('pg_down') : postgres.reachable ? t('pg_up') : '—']);
+  const services = cluster.services ? Object.entries(cluster.services)
+    .map(([name, list]) => name + ' ×' + (Array.isArray(list) ? list.filter(i => i.state === 'live').length : 0)) : [];
+  const missing = Array.isArray(cluster.missing) && cluster.missing.length ? ' · ' + t('missing') + ': ' + cluster.missing.join(', ') : '';
+  rows.push([t('services'), (services.join(' · ') || '—') + missing]);
+  return rows;
+}
+
+function render() {
+  const panel = $('monitor');
+  const message = $('monitor-message');
+  let overall = 'unknown';
+  if (snapshot) {
+    const s = snapshot;
+    overall = ['green', 'yellow', 'red'].includes(s.status) ? s.status : 'unknown';
+    const [redisStatus, redisText] = redisItem(s.redis);
+    setItem('monitor-redis', redisStatus, redisText);
+    const [hitStatus, hitText] = hitRateItem(s.cache);
+    setItem('monitor-hit-rate', hitStatus, hitText);
+    const [memStatus, memText] = memoryItem(s.redis);
+    setItem('monitor-memory', memStatus, memText);
+    const [cpuStatus, cpuText] = cpuItem(s.system);
+    setItem('monitor-cpu', cpuStatus, cpuText);
+    const details = clear($('monitor-details-list'));
+    for (const [label, value] of detailRows(s)) {
+      details.append(el('dt', null, label), el('dd', null, value));
+    }
+    const reasons = clear($('monitor-reasons'));
+    for (const reason of Array.isArray(s.reasons) ? s.reasons : []) {
+      reasons.append(el('li', null, reason));
+    }
+    $('monitor-updated').textContent = t('updatedAt') + ' ' + time(s.generated_at);
+    $('monitor-updated').dataset.generatedAt = s.generated_at || '';
+  }
+  const stale = unavailable || disconnected || (snapshot && Date.now() - lastEventAt > SILENT_AFTER_MS);
+  if (unavailable) {
+    overall = 'unknown';
+    message.textContent = t('monitorUnavailable') + ': ' + unavailable;
+  } else if (disconnected) {
+    message.textContent = t('monitorDisconnected');
+  } else if (!snapshot) {
+    message.textContent = t('monitorWaiting');
+  } else if (stale) {
+    message.textContent = t('monitorUnavailable');
+  } else {
+    message.textContent = Array.isArray(snapshot.reasons) && snapshot.reasons.length && overall !== 'green' ? snapshot.reasons[0] : '';
+  }
+  message.hidden = message.textContent === '';
+  panel.dataset.status = overall;
+  panel.classList.toggle('stale', Boolean(stale));
+  $('monitor-status-text').textContent = t('status_' + overall);
+}
+
+export function rerender() {
+  render();
+}
+
+export function start() {
+  $('monitor-toggle').addEventListener('click', () => {
+    const details = $('monitor-details');
+    details.hidden = !details.hidden;
+    $('monitor-toggle').setAttribute('aria-expanded', String(!details.hidden));
+  });
+  render();
+  if (typeof EventSource !== 'function') {
+    unavailable = 'EventSource';
+    render();
+    return;
+  }
+  const source = new EventSource(STREAM);
+  source.addEventListener('snapshot', event => {
+    try {
+      snapshot = JSON.parse(event.data);
+    } catch (e) {
+      return;
+    }
+    unavailable = null;
+    disconnected = false;
+    lastEventAt = Date.now();
+    updates += 1;
+    $('monitor').dataset.updates = String(updates);
+    render();
+  });
+  source.addEventListener('unavailable', event => {
+    let detail = '';
+    try {
+      detail = JSON.parse(event.data).detail || '';
+    } catch (e) {
+      detail = '';
+    }
+    unavailable = detail || 'monitor-service';
+    disconnected = false;
+    render();
+  });
+  source.addEventListener('open', () => {
+    disconnected = false;
+    render();
+  });
+  source.addEventListener('error', () => {
+    // The browser reconnects by itself (retry: 5000); until then the figures are marked as not live.
+    disconnected = true;
+    render();
+  });
+  setInterval(render, 5000);
+}

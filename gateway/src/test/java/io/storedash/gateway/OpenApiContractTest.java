@@ -1,0 +1,306 @@
+package io.storedash.gateway;
+
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.QueryKind;
+import io.storedash.common.QueryParams;
+import io.storedash.gateway.http.ApiDocument;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The OpenAPI document and the gateway's own validation agree: for every documented route and parameter, a set of
+ * candidate values (built from the document's schemas and from the gateway's limits) is judged by the schema and by
+ * the gateway, and both must say the same. Every refusal is a 400 problem naming the parameter, and none of these
+ * requests reaches cache-service. Every documented route is served, and every route the gateway serves is
+ * documented.
+ */
+class OpenApiContractTest {
+
+  private static final DateTimeFormatter ISO_DAY = DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
+  private static StandIns gateway;
+  private static JsonObject doc;
+
+  @BeforeAll
+  static void start() {
+    gateway = StandIns.withCache();
+    doc = ApiDocument.load().document();
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+  }
+
+  private static JsonObject resolve(Object node) {
+    JsonObject current = node instanceof JsonObject json ? json : new JsonObject((Map<String, Object>) node);
+    while (current.containsKey("$ref")) {
+      Object target = doc;
+      for (String part : current.getString("$ref").substring(2).split("/")) {
+        target = ((JsonObject) target).getValue(part);
+      }
+      current = (JsonObject) target;
+    }
+    return current;
+  }
+
+  private static List<JsonObject> parameters(JsonObject operation) {
+    List<JsonObject> list = new ArrayList<>();
+    JsonArray params = operation.getJsonArray("parameters", new JsonArray());
+    for (int i = 0; i < params.size(); i++) {
+      list.add(resolve(params.getValue(i)));
+    }
+    return list;
+  }
+
+  /** What the document says of a value: a small interpreter of the schema keywords the document uses. */
+  static boolean accepts(JsonObject schemaNode, String value) {
+    JsonObject schema = resolve(schemaNode);
+    if (schema.containsKey("allOf")) {
+      for (Object part : schema.getJsonArray("allOf")) {
+        if (!accepts(resolve(part), value)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (schema.containsKey("not") && accepts(resolve(schema.getValue("not")), value)) {
+      return false;
+    }
+    if (schema.containsKey("enum")) {
+      return schema.getJsonArray("enum").stream().map(String::valueOf).anyMatch(value::equals);
+    }
+    String type = schema.getString("type");
+    if ("integer".equals(type)) {
+      if (!value.matches("-?[1-9][0-9]{0,9}|0")) {
+        return false;
+      }
+      long n = Long.parseLong(value);
+      return (!schema.containsKey("minimum") || n >= schema.getLong("minimum"))
+        && (!schema.containsKey("maximum") || n <= schema.getLong("maximum"));
+    }
+    if ("string".equals(type) || type == null) {
+      if ("date".equals(schema.getString("format"))) {
+        try {
+          LocalDate.parse(value, ISO_DAY);
+        } catch (DateTimeParseException e) {
+          return false;
+        }
+      }
+      return !schema.containsKey("pattern") || value.matches(schema.getString("pattern"));
+    }
+    return true;
+  }
+
+  /** Candidates for a parameter: the document's own edges and the gateway's, plus the usual mistakes. */
+  private static Set<String> candidates(JsonObject schemaNode) {
+    Set<String> values = new LinkedHashSet<>(List.of("", "0", "1", "-1", "1.5", "abc", "12x", "99999999999",
+      "S001", "all", "ALL", "a b", "S-01_a", "S001;DROP", "x".repeat(32), "x".repeat(33), "中文",
+      "2026-10-01", "2026-12-31", "2026-13-01", "2026-02-30", "2026-2-01", "yesterday", "20261001",
+      String.valueOf(QueryParams.MAX_PAGE), String.valueOf(QueryParams.MAX_PAGE + 1),
+      String.valueOf(QueryParams.MAX_PRODUCT_PAGE_SIZE), String.valueOf(QueryParams.MAX_PRODUCT_PAGE_SIZE + 1),
+      String.valueOf(QueryParams.MAX_ORDER_PAGE_SIZE), String.valueOf(QueryParams.MAX_ORDER_PAGE_SIZE + 1),
+      "revenue ", "Revenue", "price"));
+    values.addAll(QueryParams.PRODUCT_SORTS);
+    values.addAll(QueryParams.RANKING_METRICS);
+    collectEdges(resolve(schemaNode), values);
+    return values;
+  }
+
+  private static void collectEdges(JsonObject schema, Set<String> values) {
+    if (schema.containsKey("allOf")) {
+      schema.getJsonArray("allOf").forEach(part -> collectEdges(resolve(part), values));
+    }
+    if (schema.containsKey("enum")) {
+      schema.getJsonArray("enum").forEach(v -> values.add(String.valueOf(v)));
+    }
+    for (String edge : List.of("minimum", "maximum")) {
+      if (schema.containsKey(edge)) {
+        long n = schema.getLong(edge);
+        values.addAll(List.of(String.valueOf(n - 1), String.valueOf(n), String.valueOf(n + 1)));
+      }
+    }
+    if (schema.containsKey("default")) {
+      values.add(String.valueOf(schema.getValue("default")));
+    }
+  }
+
+  private static QueryKind kindOf(String path) {
+    if (path.equals("/api/v1/stores")) {
+      return QueryKind.STORES;
+    }
+    return QueryKind.fromWire(path.substring(path.lastIndexOf('/') + 1));
+  }
+
+  private static Map<String, JsonObject> dashboardOperations() {
+    Map<String, JsonObject> ops = new TreeMap<>();
+    doc.getJsonObject("paths").forEach(e -> {
+      String path = e.getKey();
+      if (path.startsWith("/api/v1/stores") || path.equals("/api/v1/ranking")) {
+        ops.put(path, ((JsonObject) e.getValue()).getJsonObject("get"));
+      }
+    });
+    return ops;
+  }
+
+  private static String uri(String path, String store, Map<String, String> query) {
+    StringBuilder uri = new StringBuilder(path.replace("{store}", URLEncoder.encode(store, StandardCharsets.UTF_8).replace("+", "%20")));
+    String sep = "?";
+    for (Map.Entry<String, String> e : query.entrySet()) {
+      uri.append(sep).append(e.getKey()).append('=').append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+      sep = "&";
+    }
+    return uri.toString();
+  }
+
+  @Test
+  void everyDashboardRouteIsDocumentedWithTheGatewaysParameters() {
+    Map<String, JsonObject> ops = dashboardOperations();
+    Set<String> served = new TreeSet<>(List.of("/api/v1/stores", "/api/v1/ranking"));
+    for (QueryKind kind : GatewayVerticle.STORE_KINDS) {
+      served.add("/api/v1/stores/{store}/" + kind.wireName());
+    }
+    assertThat(ops.keySet()).containsExactlyInAnyOrderElementsOf(served);
+    ops.forEach((path, op) -> {
+      QueryKind kind = kindOf(path);
+      Set<String> queryNames = new HashSet<>();
+      Map<String, String> defaults = new TreeMap<>();
+      for (JsonObject p : parameters(op)) {
+        if ("query".equals(p.getString("in"))) {
+          queryNames.add(p.getString("name"));
+          JsonObject schema = resolve(p.getJsonObject("schema"));
+          if (schema.containsKey("default")) {
+            defaults.put(p.getString("name"), String.valueOf(schema.getValue("default")));
+          }
+        }
+      }
+      Set<String> expected = new HashSet<>(QueryParams.namesOf(kind));
+      if (kind != QueryKind.STORES) {
+        expected.addAll(List.of("from", "to"));
+      }
+      assertThat(queryNames).as(path).containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(defaults).as("defaults of " + path).isEqualTo(new TreeMap<>(kind.defaults()));
+      for (String status : List.of("200", "400", "503", "504")) {
+        assertThat(op.getJsonObject("responses").containsKey(status)).as(path + " documents " + status).isTrue();
+      }
+    });
+    JsonObject from = resolve(doc.getJsonObject("components").getJsonObject("parameters").getJsonObject("From"));
+    assertThat(from.getInteger("x-max-range-days")).isEqualTo(DashboardQuery.MAX_RANGE_DAYS);
+  }
+
+  @Test
+  void theDocumentAndTheGatewayJudgeEveryParameterValueAlike() {
+    int judged = 0;
+    for (Map.Entry<String, JsonObject> op : dashboardOperations().entrySet()) {
+      String path = op.getKey();
+      for (JsonObject param : parameters(op.getValue())) {
+        String name = param.getString("name");
+        for (String value : candidates(param.getJsonObject("schema"))) {
+          Map<String, String> query = new TreeMap<>();
+          String store = "S001";
+          if (name.equals("store")) {
+            if (value.isEmpty()) {
+              continue; // an empty path segment is another route, answered 404
+            }
+            store = value;
+          } else {
+            query.put(name, value);
+            // Dates are judged one at a time, with a partner that makes any valid day a valid range.
+            if (name.equals("from")) {
+              query.put("to", "2026-12-31");
+            } else if (name.equals("to")) {
+              query.put("from", "2026-01-01");
+            }
+          }
+          if ((name.equals("from") && !value.startsWith("2026")) || (name.equals("to") && !value.startsWith("2026"))) {
+            // A valid day outside 2026 would make a range error, which is not what this judges.
+            if (accepts(param.getJsonObject("schema"), value)) {
+              continue;
+            }
+          }
+          HttpResponse<Buffer> response = gateway.get(uri(path, store, query));
+          boolean documentedValid = accepts(param.getJsonObject("schema"), value);
+          String what = path + " " + name + "='" + value + "'";
+          if (documentedValid) {
+            assertThat(response.statusCode()).as(what + ": " + response.bodyAsString()).isEqualTo(200);
+          } else {
+            assertThat(response.statusCode()).as(what).isEqualTo(400);
+            JsonObject problem = StandIns.problem(response);
+            assertThat(problem.getString("parameter")).as(what).isEqualTo(name);
+            assertThat(problem.getString("detail")).as(what).contains(name);
+          }
+          judged++;
+        }
+      }
+    }
+    System.out.printf("OpenAPI contract: %d parameter values judged alike by the document and the gateway%n", judged);
+    assertThat(judged).isGreaterThan(300);
+  }
+
+  @Test
+  void rangesFollowTheDocumentedRules() {
+    int maxDays = DashboardQuery.MAX_RANGE_DAYS;
+    LocalDate from = LocalDate.of(2026, 1, 1);
+    String longest = "/api/v1/stores/S001/overview?from=" + from + "&to=" + from.plusDays(maxDays - 1);
+    assertThat(gateway.get(longest).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> tooLong = gateway.get("/api/v1/stores/S001/overview?from=" + from + "&to=" + from.plusDays(maxDays));
+    assertThat(StandIns.problem(tooLong).getString("detail")).contains("at most " + maxDays);
+    HttpResponse<Buffer> reversed = gateway.get("/api/v1/stores/S001/trend?from=2026-10-05&to=2026-10-01");
+    assertThat(StandIns.problem(reversed).getString("detail")).contains("is after");
+    HttpResponse<Buffer> alone = gateway.get("/api/v1/ranking?from=2026-10-05");
+    assertThat(StandIns.problem(alone).getString("parameter")).isEqualTo("to");
+    HttpResponse<Buffer> unknown = gateway.get("/api/v1/stores/S001/overview?size=5");
+    assertThat(StandIns.problem(unknown).getString("parameter")).isEqualTo("size");
+    HttpResponse<Buffer> twice = gateway.get("/api/v1/stores/S001/orders?page=1&page=2");
+    assertThat(StandIns.problem(twice).getString("parameter")).isEqualTo("page");
+  }
+
+  @Test
+  void refusedRequestsNeverReachTheCache() {
+    gateway.seenByCache.clear();
+    for (String uri : List.of("/api/v1/stores/S001/products?size=0", "/api/v1/stores/all/orders",
+      "/api/v1/ranking?metric=vibes", "/api/v1/stores/S001/overview?from=2026-02-30&to=2026-03-01",
+      "/api/v1/stores/S0%2701/overview")) {
+      assertThat(gateway.get(uri).statusCode()).as(uri).isEqualTo(400);
+    }
+    assertThat(gateway.seenByCache).isEmpty();
+  }
+
+  @Test
+  void everyDocumentedRouteIsServed() {
+    doc.getJsonObject("paths").forEach(e -> {
+      String path = e.getKey().replace("{store}", "S001");
+      JsonObject item = (JsonObject) e.getValue();
+      for (String method : item.fieldNames()) {
+        if (path.endsWith("/stream")) {
+          continue;
+        }
+        HttpResponse<Buffer> response = gateway.client.request(HttpMethod.valueOf(method.toUpperCase()), path)
+          .timeout(5000).send().await();
+        assertThat(response.statusCode()).as(method + " " + path).isNotIn(404, 405);
+      }
+    });
+  }
+}

@@ -1,0 +1,146 @@
+package io.storedash.gateway;
+
+import io.storedash.common.Addresses;
+import io.storedash.gateway.downstream.Downstream;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the gateway does when the services behind it fail: one circuit breaker per downstream, opened only by the
+ * service's own failures and answered at once with 503 and Retry-After while open; the fallback to query-service;
+ * failures worded for a user, never with a stack trace or SQL.
+ */
+class ResilienceTest {
+
+  private StandIns gateway;
+
+  @AfterEach
+  void close() {
+    if (gateway != null) {
+      gateway.close();
+    }
+  }
+
+  @Test
+  void cacheServiceFailingOpensItsCircuitAndTheGatewayAnswersAtOnceWithRetryAfter() {
+    gateway = StandIns.withCache();
+    AtomicInteger asked = new AtomicInteger();
+    gateway.cacheAnswer = msg -> {
+      asked.incrementAndGet();
+      msg.fail(500, "NullPointerException at io.storedash.cache.TieredCache.get(TieredCache.java:42)");
+    };
+    for (int i = 0; i < Downstream.MAX_FAILURES; i++) {
+      HttpResponse<Buffer> failed = gateway.get("/api/v1/stores/S001/overview");
+      assertThat(failed.statusCode()).isEqualTo(500);
+      JsonObject problem = StandIns.problem(failed);
+      // The stand-in's stack frame stays in its log; the user reads which service failed.
+      assertThat(problem.getString("detail")).isEqualTo("cache-service failed with an internal error; its log has the details");
+    }
+    long started = System.nanoTime();
+    HttpResponse<Buffer> open = gateway.get("/api/v1/stores/S001/trend");
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    assertThat(open.statusCode()).isEqualTo(503);
+    assertThat(Integer.parseInt(open.getHeader("Retry-After"))).isBetween(1, (int) Downstream.OPEN_FOR.toSeconds());
+    JsonObject problem = StandIns.problem(open);
+    assertThat(problem.getString("service")).isEqualTo("cache-service");
+    assertThat(problem.getString("detail")).contains("cache-service kept failing");
+    assertThat(asked.get()).isEqualTo(Downstream.MAX_FAILURES);
+    assertThat(millis).isLessThan(500);
+    // Other downstreams have breakers of their own: the monitor is not affected.
+    gateway.vertx.eventBus().<JsonObject>consumer(Addresses.MONITOR_SNAPSHOT, msg -> msg.reply(new JsonObject().put("status", "green")))
+      .completion().await();
+    assertThat(gateway.get("/api/v1/monitor").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void answersThatAreNotTheServicesFaultNeverOpenItsCircuit() {
+    gateway = StandIns.withCache();
+    gateway.cacheAnswer = msg -> {
+      String store = msg.body().getString("store");
+      switch (store) {
+        case "S404" -> msg.fail(404, "unknown store 'S404'");
+        case "DOWN" -> msg.fail(503, "no query-service instance is running, and nothing is cached for this view");
+        default -> StandIns.echoHit(msg);
+      }
+    };
+    for (int i = 0; i < 3 * Downstream.MAX_FAILURES; i++) {
+      assertThat(gateway.get("/api/v1/stores/S404/overview").statusCode()).isEqualTo(404);
+      // cache-service's 503 means query-service behind it is down: cached views must keep coming.
+      HttpResponse<Buffer> down = gateway.get("/api/v1/stores/DOWN/overview");
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(down.getHeader("Retry-After")).isNull();
+    }
+    assertThat(gateway.get("/api/v1/stores/S001/overview").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aMissingMonitorServiceOpensItsCircuitAndTheEventStreamSaysItIsUnavailable() throws Exception {
+    gateway = StandIns.withoutServices();
+    for (int i = 0; i < Downstream.MAX_FAILURES; i++) {
+      HttpResponse<Buffer> missing = gateway.get("/api/v1/monitor");
+      assertThat(missing.statusCode()).isEqualTo(503);
+      assertThat(StandIns.problem(missing).getString("detail")).isEqualTo("no instance of monitor-service is running");
+    }
+    HttpResponse<Buffer> open = gateway.get("/api/v1/monitor");
+    assertThat(open.statusCode()).isEqualTo(503);
+    assertThat(open.getHeader("Retry-After")).isNotNull();
+    assertThat(StandIns.problem(open).getString("service")).isEqualTo("monitor-service");
+
+    StringBuilder received = new StringBuilder();
+    HttpClient http = gateway.vertx.createHttpClient();
+    http.request(HttpMethod.GET, gateway.config.httpPort(), "127.0.0.1", "/api/v1/monitor/stream")
+      .compose(req -> req.send())
+      .onSuccess(resp -> resp.handler(chunk -> {
+        synchronized (received) {
+          received.append(chunk.toString());
+        }
+      }));
+    for (int i = 0; i < 60 && !received.toString().contains("event: unavailable"); i++) {
+      Thread.sleep(50);
+    }
+    assertThat(received.toString()).contains("event: unavailable", "\"service\":\"monitor-service\"", "monitor-service");
+    http.close().await();
+  }
+
+  @Test
+  void withoutCacheServiceQueryServiceAnswersBehindItsOwnCircuit() {
+    gateway = StandIns.withCache();
+    gateway.removeCache();
+    AtomicInteger asked = new AtomicInteger();
+    MessageConsumer<JsonObject> query = gateway.vertx.eventBus().consumer(Addresses.DASHBOARD_COMPUTE, msg -> {
+      asked.incrementAndGet();
+      msg.fail(503, "PostgreSQL 127.0.0.1:5432/storedash does not answer: ERROR: relation \"daily_store_channel\" does not exist (SQLSTATE 42P01)");
+    });
+    query.completion().await();
+    for (int i = 0; i < Downstream.MAX_FAILURES; i++) {
+      HttpResponse<Buffer> failed = gateway.get("/api/v1/stores/S001/overview");
+      assertThat(failed.statusCode()).isEqualTo(503);
+      // A driver's message with SQL in it is not passed on.
+      assertThat(StandIns.problem(failed).getString("detail")).isEqualTo("query-service answered 503")
+        .doesNotContain("relation", "SQLSTATE");
+    }
+    HttpResponse<Buffer> open = gateway.get("/api/v1/stores/S001/overview");
+    assertThat(open.statusCode()).isEqualTo(503);
+    assertThat(open.getHeader("Retry-After")).isNotNull();
+    assertThat(StandIns.problem(open).getString("service")).isEqualTo("query-service");
+    assertThat(asked.get()).isEqualTo(Downstream.MAX_FAILURES);
+  }
+
+  @Test
+  void noServiceAtAllNamesBothThatCouldHaveAnswered() {
+    gateway = StandIns.withoutServices();
+    HttpResponse<Buffer> response = gateway.get("/api/v1/stores/S001/overview");
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(StandIns.problem(response).getString("detail")).isEqualTo("no instance of cache-service or query-service is running");
+  }
+}

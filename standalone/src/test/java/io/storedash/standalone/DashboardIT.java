@@ -1,0 +1,364 @@
+package io.storedash.standalone;
+
+import io.storedash.cache.CacheService;
+import io.storedash.common.bootstrap.Node;
+import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.embedded.EmbeddedRedisServer;
+import io.storedash.common.testing.TestStorage;
+import io.storedash.gateway.GatewayService;
+import io.storedash.monitor.MonitorService;
+import io.storedash.query.QueryService;
+import io.storedash.query.ingest.DemoData;
+import io.storedash.query.ingest.DemoOptions;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dashboard in a real browser (headless Chromium through the system chromedriver) against the real standalone
+ * stack: the page loads with data, store and range switches show the KPIs the API returns, the language switch, the
+ * live monitor panel, Redis going down and coming back, and monitor-service going away while the rest keeps working.
+ * Screenshots land in {@code standalone/target/screenshots}.
+ *
+ * <p>Chromium and chromedriver must be installed ({@code .ci/run} installs Debian's); without them this test fails,
+ * unless {@code -Dstoredash.browser.skip=true} says a developer chose to skip it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardIT {
+
+  private static final LocalDate END = LocalDate.of(2026, 10, 31);
+  private static final List<String> KPIS = List.of("revenue", "orders", "aov", "gross_profit", "gross_margin", "profit",
+    "profit_margin", "discount_rate");
+  private static final Duration MONITOR_WAIT = Duration.ofSeconds(30);
+
+  private static Node node;
+  private static StoreDashConfig config;
+  private static String monitorDeployment;
+  private static String base;
+  private static WebDriver browser;
+  private static Path userDataDir;
+  private static Path screenshots;
+  private static final HttpClient http = HttpClient.newHttpClient();
+  /** Only a developer's explicit choice skips these tests; a missing browser fails them. */
+  private static final boolean SKIPPED = Boolean.getBoolean("storedash.browser.skip");
+
+  @BeforeAll
+  static void start() throws IOException {
+    if (SKIPPED) {
+      return;
+    }
+    Path driver = Path.of(System.getProperty("storedash.chromedriver", "/usr/bin/chromedriver"));
+    Path chromium = chromiumBinary();
+    if (!Files.isExecutable(driver) || chromium == null) {
+      throw new IllegalStateException("the browser tests need Chromium and its driver (" + driver + "): "
+        + "apt-get install -y chromium chromium-driver, or skip them with -Dstoredash.browser.skip=true");
+    }
+    config = TestStorage.config(Map.of("HEARTBEAT_INTERVAL", "1s"));
+    node = Node.local(config);
+    node.deploy(QueryService.DESCRIPTOR, 1)
+      .compose(id -> DemoData.loadIfEmpty(node.vertx(), config, new DemoOptions(4, 400, 100, 5, END)))
+      .compose(v -> node.deploy(CacheService.DESCRIPTOR, 1))
+      .compose(id -> node.deploy(MonitorService.DESCRIPTOR, 1))
+      .onSuccess(id -> monitorDeployment = id)
+      .compose(id -> node.deploy(GatewayService.DESCRIPTOR, 1))
+      .await();
+    base = "http://127.0.0.1:" + config.httpPort();
+
+    userDataDir = Files.createTempDirectory("storedash-chromium");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(chromium.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+      "--disable-background-networking", "--disable-component-update", "--no-first-run",
+      "--user-data-dir=" + userDataDir, "--window-size=1400,2600", "--lang=zh-CN");
+    // The driver's path is given: Selenium Manager never looks for, or downloads, anything.
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+    browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+    screenshots = Path.of(System.getProperty("storedash.root", ".."), "standalone", "target", "screenshots");
+    Files.createDirectories(screenshots);
+  }
+
+  @BeforeEach
+  void notSkipped() {
+    Assumptions.assumeFalse(SKIPPED, "browser tests skipped by -Dstoredash.browser.skip=true");
+  }
+
+  private static Path chromiumBinary() {
+    for (String candidate : List.of(System.getProperty("storedash.chromium", ""), "/usr/lib/chromium/chromium",
+      "/usr/bin/chromium", "/usr/bin/chromium-browser")) {
+      if (!candidate.isEmpty() && Files.isExecutable(Path.of(candidate))) {
+        return Path.of(candidate);
+      }
+    }
+    return null;
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (node != null) {
+      node.shutdown().await();
+    }
+    if (userDataDir != null) {
+      try (var files = Files.walk(userDataDir)) {
+        files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------------------------
+
+  private static JsonObject api(String path) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(path).isEqualTo(200);
+    return new JsonObject(response.body());
+  }
+
+  private static WebDriverWait waiting(Duration timeout) {
+    WebDriverWait wait = new WebDriverWait(browser, timeout);
+    wait.pollingEvery(Duration.ofMillis(100));
+    return wait;
+  }
+
+  private static WebElement byCss(String css) {
+    return browser.findElement(By.cssSelector(css));
+  }
+
+  private static String attribute(String css, String name) {
+    List<WebElement> found = browser.findElements(By.cssSelector(css));
+    return found.isEmpty() ? null : found.get(0).getDomAttribute(name);
+  }
+
+  /** Waits until the KPI cards show this store and range, then compares every card with the API's overview. */
+  private static void assertKpisShow(String store, String from, String to) throws Exception {
+    String expected = store + "|" + from + "|" + to;
+    waiting(Duration.ofSeconds(15)).withMessage("KPI cards for " + expected)
+      .until(d -> expected.equals(attribute("#kpis", "data-loaded")));
+    JsonObject kpis = api("/api/v1/stores/" + store + "/overview?from=" + from + "&to=" + to).getJsonObject("kpis");
+    assertThat(kpis.getLong("orders")).isPositive();
+    for (String kpi : KPIS) {
+      String shown = attribute(".kpi[data-kpi=" + kpi + "]", "data-value");
+      Object value = kpis.getValue(kpi);
+      if (value == null) {
+        assertThat(shown).as(kpi).isEmpty();
+      } else {
+        assertThat(new BigDecimal(shown)).as(kpi + " of " + expected).isEqualByComparingTo(new BigDecimal(value.toString()));
+      }
+    }
+    String revenueText = byCss(".kpi[data-kpi=revenue] .kpi-value").getText();
+    assertThat(revenueText).startsWith("¥").contains(String.format("%,d", kpis.getNumber("revenue").longValue()));
+  }
+
+  private static void screenshot(String name) throws IOException, InterruptedException {
+    // Charts animate for 300 ms after they get data: let them settle so the picture shows what a person sees.
+    Thread.sleep(800);
+    File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
+    Files.copy(shot.toPath(), screenshots.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void setDates(String from, String to) {
+    ((JavascriptExecutor) browser).executeScript(
+      "const f = document.getElementById('from'); const t = document.getElementById('to');"
+        + "f.value = arguments[0]; t.value = arguments[1]; t.dispatchEvent(new Event('change'));", from, to);
+  }
+
+  /** Opens the page in Chinese, the default, whatever an earlier test chose. */
+  private static void open(String pathAndHash) {
+    browser.get(base + "/favicon.svg");
+    ((JavascriptExecutor) browser).executeScript("window.localStorage.removeItem('storedash.lang');");
+    browser.get(base + pathAndHash);
+    waiting(Duration.ofSeconds(30)).withMessage("the page to finish its first render")
+      .until(d -> "ready".equals(attribute("body", "data-state")));
+  }
+
+  /** Every panel shows something a person can read: content, an empty note, or which part is unavailable. */
+  private static void assertNoPanelIsBlank() {
+    for (WebElement panel : browser.findElements(By.cssSelector("[data-part]"))) {
+      String state = panel.getDomAttribute("data-state");
+      String part = panel.getDomAttribute("data-part");
+      assertThat(state).as(part).isIn("ready", "empty", "needs-store", "error");
+      if (!"ready".equals(state)) {
+        assertThat(panel.findElement(By.cssSelector(".panel-message")).getText()).as(part).isNotBlank();
+      }
+    }
+  }
+
+  // ---- tests --------------------------------------------------------------------------------------------------------
+
+  @Test
+  @Order(1)
+  void thePageLoadsWithTheChainsDataAndRendersFastWithAWarmCache() throws Exception {
+    open("/");
+    long cold = Long.parseLong(attribute("body", "data-render-ms"));
+    JsonObject chain = api("/api/v1/stores/all/overview");
+    assertThat(chain.getString("to")).isEqualTo(END.toString());
+    assertKpisShow("all", chain.getString("from"), chain.getString("to"));
+    assertThat(browser.findElements(By.cssSelector("#store option"))).hasSize(1 + 4);
+    assertNoPanelIsBlank();
+    // Single-store parts ask for a store rather than show an error.
+    assertThat(attribute("[data-part=diagnosis]", "data-state")).isEqualTo("needs-store");
+
+    browser.navigate().refresh();
+    waiting(Duration.ofSeconds(30)).until(d -> "ready".equals(attribute("body", "data-state")));
+    long warm = Long.parseLong(attribute("body", "data-render-ms"));
+    System.out.printf("dashboard first full render (navigation start to every part shown): %d ms cold, %d ms with a warm cache%n",
+      cold, warm);
+    screenshot("dashboard-zh.png");
+  }
+
+  @Test
+  @Order(2)
+  void switchingStoreAndRangeShowsTheKpisTheApiReturns() throws Exception {
+    open("/");
+    new Select(byCss("#store")).selectByValue("S002");
+    String to = END.toString();
+    assertKpisShow("S002", END.minusDays(29).toString(), to);
+
+    byCss("button[data-days='7']").click();
+    assertKpisShow("S002", END.minusDays(6).toString(), to);
+    assertThat(attribute("button[data-days='7']", "aria-pressed")).isEqualTo("true");
+
+    byCss("button[data-days='90']").click();
+    assertKpisShow("S002", END.minusDays(89).toString(), to);
+
+    setDates("2026-09-01", "2026-09-30");
+    assertKpisShow("S002", "2026-09-01", "2026-09-30");
+
+    new Select(byCss("#store")).selectByValue("S001");
+    assertKpisShow("S001", "2026-09-01", "2026-09-30");
+    waiting(Duration.ofSeconds(15)).until(d -> !"loading".equals(attribute("[data-part=diagnosis]", "data-state")));
+    assertNoPanelIsBlank();
+    screenshot("dashboard-store.png");
+
+    // A range the API would refuse is caught on the page, and the KPIs stay as they were.
+    setDates("2026-10-10", "2026-10-01");
+    assertThat(byCss("#range-message").isDisplayed()).isTrue();
+    assertThat(attribute("#kpis", "data-loaded")).isEqualTo("S001|2026-09-01|2026-09-30");
+  }
+
+  @Test
+  @Order(3)
+  void theLanguageSwitchesBetweenChineseAndEnglish() throws Exception {
+    open("/#store=S001&from=2026-10-01&to=2026-10-30");
+    assertThat(attribute("html", "lang")).isEqualTo("zh-CN");
+    assertThat(byCss(".kpi[data-kpi=revenue] .kpi-name").getText()).isEqualTo("销售额");
+    assertThat(byCss("[data-part=trend] h2").getText()).isEqualTo("每日趋势");
+
+    byCss("#lang-toggle").click();
+    assertThat(attribute("html", "lang")).isEqualTo("en");
+    assertThat(byCss(".kpi[data-kpi=revenue] .kpi-name").getText()).isEqualTo("Revenue");
+    assertThat(byCss("[data-part=trend] h2").getText()).isEqualTo("Daily trend");
+    assertThat(byCss("#monitor .monitor-overall strong").getText()).isEqualTo("System status");
+    assertThat(byCss("#lang-toggle").getText()).isEqualTo("中文");
+    assertThat(browser.getTitle()).isEqualTo("StoreDash store dashboard");
+    assertKpisShow("S001", "2026-10-01", "2026-10-30");
+    screenshot("dashboard-en.png");
+
+    // The choice is remembered across a reload, and switching back restores Chinese.
+    browser.navigate().refresh();
+    waiting(Duration.ofSeconds(30)).until(d -> "ready".equals(attribute("body", "data-state")));
+    assertThat(attribute("html", "lang")).isEqualTo("en");
+    byCss("#lang-toggle").click();
+    assertThat(byCss(".kpi[data-kpi=revenue] .kpi-name").getText()).isEqualTo("销售额");
+
+    // Readable on a phone: one column, nothing wider than the screen.
+    browser.manage().window().setSize(new Dimension(390, 2400));
+    // Charts follow the window after a short debounce; then nothing may stick out.
+    waiting(Duration.ofSeconds(5)).withMessage("the page to fit a phone's width").until(d -> ((Number) ((JavascriptExecutor) d)
+      .executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")).intValue() <= 0);
+    assertThat(byCss(".kpi-grid").getCssValue("grid-template-columns").split(" ")).hasSize(2);
+    screenshot("dashboard-phone.png");
+    browser.manage().window().setSize(new Dimension(1400, 2600));
+  }
+
+  @Test
+  @Order(4)
+  void theMonitorPanelIsLiveAndTurnsRedWhileRedisIsDown() throws Exception {
+    open("/");
+    waiting(MONITOR_WAIT).withMessage("a first monitor snapshot").until(d -> attribute("#monitor", "data-updates") != null);
+    int first = Integer.parseInt(attribute("#monitor", "data-updates"));
+    waiting(MONITOR_WAIT).withMessage("the next snapshot, pushed by the server")
+      .until(d -> Integer.parseInt(attribute("#monitor", "data-updates")) > first);
+    assertThat(attribute("#monitor-redis", "data-status")).isEqualTo("green");
+    byCss("#monitor-toggle").click();
+    assertThat(byCss("#monitor-details").isDisplayed()).isTrue();
+    assertThat(byCss("#monitor-details-list").getText()).contains("Redis 7.", "PostgreSQL");
+
+    EmbeddedRedisServer redis = TestStorage.embeddedRedis();
+    Assumptions.assumeTrue(redis != null, "REDIS_URL names an external Redis, which this test cannot stop");
+    long stopped = System.nanoTime();
+    redis.stop();
+    try {
+      waiting(MONITOR_WAIT).withMessage("the Redis item to turn red")
+        .until(d -> "red".equals(attribute("#monitor-redis", "data-status")));
+      waiting(MONITOR_WAIT).withMessage("the monitor panel to turn red")
+        .until(d -> "red".equals(attribute("#monitor", "data-status")));
+      System.out.printf("monitor panel red %.1f s after Redis stopped%n", (System.nanoTime() - stopped) / 1e9);
+      assertThat(byCss("#monitor-redis .monitor-value").getText()).isEqualTo("已断开");
+      // The dashboard keeps answering without Redis.
+      new Select(byCss("#store")).selectByValue("S003");
+      assertKpisShow("S003", END.minusDays(29).toString(), END.toString());
+      screenshot("dashboard-redis-down.png");
+    } finally {
+      redis.startProcess();
+    }
+    long restarted = System.nanoTime();
+    waiting(MONITOR_WAIT).withMessage("the Redis item to turn green again")
+      .until(d -> "green".equals(attribute("#monitor-redis", "data-status")));
+    waiting(MONITOR_WAIT).withMessage("the monitor panel to leave red")
+      .until(d -> !"red".equals(attribute("#monitor", "data-status")));
+    System.out.printf("monitor panel out of red %.1f s after Redis restarted%n", (System.nanoTime() - restarted) / 1e9);
+  }
+
+  @Test
+  @Order(5)
+  void withoutMonitorServiceThePageSaysSoAndTheRestKeepsWorking() throws Exception {
+    open("/");
+    node.vertx().undeploy(monitorDeployment).await();
+    waiting(MONITOR_WAIT).withMessage("the monitor panel to say monitor-service is unavailable")
+      .until(d -> byCss("#monitor-message").getText().contains("监控服务不可用"));
+    assertThat(byCss("#monitor-message").getText()).contains("monitor-service");
+    assertThat(attribute("#monitor", "data-status")).isEqualTo("unknown");
+
+    new Select(byCss("#store")).selectByValue("S004");
+    assertKpisShow("S004", END.minusDays(29).toString(), END.toString());
+    assertNoPanelIsBlank();
+    screenshot("dashboard-monitor-down.png");
+  }
+}
