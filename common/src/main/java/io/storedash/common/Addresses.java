@@ -29,6 +29,8 @@ public final class Addresses {
 
   /** Published by every node of every service: {@code {service, node, version, uptime, stats}}. */
   public static final String HEARTBEAT = "storedash.node.heartbeat";
+  /** Published by a node that just started watching heartbeats: every node answers with its heartbeats at once. */
+  public static final String HEARTBEAT_REQUEST = "storedash.node.heartbeat-request";
 
   private Addresses() {
   }

@@ -9,6 +9,7 @@ import io.storedash.common.QueryParams;
 import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.ServiceContext;
 import io.storedash.gateway.downstream.Downstream;
+import io.storedash.gateway.downstream.Instances;
 import io.storedash.gateway.downstream.DownstreamFailure;
 import io.storedash.gateway.http.AccessLog;
 import io.storedash.gateway.http.ApiDocument;
@@ -30,7 +31,9 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -72,6 +75,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final ServiceContext service;
   private final RequestStats stats = new RequestStats();
   private final ConstantPayload constant = new ConstantPayload();
+  private final Instances instances = new Instances();
   private Downstream cacheService;
   private Downstream queryService;
   private Downstream monitorService;
@@ -105,9 +109,34 @@ public final class GatewayVerticle extends VerticleBase {
         .put(monitorService.service(), monitorService.state()))
       .put("monitor_streams", monitorFeed.streams()));
     rotateTimer = vertx.setPeriodic(10_000, t -> stats.rotate());
+    MessageConsumer<JsonObject> heartbeats = vertx.eventBus().consumer(Addresses.HEARTBEAT,
+      msg -> instances.heartbeat(msg.body(), System.currentTimeMillis()));
+    readinessChecks();
 
     return vertx.executeBlocking(() -> new Assets(ApiDocument.load(), VendorAssets.load()))
-      .compose(assets -> Future.all(monitorFeed.start(), listen(router(assets))));
+      .compose(assets -> Future.all(heartbeats.completion(), monitorFeed.start(), listen(router(assets))))
+      .onSuccess(v -> vertx.eventBus().publish(Addresses.HEARTBEAT_REQUEST, new JsonObject()));
+  }
+
+  /**
+   * Ready when query-service has a live instance: without one no view that is not cached can be answered. A missing
+   * cache-service (the gateway asks query-service directly) or monitor-service (only the monitor panel is affected)
+   * leaves the gateway ready but degraded, so that a load balancer does not take every gateway out of service for
+   * a fault that costs one panel.
+   */
+  private void readinessChecks() {
+    service.readinessCheck("query-service", promise -> {
+      int live = instances.live("query-service", System.currentTimeMillis());
+      JsonObject data = new JsonObject().put("live_instances", live);
+      promise.complete(live > 0 ? Status.OK(data) : Status.KO(data.put("reason", "no live query-service instance in the heartbeats")));
+    });
+    for (String optional : List.of("cache-service", "monitor-service")) {
+      service.readinessCheck(optional, promise -> {
+        int live = instances.live(optional, System.currentTimeMillis());
+        JsonObject data = new JsonObject().put("live_instances", live);
+        promise.complete(Status.OK(live > 0 ? data : data.put("degraded", true).put("reason", "no live " + optional + " instance")));
+      });
+    }
   }
 
   private Router router(Assets assets) {

@@ -187,6 +187,27 @@ class GatewayTest {
   }
 
   @Test
+  void readinessNeedsALiveQueryServiceAndReportsTheOtherDownstreams() {
+    HttpResponse<Buffer> none = get("/health/ready");
+    assertThat(none.statusCode()).isEqualTo(503);
+    assertThat(none.bodyAsString()).contains("no live query-service instance");
+    vertx.eventBus().publish(Addresses.HEARTBEAT, new JsonObject().put("service", "query-service").put("node", "n1")
+      .put("interval_ms", 5000).put("draining", false));
+    sleepQuietly(100);
+    HttpResponse<Buffer> ready = get("/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    JsonObject checks = new JsonObject();
+    ready.bodyAsJsonObject().getJsonArray("checks").forEach(c -> checks.put(((JsonObject) c).getString("id"), c));
+    assertThat(checks.getJsonObject("gateway.query-service").getJsonObject("data").getInteger("live_instances")).isEqualTo(1);
+    assertThat(checks.getJsonObject("gateway.monitor-service").getJsonObject("data").getBoolean("degraded")).isTrue();
+    // A draining instance no longer counts.
+    vertx.eventBus().publish(Addresses.HEARTBEAT, new JsonObject().put("service", "query-service").put("node", "n1")
+      .put("interval_ms", 5000).put("draining", true));
+    sleepQuietly(100);
+    assertThat(get("/health/ready").statusCode()).isEqualTo(503);
+  }
+
+  @Test
   void withoutAConfiguredTokenAdminRoutesAreDisabled() {
     vertx.close().await();
     StoreDashConfig config = TestStorage.config(Map.of());

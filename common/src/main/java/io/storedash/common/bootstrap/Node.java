@@ -74,6 +74,12 @@ public final class Node {
     this.readiness = HealthChecks.create(vertx);
     // Live means the event loop still runs handlers: a blocked loop makes this probe time out.
     liveness.register("event-loop", 1000, promise -> promise.complete(Status.OK()));
+    // A service that just started watching heartbeats need not wait a whole interval to see this node.
+    vertx.eventBus().consumer(Addresses.HEARTBEAT_REQUEST, msg -> {
+      synchronized (deployments) {
+        deployments.forEach(d -> publishHeartbeat(d.context()));
+      }
+    });
     readiness.register("accepting-requests", 1000, promise ->
       promise.complete(draining ? Status.KO(new JsonObject().put("reason", "shutting down")) : Status.OK()));
   }
