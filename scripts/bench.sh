@@ -89,7 +89,7 @@ scenarios() { # mode
     echo '```' >> "$report"
   fi
   lt "$mode: uncached (cache bypassed with the admin token), 30 users" --users 30 \
-    -H "Authorization: Bearer $token" -H "Cache-Control: no-cache" --accept-gzip
+    -H "Authorization: Bearer $token" -H "X-Cache-Bypass: 1" --accept-gzip
   lt "$mode: cached dashboard mix, 30/50/100/200 users, no think time" --users 30,50,100,200 --accept-gzip
   lt "$mode: open model, rate sweep" --rate 500/s,1000/s,2000/s,4000/s --accept-gzip --max-outstanding 512
 }

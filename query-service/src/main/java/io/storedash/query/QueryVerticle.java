@@ -3,11 +3,13 @@ package io.storedash.query;
 import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.Failures;
+import io.storedash.common.ImportProtocol;
 import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.ServiceContext;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.query.compute.ComputeStats;
 import io.storedash.query.compute.Computations;
+import io.storedash.query.ingest.ImportSessions;
 import io.storedash.query.storage.DataVersions;
 import io.storedash.query.storage.Migrations;
 import io.storedash.query.storage.PgPools;
@@ -34,12 +36,14 @@ import java.util.Locale;
 
 /**
  * query-service: migrates the schema, then answers {@code dashboard compute} (results computed from the rollups,
- * serialized once, replied as bytes) and {@code data versions} on the event bus. Starts only when PostgreSQL is
- * migrated and both consumers are registered.
+ * serialized once, replied as bytes), {@code data versions} and {@code import} (CSV files streamed in sessions, see
+ * {@link ImportProtocol}) on the event bus. Starts only when PostgreSQL is migrated and every consumer is registered.
  */
 public final class QueryVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(QueryVerticle.class);
+  /** Import sessions each instance holds at once (one connection each). */
+  private static final int IMPORT_SESSIONS = 2;
   /** The pool every instance of this verticle in one process shares. */
   private static final String POOL_NAME = "query-service-pg";
 
@@ -47,6 +51,8 @@ public final class QueryVerticle extends VerticleBase {
   private final ComputeStats stats;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private Pool pool;
+  private Pool importPool;
+  private ImportSessions imports;
   private Computations computations;
 
   public QueryVerticle(ServiceContext context) {
@@ -61,14 +67,19 @@ public final class QueryVerticle extends VerticleBase {
       .compose(migrated -> {
         pool = PgPools.create(vertx, config, config.pgPoolSize(), POOL_NAME);
         computations = new Computations(pool, config.timezone());
+        // Imports hold a connection for as long as an upload lasts: they get their own, so dashboards keep theirs.
+        importPool = PgPools.create(vertx, config, IMPORT_SESSIONS, null);
+        imports = new ImportSessions(vertx, importPool, config.timezone(), ImportProtocol.MAX_FILE_BYTES,
+          ImportProtocol.IDLE_TIMEOUT_MS, IMPORT_SESSIONS, context::draining, context.inFlight());
         context.readinessCheck("postgres", this::checkPostgres);
-        context.heartbeatStats(stats::toJson);
+        context.heartbeatStats(() -> stats.toJson().put("imports", imports.active()));
         return Future.all(
           register(Addresses.DASHBOARD_COMPUTE, this::compute),
-          register(Addresses.DATA_VERSIONS, this::versions));
+          register(Addresses.DATA_VERSIONS, this::versions),
+          imports.register(Addresses.IMPORT));
       })
-      .onSuccess(v -> LOG.info("query-service consuming {} and {} with PostgreSQL {}", Addresses.DASHBOARD_COMPUTE,
-        Addresses.DATA_VERSIONS, PgPools.describe(config)));
+      .onSuccess(v -> LOG.info("query-service consuming {}, {} and {} with PostgreSQL {}", Addresses.DASHBOARD_COMPUTE,
+        Addresses.DATA_VERSIONS, Addresses.IMPORT, PgPools.describe(config)));
   }
 
   private Future<Void> register(String address, Handler<Message<Object>> handler) {
@@ -79,9 +90,11 @@ public final class QueryVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    // Stop taking requests, answer those in flight, then let the connections go.
+    // Stop taking requests, answer those in flight, roll back unfinished imports, then let the connections go.
     return Future.join(consumers.stream().map(MessageConsumer::unregister).toList())
       .transform(ar -> context.drained())
+      .eventually(() -> imports == null ? Future.succeededFuture() : imports.close())
+      .eventually(() -> importPool == null ? Future.succeededFuture() : importPool.close())
       .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 

@@ -148,19 +148,11 @@ class OverviewTest {
   }
 
   @Test
-  void aKindThisVersionDoesNotServeIs400(VertxTestContext testContext) {
-    compute("trend", "S001", "2026-03-02", "2026-03-03").onComplete(testContext.failing(e -> testContext.verify(() -> {
-      assertThat(((ReplyException) e).failureCode()).isEqualTo(Failures.BAD_REQUEST);
-      assertThat(e.getMessage()).isEqualTo("query kind trend is not served by this query-service version");
-      testContext.completeNow();
-    })));
-  }
-
-  @Test
   void storesAreListedByCode(VertxTestContext testContext) {
     compute("stores", "all", null, null).onComplete(testContext.succeeding(reply -> testContext.verify(() -> {
       assertThat(reply.body().toString()).isEqualTo("{\"stores\":[{\"code\":\"S001\",\"name\":\"和兴路店\",\"city\":\"北京\"},"
-        + "{\"code\":\"S002\",\"name\":\"中山路店\",\"city\":\"上海\"},{\"code\":\"S003\",\"name\":\"人民路店\",\"city\":\"广州\"}]}");
+        + "{\"code\":\"S002\",\"name\":\"中山路店\",\"city\":\"上海\"},{\"code\":\"S003\",\"name\":\"人民路店\",\"city\":\"广州\"},"
+        + "{\"code\":\"S004\",\"name\":\"解放路店\",\"city\":\"深圳\"}]}");
       testContext.completeNow();
     })));
   }

@@ -26,6 +26,14 @@ public final class Computations {
   public Computations(SqlClient client, ZoneId zone) {
     kinds.put(QueryKind.STORES, new StoresQuery(client));
     kinds.put(QueryKind.OVERVIEW, new OverviewQuery(client, zone));
+    kinds.put(QueryKind.TREND, new TrendQuery(client, zone));
+    kinds.put(QueryKind.CHANNELS, new ChannelsQuery(client, zone));
+    kinds.put(QueryKind.CATEGORIES, new CategoriesQuery(client, zone));
+    kinds.put(QueryKind.HOURS, new HoursQuery(client, zone));
+    kinds.put(QueryKind.PRODUCTS, new ProductsQuery(client, zone));
+    kinds.put(QueryKind.RANKING, new RankingQuery(client, zone));
+    kinds.put(QueryKind.ORDERS, new OrdersQuery(client, zone));
+    kinds.put(QueryKind.DIAGNOSIS, new DiagnosisQuery(client, zone));
   }
 
   public boolean serves(QueryKind kind) {

@@ -16,13 +16,16 @@ import java.util.stream.Collectors;
 
 /**
  * {@code overview}: the KPIs of a store or the chain for a range and for the previous range of equal length, read
- * from {@code daily_store_channel} in one statement (both periods at once, split by a FILTER on the day).
+ * from {@code daily_store_channel} (the chain: {@code daily_channel}) in one statement (both periods at once, split by
+ * a FILTER on the day).
  */
 final class OverviewQuery implements KindQuery {
 
   /** The rollup sums, in {@link KpiTotals} component order. */
   static final List<String> SUMS = List.of("orders", "items", "revenue", "cost", "list_revenue", "discount",
     "delivery_cost", "platform_fee", "customer_delivery_fee", "packaging_fee");
+  /** The sums of {@link #SUMS} as select expressions, for a GROUP BY over a channel rollup. */
+  static final String SUM_COLUMNS = SUMS.stream().map(c -> "sum(" + c + ")::int8").collect(Collectors.joining(", "));
 
   // $1 first day of the current range, $2 first day of the previous range, $3 last day of the current range.
   private static final String SELECT = SUMS.stream()
@@ -30,10 +33,9 @@ final class OverviewQuery implements KindQuery {
     .collect(Collectors.joining(", ", "SELECT ", ", "))
     + SUMS.stream()
     .map(c -> "coalesce(sum(" + c + ") FILTER (WHERE day < $1), 0)::int8")
-    .collect(Collectors.joining(", "))
-    + " FROM daily_store_channel WHERE day BETWEEN $2 AND $3";
-  private static final String CHAIN_SQL = SELECT;
-  private static final String STORE_SQL = SELECT + " AND store_id = $4";
+    .collect(Collectors.joining(", "));
+  private static final String CHAIN_SQL = SELECT + " FROM daily_channel WHERE day BETWEEN $2 AND $3";
+  private static final String STORE_SQL = SELECT + " FROM daily_store_channel WHERE day BETWEEN $2 AND $3 AND store_id = $4";
 
   private final SqlClient client;
   private final ZoneId zone;

@@ -17,10 +17,11 @@ import java.time.ZoneId;
  * days up to the newest day with data) filled in. Every kind resolves its query through this first.
  *
  * @param storeId the store's id, or null for the whole chain
+ * @param zone    the store's time zone (the configured TIMEZONE for the chain)
  */
-public record StoreScope(String store, Integer storeId, DayRange range) {
+public record StoreScope(String store, Integer storeId, DayRange range, ZoneId zone) {
 
-  private static final String STORE = "SELECT id, last_day FROM stores WHERE code = $1";
+  private static final String STORE = "SELECT id, last_day, timezone FROM stores WHERE code = $1";
   private static final String CHAIN = "SELECT max(last_day) FROM stores";
 
   public boolean allStores() {
@@ -35,7 +36,7 @@ public record StoreScope(String store, Integer storeId, DayRange range) {
     if (query.coversAllStores()) {
       return client.query(CHAIN).execute().map(rows -> {
         LocalDate lastDay = rows.iterator().next().getLocalDate(0);
-        return new StoreScope(DashboardQuery.ALL_STORES, null, rangeOf(query, lastDay, zone));
+        return new StoreScope(DashboardQuery.ALL_STORES, null, rangeOf(query, lastDay, zone), zone);
       });
     }
     return client.preparedQuery(STORE).execute(Tuple.of(query.store())).compose(rows -> {
@@ -44,8 +45,18 @@ public record StoreScope(String store, Integer storeId, DayRange range) {
         return Future.failedFuture(Failures.unknownStore(query.store()));
       }
       Row row = it.next();
-      return Future.succeededFuture(new StoreScope(query.store(), row.getInteger(0), rangeOf(query, row.getLocalDate(1), zone)));
+      ZoneId storeZone = ZoneId.of(row.getString(2));
+      return Future.succeededFuture(new StoreScope(query.store(), row.getInteger(0), rangeOf(query, row.getLocalDate(1), storeZone),
+        storeZone));
     });
+  }
+
+  /**
+   * The arguments of a statement over this scope: $1 first day, $2 last day and, for one store, $3 the store id.
+   */
+  public Tuple rangeThenStore() {
+    Tuple args = Tuple.of(range.from(), range.to());
+    return allStores() ? args : args.addInteger(storeId);
   }
 
   private static DayRange rangeOf(DashboardQuery query, LocalDate lastDay, ZoneId zone) {

@@ -1,6 +1,7 @@
 package io.storedash.query.ingest;
 
 import io.storedash.common.Addresses;
+import io.storedash.query.storage.Rollups;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * Writes a {@link Dataset} into PostgreSQL through the reactive client, in one transaction: stores and products
  * are upserted, orders and their lines go in batches of {@code INSERT ... SELECT FROM unnest(arrays)} (one statement
  * per batch writes both), then the rollups of the touched stores and days are rebuilt with
- * {@code INSERT ... SELECT ... GROUP BY} and the data versions are bumped. After the commit it publishes
+ * {@link Rollups} and the data versions are bumped. After the commit it publishes
  * {@code data changed}. Parts are produced and encoded on a worker thread one part ahead of the part being written,
  * so the event loop only sends.
  *
@@ -81,66 +82,6 @@ public final class BulkLoader {
     SELECT (SELECT count(*) FROM new_orders), (SELECT count(*) FROM new_lines)""";
 
   private static final String ANALYZE = "ANALYZE orders, order_lines";
-
-  private static final String DELETE_CHANNEL_ROLLUP =
-    "DELETE FROM daily_store_channel WHERE store_id = ANY($1) AND day BETWEEN $2 AND $3";
-  private static final String DELETE_PRODUCT_ROLLUP =
-    "DELETE FROM daily_store_product WHERE store_id = ANY($1) AND day BETWEEN $2 AND $3";
-  private static final String DELETE_HOUR_ROLLUP =
-    "DELETE FROM daily_store_hour WHERE store_id = ANY($1) AND day BETWEEN $2 AND $3";
-
-  // Order-level sums come from orders (each order once), line sums from lines, grouped the same way and merged by
-  // a second GROUP BY: no join, so no plan can re-run one aggregate per row of the other (fresh tables have no stats).
-  private static final String INSERT_CHANNEL_ROLLUP = """
-    INSERT INTO daily_store_channel (store_id, day, channel, orders, items, revenue, cost, list_revenue,
-                                     discount, delivery_cost, platform_fee, customer_delivery_fee, packaging_fee)
-    SELECT store_id, day, channel, sum(orders), sum(items), sum(revenue), sum(cost), sum(list_revenue),
-           sum(discount), sum(delivery_cost), sum(platform_fee), sum(customer_delivery_fee), sum(packaging_fee)
-    FROM (SELECT store_id, local_day AS day, channel, count(*) AS orders, 0 AS items, 0 AS revenue, 0 AS cost,
-                 0 AS list_revenue, sum(discount) AS discount, sum(delivery_cost) AS delivery_cost,
-                 sum(platform_fee) AS platform_fee, sum(customer_delivery_fee) AS customer_delivery_fee,
-                 sum(packaging_fee) AS packaging_fee
-          FROM orders
-          WHERE store_id = ANY($1) AND local_day BETWEEN $2 AND $3
-          GROUP BY store_id, local_day, channel
-          UNION ALL
-          SELECT store_id, local_day, channel, 0, sum(quantity), sum(quantity::int8 * unit_price),
-                 sum(quantity::int8 * unit_cost), sum(quantity::int8 * list_price), 0, 0, 0, 0, 0
-          FROM order_lines
-          WHERE store_id = ANY($1) AND local_day BETWEEN $2 AND $3
-          GROUP BY store_id, local_day, channel) parts
-    GROUP BY store_id, day, channel""";
-
-  private static final String INSERT_PRODUCT_ROLLUP = """
-    INSERT INTO daily_store_product (store_id, day, product_id, quantity, revenue, cost, list_revenue, orders)
-    SELECT store_id, local_day, product_id, sum(quantity), sum(quantity::int8 * unit_price),
-           sum(quantity::int8 * unit_cost), sum(quantity::int8 * list_price), count(*)
-    FROM order_lines
-    WHERE store_id = ANY($1) AND local_day BETWEEN $2 AND $3
-    GROUP BY store_id, local_day, product_id""";
-
-  private static final String INSERT_HOUR_ROLLUP = """
-    INSERT INTO daily_store_hour (store_id, day, hour, orders, items, revenue)
-    SELECT store_id, day, hour, sum(orders), sum(items), sum(revenue)
-    FROM (SELECT store_id, local_day AS day, local_hour AS hour, count(*) AS orders, 0 AS items, 0 AS revenue
-          FROM orders
-          WHERE store_id = ANY($1) AND local_day BETWEEN $2 AND $3
-          GROUP BY store_id, local_day, local_hour
-          UNION ALL
-          SELECT store_id, local_day, local_hour, 0, sum(quantity), sum(quantity::int8 * unit_price)
-          FROM order_lines
-          WHERE store_id = ANY($1) AND local_day BETWEEN $2 AND $3
-          GROUP BY store_id, local_day, local_hour) parts
-    GROUP BY store_id, day, hour""";
-
-  private static final String UPDATE_STORE_DAYS = """
-    UPDATE stores s SET first_day = r.first_day, last_day = r.last_day
-    FROM (SELECT store_id, min(day) AS first_day, max(day) AS last_day
-          FROM daily_store_channel WHERE store_id = ANY($1) GROUP BY store_id) r
-    WHERE s.id = r.store_id""";
-
-  private static final String BUMP_VERSION = "UPDATE dataset_version SET version = version + 1 RETURNING version";
-  private static final String SET_STORE_VERSIONS = "UPDATE stores SET data_version = $1 WHERE id = ANY($2)";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -302,25 +243,15 @@ public final class BulkLoader {
     }
 
     private Future<Void> refreshRollups() {
-      Integer[] storeIds = stores.values().stream().map(StoreRef::id).toArray(Integer[]::new);
-      Future<Void> rebuilt = Future.succeededFuture();
-      if (firstDay != null) {
-        Tuple range = Tuple.tuple().addArrayOfInteger(storeIds).addLocalDate(firstDay).addLocalDate(lastDay);
-        for (String sql : List.of(DELETE_CHANNEL_ROLLUP, DELETE_PRODUCT_ROLLUP, DELETE_HOUR_ROLLUP,
-          INSERT_CHANNEL_ROLLUP, INSERT_PRODUCT_ROLLUP, INSERT_HOUR_ROLLUP)) {
-          rebuilt = rebuilt.compose(v -> conn.preparedQuery(sql).execute(range).mapEmpty());
-        }
-      }
-      return rebuilt.compose(v -> conn.preparedQuery(UPDATE_STORE_DAYS).execute(Tuple.tuple().addArrayOfInteger(storeIds)).mapEmpty());
+      return Rollups.refresh(conn, storeIds(), firstDay, lastDay);
     }
 
     private Future<Long> bumpVersions() {
-      Integer[] storeIds = stores.values().stream().map(StoreRef::id).toArray(Integer[]::new);
-      return conn.query(BUMP_VERSION).execute()
-        .map(rows -> rows.iterator().next().getLong(0))
-        .compose(version -> conn.preparedQuery(SET_STORE_VERSIONS)
-          .execute(Tuple.tuple().addLong(version).addArrayOfInteger(storeIds))
-          .map(version));
+      return Rollups.bumpVersions(conn, storeIds());
+    }
+
+    private Integer[] storeIds() {
+      return stores.values().stream().map(StoreRef::id).toArray(Integer[]::new);
     }
   }
 

@@ -3,6 +3,7 @@ package io.storedash.query.ingest;
 import io.storedash.common.Addresses;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.testing.TestStorage;
+import io.storedash.query.RollupConsistency;
 import io.storedash.query.storage.PgPools;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,45 +30,6 @@ class BulkLoadTest {
 
   private static final DemoOptions OPTIONS = new DemoOptions(4, 1_500, 30, 11, LocalDate.of(2026, 10, 31));
 
-  // The expected rollups, computed another way than the loader does: lines summed per order first, joined to orders.
-  private static final String PER_ORDER = """
-    WITH per_order AS (
-      SELECT o.id, o.store_id, o.local_day, o.channel, o.local_hour, o.discount, o.delivery_cost, o.platform_fee,
-             o.customer_delivery_fee, o.packaging_fee, sum(l.quantity) AS items, sum(l.quantity * l.unit_price) AS revenue,
-             sum(l.quantity * l.unit_cost) AS cost, sum(l.quantity * l.list_price) AS list_revenue
-      FROM orders o JOIN order_lines l ON l.order_id = o.id
-      GROUP BY o.id)
-    """;
-  private static final String CHANNEL_MISMATCHES = PER_ORDER + """
-    , expected AS (
-      SELECT store_id, local_day, channel, count(*), sum(items), sum(revenue), sum(cost), sum(list_revenue),
-             sum(discount), sum(delivery_cost), sum(platform_fee), sum(customer_delivery_fee), sum(packaging_fee)
-      FROM per_order GROUP BY store_id, local_day, channel),
-    actual AS (
-      SELECT store_id, day, channel, orders, items, revenue, cost, list_revenue, discount, delivery_cost,
-             platform_fee, customer_delivery_fee, packaging_fee
-      FROM daily_store_channel)
-    SELECT (SELECT count(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM actual) a)
-         + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM expected) b),
-           (SELECT count(*) FROM actual)""";
-  private static final String HOUR_MISMATCHES = PER_ORDER + """
-    , expected AS (
-      SELECT store_id, local_day, local_hour, count(*), sum(items), sum(revenue)
-      FROM per_order GROUP BY store_id, local_day, local_hour),
-    actual AS (SELECT store_id, day, hour, orders, items, revenue FROM daily_store_hour)
-    SELECT (SELECT count(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM actual) a)
-         + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM expected) b),
-           (SELECT count(*) FROM actual)""";
-  private static final String PRODUCT_MISMATCHES = """
-    WITH expected AS (
-      SELECT o.store_id, o.local_day, l.product_id, sum(l.quantity), sum(l.quantity * l.unit_price),
-             sum(l.quantity * l.unit_cost), sum(l.quantity * l.list_price), count(*)
-      FROM order_lines l JOIN orders o ON o.id = l.order_id
-      GROUP BY o.store_id, o.local_day, l.product_id),
-    actual AS (SELECT store_id, day, product_id, quantity, revenue, cost, list_revenue, orders FROM daily_store_product)
-    SELECT (SELECT count(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM actual) a)
-         + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM expected) b),
-           (SELECT count(*) FROM actual)""";
   private static final String TOTALS = """
     SELECT sum(orders)::int8, sum(items)::int8, sum(revenue)::int8, sum(cost)::int8, sum(discount)::int8,
            sum(platform_fee)::int8, (SELECT count(*) FROM order_lines)
@@ -101,23 +63,22 @@ class BulkLoadTest {
           assertThat(report.stores()).containsExactly("S001", "S002", "S003", "S004");
           assertThat(report.version()).isEqualTo(1);
         });
-        return Future.all(single(CHANNEL_MISMATCHES), single(HOUR_MISMATCHES), single(PRODUCT_MISMATCHES), single(TOTALS),
-          single("SELECT min(first_day), max(last_day), count(*) FILTER (WHERE data_version = 1) FROM stores"));
+        return Future.all(RollupConsistency.mismatches(pool), single(TOTALS),
+          single("SELECT min(first_day), max(last_day), count(*) FILTER (WHERE data_version = 1) FROM stores"),
+          single("SELECT (SELECT count(*) FROM daily_store_channel), (SELECT count(*) FROM daily_store_hour), "
+            + "(SELECT count(*) FROM daily_store_product), (SELECT count(*) FROM daily_channel)"));
       })
       .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
-        Row channel = all.resultAt(0);
-        Row hour = all.resultAt(1);
-        Row product = all.resultAt(2);
-        assertThat(channel.getLong(0)).as("daily_store_channel rows that differ from the lines").isZero();
-        assertThat(channel.getLong(1)).isPositive();
-        assertThat(hour.getLong(0)).as("daily_store_hour rows that differ from the lines").isZero();
-        assertThat(hour.getLong(1)).isGreaterThan(channel.getLong(1));
-        assertThat(product.getLong(0)).as("daily_store_product rows that differ from the lines").isZero();
-        assertThat(product.getLong(1)).isPositive();
-        Row totals = all.resultAt(3);
+        assertThat((String) all.resultAt(0)).isEqualTo(RollupConsistency.NONE);
+        Row counts = all.resultAt(3);
+        assertThat(counts.getLong(0)).isPositive();
+        assertThat(counts.getLong(1)).isGreaterThan(counts.getLong(0));
+        assertThat(counts.getLong(2)).isPositive();
+        assertThat(counts.getLong(3)).isBetween(30L, 30L * 4);
+        Row totals = all.resultAt(1);
         assertThat(new long[] {totals.getLong(0), totals.getLong(1), totals.getLong(2), totals.getLong(3),
           totals.getLong(4), totals.getLong(5), totals.getLong(6)}).containsExactly(expected);
-        Row stores = all.resultAt(4);
+        Row stores = all.resultAt(2);
         assertThat(stores.getLocalDate(0)).isEqualTo(OPTIONS.firstDate());
         assertThat(stores.getLocalDate(1)).isEqualTo(OPTIONS.endDate());
         assertThat(stores.getLong(2)).isEqualTo(4);

@@ -1,0 +1,59 @@
+package io.storedash.query.compute;
+
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.QueryKind;
+import io.storedash.query.metrics.DayRange;
+import io.storedash.query.metrics.StoreRanking;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * {@code ranking}: every store (those without orders too) with its sums for the range and the previous range, read
+ * from the per-store-day rollup ({@code daily_store}) in one pass (both periods split by a FILTER on the day) and ranked in Java.
+ */
+final class RankingQuery implements KindQuery {
+
+  // $1 first day of the current range, $2 first day of the previous range, $3 last day of the current range.
+  private static final String SQL = "SELECT s.code, s.name, s.city, "
+    + OverviewQuery.SUMS.stream().map(c -> "coalesce(x.cur_" + c + ", 0)").collect(Collectors.joining(", ")) + ", "
+    + OverviewQuery.SUMS.stream().map(c -> "coalesce(x.prev_" + c + ", 0)").collect(Collectors.joining(", "))
+    + " FROM stores s LEFT JOIN (SELECT store_id, "
+    + OverviewQuery.SUMS.stream().map(c -> "(sum(" + c + ") FILTER (WHERE day >= $1))::int8 AS cur_" + c)
+    .collect(Collectors.joining(", ")) + ", "
+    + OverviewQuery.SUMS.stream().map(c -> "(sum(" + c + ") FILTER (WHERE day < $1))::int8 AS prev_" + c)
+    .collect(Collectors.joining(", "))
+    + " FROM daily_store WHERE day BETWEEN $2 AND $3 GROUP BY store_id) x ON x.store_id = s.id";
+
+  private final SqlClient client;
+  private final ZoneId zone;
+
+  RankingQuery(SqlClient client, ZoneId zone) {
+    this.client = client;
+    this.zone = zone;
+  }
+
+  @Override
+  public Future<JsonObject> answer(DashboardQuery query) {
+    StoreRanking.Metric metric = StoreRanking.Metric.fromWire(query.param("metric", QueryKind.RANKING.defaults().get("metric")));
+    return StoreScope.resolve(client, query, zone).compose(scope -> {
+      DayRange range = scope.range();
+      return client.preparedQuery(SQL).execute(Tuple.of(range.from(), range.previous().from(), range.to())).map(rows -> {
+        List<StoreRanking.StoreFigures> stores = new ArrayList<>(rows.size());
+        int sums = OverviewQuery.SUMS.size();
+        for (Row row : rows) {
+          stores.add(new StoreRanking.StoreFigures(row.getString(0), row.getString(1), row.getString(2),
+            OverviewQuery.totals(row, 3), OverviewQuery.totals(row, 3 + sums)));
+        }
+        return new JsonObject(new StoreRanking(range, metric, stores).toMap());
+      });
+    });
+  }
+}

@@ -1,0 +1,192 @@
+package io.storedash.query.diagnosis;
+
+import io.storedash.query.metrics.DayRange;
+import io.storedash.query.metrics.Figures;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Product-health diagnosis of one store over a range (DESIGN §4), for the products that sold in it:
+ * <ul>
+ *   <li>quadrant by the medians of quantity and gross margin over those products (≥ the median is high; a product
+ *       without revenue has no margin and counts as low margin);</li>
+ *   <li>flags: negative_margin (gross profit &lt; 0, i.e. gross_margin &lt; 0), declining (trend ≤ −0.3 with at least
+ *       10 units in the first half), markdown_dependent (markdown_rate ≥ 0.4), slow_moving (no sale in the last 7 or
+ *       more days of the range);</li>
+ *   <li>score = 100 − 40·negative_margin − 20·declining − 15·markdown_dependent − 15·slow_moving − 10·laggard, at
+ *       least 0; the store's health is the revenue-weighted mean score (null without revenue).</li>
+ * </ul>
+ * The halves of a range of n days are its first ⌊n/2⌋ and its last ⌊n/2⌋ days: equally long, so a trend is never
+ * an artefact of one half having a day more (the middle day of an odd range counts in neither).
+ */
+public final class ProductDiagnosis {
+
+  static final BigDecimal DECLINE = new BigDecimal("-0.3");
+  static final long DECLINE_MIN_FIRST_HALF = 10;
+  static final BigDecimal MARKDOWN_DEPENDENT = new BigDecimal("0.4");
+  static final long SLOW_MOVING_DAYS = 7;
+  static final int LAGGARD_PENALTY = 10;
+  private static final BigDecimal TWO = BigDecimal.valueOf(2);
+
+  private ProductDiagnosis() {
+  }
+
+  /** The first half of a range: its first ⌊n/2⌋ days (null for a one-day range). */
+  public static DayRange firstHalf(DayRange range) {
+    long half = range.days() / 2;
+    return half == 0 ? null : new DayRange(range.from(), range.from().plusDays(half - 1));
+  }
+
+  /** The second half of a range: its last ⌊n/2⌋ days (null for a one-day range). */
+  public static DayRange secondHalf(DayRange range) {
+    long half = range.days() / 2;
+    return half == 0 ? null : new DayRange(range.to().minusDays(half - 1), range.to());
+  }
+
+  /** The result: every product diagnosed, worst score first (then highest revenue, then sku). */
+  public record Result(String store, DayRange range, List<ProductHealth> products, BigDecimal medianQuantity,
+                       BigDecimal medianGrossMargin, BigDecimal health, long totalRevenue) {
+
+    /**
+     * {@code {"store", "from", "to", "health", "products_count", "revenue", "medians": {"quantity", "gross_margin"},
+     * "halves": {...}, "quadrants": {code: {"name_zh", "products", "revenue"}}, "flags": {code: {"name_zh",
+     * "products", "recommendation": {"zh", "en"}}}, "products": [...]}}
+     */
+    private static Map<String, Object> daysOf(DayRange half) {
+      if (half == null) {
+        return null;
+      }
+      Map<String, Object> days = new LinkedHashMap<>();
+      days.put("from", half.from().toString());
+      days.put("to", half.to().toString());
+      return days;
+    }
+
+    public Map<String, Object> toMap() {
+      Map<Quadrant, long[]> quadrants = new EnumMap<>(Quadrant.class);
+      Map<HealthFlag, Long> flagCounts = new EnumMap<>(HealthFlag.class);
+      for (Quadrant q : Quadrant.values()) {
+        quadrants.put(q, new long[2]);
+      }
+      for (HealthFlag f : HealthFlag.values()) {
+        flagCounts.put(f, 0L);
+      }
+      List<Map<String, Object>> rows = new ArrayList<>(products.size());
+      for (ProductHealth p : products) {
+        long[] q = quadrants.get(p.quadrant());
+        q[0]++;
+        q[1] += p.period().sales().revenue();
+        p.flags().forEach(f -> flagCounts.merge(f, 1L, Long::sum));
+        rows.add(p.toMap(totalRevenue));
+      }
+      Map<String, Object> medians = new LinkedHashMap<>();
+      medians.put("quantity", medianQuantity == null ? null : medianQuantity.setScale(1, RoundingMode.HALF_UP));
+      medians.put("gross_margin", Figures.asRatio(medianGrossMargin));
+      Map<String, Object> halves = new LinkedHashMap<>();
+      DayRange first = firstHalf(range);
+      DayRange second = secondHalf(range);
+      halves.put("first", daysOf(first));
+      halves.put("second", daysOf(second));
+      Map<String, Object> quadrantMap = new LinkedHashMap<>();
+      quadrants.forEach((q, counts) -> {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("name_zh", q.nameZh());
+        entry.put("products", counts[0]);
+        entry.put("revenue", Figures.money(counts[1]));
+        quadrantMap.put(q.code(), entry);
+      });
+      Map<String, Object> flagMap = new LinkedHashMap<>();
+      flagCounts.forEach((f, count) -> {
+        Map<String, Object> advice = new LinkedHashMap<>();
+        advice.put("zh", f.adviceZh());
+        advice.put("en", f.adviceEn());
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("name_zh", f.nameZh());
+        entry.put("products", count);
+        entry.put("recommendation", advice);
+        flagMap.put(f.code(), entry);
+      });
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("store", store);
+      map.put("from", range.from().toString());
+      map.put("to", range.to().toString());
+      map.put("health", health == null ? null : health.setScale(1, RoundingMode.HALF_UP));
+      map.put("products_count", products.size());
+      map.put("revenue", Figures.money(totalRevenue));
+      map.put("medians", medians);
+      map.put("halves", halves);
+      map.put("quadrants", quadrantMap);
+      map.put("flags", flagMap);
+      map.put("products", rows);
+      return map;
+    }
+  }
+
+  public static Result diagnose(String store, DayRange range, List<ProductPeriod> periods) {
+    Objects.requireNonNull(range, "range");
+    BigDecimal medianQuantity = median(periods.stream().map(p -> BigDecimal.valueOf(p.sales().quantity())).toList());
+    BigDecimal medianMargin = median(periods.stream().map(p -> p.sales().exactGrossMargin()).filter(Objects::nonNull).toList());
+    long totalRevenue = 0;
+    BigDecimal weighted = BigDecimal.ZERO;
+    List<ProductHealth> products = new ArrayList<>(periods.size());
+    for (ProductPeriod period : periods) {
+      ProductHealth health = diagnoseOne(range, period, medianQuantity, medianMargin);
+      products.add(health);
+      totalRevenue += period.sales().revenue();
+      weighted = weighted.add(BigDecimal.valueOf(health.score()).multiply(BigDecimal.valueOf(period.sales().revenue())));
+    }
+    BigDecimal health = totalRevenue == 0 ? null : weighted.divide(BigDecimal.valueOf(totalRevenue), Figures.EXACT);
+    products.sort(Comparator.comparingInt(ProductHealth::score)
+      .thenComparingLong(p -> -p.period().sales().revenue())
+      .thenComparing(p -> p.period().sales().sku()));
+    return new Result(store, range, List.copyOf(products), medianQuantity, medianMargin, health, totalRevenue);
+  }
+
+  static ProductHealth diagnoseOne(DayRange range, ProductPeriod period, BigDecimal medianQuantity, BigDecimal medianMargin) {
+    BigDecimal margin = period.sales().exactGrossMargin();
+    BigDecimal markdown = period.sales().exactMarkdownRate();
+    BigDecimal trend = Figures.exactRatio(period.secondHalfQuantity() - period.firstHalfQuantity(), period.firstHalfQuantity());
+    long daysSince = ChronoUnit.DAYS.between(period.lastSale(), range.to());
+
+    boolean highQuantity = BigDecimal.valueOf(period.sales().quantity()).compareTo(medianQuantity) >= 0;
+    boolean highMargin = margin != null && medianMargin != null && margin.compareTo(medianMargin) >= 0;
+    Quadrant quadrant = Quadrant.of(highQuantity, highMargin);
+
+    EnumSet<HealthFlag> flags = EnumSet.noneOf(HealthFlag.class);
+    if (period.sales().grossProfit() < 0) {
+      flags.add(HealthFlag.NEGATIVE_MARGIN);
+    }
+    if (trend != null && trend.compareTo(DECLINE) <= 0 && period.firstHalfQuantity() >= DECLINE_MIN_FIRST_HALF) {
+      flags.add(HealthFlag.DECLINING);
+    }
+    if (markdown != null && markdown.compareTo(MARKDOWN_DEPENDENT) >= 0) {
+      flags.add(HealthFlag.MARKDOWN_DEPENDENT);
+    }
+    if (daysSince >= SLOW_MOVING_DAYS) {
+      flags.add(HealthFlag.SLOW_MOVING);
+    }
+    int score = 100 - flags.stream().mapToInt(HealthFlag::penalty).sum() - (quadrant == Quadrant.LAGGARD ? LAGGARD_PENALTY : 0);
+    return new ProductHealth(period, trend, daysSince, quadrant, flags, Math.max(0, score));
+  }
+
+  /** The median (the mean of the middle two for an even count), or null for no values. */
+  static BigDecimal median(List<BigDecimal> values) {
+    if (values.isEmpty()) {
+      return null;
+    }
+    List<BigDecimal> sorted = new ArrayList<>(values);
+    sorted.sort(Comparator.naturalOrder());
+    int mid = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(mid) : sorted.get(mid - 1).add(sorted.get(mid)).divide(TWO, Figures.EXACT);
+  }
+}

@@ -1,0 +1,85 @@
+package io.storedash.query.ingest.csv;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The header row of an export: where each known column is, which cells were not recognised (kept out of the
+ * import, named in the report), and what is wrong with it (missing required columns, a column named twice).
+ */
+public final class ImportHeader {
+
+  private final Map<ImportColumn, Integer> positions = new EnumMap<>(ImportColumn.class);
+  private final List<String> ignored = new ArrayList<>();
+  private final List<Rejection> problems = new ArrayList<>();
+  private final int width;
+
+  private ImportHeader(int width) {
+    this.width = width;
+  }
+
+  /**
+   * @param line the header's line number
+   * @throws ImportRefused (400) when no cell names a known column: the file is not an order export
+   */
+  public static ImportHeader parse(int line, List<String> cells) {
+    ImportHeader header = new ImportHeader(cells.size());
+    Map<ImportColumn, String> seenAs = new EnumMap<>(ImportColumn.class);
+    for (int i = 0; i < cells.size(); i++) {
+      String cell = cells.get(i);
+      ImportColumn column = ImportColumn.ofHeader(cell);
+      if (column == null) {
+        if (!cell.isBlank()) {
+          header.ignored.add(cell.strip());
+        }
+      } else if (header.positions.containsKey(column)) {
+        header.problems.add(new Rejection(line, column.english(), "the column is named twice (as '" + seenAs.get(column)
+          + "' and '" + cell.strip() + "'): keep one"));
+      } else {
+        header.positions.put(column, i);
+        seenAs.put(column, cell.strip());
+      }
+    }
+    if (header.positions.isEmpty()) {
+      throw new ImportRefused(400, "the first line names none of the columns of an order export (such as "
+        + ImportColumn.ORDER_ID.bothNames() + ", " + ImportColumn.QUANTITY.bothNames() + "): this is not an order export "
+        + "CSV, or its header row is missing");
+    }
+    for (ImportColumn column : ImportColumn.values()) {
+      if (column.need() == ImportColumn.Need.REQUIRED && !header.positions.containsKey(column)) {
+        header.problems.add(new Rejection(line, column.english(), "required column " + column.bothNames() + " is missing"));
+      }
+    }
+    if (!header.positions.containsKey(ImportColumn.STORE_CODE) && !header.positions.containsKey(ImportColumn.STORE_NAME)) {
+      header.problems.add(new Rejection(line, ImportColumn.STORE_CODE.english(), "the store is missing: add the column "
+        + ImportColumn.STORE_CODE.bothNames() + " or " + ImportColumn.STORE_NAME.bothNames()));
+    }
+    return header;
+  }
+
+  public boolean has(ImportColumn column) {
+    return positions.containsKey(column);
+  }
+
+  /** The cell of a column in a record, or null when the file has no such column. */
+  public String cell(List<String> fields, ImportColumn column) {
+    Integer position = positions.get(column);
+    return position == null || position >= fields.size() ? null : fields.get(position);
+  }
+
+  /** Fields in the header row. */
+  public int width() {
+    return width;
+  }
+
+  public List<String> ignored() {
+    return Collections.unmodifiableList(ignored);
+  }
+
+  public List<Rejection> problems() {
+    return Collections.unmodifiableList(problems);
+  }
+}

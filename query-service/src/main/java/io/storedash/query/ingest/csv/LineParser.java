@@ -1,0 +1,290 @@
+package io.storedash.query.ingest.csv;
+
+import io.storedash.query.Channel;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.Normalizer;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads one data line of an export into a {@link ParsedLine}, or records why it cannot (every bad cell of the
+ * line, not only the first). What it accepts:
+ * <ul>
+ *   <li>quantity: a whole number &gt; 0 ({@code 2} or {@code 2.00});</li>
+ *   <li>money: yuan, ≥ 0, at most 2 decimals, optionally with ¥/￥ and thousands separators ({@code 1,234.50});
+ *       empty optional money is 0, an empty list price is the unit price;</li>
+ *   <li>ordered_at: {@code yyyy-MM-dd HH:mm:ss} store-local (also {@code yyyy/M/d H:mm[:ss]} as spreadsheets
+ *       rewrite it), or ISO-8601 with {@code T}, with or without an offset ({@code Z}, {@code +08:00});</li>
+ *   <li>channel: 美团/meituan, 饿了么/eleme, 京东到家/jddj, 线下/offline (English in any case);</li>
+ *   <li>sku: when absent or empty, derived from the product name ({@link #derivedSku});</li>
+ *   <li>category: when absent or empty, 未分类.</li>
+ * </ul>
+ */
+public final class LineParser {
+
+  public static final String NO_CATEGORY = "未分类";
+  static final int MAX_ORDER_ID = 64;
+  static final int MAX_SKU = 64;
+  static final int MAX_NAME = 200;
+  static final int MAX_STORE_NAME = 100;
+  static final int MAX_CATEGORY = 50;
+  static final int MAX_QUANTITY = 1_000_000;
+  /** 100 million yuan: far above any price, far below overflow of Σ price × quantity. */
+  static final long MAX_CENTS = 10_000_000_000L;
+
+  private static final Pattern STORE_CODE = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+  private static final Pattern WHOLE = Pattern.compile("\\+?(\\d{1,12})(?:\\.0+)?");
+  private static final Pattern NUMBER = Pattern.compile("[+-]?\\d+(?:\\.\\d+)?");
+  private static final Pattern GROUPED = Pattern.compile("[+-]?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?");
+  private static final Pattern TIME = Pattern.compile(
+    "(\\d{4})[-/](\\d{1,2})[-/](\\d{1,2})[ T](\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?\\s*(Z|[+-]\\d{2}(?::?\\d{2})?)?");
+
+  private final ImportHeader header;
+  private final RejectionList rejections;
+
+  public LineParser(ImportHeader header, RejectionList rejections) {
+    this.header = header;
+    this.rejections = rejections;
+  }
+
+  /** The line, or null when it has problems (each recorded). */
+  public ParsedLine parse(int line, List<String> fields) {
+    if (fields.size() < header.width()) {
+      reject(line, null, "has " + fields.size() + " field(s) where the header has " + header.width()
+        + ": a value or a comma is missing");
+      return null;
+    }
+    for (int i = header.width(); i < fields.size(); i++) {
+      if (!fields.get(i).isBlank()) {
+        reject(line, null, "has " + fields.size() + " fields where the header has " + header.width()
+          + ": an extra comma, or a value with a comma that is not in quotes?");
+        return null;
+      }
+    }
+    long before = rejections.total();
+
+    String orderNo = text(line, fields, ImportColumn.ORDER_ID, true, MAX_ORDER_ID);
+    String storeCode = text(line, fields, ImportColumn.STORE_CODE, false, 32);
+    String storeName = text(line, fields, ImportColumn.STORE_NAME, false, MAX_STORE_NAME);
+    if (storeCode != null && !STORE_CODE.matcher(storeCode).matches()) {
+      reject(line, ImportColumn.STORE_CODE, "must be letters, digits, _ or - (at most 32), got '" + storeCode + "'");
+    }
+    boolean storeColumns = header.has(ImportColumn.STORE_CODE) || header.has(ImportColumn.STORE_NAME);
+    if (storeCode == null && storeName == null && storeColumns) {
+      reject(line, header.has(ImportColumn.STORE_CODE) ? ImportColumn.STORE_CODE : ImportColumn.STORE_NAME,
+        "the store is empty: give its code or its name");
+    }
+    Channel channel = null;
+    String channelText = cell(fields, ImportColumn.CHANNEL);
+    if (channelText != null) {
+      try {
+        channel = Channel.parse(channelText);
+      } catch (IllegalArgumentException e) {
+        reject(line, ImportColumn.CHANNEL, "must be one of 美团/meituan, 饿了么/eleme, 京东到家/jddj, 线下/offline, got '"
+          + channelText.strip() + "'");
+      }
+    }
+    LocalDateTime localTime = null;
+    OffsetDateTime instant = null;
+    String timeText = cell(fields, ImportColumn.ORDERED_AT);
+    if (timeText != null) {
+      Object time = time(timeText.strip());
+      if (time instanceof LocalDateTime local) {
+        localTime = local;
+      } else if (time instanceof OffsetDateTime withOffset) {
+        instant = withOffset;
+      } else {
+        reject(line, ImportColumn.ORDERED_AT, (String) time);
+      }
+    }
+    String productName = text(line, fields, ImportColumn.PRODUCT_NAME, true, MAX_NAME);
+    String sku = text(line, fields, ImportColumn.SKU, false, MAX_SKU);
+    boolean skuDerived = sku == null;
+    if (skuDerived && productName != null) {
+      sku = derivedSku(productName);
+    }
+    String category = text(line, fields, ImportColumn.CATEGORY, false, MAX_CATEGORY);
+    Integer quantity = quantity(line, fields);
+    Long unitPrice = money(line, fields, ImportColumn.UNIT_PRICE, true);
+    Long listPrice = money(line, fields, ImportColumn.LIST_PRICE, false);
+    Long unitCost = money(line, fields, ImportColumn.UNIT_COST, true);
+    if (listPrice != null && unitPrice != null && listPrice < unitPrice) {
+      reject(line, ImportColumn.LIST_PRICE, "must be at least the unit price " + yuan(unitPrice) + ", got " + yuan(listPrice));
+    }
+    Long deliveryCost = money(line, fields, ImportColumn.DELIVERY_COST, false);
+    Long platformFee = money(line, fields, ImportColumn.PLATFORM_FEE, false);
+    Long discount = money(line, fields, ImportColumn.DISCOUNT, false);
+    Long customerDeliveryFee = money(line, fields, ImportColumn.CUSTOMER_DELIVERY_FEE, false);
+    Long packagingFee = money(line, fields, ImportColumn.PACKAGING_FEE, false);
+
+    if (rejections.total() > before || orderNo == null || channel == null || (localTime == null && instant == null)
+      || productName == null || quantity == null || unitPrice == null || unitCost == null) {
+      return null;
+    }
+    String storeKey = storeCode != null ? storeCode : "#" + storeName;
+    return new ParsedLine(line, orderNo, storeCode, storeName, storeKey, channel, localTime, instant, sku, skuDerived,
+      productName, category == null ? NO_CATEGORY : category, quantity, unitPrice, listPrice == null ? unitPrice : listPrice,
+      unitCost, deliveryCost, platformFee, discount, customerDeliveryFee, packagingFee);
+  }
+
+  /**
+   * The sku of a product whose export has none: {@code N-} and 12 hex digits of the SHA-256 of its name (trimmed,
+   * Unicode NFC), so the same name always gives the same product, in every file.
+   */
+  public static String derivedSku(String productName) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256")
+        .digest(Normalizer.normalize(productName.strip(), Normalizer.Form.NFC).getBytes(StandardCharsets.UTF_8));
+      return "N-" + HexFormat.of().withUpperCase().formatHex(hash, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private String cell(List<String> fields, ImportColumn column) {
+    return header.cell(fields, column);
+  }
+
+  /** A trimmed text cell; null when absent or empty (rejected when required). */
+  private String text(int line, List<String> fields, ImportColumn column, boolean required, int max) {
+    String value = cell(fields, column);
+    value = value == null ? null : value.strip();
+    if (value == null || value.isEmpty()) {
+      if (required && header.has(column)) {
+        reject(line, column, "is empty; every line needs it");
+      }
+      return null;
+    }
+    if (value.length() > max) {
+      reject(line, column, "is longer than " + max + " characters (" + value.length() + ")");
+      return null;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      // Line breaks and tabs inside a quoted value are kept; other control characters are not text.
+      if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
+        reject(line, column, "contains the control character U+" + String.format("%04X", (int) c));
+        return null;
+      }
+    }
+    return value;
+  }
+
+  private Integer quantity(int line, List<String> fields) {
+    String value = cell(fields, ImportColumn.QUANTITY);
+    if (value == null) {
+      return null;
+    }
+    String trimmed = value.strip();
+    if (trimmed.isEmpty()) {
+      reject(line, ImportColumn.QUANTITY, "is empty; every line needs it");
+      return null;
+    }
+    Matcher m = WHOLE.matcher(trimmed);
+    if (!m.matches()) {
+      reject(line, ImportColumn.QUANTITY, "must be a whole number > 0, got " + shown(trimmed));
+      return null;
+    }
+    long quantity = Long.parseLong(m.group(1));
+    if (quantity == 0) {
+      reject(line, ImportColumn.QUANTITY, "must be a whole number > 0, got 0");
+      return null;
+    }
+    if (quantity > MAX_QUANTITY) {
+      reject(line, ImportColumn.QUANTITY, "must be at most " + MAX_QUANTITY + ", got " + quantity);
+      return null;
+    }
+    return (int) quantity;
+  }
+
+  /** Cents; null when absent or empty (rejected when required) or bad (rejected). */
+  private Long money(int line, List<String> fields, ImportColumn column, boolean required) {
+    String value = cell(fields, column);
+    if (value == null) {
+      return null;
+    }
+    String trimmed = value.strip();
+    if (trimmed.isEmpty()) {
+      if (required) {
+        reject(line, column, "is empty; every line needs it");
+      }
+      return null;
+    }
+    String number = trimmed;
+    if (number.startsWith("¥") || number.startsWith("￥")) {
+      number = number.substring(1).strip();
+    }
+    if (GROUPED.matcher(number).matches()) {
+      number = number.replace(",", "");
+    }
+    if (!NUMBER.matcher(number).matches()) {
+      reject(line, column, "must be an amount of yuan like 12.50, got " + shown(trimmed));
+      return null;
+    }
+    BigDecimal yuan = new BigDecimal(number);
+    if (yuan.signum() < 0) {
+      reject(line, column, "must not be negative, got " + trimmed);
+      return null;
+    }
+    BigDecimal cents = yuan.movePointRight(2).stripTrailingZeros();
+    if (cents.scale() > 0) {
+      reject(line, column, "has more than 2 decimals (cents), got " + trimmed);
+      return null;
+    }
+    if (cents.compareTo(BigDecimal.valueOf(MAX_CENTS)) > 0) {
+      reject(line, column, "is too large: " + trimmed);
+      return null;
+    }
+    return cents.longValueExact();
+  }
+
+  /** A LocalDateTime, an OffsetDateTime, or the reason it is neither. */
+  private static Object time(String value) {
+    Matcher m = TIME.matcher(value);
+    String expected = "must be a time like 2026-03-01 12:30:00 (store-local) or 2026-03-01T12:30:00+08:00, got " + shown(value);
+    if (!m.matches()) {
+      return expected;
+    }
+    try {
+      String fraction = m.group(7);
+      int nanos = fraction == null ? 0 : Integer.parseInt((fraction + "000000000").substring(0, 9));
+      LocalDateTime local = LocalDateTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+        Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
+        m.group(6) == null ? 0 : Integer.parseInt(m.group(6)), nanos);
+      if (local.getYear() < 2000 || local.getYear() > 2100) {
+        return "must be a time between the years 2000 and 2100, got " + shown(value);
+      }
+      String offset = m.group(8);
+      if (offset == null) {
+        return local;
+      }
+      return local.atOffset(ZoneOffset.of(offset));
+    } catch (DateTimeException | NumberFormatException e) {
+      return "is not a real date and time: " + shown(value);
+    }
+  }
+
+  private void reject(int line, ImportColumn column, String reason) {
+    rejections.add(new Rejection(line, column == null ? null : column.english(), reason));
+  }
+
+  private static String yuan(long cents) {
+    return BigDecimal.valueOf(cents, 2).toPlainString();
+  }
+
+  /** A value quoted for a message, shortened when long. */
+  private static String shown(String value) {
+    String v = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+    return "'" + v + "'";
+  }
+}

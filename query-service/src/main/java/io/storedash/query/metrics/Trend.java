@@ -1,0 +1,38 @@
+package io.storedash.query.metrics;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The daily series of a store or the chain: one entry per day of the range, in order, days without orders included
+ * with zeros (and null ratios), so a chart's x axis is the calendar and not the days that happened to sell.
+ */
+public record Trend(String store, DayRange range, Map<LocalDate, KpiTotals> days) {
+
+  /** The KPIs of each day, in JSON order. */
+  public static final List<Kpi> KPIS = List.of(Kpi.ORDERS, Kpi.ITEMS, Kpi.REVENUE, Kpi.GROSS_PROFIT, Kpi.NET_REVENUE,
+    Kpi.PROFIT, Kpi.AOV, Kpi.GROSS_MARGIN);
+
+  /** {@code {"store", "from", "to", "days": [{"day", "orders", "items", "revenue", ...}]}} */
+  public Map<String, Object> toMap() {
+    List<Map<String, Object>> series = new ArrayList<>((int) range.days());
+    for (LocalDate day = range.from(); !day.isAfter(range.to()); day = day.plusDays(1)) {
+      KpiTotals totals = days.getOrDefault(day, KpiTotals.ZERO);
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("day", day.toString());
+      for (Kpi kpi : KPIS) {
+        entry.put(kpi.wireName(), kpi.written(totals));
+      }
+      series.add(entry);
+    }
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("store", store);
+    map.put("from", range.from().toString());
+    map.put("to", range.to().toString());
+    map.put("days", series);
+    return map;
+  }
+}

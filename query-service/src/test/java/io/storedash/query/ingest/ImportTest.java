@@ -1,0 +1,622 @@
+package io.storedash.query.ingest;
+
+import io.storedash.common.Addresses;
+import io.storedash.common.Failures;
+import io.storedash.common.ImportProtocol;
+import io.storedash.common.bootstrap.InFlight;
+import io.storedash.common.bootstrap.Node;
+import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.testing.TestStorage;
+import io.storedash.query.HandMadeSales;
+import io.storedash.query.QueryService;
+import io.storedash.query.RollupConsistency;
+import io.storedash.query.storage.PgPools;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.sqlclient.Pool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * CSV imports through the event-bus protocol, into a database that already holds {@link HandMadeSales}: what a good
+ * file changes (checked through the dashboard queries and the rollups), and for every kind of bad file the report
+ * (line, column, reason) and a database left exactly as it was.
+ */
+@ExtendWith(VertxExtension.class)
+class ImportTest {
+
+  /** A1, A2 and A3 of HandMadeSales for a new store S010: its overview must equal S001's. */
+  static final String ENGLISH = """
+    order_id,store_code,store_name,channel,ordered_at,sku,product_name,category,quantity,unit_price,list_price,unit_cost,delivery_cost,platform_fee,discount,customer_delivery_fee,packaging_fee
+    T1,S010,和兴路店二店,meituan,2026-03-01 23:59:59,P1,可口可乐 330ml,饮料,2,3.00,3.00,2.00,5.00,0.48,0,3.00,1.00
+    T2,S010,和兴路店二店,eleme,2026-03-02 00:00:00,P1,可口可乐 330ml,饮料,1,3.00,,2.00,6.00,2.00,3.00,0,1.01
+    T2,S010,和兴路店二店,eleme,2026-03-02 00:00:00,P2,乐事薯片原味 75g,零食,2,8.00,10.00,5.00,6.00,2.00,3.00,0,1.01
+    T2,S010,和兴路店二店,eleme,2026-03-02 00:00:00,P3,新鲜鸡蛋 10枚,,1,10.00,10.00,12.00,6.00,2.00,3.00,0,1.01
+    T3,S010,和兴路店二店,offline,2026-03-03 12:30:00,P2,乐事薯片原味 75g,零食,1,10.00,10.00,4.00,,,,,
+    """;
+
+  static final String CHINESE = """
+    订单ID,门店编码,门店名称,渠道,下单时间,商品编码,商品名称,一级分类名,销量,商品实售价,商品原价,成本,物流配送费,平台服务费,满减金额,用户支付配送费,打包袋金额
+    T1,S010,和兴路店二店,美团,2026-03-01 23:59:59,P1,可口可乐 330ml,饮料,2,3.00,3.00,2.00,5.00,0.48,0,3.00,1.00
+    T2,S010,和兴路店二店,饿了么,2026-03-02 00:00:00,P1,可口可乐 330ml,饮料,1,3.00,,2.00,6.00,2.00,3.00,0,1.01
+    T2,S010,和兴路店二店,饿了么,2026-03-02 00:00:00,P2,乐事薯片原味 75g,零食,2,8.00,10.00,5.00,6.00,2.00,3.00,0,1.01
+    T2,S010,和兴路店二店,饿了么,2026-03-02 00:00:00,P3,新鲜鸡蛋 10枚,,1,10.00,10.00,12.00,6.00,2.00,3.00,0,1.01
+    T3,S010,和兴路店二店,线下,2026-03-03 12:30:00,P2,乐事薯片原味 75g,零食,1,10.00,10.00,4.00,,,,,
+    """;
+
+  private static final String HEADER = ENGLISH.substring(0, ENGLISH.indexOf('\n') + 1);
+
+  private StoreDashConfig config;
+  private Node node;
+  private Pool pool;
+  private ImportClient client;
+
+  @BeforeEach
+  void deployAndLoad(VertxTestContext testContext) {
+    config = TestStorage.config(Map.of());
+    node = Node.local(config);
+    pool = PgPools.create(node.vertx(), config, 1, null);
+    client = new ImportClient(node.vertx());
+    node.deploy(QueryService.DESCRIPTOR, 1)
+      .compose(id -> new BulkLoader(node.vertx(), pool, config.timezone()).load(HandMadeSales.dataset()))
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void close(VertxTestContext testContext) {
+    node.vertx().close().onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void englishHeadersCountOrderFeesOnceAndAnnounceTheChange(VertxTestContext testContext) {
+    Checkpoint announced = testContext.checkpoint();
+    Checkpoint checked = testContext.checkpoint();
+    node.vertx().eventBus().<JsonObject>consumer(Addresses.DATA_CHANGED, message -> testContext.verify(() -> {
+      assertThat(message.body()).isEqualTo(new JsonObject().put("stores", new JsonArray().add("S010")).put("version", 2));
+      announced.flag();
+    })).completion()
+      .compose(v -> client.send("orders.csv", utf8(ENGLISH), 64))
+      .compose(outcome -> {
+        testContext.verify(() -> {
+          assertThat(outcome.status()).isEqualTo(200);
+          JsonObject report = outcome.report().copy();
+          assertThat(report.remove("millis")).isNotNull();
+          assertThat(report).isEqualTo(new JsonObject("{\"file\":\"orders.csv\",\"imported\":true,"
+            + "\"detail\":\"imported 5 lines of 3 orders\",\"encoding\":\"UTF-8\",\"converted_from\":null,\"lines\":5,"
+            + "\"orders\":3,\"stores\":[\"S010\"],\"new_stores\":[\"S010\"],\"new_products\":0,\"new_orders\":3,"
+            + "\"updated_orders\":0,\"new_lines\":5,\"updated_lines\":0,\"unchanged_lines\":0,\"ignored_columns\":[],"
+            + "\"version\":2,\"rejected\":[],\"rejected_total\":0}"));
+        });
+        return Future.all(overview("S010"), overview("S001"), RollupConsistency.mismatches(pool),
+          compute(new JsonObject().put("kind", "stores").put("store", "all")));
+      })
+      .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
+        assertThat((String) all.resultAt(0)).isEqualTo(((String) all.resultAt(1)).replace("S001", "S010"));
+        assertThat((String) all.resultAt(2)).isEqualTo(RollupConsistency.NONE);
+        assertThat((String) all.resultAt(3)).contains("{\"code\":\"S010\",\"name\":\"和兴路店二店\",\"city\":\"\"}");
+        checked.flag();
+      })));
+  }
+
+  @Test
+  void chineseHeadersWithABomGiveTheSameKpis(VertxTestContext testContext) {
+    client.send("订单.csv", withBom(utf8(CHINESE)), 100)
+      .compose(outcome -> {
+        testContext.verify(() -> {
+          assertThat(outcome.status()).isEqualTo(200);
+          assertThat(outcome.report().getString("encoding")).isEqualTo("UTF-8 (BOM)");
+          assertThat(outcome.report().getValue("converted_from")).isNull();
+          assertThat(outcome.report().getLong("orders")).isEqualTo(3);
+        });
+        return Future.all(overview("S010"), overview("S001"));
+      })
+      .onComplete(testContext.succeeding(both -> testContext.verify(() -> {
+        assertThat((String) both.resultAt(0)).isEqualTo(((String) both.resultAt(1)).replace("S001", "S010"));
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  void aGbkFileIsConvertedAndTheReportSaysSo(VertxTestContext testContext) {
+    String withNewProduct = CHINESE.replace("P3,新鲜鸡蛋 10枚,", "P9,散装土鸡蛋（约500克）,");
+    client.send("gbk.csv", withNewProduct.getBytes(Charset.forName("GBK")), 33)
+      .compose(outcome -> {
+        testContext.verify(() -> {
+          assertThat(outcome.status()).isEqualTo(200);
+          assertThat(outcome.report().getString("encoding")).isEqualTo("GBK");
+          assertThat(outcome.report().getString("converted_from")).isEqualTo("GBK");
+          assertThat(outcome.report().getLong("new_products")).isEqualTo(1);
+        });
+        return single("SELECT (SELECT name FROM stores WHERE code = 'S010') || '|' || (SELECT name || '|' || category FROM products WHERE sku = 'P9')");
+      })
+      .onComplete(testContext.succeeding(names -> testContext.verify(() -> {
+        assertThat(names).isEqualTo("和兴路店二店|散装土鸡蛋（约500克）|未分类");
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  void importingTheSameFileTwiceGivesTheSameKpis(VertxTestContext testContext) throws IOException {
+    byte[] export = export(new DemoOptions(3, 2_000, 30, 5, LocalDate.of(2026, 5, 31)), ExportCsv.Headers.ZH,
+      ExportCsv.Encoding.UTF_8);
+    List<String> first = new ArrayList<>();
+    client.send("demo.csv", export, ImportProtocol.MAX_CHUNK_BYTES)
+      .compose(outcome -> {
+        testContext.verify(() -> {
+          assertThat(outcome.status()).isEqualTo(200);
+          assertThat(outcome.report().getLong("lines")).isEqualTo(6_000);
+          assertThat(outcome.report().getLong("new_lines")).isEqualTo(6_000);
+          assertThat(outcome.report().getJsonArray("stores")).containsExactly("S001", "S002", "S003");
+        });
+        return dashboards();
+      })
+      .compose(before -> {
+        first.addAll(before);
+        return client.send("demo.csv", export, 70_000);
+      })
+      .compose(again -> {
+        testContext.verify(() -> {
+          assertThat(again.status()).isEqualTo(200);
+          JsonObject report = again.report();
+          assertThat(report.getLong("lines")).isEqualTo(6_000);
+          assertThat(report.getLong("new_orders")).isZero();
+          assertThat(report.getLong("updated_orders")).isZero();
+          assertThat(report.getLong("new_lines")).isZero();
+          assertThat(report.getLong("updated_lines")).isZero();
+          assertThat(report.getLong("unchanged_lines")).isEqualTo(6_000);
+        });
+        return dashboards();
+      })
+      .compose(after -> {
+        testContext.verify(() -> assertThat(after).containsExactlyElementsOf(first));
+        return RollupConsistency.mismatches(pool);
+      })
+      .onComplete(testContext.succeeding(mismatches -> testContext.verify(() -> {
+        assertThat(mismatches).isEqualTo(RollupConsistency.NONE);
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  void aCorrectedExportReplacesWhatItNamesAndMovesOrders(VertxTestContext testContext) {
+    // P3 of T2 was bought at 9.00, not 12.00; T3 belongs to store S011 and was placed a day later.
+    String corrected = HEADER
+      + "T2,S010,和兴路店二店,eleme,2026-03-02 00:00:00,P3,新鲜鸡蛋 10枚,,1,10.00,10.00,9.00,6.00,2.00,3.00,0,1.01\n"
+      + "T3,S011,中山路店二店,offline,2026-03-04 12:30:00,P2,乐事薯片原味 75g,零食,1,10.00,10.00,4.00,,,,,\n";
+    Checkpoint announced = testContext.checkpoint(2);
+    Checkpoint checked = testContext.checkpoint();
+    node.vertx().eventBus().<JsonObject>consumer(Addresses.DATA_CHANGED, message -> {
+      if (message.body().getLong("version") == 3) {
+        testContext.verify(() -> assertThat(message.body().getJsonArray("stores")).containsExactly("S010", "S011"));
+      }
+      announced.flag();
+    }).completion()
+      .compose(v -> client.send("orders.csv", utf8(ENGLISH), 1000))
+      .compose(v -> client.send("fix.csv", utf8(corrected), 1000))
+      .compose(outcome -> {
+        testContext.verify(() -> {
+          assertThat(outcome.status()).isEqualTo(200);
+          assertThat(outcome.report().getLong("updated_orders")).isEqualTo(1);
+          assertThat(outcome.report().getLong("updated_lines")).isEqualTo(2);
+          assertThat(outcome.report().getLong("new_lines")).isZero();
+          assertThat(outcome.report().getJsonArray("new_stores")).containsExactly("S011");
+        });
+        return Future.all(overview("S010"), RollupConsistency.mismatches(pool),
+          compute(new JsonObject().put("kind", "trend").put("store", "S011").put("from", "2026-03-04").put("to", "2026-03-04")));
+      })
+      .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
+        // S010 over 03-02..03-03 keeps only T2, now with cost 2 + 10 + 9 = 21 on revenue 29.
+        assertThat((String) all.resultAt(0)).contains("\"kpis\":{\"orders\":1,\"items\":4,\"revenue\":29.00,\"gross_profit\":8.00,");
+        assertThat((String) all.resultAt(1)).isEqualTo(RollupConsistency.NONE);
+        assertThat((String) all.resultAt(2)).contains("\"orders\":1,\"items\":1,\"revenue\":10.00,\"gross_profit\":6.00");
+        checked.flag();
+      })));
+  }
+
+  @Test
+  void storesByNameDerivedSkusAndDefaults(VertxTestContext testContext) {
+    String byName = """
+      订单ID,门店名称,渠道,下单时间,商品名称,销量,商品实售价,成本
+      N1,和兴路店,美团,2026-03-04 08:00:00,散装花生 500g,2,6.00,4.00
+      N1,和兴路店,美团,2026-03-04 08:00:00,可口可乐 330ml,1,3.00,2.00
+      N2,新开的店,京东到家,2026-03-04T00:30:00Z,散装花生 500g,1,6.00,4.00
+      """;
+    String sku = io.storedash.query.ingest.csv.LineParser.derivedSku("散装花生 500g");
+    String coke = io.storedash.query.ingest.csv.LineParser.derivedSku("可口可乐 330ml");
+    client.send("by-name.csv", utf8(byName), 50)
+      .compose(outcome -> {
+        testContext.verify(() -> {
+          assertThat(outcome.status()).isEqualTo(200);
+          assertThat(outcome.report().getJsonArray("stores")).hasSize(2).contains("S001");
+          assertThat(outcome.report().getJsonArray("new_stores")).hasSize(1);
+          assertThat(outcome.report().getJsonArray("new_stores").getString(0)).matches("N-[0-9A-F]{10}");
+          // Without skus, products are their names: the coke of this file is not P1 of files with skus.
+          assertThat(outcome.report().getLong("new_products")).isEqualTo(2);
+        });
+        return Future.all(
+          compute(new JsonObject().put("kind", "products").put("store", "S001").put("from", "2026-03-04").put("to", "2026-03-04")),
+          single("SELECT s.name || ' ' || o.local_day || ' ' || o.local_hour FROM orders o JOIN stores s ON s.id = o.store_id WHERE order_no = 'N2'"));
+      })
+      .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
+        // A4 (10 × P1) and N1 (2 × the peanuts, 1 coke) on 03-04; no list price: no markdown; no category: 未分类.
+        assertThat((String) all.resultAt(0)).contains("\"total\":3,", "{\"sku\":\"" + sku + "\",\"name\":\"散装花生 500g\","
+          + "\"category\":\"未分类\",\"quantity\":2,\"orders\":1,\"revenue\":12.00,\"gross_profit\":4.00,\"gross_margin\":0.3333,"
+          + "\"markdown_rate\":0.0000,", "{\"sku\":\"P1\",\"name\":\"可口可乐 330ml\",\"category\":\"饮料\",\"quantity\":10,",
+          "{\"sku\":\"" + coke + "\",\"name\":\"可口可乐 330ml\",\"category\":\"未分类\",\"quantity\":1,");
+        // 00:30 UTC is 08:30 in Shanghai, the zone new stores get.
+        assertThat((String) all.resultAt(1)).isEqualTo("新开的店 2026-03-04 8");
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  void chunksSplitInsideCharactersAndQuotedFields(VertxTestContext testContext) {
+    String quoted = HEADER
+      + "Q1,S010,\"和兴路店, 二店\",meituan,2026-03-05 10:00:00,G1,\"礼盒装\n\"\"新春\"\"特惠, 含贺卡\",礼品,1,88.00,128.00,50.00,5,1,10,0,0\n"
+      + "Q1,S010,\"和兴路店, 二店\",meituan,2026-03-05 10:00:00,G2,福字贴,礼品,2,5.00,5.00,1.00,5,1,10,0,0\n";
+    byte[] bytes = utf8(quoted);
+    List<Integer> sizes = List.of(1, 2, 3, 5, 7, 64);
+    Future<List<ImportClient.Outcome>> outcomes = Future.succeededFuture(new ArrayList<>());
+    for (int size : sizes) {
+      outcomes = outcomes.compose(list -> client.send("quoted.csv", bytes, size).map(o -> {
+        list.add(o);
+        return list;
+      }));
+    }
+    outcomes.compose(list -> {
+        testContext.verify(() -> {
+          for (ImportClient.Outcome o : list) {
+            assertThat(o.status()).isEqualTo(200);
+            assertThat(o.report().getLong("lines")).isEqualTo(2);
+            assertThat(o.report().getLong("orders")).isEqualTo(1);
+          }
+          assertThat(list.get(0).report().getLong("new_lines")).isEqualTo(2);
+          assertThat(list.get(sizes.size() - 1).report().getLong("unchanged_lines")).isEqualTo(2);
+        });
+        return single("SELECT (SELECT name FROM products WHERE sku = 'G1') || '|' || (SELECT name FROM stores WHERE code = 'S010')"
+          + " || '|' || (SELECT discount FROM orders WHERE order_no = 'Q1')");
+      })
+      .onComplete(testContext.succeeding(names -> testContext.verify(() -> {
+        assertThat(names).isEqualTo("礼盒装\n\"新春\"特惠, 含贺卡|和兴路店, 二店|1000");
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  void aWholeFileInOneBufferIsImportedToo(VertxTestContext testContext) {
+    node.vertx().eventBus().<JsonObject>request(Addresses.IMPORT, Buffer.buffer(utf8(ENGLISH)),
+        new DeliveryOptions().addHeader(ImportProtocol.FILENAME_HEADER, "whole.csv"))
+      .onComplete(testContext.succeeding(reply -> testContext.verify(() -> {
+        assertThat(reply.body().getString("file")).isEqualTo("whole.csv");
+        assertThat(reply.body().getLong("orders")).isEqualTo(3);
+        testContext.completeNow();
+      })));
+  }
+
+  // ---- Bad input: the report says what is wrong, the database is unchanged ------------------------------------
+
+  @Test
+  void missingRequiredColumns(VertxTestContext testContext) {
+    String csv = CHINESE.replace(",销量,", ",数量,").replace(",成本,", ",进价,");
+    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+      "1 quantity: required column 销量 / quantity is missing",
+      "1 unit_cost: required column 成本 / unit_cost is missing")
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void nonNumericOrNegativeQuantitiesAndPrices(VertxTestContext testContext) {
+    String csv = HEADER
+      + "T1,S010,店,meituan,2026-03-01 23:59:59,P1,可口可乐 330ml,饮料,two,3.00,3.00,2.00,5.00,0.48,0,3.00,1.00\n"
+      + "T2,S010,店,eleme,2026-03-02 00:00:00,P1,可口可乐 330ml,饮料,-2,3.00,,2.00,6.00,2.00,3.00,0,1.01\n"
+      + "T2,S010,店,eleme,2026-03-02 00:00:00,P2,乐事薯片原味 75g,零食,2,-8.00,10.00,5.00,6.00,2.00,3.00,0,1.01\n"
+      + "T3,S010,店,offline,2026-03-03 12:30:00,P2,乐事薯片原味 75g,零食,1,10.00,10.00,四元,,,,,\n";
+    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+      "2 quantity: must be a whole number > 0, got 'two'",
+      "3 quantity: must be a whole number > 0, got '-2'",
+      "4 unit_price: must not be negative, got -8.00",
+      "5 unit_cost: must be an amount of yuan like 12.50, got '四元'")
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void unparsableTimes(VertxTestContext testContext) {
+    String csv = ENGLISH.replace("2026-03-01 23:59:59", "2026-13-01 23:59:59").replace("2026-03-03 12:30:00", "3月3日 12:30");
+    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+      "2 ordered_at: is not a real date and time: '2026-13-01 23:59:59'",
+      "6 ordered_at: must be a time like 2026-03-01 12:30:00 (store-local) or 2026-03-01T12:30:00+08:00, got '3月3日 12:30'")
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void anEmptyFileOrOneWithoutLines(VertxTestContext testContext) {
+    expectRefused(testContext, new byte[0], Failures.UNPROCESSABLE,
+      "1 null: the file is empty: it needs a header row and at least one order line")
+      .compose(v -> expectRefused(testContext, utf8(HEADER + "\n\n"), Failures.UNPROCESSABLE,
+        "2 null: the file has a header row but no order lines"))
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void aFileOverTheSizeLimit(VertxTestContext testContext) {
+    // Announced: refused before a byte is sent.
+    node.vertx().eventBus().request(Addresses.IMPORT, new JsonObject().put("filename", "big.csv")
+        .put("size", ImportProtocol.MAX_FILE_BYTES + 1))
+      .onComplete(testContext.failing(e -> testContext.verify(() -> {
+        assertThat(((ReplyException) e).failureCode()).isEqualTo(ImportProtocol.TOO_LARGE);
+        JsonObject report = new JsonObject(e.getMessage());
+        assertThat(report.getBoolean("imported")).isFalse();
+        assertThat(report.getJsonArray("rejected").getJsonObject(0).getString("reason"))
+          .startsWith("the file is 268435457 bytes, over the import limit of 268435456 bytes");
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  void aStreamOverTheSizeLimit(VertxTestContext testContext) {
+    // A service with a 300-byte limit: the third 128-byte chunk crosses it.
+    Pool importPool = PgPools.create(node.vertx(), config, 1, null);
+    ImportSessions small = new ImportSessions(node.vertx(), importPool, ZoneId.of("Asia/Shanghai"), 300, 10_000, 1, () -> false, new InFlight());
+    ImportClient smallClient = new ImportClient(node.vertx(), "test.import.small");
+    snapshot().compose(before -> small.register("test.import.small")
+        .compose(v -> smallClient.open("orders.csv", -1))
+        .compose(session -> smallClient.chunk(session, utf8(ENGLISH), 0, 128)
+          .compose(ack -> smallClient.chunk(session, utf8(ENGLISH), 128, 256))
+          .compose(ack -> smallClient.chunk(session, utf8(ENGLISH), 256, 384))
+          .transform(ar -> {
+            testContext.verify(() -> {
+              assertThat(ar.failed()).isTrue();
+              ReplyException e = (ReplyException) ar.cause();
+              assertThat(e.failureCode()).isEqualTo(413);
+              assertThat(new JsonObject(e.getMessage()).getString("detail"))
+                .isEqualTo("nothing was imported: the file is larger than the import limit of 300 bytes: split it into "
+                  + "smaller files (each is imported on its own)");
+              assertThat(small.active()).isZero();
+            });
+            // The session is gone.
+            return smallClient.chunk(session, utf8(ENGLISH), 0, 10);
+          }))
+        .transform(ar -> {
+          testContext.verify(() -> assertThat(((ReplyException) ar.cause()).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
+          return snapshot();
+        })
+        .map(after -> {
+          testContext.verify(() -> assertThat(after).isEqualTo(before));
+          return null;
+        }))
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void tooManyOrTooFewFields(VertxTestContext testContext) {
+    String csv = HEADER
+      + "T1,S010,店,meituan,2026-03-01 23:59:59,P1,可口可乐 330ml,饮料,2,3.00,3.00,2.00,5.00,0.48,0,3.00\n"
+      + "T2,S010,店,eleme,2026-03-02 00:00:00,P1,可口可乐, 330ml,饮料,1,3.00,,2.00,6.00,2.00,3.00,0,1.01\n"
+      + "T3,S010,店,offline,2026-03-03 12:30:00,P2,乐事薯片原味 75g,零食,1,10.00,10.00,4.00,,,,,\n";
+    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+      "2 null: has 16 field(s) where the header has 17: a value or a comma is missing",
+      "3 null: has 18 fields where the header has 17: an extra comma, or a value with a comma that is not in quotes?")
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void mixedStoresInOneOrder(VertxTestContext testContext) {
+    String csv = ENGLISH.replace("T2,S010,和兴路店二店,eleme,2026-03-02 00:00:00,P2", "T2,S001,和兴路店,eleme,2026-03-02 00:00:00,P2");
+    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+      "4 store_code: order T2 mixes stores: 'S001' here, 'S010' on line 3; an order belongs to one store")
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void orderLevelValuesThatDifferBetweenLines(VertxTestContext testContext) {
+    String csv = HEADER
+      + "T2,S010,店,eleme,2026-03-02 00:00:00,P1,可口可乐 330ml,饮料,1,3.00,,2.00,,2.00,3.00,0,1.01\n"
+      + "T2,S010,店,meituan,2026-03-02 00:00:01,P2,乐事薯片原味 75g,零食,2,8.00,10.00,5.00,6.00,2.00,3.00,0,1.01\n"
+      + "T2,S010,店,eleme,2026-03-02 00:00:00,P3,新鲜鸡蛋 10枚,,1,10.00,10.00,12.00,7.00,2.00,3.00,0,1.01\n";
+    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+      "3 channel: order T2 is 美团/meituan here but 饿了么/eleme on line 2; an order has one channel",
+      "3 ordered_at: order T2 was placed at 2026-03-02 00:00:01 here but at 2026-03-02 00:00:00 on line 2; every line "
+        + "of an order repeats its time",
+      "4 delivery_cost: order T2 has delivery_cost 7.00 here but 6.00 on line 3; an order-level value repeats on every "
+        + "line of the order and counts once")
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void theSameProductTwiceInOneOrder(VertxTestContext testContext) {
+    String csv = ENGLISH + "T2,S010,和兴路店二店,eleme,2026-03-02 00:00:00,P2,乐事薯片原味 75g,零食,1,8.00,10.00,5.00,6.00,2.00,3.00,0,1.01\n";
+    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+      "7 sku: order T2 lists sku P2 again (first on line 4); order_id and sku identify a line: merge the two lines into one")
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void problemsOfEveryKindAreReportedTogether(VertxTestContext testContext) {
+    String csv = ENGLISH.replace(",two,", ",2,")
+      .replace("T3,S010,和兴路店二店,offline,2026-03-03 12:30:00,P2,乐事薯片原味 75g,零食,1,",
+        "T3,S010,和兴路店二店,offline,2026-03-03 12:30:00,P2,乐事薯片原味 75g,零食,0,")
+      .replace("T2,S010,和兴路店二店,eleme,2026-03-02 00:00:00,P2", "T2,S011,和兴路店二店,eleme,2026-03-02 00:00:00,P2");
+    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+      "4 store_code: order T2 mixes stores: 'S011' here, 'S010' on line 3; an order belongs to one store",
+      "6 quantity: must be a whole number > 0, got 0")
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void anUnclosedQuote(VertxTestContext testContext) {
+    String csv = ENGLISH.replace(",可口可乐 330ml,饮料,2,", ",\"可口可乐 330ml,饮料,2,");
+    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+      "2 null: a quoted field starts here and is never closed: a quote (\") is missing")
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void filesThatAreNotCsvText(VertxTestContext testContext) {
+    byte[] xlsx = {'P', 'K', 3, 4, 20, 0, 6, 0, 8, 0, 0, 0, 33, 0};
+    expectRefused(testContext, xlsx, Failures.BAD_REQUEST, "1 null: the file is an Excel workbook (.xlsx), not CSV: open it "
+      + "in Excel and save it as \"CSV UTF-8\"")
+      .compose(v -> expectRefused(testContext, utf8("hello world\nthis is a letter\n"), Failures.BAD_REQUEST,
+        "1 null: the first line names none of the columns of an order export (such as 订单ID / order_id, 销量 / quantity): "
+          + "this is not an order export CSV, or its header row is missing"))
+      .compose(v -> expectRefused(testContext, new byte[] {'a', ',', 'b', '\n', 0, 1, 2, 3}, Failures.BAD_REQUEST,
+        "2 null: the file contains a NUL byte at byte 4: it is a binary file, not CSV text"))
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  // ---- Protocol ----------------------------------------------------------------------------------------------
+
+  @Test
+  void abortRollsBackAndClosesTheSession(VertxTestContext testContext) {
+    byte[] bytes = utf8(ENGLISH);
+    snapshot().compose(before -> client.open("orders.csv", bytes.length)
+        .compose(session -> client.chunk(session, bytes, 0, bytes.length)
+          .compose(ack -> node.vertx().eventBus().<JsonObject>request(session, Buffer.buffer(),
+            new DeliveryOptions().addHeader(ImportProtocol.ABORT, "true")))
+          .compose(reply -> {
+            testContext.verify(() -> assertThat(reply.body().getBoolean("aborted")).isTrue());
+            return client.end(session).transform(ar -> Future.succeededFuture(ar.cause()));
+          }))
+        .compose(failure -> {
+          testContext.verify(() -> assertThat(((ReplyException) failure).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
+          return snapshot();
+        })
+        .map(after -> {
+          testContext.verify(() -> assertThat(after).isEqualTo(before));
+          return null;
+        }))
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void anIdleSessionIsRolledBack(VertxTestContext testContext) {
+    Pool importPool = PgPools.create(node.vertx(), config, 1, null);
+    ImportSessions quick = new ImportSessions(node.vertx(), importPool, ZoneId.of("Asia/Shanghai"), 1_000_000, 300, 1, () -> false, new InFlight());
+    ImportClient quickClient = new ImportClient(node.vertx(), "test.import.quick");
+    byte[] bytes = utf8(ENGLISH);
+    snapshot().compose(before -> quick.register("test.import.quick")
+        .compose(v -> quickClient.open("orders.csv", bytes.length))
+        .compose(session -> quickClient.chunk(session, bytes, 0, 100).compose(ack -> {
+          testContext.verify(() -> assertThat(quick.active()).isEqualTo(1));
+          Promise<Void> waited = Promise.promise();
+          node.vertx().setTimer(800, t -> waited.complete());
+          return waited.future();
+        }).compose(v -> {
+          testContext.verify(() -> assertThat(quick.active()).isZero());
+          return quickClient.end(session).transform(ar -> Future.succeededFuture(ar.cause()));
+        }))
+        .compose(failure -> {
+          testContext.verify(() -> assertThat(((ReplyException) failure).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
+          // The connection went back: a new session opens on the one-connection pool.
+          return quickClient.open("again.csv", 10);
+        })
+        .compose(session -> snapshot())
+        .map(after -> {
+          testContext.verify(() -> assertThat(after).isEqualTo(before));
+          return null;
+        }))
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  private Future<Void> expectRefused(VertxTestContext testContext, byte[] bytes, int status, String... rejected) {
+    return snapshot().compose(before -> client.send("bad.csv", bytes, 16)
+      .compose(outcome -> {
+        testContext.verify(() -> {
+          assertThat(outcome.status()).as(outcome.message()).isEqualTo(status);
+          JsonObject report = outcome.report();
+          assertThat(report.getBoolean("imported")).isFalse();
+          assertThat(report.getString("detail")).startsWith("nothing was imported");
+          List<String> entries = new ArrayList<>();
+          report.getJsonArray("rejected").forEach(r -> {
+            JsonObject entry = (JsonObject) r;
+            entries.add(entry.getInteger("line") + " " + entry.getString("column") + ": " + entry.getString("reason"));
+          });
+          assertThat(entries).containsExactly(rejected);
+          assertThat(report.getLong("rejected_total")).isEqualTo(rejected.length);
+        });
+        return snapshot();
+      })
+      .map(after -> {
+        testContext.verify(() -> assertThat(after).as("the database after a refused import").isEqualTo(before));
+        return null;
+      }));
+  }
+
+  /** A fingerprint of every table: equal before and after means nothing changed. */
+  private Future<String> snapshot() {
+    StringBuilder sql = new StringBuilder("SELECT ");
+    List<String> tables = List.of("stores", "products", "orders", "order_lines", "dataset_version", "daily_store_channel",
+      "daily_store_product", "daily_store_hour", "daily_channel", "daily_product", "daily_hour", "daily_store");
+    for (int i = 0; i < tables.size(); i++) {
+      sql.append(i == 0 ? "" : " || ' ' || ").append("(SELECT '").append(tables.get(i)).append("=' || count(*) || ':' || ")
+        .append("coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM ").append(tables.get(i)).append(" t)");
+    }
+    return single(sql.toString());
+  }
+
+  private Future<String> single(String sql) {
+    return pool.query(sql).execute().map(rows -> rows.iterator().next().getString(0));
+  }
+
+  private Future<List<String>> dashboards() {
+    List<Future<String>> answers = new ArrayList<>();
+    for (String kind : List.of("overview", "trend", "channels", "categories", "hours")) {
+      answers.add(compute(new JsonObject().put("kind", kind).put("store", "all")));
+    }
+    for (String kind : List.of("overview", "products", "orders", "diagnosis")) {
+      answers.add(compute(new JsonObject().put("kind", kind).put("store", "S002")));
+    }
+    answers.add(compute(new JsonObject().put("kind", "ranking").put("store", "all")));
+    return Future.all(answers).map(all -> all.<String>list());
+  }
+
+  private Future<String> overview(String store) {
+    return compute(new JsonObject().put("kind", "overview").put("store", store).put("from", "2026-03-02").put("to", "2026-03-03"));
+  }
+
+  private Future<String> compute(JsonObject query) {
+    return node.vertx().eventBus().<Buffer>request(Addresses.DASHBOARD_COMPUTE, query).map(Message::body).map(Buffer::toString);
+  }
+
+  static byte[] export(DemoOptions options, ExportCsv.Headers headers, ExportCsv.Encoding encoding) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ExportCsv.write(new DemoDataset(options), out, headers, encoding);
+    return out.toByteArray();
+  }
+
+  static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] withBom(byte[] bytes) {
+    byte[] out = new byte[bytes.length + 3];
+    out[0] = (byte) 0xEF;
+    out[1] = (byte) 0xBB;
+    out[2] = (byte) 0xBF;
+    System.arraycopy(bytes, 0, out, 3, bytes.length);
+    return out;
+  }
+}
