@@ -101,15 +101,32 @@ ADMIN_TOKEN=$token HTTP_PORT=8051 MANAGEMENT_PORT=0 java -Xmx2g -jar standalone/
 pids+=($!)
 wait_for /api/v1/stores 600
 wait_warm
-echo "Start-up warm-up: $(grep -o '"warming":{[^}]*}' "$out/cache-stats.json")" >> "$report"
-echo >> "$report"
+monitor_memory() {
+  (exec 3<>/dev/tcp/127.0.0.1/8051 && printf 'GET /api/v1/monitor HTTP/1.0\r\n\r\n' >&3 && cat <&3) | tail -1 | grep -o '"memory":{[^}]*}' || true
+}
+{
+  echo "Start-up warm-up of the whole chain: \`$(grep -o '"warming":{[^}]*}' "$out/cache-stats.json")\`"
+  echo
+  echo "Redis memory with every tier warm (default ranges): \`$(monitor_memory)\`"
+  echo
+} >> "$report"
 scenarios standalone
 echo "### standalone: cache after the runs" >> "$report"
 echo '```' >> "$report"
 (exec 3<>/dev/tcp/127.0.0.1/8051 && printf 'GET /api/v1/admin/cache/stats HTTP/1.0\r\nAuthorization: Bearer %s\r\n\r\n' "$token" >&3 && cat <&3) | tail -1 >> "$report"
 echo >> "$report"
-(exec 3<>/dev/tcp/127.0.0.1/8051 && printf 'GET /api/v1/monitor HTTP/1.0\r\n\r\n' >&3 && cat <&3) | tail -1 | grep -o '"memory":{[^}]*}' >> "$report" || true
+echo "Redis memory after the runs (7/30/90-day ranges of every store cached too): $(monitor_memory)" >> "$report"
 echo '```' >> "$report"
+cleanup; pids=()
+
+echo "standalone, L4 off: every hit comes from Redis ..."
+ADMIN_TOKEN=$token HTTP_PORT=8051 MANAGEMENT_PORT=0 CACHE_L4_MAX_BYTES=0 java -Xmx2g -jar standalone/target/standalone-fat.jar \
+  --data-dir "$data" --pg-port 55432 --redis-port 56379 > "$out/standalone-l4off.log" 2>&1 &
+pids+=($!)
+wait_for /api/v1/stores 300
+wait_warm
+echo "## standalone, L4 off (CACHE_L4_MAX_BYTES=0)" >> "$report"
+lt "standalone L4 off: cached dashboard mix from the Redis tiers, 200 users" --users 200 --accept-gzip
 cleanup; pids=()
 
 if [ "$cluster" = 1 ]; then

@@ -136,6 +136,15 @@ class CacheVerticleTest {
   }
 
   @Test
+  void withL4OffHitsComeFromRedis() {
+    deploy(Map.of("CACHE_L4_MAX_BYTES", "0"));
+    ask(overview).await();
+    Message<Buffer> second = ask(overview).await();
+    assertThat(status(second)).isEqualTo("L2");
+    assertThat(admin(new JsonObject().put("action", "stats")).getJsonObject("tiers").getJsonObject("L4").getLong("entries")).isZero();
+  }
+
+  @Test
   void kindsGoToTheirTiers() {
     deploy(Map.of());
     DashboardQuery orders = DashboardQuery.of(QueryKind.ORDERS, "S001", overview.from(), overview.to());

@@ -14,8 +14,11 @@ import java.util.function.Predicate;
 public final class HotspotTier {
 
   private final Cache<String, Entry> entries;
+  private final boolean enabled;
 
+  /** @param maxBytes the bound in bytes; 0 turns the tier off (every lookup misses, nothing is kept) */
   public HotspotTier(long maxBytes, Duration ttl) {
+    enabled = maxBytes > 0;
     entries = Caffeine.newBuilder()
       .maximumWeight(maxBytes)
       .weigher((String key, Entry entry) -> entry.weight() + key.length())
@@ -25,11 +28,13 @@ public final class HotspotTier {
   }
 
   public Entry get(String key) {
-    return entries.getIfPresent(key);
+    return enabled ? entries.getIfPresent(key) : null;
   }
 
   public void put(String key, Entry entry) {
-    entries.put(key, entry);
+    if (enabled) {
+      entries.put(key, entry);
+    }
   }
 
   /** Drops every entry whose key matches. */

@@ -265,8 +265,8 @@ public final class ConfigLoader {
       case "g", "gb" -> n << 30;
       default -> n;
     };
-    if (size < 1 << 20) {
-      throw new IllegalArgumentException("expected at least 1mb, got '" + value + "'");
+    if (size != 0 && size < 1 << 20) {
+      throw new IllegalArgumentException("expected 0 (off) or at least 1mb, got '" + value + "'");
     }
     return size;
   }

@@ -89,7 +89,13 @@ public final class Rollups {
           FROM unnest($1::int4[]) AS id) r
     WHERE s.id = r.store_id""";
 
-  private static final String BUMP_VERSION = "UPDATE dataset_version SET version = version + 1 RETURNING version";
+  /**
+   * Versions are milliseconds of the load's clock (or one more than the last, if the clock is behind): they grow
+   * with every load and never repeat across databases, so a cache shared by two databases, or one that outlives a
+   * database recreated from scratch, can never mistake one's entries for the other's.
+   */
+  private static final String BUMP_VERSION = "UPDATE dataset_version SET version = "
+    + "greatest(version + 1, (extract(epoch from clock_timestamp()) * 1000)::bigint) RETURNING version";
   private static final String SET_STORE_VERSIONS = "UPDATE stores SET data_version = $1 WHERE id = ANY($2)";
 
   private Rollups() {
