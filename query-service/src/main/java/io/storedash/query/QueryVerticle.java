@@ -70,7 +70,7 @@ public final class QueryVerticle extends VerticleBase {
         // Imports hold a connection for as long as an upload lasts: they get their own, so dashboards keep theirs.
         importPool = PgPools.create(vertx, config, IMPORT_SESSIONS, null);
         imports = new ImportSessions(vertx, importPool, config.timezone(), ImportProtocol.MAX_FILE_BYTES,
-          ImportProtocol.IDLE_TIMEOUT_MS, IMPORT_SESSIONS, context::draining, context.inFlight());
+          ImportProtocol.IDLE_TIMEOUT_MS, IMPORT_SESSIONS, context::draining, context.inFlight(), context.meterRegistry());
         context.readinessCheck("postgres", this::checkPostgres);
         context.heartbeatStats(() -> stats.toJson().put("imports", imports.active()));
         return Future.all(
@@ -117,6 +117,8 @@ public final class QueryVerticle extends VerticleBase {
         Buffer bytes = ar.result().toBuffer();
         long nanos = System.nanoTime() - started;
         stats.computed(nanos);
+        context.meterRegistry().timer("storedash_query_compute", "kind", query.kind().wireName())
+          .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         message.reply(bytes, new DeliveryOptions()
           .addHeader(ReplyHeaders.COMPUTE_MS, String.format(Locale.ROOT, "%.1f", nanos / 1_000_000.0)));
       } else {

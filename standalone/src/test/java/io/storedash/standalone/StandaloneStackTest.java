@@ -122,6 +122,6 @@ class StandaloneStackTest {
     HttpResponse<Buffer> ready = get("/health/ready");
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.bodyAsString()).contains("query-service.postgres", "cache-service.redis");
-    assertThat(get("/metrics").bodyAsString()).contains("vertx_http_server_requests", "storedash_cache_lookups");
+    assertThat(get("/metrics").bodyAsString()).contains("vertx_http_server_requests", "storedash_cache_lookups", "storedash_query_compute_seconds");
   }
 }

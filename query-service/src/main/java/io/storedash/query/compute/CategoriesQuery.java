@@ -1,10 +1,9 @@
 package io.storedash.query.compute;
 
-import io.storedash.common.DashboardQuery;
 import io.storedash.query.metrics.CategorySplit;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 
 import java.time.ZoneId;
@@ -12,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code categories}: sales per product category, from the product rollup joined to the products. */
-final class CategoriesQuery implements KindQuery {
+final class CategoriesQuery extends RollupQuery {
 
   private static final String SELECT = "SELECT p.category, sum(d.quantity)::int8, sum(d.revenue)::int8, sum(d.cost)::int8, "
     + "count(DISTINCT d.product_id) FROM ";
@@ -22,24 +21,17 @@ final class CategoriesQuery implements KindQuery {
     + "daily_store_product d JOIN products p ON p.id = d.product_id WHERE d.day BETWEEN $1 AND $2 AND d.store_id = $3 "
     + "GROUP BY p.category";
 
-  private final SqlClient client;
-  private final ZoneId zone;
-
   CategoriesQuery(SqlClient client, ZoneId zone) {
-    this.client = client;
-    this.zone = zone;
+    super(client, zone, CHAIN_SQL, STORE_SQL);
   }
 
   @Override
-  public Future<JsonObject> answer(DashboardQuery query) {
-    return StoreScope.resolve(client, query, zone).compose(scope ->
-      client.preparedQuery(scope.allStores() ? CHAIN_SQL : STORE_SQL).execute(scope.rangeThenStore()).map(rows -> {
-        List<CategorySplit.CategorySales> categories = new ArrayList<>();
-        for (Row row : rows) {
-          categories.add(new CategorySplit.CategorySales(row.getString(0), row.getLong(1), row.getLong(2), row.getLong(3),
-            row.getLong(4)));
-        }
-        return new JsonObject(new CategorySplit(scope.store(), scope.range(), categories).toMap());
-      }));
+  JsonObject result(StoreScope scope, RowSet<Row> rows) {
+    List<CategorySplit.CategorySales> categories = new ArrayList<>();
+    for (Row row : rows) {
+      categories.add(new CategorySplit.CategorySales(row.getString(0), row.getLong(1), row.getLong(2), row.getLong(3),
+        row.getLong(4)));
+    }
+    return new JsonObject(new CategorySplit(scope.store(), scope.range(), categories).toMap());
   }
 }

@@ -1,11 +1,10 @@
 package io.storedash.query.compute;
 
-import io.storedash.common.DashboardQuery;
 import io.storedash.query.metrics.KpiTotals;
 import io.storedash.query.metrics.Trend;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 
 import java.time.LocalDate;
@@ -14,30 +13,23 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** {@code trend}: the KPIs of every day of the range, from the channel rollup summed per day. */
-final class TrendQuery implements KindQuery {
+final class TrendQuery extends RollupQuery {
 
   private static final String CHAIN_SQL = "SELECT day, " + OverviewQuery.SUM_COLUMNS
     + " FROM daily_channel WHERE day BETWEEN $1 AND $2 GROUP BY day";
   private static final String STORE_SQL = "SELECT day, " + OverviewQuery.SUM_COLUMNS
     + " FROM daily_store_channel WHERE day BETWEEN $1 AND $2 AND store_id = $3 GROUP BY day";
 
-  private final SqlClient client;
-  private final ZoneId zone;
-
   TrendQuery(SqlClient client, ZoneId zone) {
-    this.client = client;
-    this.zone = zone;
+    super(client, zone, CHAIN_SQL, STORE_SQL);
   }
 
   @Override
-  public Future<JsonObject> answer(DashboardQuery query) {
-    return StoreScope.resolve(client, query, zone).compose(scope ->
-      client.preparedQuery(scope.allStores() ? CHAIN_SQL : STORE_SQL).execute(scope.rangeThenStore()).map(rows -> {
-        Map<LocalDate, KpiTotals> days = new HashMap<>();
-        for (Row row : rows) {
-          days.put(row.getLocalDate(0), OverviewQuery.totals(row, 1));
-        }
-        return new JsonObject(new Trend(scope.store(), scope.range(), days).toMap());
-      }));
+  JsonObject result(StoreScope scope, RowSet<Row> rows) {
+    Map<LocalDate, KpiTotals> days = new HashMap<>();
+    for (Row row : rows) {
+      days.put(row.getLocalDate(0), OverviewQuery.totals(row, 1));
+    }
+    return new JsonObject(new Trend(scope.store(), scope.range(), days).toMap());
   }
 }

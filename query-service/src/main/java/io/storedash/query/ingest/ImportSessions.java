@@ -7,6 +7,7 @@ import io.storedash.query.ingest.csv.ImportReport;
 import io.storedash.query.ingest.csv.Rejection;
 import io.storedash.query.ingest.csv.RejectionList;
 import io.storedash.query.storage.StorageFailures;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -54,8 +55,11 @@ public final class ImportSessions {
    * @param inFlight    where a file's final phase (checks, writes, commit) is counted, so a graceful shutdown lets it
    *                    finish within the grace period instead of rolling it back
    */
+  private final MeterRegistry registry;
+
   public ImportSessions(Vertx vertx, Pool pool, ZoneId defaultZone, long maxBytes, long idleTimeoutMillis, int maxSessions,
-                        BooleanSupplier draining, InFlight inFlight) {
+                        BooleanSupplier draining, InFlight inFlight, MeterRegistry registry) {
+    this.registry = registry;
     this.vertx = vertx;
     this.pool = pool;
     this.defaultZone = defaultZone;
@@ -64,6 +68,11 @@ public final class ImportSessions {
     this.maxSessions = maxSessions;
     this.draining = draining;
     this.inFlight = inFlight;
+  }
+
+  /** Counts a finished import in /metrics: imported, rejected (bad lines), refused (not CSV, too large) or failed. */
+  private void count(String outcome) {
+    registry.counter("storedash_imports", "outcome", outcome).increment();
   }
 
   /** Consumes open requests at {@code address}; completes when the consumer is registered. */
@@ -168,12 +177,15 @@ public final class ImportSessions {
       });
   }
 
-  private static void answer(Message<Object> message, Future<ImportReport> outcome) {
+  private void answer(Message<Object> message, Future<ImportReport> outcome) {
     if (outcome.succeeded()) {
+      count("imported");
       message.reply(new JsonObject(outcome.result().toMap()));
     } else if (outcome.cause() instanceof ImportFailure failure) {
+      count(failure.code() == 422 ? "rejected" : "refused");
       message.fail(failure.code(), new JsonObject(failure.report().toMap()).encode());
     } else {
+      count("failed");
       ReplyException failure = StorageFailures.asReply(outcome.cause());
       LOG.warn("import failed with {}: {}", failure.failureCode(), failure.getMessage());
       message.fail(failure.failureCode(), failure.getMessage());

@@ -383,7 +383,7 @@ class ImportTest {
   void aStreamOverTheSizeLimit(VertxTestContext testContext) {
     // A service with a 300-byte limit: the third 128-byte chunk crosses it.
     Pool importPool = PgPools.create(node.vertx(), config, 1, null);
-    ImportSessions small = new ImportSessions(node.vertx(), importPool, ZoneId.of("Asia/Shanghai"), 300, 10_000, 1, () -> false, new InFlight());
+    ImportSessions small = new ImportSessions(node.vertx(), importPool, ZoneId.of("Asia/Shanghai"), 300, 10_000, 1, () -> false, new InFlight(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     ImportClient smallClient = new ImportClient(node.vertx(), "test.import.small");
     snapshot().compose(before -> small.register("test.import.small")
         .compose(v -> smallClient.open("orders.csv", -1))
@@ -517,7 +517,7 @@ class ImportTest {
   @Test
   void anIdleSessionIsRolledBack(VertxTestContext testContext) {
     Pool importPool = PgPools.create(node.vertx(), config, 1, null);
-    ImportSessions quick = new ImportSessions(node.vertx(), importPool, ZoneId.of("Asia/Shanghai"), 1_000_000, 300, 1, () -> false, new InFlight());
+    ImportSessions quick = new ImportSessions(node.vertx(), importPool, ZoneId.of("Asia/Shanghai"), 1_000_000, 300, 1, () -> false, new InFlight(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     ImportClient quickClient = new ImportClient(node.vertx(), "test.import.quick");
     byte[] bytes = utf8(ENGLISH);
     snapshot().compose(before -> quick.register("test.import.quick")
