@@ -237,7 +237,7 @@ public final class CacheVerticle extends VerticleBase {
     if (stores == null || stores.isEmpty()) {
       return versions.stores();
     }
-    return stores.stream().map(s -> DashboardQuery.of(io.storedash.common.QueryKind.OVERVIEW, String.valueOf(s), null, null).store()).toList();
+    return stores.stream().map(s -> DashboardQuery.checkStore(String.valueOf(s))).toList();
   }
 
   /** Deletes the matching Redis entries and tells every instance (this one included) to drop its L4 copies. */
@@ -245,7 +245,7 @@ public final class CacheVerticle extends VerticleBase {
     Tier tier = tierOf(command.getString("tier"));
     String store = command.getString("store");
     if (store != null) {
-      DashboardQuery.of(io.storedash.common.QueryKind.OVERVIEW, store, null, null);
+      DashboardQuery.checkStore(store);
     }
     JsonObject scope = new JsonObject().put("tier", tier == null ? null : tier.name()).put("store", store);
     Future<Long> deleted = tier == Tier.L4 ? Future.succeededFuture(0L) : redis.deleteMatching(CacheKeys.pattern(tier, store));

@@ -52,9 +52,7 @@ public final class DashboardQuery {
     if (kind == QueryKind.STORES || kind == QueryKind.RANKING) {
       store = ALL_STORES;
     }
-    if (store == null || !(ALL_STORES.equals(store) || STORE_CODE.matcher(store).matches())) {
-      throw new IllegalArgumentException("store must be a store code (letters, digits, _ or -, at most 32) or 'all', got '" + store + "'");
-    }
+    checkStore(store);
     if (ALL_STORES.equals(store) && !kind.allowsAllStores()) {
       throw new IllegalArgumentException(kind.wireName() + " needs a single store, not 'all'");
     }
@@ -84,6 +82,18 @@ public final class DashboardQuery {
     }
     QueryParams.validate(kind, sorted);
     return new DashboardQuery(kind, store, from, to, Collections.unmodifiableMap(sorted));
+  }
+
+  /**
+   * A store code or {@code all}, as every query and admin command takes it.
+   *
+   * @throws IllegalArgumentException saying what a store code may contain
+   */
+  public static String checkStore(String store) {
+    if (store == null || !(ALL_STORES.equals(store) || STORE_CODE.matcher(store).matches())) {
+      throw new IllegalArgumentException("store must be a store code (letters, digits, _ or -, at most 32) or 'all', got '" + store + "'");
+    }
+    return store;
   }
 
   public static DashboardQuery of(QueryKind kind, String store, LocalDate from, LocalDate to) {

@@ -2,7 +2,6 @@ package io.storedash.gateway;
 
 import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
-import io.storedash.common.QueryKind;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.gateway.downstream.Downstream;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -69,7 +68,7 @@ final class AdminRoutes {
         JsonArray stores = new JsonObject(body).getJsonArray("stores");
         if (stores != null) {
           for (Object store : stores) {
-            DashboardQuery.of(QueryKind.OVERVIEW, String.valueOf(store), null, null);
+            DashboardQuery.checkStore(String.valueOf(store));
           }
           command.put("stores", stores);
         }
@@ -94,7 +93,7 @@ final class AdminRoutes {
         throw new IllegalArgumentException("tier must be L1, L2, L3 or L4, got '" + tier + "'");
       }
       if (store != null) {
-        DashboardQuery.of(QueryKind.OVERVIEW, store, null, null);
+        DashboardQuery.checkStore(store);
       }
     } catch (IllegalArgumentException e) {
       rc.fail(400, e);
