@@ -59,6 +59,7 @@ class ClusteredCacheTest {
     FakeQueryService query = new FakeQueryService(a.vertx());
     query.version = System.nanoTime();
     query.delayMillis = 300;
+    query.refuseDefaultRange = true;
     a.deploy(CacheService.DESCRIPTOR, 1).await();
     b.deploy(CacheService.DESCRIPTOR, 1).await();
     Vertx client = a.vertx();
@@ -78,9 +79,19 @@ class ClusteredCacheTest {
     assertThat(before).hasSize(2);
     assertThat(before.values()).allSatisfy(s -> assertThat(s.getJsonObject("tiers").getJsonObject("L4").getLong("entries")).isPositive());
 
+    int computedBefore = query.computations.get();
     client.eventBus().publish(Addresses.DATA_CHANGED, new JsonObject().put("stores", new JsonArray().add("S001")).put("version", System.nanoTime()));
     TimeUnit.MILLISECONDS.sleep(300);
+    // Both hotspots are empty (the warm-up that data changed starts computes nothing here: default ranges are refused).
     Map<String, JsonObject> after = statsOfEveryInstance(client);
     assertThat(after.values()).allSatisfy(s -> assertThat(s.getJsonObject("tiers").getJsonObject("L4").getLong("entries")).isZero());
+    // And every instance answers from a new computation, never the old bytes.
+    for (int i = 0; i < 10; i++) {
+      Message<Buffer> reply = client.eventBus().<Buffer>request(Addresses.DASHBOARD_QUERY, overview.toJson(),
+        new DeliveryOptions().setSendTimeout(5000)).await();
+      int n = new JsonObject(Buffer.buffer(io.storedash.common.Gzip.decompress(reply.body().getBytes()))).getInteger("n");
+      assertThat(n).isGreaterThan(computedBefore);
+    }
+    assertThat(query.computationsOf(overview)).isBetween(2, 4);
   }
 }

@@ -23,6 +23,8 @@ final class FakeQueryService {
   final Map<String, AtomicInteger> perQuery = new ConcurrentHashMap<>();
   volatile long delayMillis;
   volatile boolean failing;
+  /** Refuses queries of the default range, as the warm-up asks them: then only the test's own entries are cached. */
+  volatile boolean refuseDefaultRange;
   volatile long version = 1;
 
   FakeQueryService(Vertx vertx) {
@@ -41,7 +43,7 @@ final class FakeQueryService {
     DashboardQuery query = DashboardQuery.fromJson(message.body());
     int n = computations.incrementAndGet();
     perQuery.computeIfAbsent(query.canonical(), k -> new AtomicInteger()).incrementAndGet();
-    if (failing) {
+    if (failing || (refuseDefaultRange && query.from() == null)) {
       message.fail(503, "PostgreSQL is unreachable");
       return;
     }
