@@ -191,7 +191,19 @@ public final class Node {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(config.clusterMembers()));
+    config.clusterServiceDns().ifPresentOrElse(
+      // Hazelcast's Kubernetes discovery in DNS-lookup mode: every address the name resolves to is a member on
+      // CLUSTER_PORT. A headless Service (Kubernetes) or a network alias shared by all services (compose) gives
+      // one address per running instance, so scaling any service needs no change to the others.
+      dns -> {
+        join.getKubernetesConfig().setEnabled(true)
+          .setProperty("service-dns", dns)
+          .setProperty("service-port", String.valueOf(config.clusterPort()));
+        // Discovery polls the name until it yields another member, for at most this long; the first member of a
+        // new cluster waits it out alone. Zero would make every node start its own cluster.
+        hz.setProperty("hazelcast.wait.seconds.before.join", "5");
+      },
+      () -> join.getTcpIpConfig().setEnabled(true).setMembers(new ArrayList<>(config.clusterMembers())));
     return hz;
   }
 

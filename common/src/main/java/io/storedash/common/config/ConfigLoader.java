@@ -6,6 +6,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ public final class ConfigLoader {
     "PG_URL", "REDIS_URL", "HTTP_PORT", "MANAGEMENT_PORT", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_MEMBERS",
     "CLUSTER_NAME", "CACHE_TTL_L1", "CACHE_TTL_L2", "CACHE_TTL_L3", "CACHE_TTL_L4", "CACHE_L4_MAX_BYTES",
     "WARM_PARALLELISM", "WARM_HOT_FRACTION", "WARM_ON_START", "MONITOR_INTERVAL", "HEARTBEAT_INTERVAL", "ADMIN_TOKEN", "TIMEZONE",
-    "REQUEST_TIMEOUT", "PG_POOL_SIZE");
+    "REQUEST_TIMEOUT", "PG_POOL_SIZE", "PG_PASSWORD", "CLUSTER_SERVICE_DNS");
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
   private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(b|kb|k|mb|m|gb|g)?", Pattern.CASE_INSENSITIVE);
@@ -109,7 +110,7 @@ public final class ConfigLoader {
 
   private StoreDashConfig build() {
     StoreDashConfig config = new StoreDashConfig(
-      optional("PG_URL", v -> url(v, "postgresql://", "postgres://")),
+      pgUrl(),
       optional("REDIS_URL", v -> url(v, "redis://", "rediss://", "unix://")),
       required("HTTP_PORT", "8051", v -> port(v, false)),
       optional("MANAGEMENT_PORT", v -> port(v, true)),
@@ -146,11 +147,62 @@ public final class ConfigLoader {
         }
       }),
       required("REQUEST_TIMEOUT", "5s", ConfigLoader::duration),
-      required("PG_POOL_SIZE", "8", v -> intIn(v, 1, 256)));
+      required("PG_POOL_SIZE", "8", v -> intIn(v, 1, 256)),
+      clusterServiceDns());
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return config;
+  }
+
+  /**
+   * PG_URL, with PG_PASSWORD (when set) as its password: orchestrators keep the password in a secret and the rest
+   * of the URL in plain configuration.
+   */
+  private Optional<String> pgUrl() {
+    Optional<String> url = optional("PG_URL", v -> url(v, "postgresql://", "postgres://"));
+    String password = values.get("PG_PASSWORD");
+    if (password == null || password.isEmpty()) {
+      return url;
+    }
+    if (values.get("PG_URL") == null || values.get("PG_URL").isBlank()) {
+      problems.add("PG_PASSWORD: needs PG_URL (postgresql://user@host:port/database) to say whose password it is");
+      return url;
+    }
+    return url.flatMap(u -> {
+      try {
+        return Optional.of(withPassword(u, password));
+      } catch (IllegalArgumentException e) {
+        problems.add("PG_PASSWORD: " + e.getMessage());
+        return Optional.empty();
+      }
+    });
+  }
+
+  /** The URL with its user's password replaced, percent-encoded as the PostgreSQL client decodes it. */
+  static String withPassword(String url, String password) {
+    int start = url.indexOf("://") + 3;
+    int at = url.indexOf('@', start);
+    int slash = url.indexOf('/', start);
+    if (at < 0 || (slash >= 0 && slash < at)) {
+      throw new IllegalArgumentException("PG_URL must name a user (postgresql://user@host:port/database), got '" + redact(url) + "'");
+    }
+    String user = url.substring(start, at);
+    int colon = user.indexOf(':');
+    if (colon >= 0) {
+      user = user.substring(0, colon);
+    }
+    String encoded = URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20");
+    return url.substring(0, start) + user + ":" + encoded + url.substring(at);
+  }
+
+  private Optional<String> clusterServiceDns() {
+    Optional<String> dns = optional("CLUSTER_SERVICE_DNS", ConfigLoader::host);
+    String members = values.get("CLUSTER_MEMBERS");
+    if (dns.isPresent() && members != null && !members.isBlank()) {
+      problems.add("CLUSTER_SERVICE_DNS: set either CLUSTER_SERVICE_DNS (members found by DNS) or CLUSTER_MEMBERS (a fixed list), not both");
+    }
+    return dns;
   }
 
   private <T> T required(String name, String fallback, Function<String, T> parser) {

@@ -12,6 +12,9 @@ import java.util.Optional;
  * @param pgUrl            PG_URL, absent when not configured (standalone then starts an embedded server)
  * @param redisUrl         REDIS_URL, absent when not configured
  * @param managementPort   MANAGEMENT_PORT, absent for the service's own default
+ * @param clusterServiceDns CLUSTER_SERVICE_DNS: when present, members are found by resolving this name (every
+ *                          address it has) instead of from CLUSTER_MEMBERS — a headless Service in Kubernetes, a
+ *                          network alias in compose
  */
 public record StoreDashConfig(
   Optional<String> pgUrl,
@@ -35,7 +38,8 @@ public record StoreDashConfig(
   Optional<String> adminToken,
   ZoneId timezone,
   Duration requestTimeout,
-  int pgPoolSize) {
+  int pgPoolSize,
+  Optional<String> clusterServiceDns) {
 
   /** CLUSTER_HOST value that means: this machine's own (first non-loopback) address, as in containers. */
   public static final String AUTO_HOST = "auto";
@@ -61,13 +65,13 @@ public record StoreDashConfig(
     return new StoreDashConfig(Optional.of(pgUrl), Optional.of(redisUrl), httpPort, managementPort, clusterHost,
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
-      pgPoolSize);
+      pgPoolSize, clusterServiceDns);
   }
 
   public StoreDashConfig withPorts(int httpPort, int managementPort) {
     return new StoreDashConfig(pgUrl, redisUrl, httpPort, Optional.of(managementPort), clusterHost,
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
-      pgPoolSize);
+      pgPoolSize, clusterServiceDns);
   }
 }

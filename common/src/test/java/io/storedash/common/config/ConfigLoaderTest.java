@@ -106,4 +106,36 @@ class ConfigLoaderTest {
       .hasMessageContaining("STOREDASH_CONFIG")
       .hasMessageContaining("/nonexistent/x.yaml");
   }
+
+  @Test
+  void pgPasswordFromASecretGoesIntoTheUrlEncoded() {
+    StoreDashConfig config = ConfigLoader.load(Map.of(
+      "PG_URL", "postgresql://storedash@db.internal:5432/storedash",
+      "PG_PASSWORD", "p@ss:w/rd %x"));
+    assertThat(config.pgUrl()).contains("postgresql://storedash:p%40ss%3Aw%2Frd%20%25x@db.internal:5432/storedash");
+    assertThat(io.vertx.pgclient.PgConnectOptions.fromUri(config.pgUrl().orElseThrow()).getPassword()).isEqualTo("p@ss:w/rd %x");
+    // A password already in the URL is replaced, not kept beside the new one.
+    assertThat(ConfigLoader.load(Map.of("PG_URL", "postgresql://u:old@h/db", "PG_PASSWORD", "new")).pgUrl())
+      .contains("postgresql://u:new@h/db");
+  }
+
+  @Test
+  void pgPasswordNeedsAUrlWithAUser() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("PG_PASSWORD", "secret")))
+      .hasMessageContaining("PG_PASSWORD: needs PG_URL");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("PG_URL", "postgresql://db/storedash", "PG_PASSWORD", "secret")))
+      .hasMessageContaining("PG_PASSWORD: PG_URL must name a user")
+      .hasMessageNotContaining("secret");
+  }
+
+  @Test
+  void clusterMembersByDnsOrByListNotBoth() {
+    StoreDashConfig config = ConfigLoader.load(Map.of("CLUSTER_SERVICE_DNS", "storedash-cluster.shop.svc.cluster.local"));
+    assertThat(config.clusterServiceDns()).contains("storedash-cluster.shop.svc.cluster.local");
+    assertThat(ConfigLoader.load(Map.of()).clusterServiceDns()).isEmpty();
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("CLUSTER_SERVICE_DNS", "a.b", "CLUSTER_MEMBERS", "10.0.0.1")))
+      .hasMessageContaining("CLUSTER_SERVICE_DNS: set either");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("CLUSTER_SERVICE_DNS", "bad name!")))
+      .hasMessageContaining("CLUSTER_SERVICE_DNS: expected a host name");
+  }
 }
