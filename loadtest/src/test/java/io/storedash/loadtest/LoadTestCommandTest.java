@@ -291,4 +291,49 @@ class LoadTestCommandTest {
     System.arraycopy(more, 0, all, base.length, more.length);
     return all;
   }
+
+  @Test
+  void severalTargetsAreUsedLikeALoadBalancerAndADeadOneIsFailedOver(Vertx vertx) throws Exception {
+    FakeGateway first = deploy(vertx, new FakeGateway());
+    FakeGateway second = new FakeGateway();
+    String secondId = vertx.deployVerticle(second).await();
+    // The second gateway dies 1 s into a 3 s run: its connections close and new ones are refused.
+    vertx.setTimer(1000, t -> vertx.undeploy(secondId));
+    Outcome o = loadtest("--target", target(first) + "," + target(second), "--users", "6", "--warmup", "0",
+      "--duration", "3s", "--timeout", "2s", "--endpoints", "overview", "--event-loops", "2");
+
+    assertThat(o.exit()).as(o.err()).isZero();
+    assertThat(o.json().getJsonArray("targets")).hasSize(2);
+    JsonObject run = o.run(0);
+    // Both took requests; after the death every request went to the first, and nothing failed.
+    assertThat(first.answered.get()).isGreaterThan(50);
+    assertThat(second.answered.get()).isGreaterThan(10);
+    assertThat(run.getJsonObject("overall").getLong("successes")).isEqualTo(run.getJsonObject("overall").getLong("requests"));
+    assertThat(run.getLong("failovers")).isPositive();
+    assertThat(o.out()).contains("failovers: ");
+    // One point per second, with what ended in it; the measured seconds add up to the run's figures.
+    JsonArray timeline = run.getJsonArray("timeline");
+    assertThat(timeline.size()).isBetween(3, 7);
+    long perSecond = 0;
+    for (Object p : timeline) {
+      if (!"warm-up".equals(((JsonObject) p).getString("phase"))) {
+        perSecond += ((JsonObject) p).getLong("requests");
+      }
+    }
+    assertThat(perSecond).isEqualTo(run.getJsonObject("overall").getLong("requests"));
+  }
+
+  @Test
+  void withOneTargetAConnectionFailureIsAFailure(Vertx vertx) throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    Outcome o = loadtest("--target", "http://127.0.0.1:" + closedPort, "--stores", "S001", "--users", "2",
+      "--warmup", "0", "--duration", "1s", "--timeout", "1s", "--endpoints", "overview", "--event-loops", "1");
+    JsonObject overall = o.run(0).getJsonObject("overall");
+    assertThat(overall.getLong("successes")).isZero();
+    assertThat(overall.getJsonObject("errors").getMap()).containsOnlyKeys("connection_refused");
+    assertThat(o.run(0).getLong("failovers")).isZero();
+  }
 }

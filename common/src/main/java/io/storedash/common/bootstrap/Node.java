@@ -187,6 +187,9 @@ public final class Node {
     if (host.matches("[0-9.]+")) {
       network.getInterfaces().setEnabled(true).addInterface(host);
       hz.setProperty("hazelcast.local.localAddress", host);
+      // Bind the address that is advertised, not every interface: members on one machine with their own loopback
+      // addresses can then share CLUSTER_PORT, as members in containers and pods do.
+      hz.setProperty("hazelcast.socket.bind.any", "false");
     }
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);

@@ -53,11 +53,13 @@ final class ClosedModelDriver extends LoadDriver {
   }
 
   private final class VirtualUser {
+    private final int id;
     private final SplittableRandom random;
     private String store;
     private DateRanges.Range range;
 
     VirtualUser(int id) {
+      this.id = id;
       random = new SplittableRandom(window.plan.seed() * 1_000_003L + id);
     }
 
@@ -86,7 +88,7 @@ final class ClosedModelDriver extends LoadDriver {
       }
       Endpoint endpoint = window.mix.endpoints().get(i);
       String uri = endpoint.path().expand(store, range.from(), range.to());
-      send(endpoint, uri, System.nanoTime(), failure -> {
+      send(endpoint, uri, System.nanoTime(), id, failure -> {
         if (failure != null && FailureKinds.isConnectionLevel(failure)) {
           addTimer(vertx.setTimer(CONNECTION_FAILURE_PAUSE_MS, t -> step(i + 1)));
         } else {

@@ -46,6 +46,14 @@ final class FailureKinds {
     return "other";
   }
 
+  /**
+   * Failures before any response that a load balancer retries on another instance: refused, timed-out connects,
+   * connections closed or reset under the request. Not a request timeout: the instance may still be working on it.
+   */
+  static boolean isRetriable(String kind) {
+    return kind.startsWith("connect");
+  }
+
   /** Failures after which a closed-model user pauses briefly, so a dead target is not hammered in a tight loop. */
   static boolean isConnectionLevel(String kind) {
     return kind.startsWith("connect") || kind.equals("unknown_host") || kind.equals("tls");

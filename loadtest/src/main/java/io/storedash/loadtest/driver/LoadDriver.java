@@ -27,6 +27,7 @@ import java.util.function.Consumer;
 abstract class LoadDriver extends VerticleBase {
 
   private static final long LOOP_LAG_PERIOD_MS = 20;
+  private static final long TARGET_LEFT_OUT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   protected final RunWindow window;
   protected final int shareIndex;
@@ -36,6 +37,8 @@ abstract class LoadDriver extends VerticleBase {
   private final LinkedHashSet<Exchange> inFlight = new LinkedHashSet<>();
   private final Promise<Void> drained = Promise.promise();
   private final ArrayList<Long> timers = new ArrayList<>();
+  private final URI[] targets;
+  private final long[] downUntil;
   protected HttpClientAgent client;
   protected boolean stopping;
   volatile int inFlightCount;
@@ -46,17 +49,18 @@ abstract class LoadDriver extends VerticleBase {
     this.shares = shares;
     this.poolSize = poolSize;
     this.timeoutNanos = window.plan.timeout().toNanos();
+    this.targets = window.plan.targets().toArray(URI[]::new);
+    this.downUntil = new long[targets.length];
   }
 
   @Override
   public Future<?> start() {
     window.driverThreads.add(Thread.currentThread().getId());
-    URI target = window.plan.target();
-    boolean https = "https".equalsIgnoreCase(target.getScheme());
+    URI first = window.plan.target();
+    boolean https = "https".equalsIgnoreCase(first.getScheme());
     int timeoutMs = (int) Math.min(Integer.MAX_VALUE, window.plan.timeout().toMillis());
+    // Host and port are set per request: with several targets the client keeps a pool per gateway instance.
     HttpClientOptions options = new HttpClientOptions()
-      .setDefaultHost(target.getHost())
-      .setDefaultPort(target.getPort() > 0 ? target.getPort() : https ? 443 : 80)
       .setSsl(https)
       .setTrustAll(window.plan.insecure())
       .setVerifyHost(!window.plan.insecure())
@@ -124,13 +128,36 @@ abstract class LoadDriver extends VerticleBase {
    * latency is measured from it. {@code onEnd} runs on this context once the outcome is recorded and receives the
    * failure kind, or null when a response arrived.
    */
-  protected void send(Endpoint endpoint, String uri, long intendedNanos, Consumer<String> onEnd) {
-    Exchange ex = new Exchange(endpoint.name(), intendedNanos, System.nanoTime(), onEnd);
+  protected void send(Endpoint endpoint, String uri, long intendedNanos, int targetHint, Consumer<String> onEnd) {
+    Exchange ex = new Exchange(endpoint.name(), uri, intendedNanos, System.nanoTime(), onEnd);
     inFlight.add(ex);
     inFlightCount = inFlight.size();
+    attempt(ex, pickTarget(targetHint, -1));
+  }
+
+  /**
+   * The target for a request: the hinted one, or the next that is not left out after a connection failure (like a
+   * load balancer's passive health check). When every target is left out, the hinted one.
+   */
+  private int pickTarget(int hint, int excluded) {
+    int n = targets.length;
+    long now = System.nanoTime();
+    for (int k = 0; k < n; k++) {
+      int t = Math.floorMod(hint + k, n);
+      if (t != excluded && downUntil[t] <= now) {
+        return t;
+      }
+    }
+    return excluded >= 0 && n > 1 ? Math.floorMod(excluded + 1, n) : Math.floorMod(hint, n);
+  }
+
+  private void attempt(Exchange ex, int target) {
+    URI to = targets[target];
     RequestOptions request = new RequestOptions()
       .setMethod(HttpMethod.GET)
-      .setURI(window.pathPrefix + uri)
+      .setHost(to.getHost())
+      .setPort(to.getPort() > 0 ? to.getPort() : "https".equalsIgnoreCase(to.getScheme()) ? 443 : 80)
+      .setURI(window.pathPrefix + ex.uri)
       .setHeaders(window.headers);
     client.request(request).onComplete(ar -> {
       if (ex.done) {
@@ -140,7 +167,7 @@ abstract class LoadDriver extends VerticleBase {
         return;
       }
       if (ar.failed()) {
-        fail(ex, FailureKinds.of(ar.cause()));
+        failed(ex, target, FailureKinds.of(ar.cause()));
         return;
       }
       HttpClientRequest req = ar.result();
@@ -150,7 +177,7 @@ abstract class LoadDriver extends VerticleBase {
           return;
         }
         if (sent.failed()) {
-          fail(ex, FailureKinds.of(sent.cause()));
+          failed(ex, target, FailureKinds.of(sent.cause()));
           return;
         }
         HttpClientResponse response = sent.result();
@@ -170,6 +197,22 @@ abstract class LoadDriver extends VerticleBase {
         });
       });
     });
+  }
+
+  /**
+   * With several targets, a request that failed at the connection level before any response goes once to the next
+   * target, and the failed one is left out for a second — what a load balancer in front of the gateways does.
+   */
+  private void failed(Exchange ex, int target, String kind) {
+    if (targets.length > 1 && !ex.retried && FailureKinds.isRetriable(kind) && !stopping) {
+      ex.retried = true;
+      ex.request = null;
+      downUntil[target] = System.nanoTime() + TARGET_LEFT_OUT_NANOS;
+      window.failovers.incrementAndGet();
+      attempt(ex, pickTarget(target + 1, target));
+      return;
+    }
+    fail(ex, kind);
   }
 
   private void succeed(Exchange ex) {
@@ -225,18 +268,21 @@ abstract class LoadDriver extends VerticleBase {
   /** One request on its way. */
   private static final class Exchange {
     final String endpoint;
+    final String uri;
     final long intended;
     final long sent;
     final Consumer<String> onEnd;
     HttpClientRequest request;
     boolean done;
+    boolean retried;
     int status;
     String xCache;
     boolean gzip;
     long bytes;
 
-    Exchange(String endpoint, long intended, long sent, Consumer<String> onEnd) {
+    Exchange(String endpoint, String uri, long intended, long sent, Consumer<String> onEnd) {
       this.endpoint = endpoint;
+      this.uri = uri;
       this.intended = intended;
       this.sent = sent;
       this.onEnd = onEnd;

@@ -3,6 +3,7 @@ package io.storedash.loadtest.driver;
 import io.storedash.loadtest.plan.LoadPlan;
 import io.storedash.loadtest.report.ProgressLine;
 import io.storedash.loadtest.report.RunResult;
+import io.storedash.loadtest.report.TimelinePoint;
 import io.storedash.loadtest.report.ToolFigures;
 import io.storedash.loadtest.stats.Interval;
 import io.storedash.loadtest.stats.LatencySummary;
@@ -168,6 +169,7 @@ public final class LoadRunner {
     private long lastCpu;
     private long measureCpu = -1;
     private Map<Long, Long> measureThreadCpu = Map.of();
+    private final List<TimelinePoint> timeline = new ArrayList<>();
     private double cpuMax;
     private double machineSum;
     private int machineSamples;
@@ -211,13 +213,15 @@ public final class LoadRunner {
       }
       RunStats stats = warmingUp ? window.warmup : window.measured;
       Interval interval = stats.interval();
+      String phase = warmingUp ? "warm-up" : now < window.endNanos ? "measured" : "draining";
+      timeline.add(new TimelinePoint(Math.round((now - window.startNanos) / 1e9), phase, interval.requests(),
+        interval.successes(), interval.latency().p99(), interval.errors()));
       if (!plan.quiet()) {
         long inFlight = drivers.stream().mapToLong(d -> d.inFlightCount).sum();
         Long backlog = plan.model() == LoadPlan.Model.OPEN
           ? drivers.stream().mapToLong(d -> ((OpenModelDriver) d).backlog).sum() : null;
         long elapsed = Math.round((now - window.startNanos) / 1e9);
         long total = Math.round((window.endNanos - window.startNanos) / 1e9);
-        String phase = warmingUp ? "warm-up" : now < window.endNanos ? "measured" : "draining";
         String line = ProgressLine.format(label, phase, elapsed, total, interval, seconds, inFlight, backlog,
           cores);
         synchronized (progress) {
@@ -250,6 +254,10 @@ public final class LoadRunner {
         })
         .onComplete(ar -> {
           vertx.cancelTimer(periodic);
+          // What ended after the last progress line, so the timeline adds up to the measured figures.
+          Interval rest = window.measured.interval();
+          timeline.add(new TimelinePoint(Math.round((System.nanoTime() - window.startNanos) / 1e9), "draining",
+            rest.requests(), rest.successes(), rest.latency().p99(), rest.errors()));
           if (ar.failed()) {
             warn(label + ": " + (window.connectionsOpened.get() - window.connectionsClosed.get())
               + " connection(s) not reported closed " + CLOSE_WAIT_MS + " ms after the clients closed");
@@ -293,7 +301,7 @@ public final class LoadRunner {
         window.connectionsOpened.get(), window.connectionsClosed.get());
       return new RunResult(index, label, plan.model(), plan.levels().get(index), plan.duration(), snapshot,
         window.warmup.snapshot().overall(), tool,
-        plan.slo().evaluate(label, snapshot.overall()));
+        plan.slo().evaluate(label, snapshot.overall()), List.copyOf(timeline), window.failovers.get());
     }
   }
 }

@@ -56,7 +56,8 @@ final class OpenModelDriver extends LoadDriver {
       Endpoint endpoint = window.mix.pick(random.nextDouble());
       String store = window.stores.get(window.storePopularity.sample(random.nextDouble()));
       DateRanges.Range range = window.ranges.pick(random.nextDouble());
-      send(endpoint, endpoint.path().expand(store, range.from(), range.to()), intended, failure -> {
+      // Requests take turns over the targets (next is this driver's running request number).
+      send(endpoint, endpoint.path().expand(store, range.from(), range.to()), intended, (int) (next % window.plan.targets().size()), failure -> {
         outstanding--;
         pump();
       });

@@ -35,6 +35,8 @@ final class RunWindow {
   final Recorder sendLagMicros = new Recorder(3);
   final AtomicLong connectionsOpened = new AtomicLong();
   final AtomicLong connectionsClosed = new AtomicLong();
+  /** Requests sent again to another target after a connection failure (several targets only). */
+  final AtomicLong failovers = new AtomicLong();
   /** The event-loop threads the drivers run on, for their CPU figures. */
   final Set<Long> driverThreads = ConcurrentHashMap.newKeySet();
 

@@ -22,7 +22,7 @@ import java.util.function.Function;
  * A checked, complete description of what to run. {@link #from} turns the typed options into a plan or a
  * {@link PlanException} listing every problem.
  */
-public record LoadPlan(URI target, Model model, List<Double> levels, int maxOutstanding, Duration think, double zipf,
+public record LoadPlan(List<URI> targets, Model model, List<Double> levels, int maxOutstanding, Duration think, double zipf,
                        List<String> stores, DateRanges ranges, Duration ramp, Duration warmup, Duration duration,
                        Duration timeout, EndpointMix mix, List<Map.Entry<String, String>> headers, boolean acceptGzip,
                        boolean insecure, SloPolicy slo, String jsonOut, long seed, int eventLoops, boolean quiet,
@@ -32,6 +32,11 @@ public record LoadPlan(URI target, Model model, List<Double> levels, int maxOuts
 
   public static final int MAX_USERS = 20_000;
   public static final double MAX_RATE = 1_000_000;
+
+  /** The first (or only) gateway: where the store list is asked for. */
+  public URI target() {
+    return targets.get(0);
+  }
 
   /** Users of run i (closed model). */
   public int users(int run) {
@@ -56,16 +61,28 @@ public record LoadPlan(URI target, Model model, List<Double> levels, int maxOuts
     List<String> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
 
-    URI target = null;
-    try {
-      String t = o.target.endsWith("/") ? o.target.substring(0, o.target.length() - 1) : o.target;
-      target = new URI(t);
-      TargetPolicy.refusal(target, o.allowRemote).ifPresent(problems::add);
-      if (target.getRawQuery() != null || target.getRawFragment() != null) {
-        problems.add("--target " + o.target + " must not carry a query or fragment");
+    List<URI> targets = new ArrayList<>();
+    for (String part : o.target.split(",")) {
+      String text = part.trim();
+      if (text.isEmpty()) {
+        continue;
       }
-    } catch (URISyntaxException e) {
-      problems.add("--target " + o.target + " is not a URL: " + e.getMessage());
+      try {
+        URI target = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+        TargetPolicy.refusal(target, o.allowRemote).ifPresent(problems::add);
+        if (target.getRawQuery() != null || target.getRawFragment() != null) {
+          problems.add("--target " + text + " must not carry a query or fragment");
+        }
+        targets.add(target);
+      } catch (URISyntaxException e) {
+        problems.add("--target " + text + " is not a URL: " + e.getMessage());
+      }
+    }
+    if (targets.isEmpty() && problems.stream().noneMatch(p -> p.startsWith("--target"))) {
+      problems.add("--target names no URL");
+    }
+    if (targets.stream().map(u -> u.getRawPath() == null ? "" : u.getRawPath()).distinct().count() > 1) {
+      problems.add("--target: every URL must have the same path (they are instances of one gateway)");
     }
 
     Model model = o.rate != null ? Model.OPEN : Model.CLOSED;
@@ -193,7 +210,7 @@ public record LoadPlan(URI target, Model model, List<Double> levels, int maxOuts
     if (!problems.isEmpty()) {
       throw new PlanException(problems);
     }
-    return new LoadPlan(target, model, levels, o.maxOutstanding, think, o.zipf, stores, ranges, ramp, warmup,
+    return new LoadPlan(List.copyOf(targets), model, levels, o.maxOutstanding, think, o.zipf, stores, ranges, ramp, warmup,
       duration, timeout, mix, List.copyOf(headers), o.acceptGzip, o.insecure, slo, o.json, o.seed, eventLoops,
       o.quiet, List.copyOf(warnings));
   }

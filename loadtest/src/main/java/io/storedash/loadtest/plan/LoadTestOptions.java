@@ -11,7 +11,10 @@ import picocli.CommandLine.Option;
 public class LoadTestOptions {
 
   @Option(names = {"-t", "--target"}, paramLabel = "URL", defaultValue = "http://127.0.0.1:8051",
-    description = "Base URL of the gateway (default: ${DEFAULT-VALUE}). Only loopback unless --allow-remote.")
+    description = {"Base URL of the gateway (default: ${DEFAULT-VALUE}). Only loopback unless --allow-remote.",
+      "Several, comma-separated: instances of the gateway, used like a load balancer does: each user keeps to one;",
+      "a request that fails at the connection level is sent once more to the next instance (like nginx's default",
+      "proxy_next_upstream), and that instance is left out for 1 s. Such retries are counted as failovers."})
   public String target;
 
   @Option(names = {"-u", "--users"}, paramLabel = "N[,N...]",

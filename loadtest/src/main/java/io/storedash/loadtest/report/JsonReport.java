@@ -68,6 +68,8 @@ public final class JsonReport {
           .put("errors", new JsonObject(new LinkedHashMap<>(r.warmup().errors()))))
         .put("endpoints", rows)
         .put("tool", tool(r.tool()))
+        .put("failovers", r.failovers())
+        .put("timeline", timeline(r))
         .put("slo", new JsonObject().put("passed", r.violations().isEmpty()).put("violations", violations));
       runs.add(run);
     }
@@ -79,6 +81,7 @@ public final class JsonReport {
       .put("tool", "storedash-loadtest")
       .put("version", JsonReport.class.getPackage().getImplementationVersion())
       .put("target", plan.target().toString())
+      .put("targets", new JsonArray(plan.targets().stream().map(Object::toString).toList()))
       .put("model", plan.model().name().toLowerCase())
       .put("settings", settings)
       .put("runs", runs)
@@ -146,5 +149,15 @@ public final class JsonReport {
     }
     double f = Math.pow(10, decimals);
     return Math.round(v * f) / f;
+  }
+
+  private static JsonArray timeline(RunResult r) {
+    JsonArray seconds = new JsonArray();
+    for (TimelinePoint p : r.timeline()) {
+      seconds.add(new JsonObject().put("s", p.second()).put("phase", p.phase()).put("requests", p.requests())
+        .put("successes", p.successes()).put("p99_ms", round(p.p99Millis(), 2))
+        .put("errors", new JsonObject(new LinkedHashMap<>(p.errors()))));
+    }
+    return seconds;
   }
 }

@@ -47,6 +47,10 @@ public final class TextReport {
         .map(e -> e.getKey() + " " + e.getValue() + " (" + endpointsWith(r, e.getKey()) + ")")
         .collect(Collectors.joining(", ")));
     }
+    if (r.failovers() > 0) {
+      out.printf(Locale.ROOT, "failovers: %d request(s) went to another target after a connection failure%n",
+        r.failovers());
+    }
     EndpointSnapshot warm = r.warmup();
     if (warm.requests() > 0) {
       out.printf(Locale.ROOT, "warm-up, left out of the figures: %d requests, success %s, errors %s%n", warm.requests(),
