@@ -310,12 +310,14 @@ public final class GatewayVerticle extends VerticleBase {
       rc.put(DOWNSTREAM_KEY, cacheService.service());
       reply = cacheService.<Buffer>request(Addresses.DASHBOARD_QUERY, query.toJson(), queryOptions())
         .recover(e -> {
-          if (e instanceof DownstreamFailure df && df.kind() == DownstreamFailure.Kind.NO_INSTANCE) {
-            // No cache-service instance: ask query-service directly rather than fail.
+          if (e instanceof DownstreamFailure df
+            && (df.kind() == DownstreamFailure.Kind.NO_INSTANCE || df.kind() == DownstreamFailure.Kind.CIRCUIT_OPEN)) {
+            // No cache-service instance, or none that answers: ask query-service directly rather than fail.
             rc.put(DOWNSTREAM_KEY, queryService.service());
             return queryService.<Buffer>request(Addresses.DASHBOARD_COMPUTE, query.toJson(), queryOptions())
-              .recover(e2 -> Future.failedFuture(e2 instanceof DownstreamFailure df2 && df2.kind() == DownstreamFailure.Kind.NO_INSTANCE
-                ? new HttpException(503, "no instance of cache-service or query-service is running") : e2));
+              .recover(e2 -> Future.failedFuture(!(e2 instanceof DownstreamFailure df2 && df2.kind() == DownstreamFailure.Kind.NO_INSTANCE) ? e2
+                : df.kind() == DownstreamFailure.Kind.CIRCUIT_OPEN ? df
+                : new HttpException(503, "no instance of cache-service or query-service is running")));
           }
           return Future.failedFuture(e);
         });
@@ -323,8 +325,22 @@ public final class GatewayVerticle extends VerticleBase {
     reply.onSuccess(message -> respond(rc, message)).onFailure(e -> rc.fail(httpStatusOf(e), e));
   }
 
+  /**
+   * The snapshot monitor-service published last, while it is fresh (every instance publishes every 5 s): no
+   * event-bus round trip, and the loss of one monitor-service instance goes unnoticed. Without a fresh one, the
+   * gateway asks monitor-service, and answers 503 when none does.
+   */
   private void monitor(RoutingContext rc) {
     rc.put(DOWNSTREAM_KEY, monitorService.service());
+    MonitorFeed.Snapshot fresh = monitorFeed.freshSnapshot();
+    if (fresh != null) {
+      rc.response()
+        .putHeader("Content-Type", JSON)
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Age", String.valueOf(fresh.ageSeconds()))
+        .end(fresh.json());
+      return;
+    }
     monitorService.<JsonObject>request(Addresses.MONITOR_SNAPSHOT, new JsonObject(), queryOptions())
       .onSuccess(reply -> rc.response()
         .putHeader("Content-Type", JSON)

@@ -143,4 +143,57 @@ class ResilienceTest {
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(StandIns.problem(response).getString("detail")).isEqualTo("no instance of cache-service or query-service is running");
   }
+
+  @Test
+  void failuresBetweenSuccessesNeverOpenTheCircuit() {
+    // One of two cache-service instances is gone: every other request fails, the rest are answered.
+    gateway = StandIns.withCache();
+    AtomicInteger asked = new AtomicInteger();
+    gateway.cacheAnswer = msg -> {
+      if (asked.incrementAndGet() % 2 == 0) {
+        msg.fail(500, "instance lost");
+      } else {
+        StandIns.echoHit(msg);
+      }
+    };
+    for (int i = 0; i < 6 * Downstream.MAX_FAILURES; i++) {
+      assertThat(gateway.get("/api/v1/stores/S001/overview").statusCode()).isIn(200, 500);
+    }
+    assertThat(asked.get()).isEqualTo(6 * Downstream.MAX_FAILURES);
+  }
+
+  @Test
+  void whileTheCacheCircuitIsOpenQueryServiceAnswersDirectly() {
+    gateway = StandIns.withCache();
+    gateway.cacheAnswer = msg -> msg.fail(500, "broken");
+    for (int i = 0; i < Downstream.MAX_FAILURES; i++) {
+      assertThat(gateway.get("/api/v1/stores/S001/overview").statusCode()).isEqualTo(500);
+    }
+    AtomicInteger computed = new AtomicInteger();
+    gateway.vertx.eventBus().<JsonObject>consumer(Addresses.DASHBOARD_COMPUTE, msg -> {
+      computed.incrementAndGet();
+      msg.reply(io.vertx.core.buffer.Buffer.buffer("{\"store\":\"S001\"}"));
+    }).completion().await();
+    HttpResponse<Buffer> direct = gateway.get("/api/v1/stores/S001/overview");
+    assertThat(direct.statusCode()).isEqualTo(200);
+    assertThat(direct.getHeader("X-Cache")).isEqualTo("BYPASS");
+    assertThat(computed.get()).isEqualTo(1);
+  }
+
+  @Test
+  void theMonitorIsServedFromThePublishedSnapshotWithoutAskingMonitorService() {
+    gateway = StandIns.withCache();
+    AtomicInteger asked = new AtomicInteger();
+    gateway.vertx.eventBus().<JsonObject>consumer(Addresses.MONITOR_SNAPSHOT, msg -> {
+      asked.incrementAndGet();
+      msg.reply(new JsonObject().put("status", "yellow"));
+    }).completion().await();
+    gateway.vertx.eventBus().publish(Addresses.MONITOR_UPDATES, new JsonObject().put("status", "green"));
+    JsonObject snapshot = null;
+    for (int i = 0; i < 50 && (snapshot == null || !"green".equals(snapshot.getString("status"))); i++) {
+      snapshot = gateway.get("/api/v1/monitor").bodyAsJsonObject();
+    }
+    assertThat(snapshot.getString("status")).isEqualTo("green");
+    assertThat(asked.get()).isZero();
+  }
 }

@@ -181,6 +181,10 @@ public final class Node {
     // A member that was killed is dropped after 10 s, so its event-bus handlers stop receiving messages.
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "2");
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+    // After a network partition heals, the smaller side merges back within seconds, not the default 5 minutes
+    // (Vert.x then republishes its event-bus registrations).
+    hz.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+    hz.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(config.clusterPort()).setPortAutoIncrement(true).setPortCount(20);
     String host = advertisedHost(config);

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -32,18 +33,29 @@ public final class Downstream {
   private final Vertx vertx;
   private final String service;
   private final CircuitBreaker breaker;
+  private final AtomicInteger failuresInARow = new AtomicInteger();
   private volatile long openedAt;
 
   private Downstream(Vertx vertx, String service, Predicate<Throwable> countsAgainst) {
     this.vertx = vertx;
     this.service = service;
+    // Vert.x's breaker counts failures in a rolling window, successes or not: with one of two instances dead, the
+    // timeouts of the requests that went to it would open the circuit although the other instance answers all the
+    // rest. So the streak of failures in a row is counted here, and the breaker is told of a failure only once the
+    // streak is long enough; then one is enough to open it.
     this.breaker = CircuitBreaker.create("gateway->" + service, vertx, new CircuitBreakerOptions()
-        .setMaxFailures(MAX_FAILURES)
+        .setMaxFailures(1)
         // The event bus's send timeout bounds each request; the breaker adds no timer of its own.
         .setTimeout(-1)
         .setResetTimeout(OPEN_FOR.toMillis())
         .setFallbackOnFailure(false))
-      .failurePolicy(ar -> ar.failed() && countsAgainst.test(ar.cause()))
+      .failurePolicy(ar -> {
+        if (ar.succeeded() || !countsAgainst.test(ar.cause())) {
+          failuresInARow.set(0);
+          return false;
+        }
+        return failuresInARow.incrementAndGet() >= MAX_FAILURES;
+      })
       .openHandler(v -> {
         openedAt = System.nanoTime();
         LOG.warn("circuit to {} opened after {} failures in a row; requests to it are refused for {} s", service,

@@ -38,6 +38,7 @@ public final class MonitorFeed {
   private final Set<HttpServerResponse> streams = new LinkedHashSet<>();
   private MessageConsumer<JsonObject> updates;
   private Buffer lastEvent;
+  private Buffer lastSnapshot;
   private long lastSnapshotAt;
   private long watchTimer;
   private long keepAliveTimer;
@@ -98,8 +99,21 @@ public final class MonitorFeed {
     return System.nanoTime() - lastSnapshotAt > STALE_AFTER.toNanos();
   }
 
+  /** A published snapshot and when it arrived. */
+  public record Snapshot(Buffer json, long receivedAtNanos) {
+    public long ageSeconds() {
+      return (System.nanoTime() - receivedAtNanos) / 1_000_000_000L;
+    }
+  }
+
+  /** The last snapshot monitor-service published or answered, unless it is stale; else null. */
+  public Snapshot freshSnapshot() {
+    return lastSnapshot == null || isStale() ? null : new Snapshot(lastSnapshot, lastSnapshotAt);
+  }
+
   private void onSnapshot(JsonObject snapshot) {
     lastSnapshotAt = System.nanoTime();
+    lastSnapshot = snapshot.toBuffer();
     lastEvent = Buffer.buffer("event: snapshot\ndata: " + snapshot.encode() + "\n\n");
     broadcast(lastEvent);
   }
