@@ -169,6 +169,37 @@ public final class RedisClusterServers implements AutoCloseable {
     return Resp.number(port(i), "DBSIZE");
   }
 
+  /** The sum of DBSIZE over the running nodes. */
+  public long dbsize() {
+    long keys = 0;
+    for (int i = 0; i < nodes.size(); i++) {
+      if (nodes.get(i).alive()) {
+        keys += dbsize(i);
+      }
+    }
+    return keys;
+  }
+
+  /** Waits until the running nodes hold {@code keys} keys together (writes that a test did not wait for land). */
+  public void awaitKeys(long keys) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (dbsize() != keys) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the cluster holds " + dbsize() + " keys, not " + keys);
+      }
+      RedisProcess.sleep(20);
+    }
+  }
+
+  /** FLUSHALL on every running node: a test starts from an empty cluster. */
+  public void flushAll() {
+    for (RedisProcess node : nodes) {
+      if (node.alive()) {
+        Resp.command(node.port(), "FLUSHALL");
+      }
+    }
+  }
+
   /** Every key on node {@code i}, by SCAN. */
   public List<String> keys(int i) {
     List<String> keys = new ArrayList<>();

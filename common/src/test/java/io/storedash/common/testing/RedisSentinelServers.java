@@ -51,7 +51,9 @@ public final class RedisSentinelServers implements AutoCloseable {
   }
 
   private void form(int sentinelCount) {
-    List<String> server = List.of("save \"\"", "appendonly no", "maxmemory 64mb", "maxmemory-policy allkeys-lru");
+    // No 5 s wait for more replicas before a (diskless) full sync.
+    List<String> server = List.of("save \"\"", "appendonly no", "maxmemory 64mb", "maxmemory-policy allkeys-lru",
+      "repl-diskless-sync-delay 0");
     RedisProcess master = startServer(server);
     List<String> replica = new ArrayList<>(server);
     replica.add("replicaof 127.0.0.1 " + master.port());
