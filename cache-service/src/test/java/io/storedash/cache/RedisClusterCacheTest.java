@@ -197,7 +197,7 @@ class RedisClusterCacheTest {
       assertThat(status(recomputed)).isEqualTo("MISS");
       assertThat(body(recomputed).getString("store")).isEqualTo(lost);
       assertThat(status(cache.ask(query(QueryKind.OVERVIEW, lost)).await())).isEqualTo("L4");
-      // The other stores are answered too. (Vert.x 5.0.7's cluster client opens a connection to every master for each
+      // The other stores are answered too. (Vert.x 5.0.7's cluster client takes a connection to every node for each
       // command, so while one master is unreachable every Redis command fails: their entries are computed again.)
       Message<Buffer> other = cache.ask(query(QueryKind.OVERVIEW, kept)).await();
       assertThat(status(other)).isIn("L2", "MISS");
