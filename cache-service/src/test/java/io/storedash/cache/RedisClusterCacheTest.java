@@ -207,11 +207,16 @@ class RedisClusterCacheTest {
       assertThat(millis).isLessThan(2500);
       assertThat(cache.query.computationsOf(query(QueryKind.OVERVIEW, lost))).isEqualTo(2);
       assertThat(cache.stats().getJsonObject("redis").getBoolean("up")).isFalse();
-      // A flush cannot promise an empty cache while a master is unreachable, and says which one.
+      // A flush empties the live masters, and cannot promise an empty cache while a master is unreachable: it says which.
       Throwable flush = cache.vertx.eventBus().request(io.storedash.common.Addresses.CACHE_ADMIN, new JsonObject().put("action", "flush"))
         .map(m -> (Throwable) null).otherwise(e -> e).await();
       assertThat(((ReplyException) flush).failureCode()).isEqualTo(503);
-      assertThat(flush.getMessage()).contains("not flushed on 127.0.0.1:" + cluster.port(victim));
+      String[] parts = flush.getMessage().split("; done on ");
+      assertThat(parts).hasSize(2);
+      assertThat(parts[0]).contains("not flushed on 127.0.0.1:" + cluster.port(victim)).doesNotContain(
+        "127.0.0.1:" + cluster.port(0), "127.0.0.1:" + cluster.port(2));
+      assertThat(parts[1]).contains("127.0.0.1:" + cluster.port(0), "127.0.0.1:" + cluster.port(2));
+      assertThat(cluster.dbsize()).isZero();
     } finally {
       cluster.restart(victim);
     }

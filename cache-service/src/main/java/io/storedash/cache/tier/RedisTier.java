@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * failed read counts as a miss: when Redis (or one master of a cluster) is down or slow the cache keeps answering
  * from L4 and query-service, and the pooled client reconnects by itself when Redis returns.
  *
- * <p>GET and SET name one key. The only multi-key command, UNLINK, is sent per hash tag ({@link CacheKeys#slotGroup}),
- * so it never spans two cluster slots. SCAN, whose cursor belongs to one server, is run on every master of a cluster.
+ * <p>GET and SET name one key. SCAN, whose cursor belongs to one server, runs on every master of a cluster, and the
+ * only multi-key command, UNLINK, is sent there per hash tag ({@link CacheKeys#slotGroup}), so it never spans two
+ * cluster slots.
  */
 public final class RedisTier {
 
@@ -149,7 +150,7 @@ public final class RedisTier {
       .compose(reply -> {
         String next = reply.get(0).toString();
         Response keys = reply.get(1);
-        Future<Long> step = delete && keys.size() > 0 ? unlink(keys) : Future.succeededFuture((long) keys.size());
+        Future<Long> step = delete && keys.size() > 0 ? unlink(space, keys) : Future.succeededFuture((long) keys.size());
         return step.map(n -> new Object[] {next, n});
       })
       .onSuccess(step -> {
@@ -163,14 +164,17 @@ public final class RedisTier {
       .onFailure(done::fail);
   }
 
-  /** One UNLINK per hash tag, through the keyed client: each names keys of one slot only. */
-  private Future<Long> unlink(Response keys) {
+  /**
+   * One UNLINK per hash tag, each naming keys of one slot only, on the server whose SCAN found them: that needs no
+   * connection to the other masters, so a cluster's live masters are flushed while another one is down.
+   */
+  private Future<Long> unlink(Keyspace space, Response keys) {
     Map<String, Request> bySlot = new LinkedHashMap<>();
     keys.forEach(k -> {
       String key = k.toString();
       bySlot.computeIfAbsent(CacheKeys.slotGroup(key), g -> Request.cmd(Command.UNLINK)).arg(key);
     });
-    List<Future<Response>> sent = bySlot.values().stream().map(request -> send(redis, request, "UNLINK", null)).toList();
+    List<Future<Response>> sent = bySlot.values().stream().map(request -> send(space.client(), request, "UNLINK", null)).toList();
     return Future.all(sent).map(all -> sent.stream().mapToLong(f -> f.result().toLong()).sum());
   }
 
