@@ -15,6 +15,9 @@ import io.storedash.common.Gzip;
 import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.ServiceContext;
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.redis.RedisClients;
+import io.storedash.common.redis.RedisClusterNodes;
+import io.storedash.common.redis.RedisEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -74,10 +77,7 @@ public final class CacheVerticle extends VerticleBase {
   public Future<?> start() {
     stats = new TierStats(service.meterRegistry());
     hotspot = new HotspotTier(config.cacheL4MaxBytes(), config.cacheTtlL4());
-    redis = new RedisTier(Redis.createClient(vertx, new RedisOptions()
-      .setConnectionString(config.redisUrlOrDefault())
-      .setMaxPoolSize(16)
-      .setMaxPoolWaiting(1024)), REDIS_TIMEOUT, service.nodeId());
+    redis = redisTier();
     cache = new TieredCache(policy, hotspot, redis, versions, stats, this::compute);
     warmer = new Warmer(cache, heat, config.warmParallelism(), config.warmHotFraction());
 
@@ -107,10 +107,21 @@ public final class CacheVerticle extends VerticleBase {
     vertx.cancelTimer(countTimer);
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
       .compose(v -> service.drained())
-      .eventually(() -> {
-        redis.close();
-        return Future.succeededFuture();
-      });
+      .eventually(() -> redis.close());
+  }
+
+  /** One server, the master that Sentinels name, or a Redis Cluster, as REDIS_URL says. */
+  private RedisTier redisTier() {
+    RedisEndpoints endpoints = RedisEndpoints.parse(config.redisUrlOrDefault());
+    RedisOptions options = RedisClients.options(endpoints).setMaxPoolSize(16).setMaxPoolWaiting(1024);
+    // A node that is gone without a TCP reset must not hold commands for the 60 s default.
+    options.getNetClientOptions().setConnectTimeout((int) REDIS_TIMEOUT.toMillis());
+    RedisClusterNodes masters = endpoints.mode() == RedisEndpoints.Mode.CLUSTER
+      ? new RedisClusterNodes(vertx, endpoints, 2, REDIS_TIMEOUT)
+      : null;
+    LOG.info("cache-service on node {} uses Redis {} ({})", service.nodeId(), endpoints.describe(),
+      endpoints.mode().name().toLowerCase(java.util.Locale.ROOT));
+    return new RedisTier(Redis.createClient(vertx, options), masters, endpoints.describe(), REDIS_TIMEOUT, service.nodeId());
   }
 
   private Duration minTtl() {
@@ -248,11 +259,15 @@ public final class CacheVerticle extends VerticleBase {
       DashboardQuery.checkStore(store);
     }
     JsonObject scope = new JsonObject().put("tier", tier == null ? null : tier.name()).put("store", store);
-    Future<Long> deleted = tier == Tier.L4 ? Future.succeededFuture(0L) : redis.deleteMatching(CacheKeys.pattern(tier, store));
-    return deleted.map(n -> {
+    Future<Map<String, Long>> deleted = tier == Tier.L4 ? Future.succeededFuture(Map.of()) : redis.deleteMatching(CacheKeys.pattern(tier, store));
+    return deleted.map(perMaster -> {
+      long n = perMaster.values().stream().mapToLong(Long::longValue).sum();
       vertx.eventBus().publish(Addresses.CACHE_FLUSHED, scope);
-      LOG.info("cache flushed by node {}: tier {}, store {}, {} Redis entries", service.nodeId(), scope.getString("tier"), store, n);
-      return scope.copy().put("redis_entries_deleted", n).put("node", service.nodeId());
+      LOG.info("cache flushed by node {}: tier {}, store {}, {} Redis entries ({})", service.nodeId(), scope.getString("tier"),
+        store, n, perMaster);
+      JsonObject masters = new JsonObject();
+      perMaster.forEach(masters::put);
+      return scope.copy().put("redis_entries_deleted", n).put("redis_masters", masters).put("node", service.nodeId());
     });
   }
 
@@ -304,7 +319,7 @@ public final class CacheVerticle extends VerticleBase {
       .put("lookups", lookups)
       .put("hit_rate", lookups == 0 ? null : Math.round(answeredFromCache * 10_000.0 / lookups) / 10_000.0)
       .put("single_flight_joins", stats.singleFlightJoins())
-      .put("redis", new JsonObject().put("up", redis.up()).put("errors", redis.errors()))
+      .put("redis", new JsonObject().put("up", redis.up()).put("errors", redis.errors()).put("endpoint", redis.name()))
       .put("versions_known", versions.known())
       .put("stores_known", versions.stores().size())
       .put("warming", warmer.progress())

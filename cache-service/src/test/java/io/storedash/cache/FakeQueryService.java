@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,10 +27,15 @@ final class FakeQueryService {
   /** Refuses queries of the default range, as the warm-up asks them: then only the test's own entries are cached. */
   volatile boolean refuseDefaultRange;
   volatile long version = 1;
+  /** The stores whose data versions it reports. */
+  volatile List<String> stores = List.of("S001", "S002");
 
   FakeQueryService(Vertx vertx) {
-    vertx.eventBus().<JsonObject>consumer(Addresses.DATA_VERSIONS, msg -> msg.reply(new JsonObject()
-      .put("version", version).put("stores", new JsonObject().put("S001", version).put("S002", version)))).completion().await();
+    vertx.eventBus().<JsonObject>consumer(Addresses.DATA_VERSIONS, msg -> {
+      JsonObject versions = new JsonObject();
+      stores.forEach(store -> versions.put(store, version));
+      msg.reply(new JsonObject().put("version", version).put("stores", versions));
+    }).completion().await();
     vertx.eventBus().<JsonObject>consumer(Addresses.DASHBOARD_COMPUTE, msg -> {
       if (delayMillis > 0) {
         vertx.setTimer(delayMillis, t -> compute(msg));

@@ -7,7 +7,7 @@ import io.storedash.monitor.cluster.CacheTierTotals;
 import io.storedash.monitor.cluster.ClusterView;
 import io.storedash.monitor.cluster.GatewayTotals;
 import io.storedash.monitor.postgres.PostgresHealthMonitor;
-import io.storedash.monitor.redis.RedisHealthMonitor;
+import io.storedash.monitor.redis.RedisHealth;
 import io.storedash.monitor.status.MonitorMetrics;
 import io.storedash.monitor.status.MonitorSnapshot;
 import io.vertx.core.Future;
@@ -44,7 +44,7 @@ public final class MonitorVerticle extends VerticleBase {
   private final AtomicLong heartbeatsRejected = new AtomicLong();
   private volatile String lastStatus = "unknown";
 
-  private RedisHealthMonitor redis;
+  private RedisHealth redis;
   private PostgresHealthMonitor postgres;
   private ClusterView cluster;
   private MonitorMetrics metrics;
@@ -56,7 +56,7 @@ public final class MonitorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    redis = new RedisHealthMonitor(vertx, context.config().redisUrlOrDefault(), context.config().monitorInterval());
+    redis = RedisHealth.watch(vertx, context.config().redisUrlOrDefault(), context.config().monitorInterval());
     postgres = new PostgresHealthMonitor(vertx, context.config().pgUrlOrDefault());
     cluster = new ClusterView(context.config().heartbeatInterval().toMillis());
     metrics = new MonitorMetrics(context.meterRegistry());

@@ -44,6 +44,7 @@ class MonitorMetricsTest {
       .containsPattern("storedash_redis_up\\{instance=\"[^\"]+\"} 1\\.0")
       .containsPattern("storedash_postgres_up\\{instance=\"[^\"]+\"} 1\\.0")
       .containsPattern("storedash_redis_memory_max_mb\\{instance=\"[^\"]+\"} 256\\.0")
+      .containsPattern("storedash_redis_masters_down\\{instance=\"[^\"]+\"} 0\\.0")
       .containsPattern("storedash_cluster_instances\\{instance=\"[^\"]+\",service=\"monitor-service\"} 1\\.0")
       .containsPattern("storedash_cluster_instances\\{instance=\"[^\"]+\",service=\"query-service\"} 0\\.0")
       // No query-service, cache-service or gateway in this node: red.

@@ -31,6 +31,22 @@ public final class CacheKeys {
   }
 
   /**
+   * What decides a key's Redis-Cluster slot: its hash tag (the text between the first {@code {}} and the next
+   * {@code }}, when not empty), else the whole key — as Redis defines it. Keys with the same group share a slot, so one
+   * command may name them all.
+   */
+  public static String slotGroup(String key) {
+    int open = key.indexOf('{');
+    if (open >= 0) {
+      int close = key.indexOf('}', open + 1);
+      if (close > open + 1) {
+        return key.substring(open + 1, close);
+      }
+    }
+    return key;
+  }
+
+  /**
    * A Redis SCAN pattern for flushing: every StoreDash entry, or those of one tier and/or one store. Store codes and
    * tier names contain no glob characters (DashboardQuery and Tier guarantee it).
    */

@@ -1,5 +1,6 @@
 package io.storedash.cache.tier;
 
+import io.storedash.common.redis.RedisClusterNodes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -11,27 +12,57 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * L1–L3 in Redis. Every command has a timeout, and a failed read counts as a miss: when Redis is down or slow the
- * cache keeps answering from L4 and query-service, and the pooled client reconnects by itself when Redis returns.
+ * L1–L3 in Redis: one server, the master that Sentinels name, or a Redis Cluster. Every command has a timeout, and a
+ * failed read counts as a miss: when Redis (or one master of a cluster) is down or slow the cache keeps answering
+ * from L4 and query-service, and the pooled client reconnects by itself when Redis returns.
+ *
+ * <p>GET and SET name one key. SCAN, whose cursor belongs to one server, runs on every master of a cluster, and the
+ * only multi-key command, UNLINK, is sent there per hash tag ({@link CacheKeys#slotGroup}), so it never spans two
+ * cluster slots.
  */
 public final class RedisTier {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisTier.class);
+  /** Redis counts as reachable again only after this long without a failed command: one log line per outage. */
+  private static final long RECOVERED_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  /** Where a SCAN runs: a server with its own keyspace, named for logs and admin replies. */
+  private record Keyspace(String name, Redis client) {
+  }
 
   private final Redis redis;
+  private final RedisClusterNodes cluster;
+  private final String name;
   private final long timeoutMillis;
   private final String node;
   private final AtomicLong errors = new AtomicLong();
   private volatile boolean up = true;
+  private volatile long lastFailure;
 
-  public RedisTier(Redis redis, Duration timeout, String node) {
+  /**
+   * @param redis   the client every keyed command goes through (a cluster client routes it by slot)
+   * @param cluster the masters of a Redis Cluster, for SCAN; null for one server or a Sentinel-watched master
+   * @param name    what Redis is, for logs, without credentials
+   */
+  public RedisTier(Redis redis, RedisClusterNodes cluster, String name, Duration timeout, String node) {
     this.redis = redis;
+    this.cluster = cluster;
+    this.name = name;
     this.timeoutMillis = timeout.toMillis();
     this.node = node;
+  }
+
+  /** What Redis is (server, Sentinel master or cluster), without credentials. */
+  public String name() {
+    return name;
   }
 
   public boolean up() {
@@ -44,7 +75,7 @@ public final class RedisTier {
 
   /** The entry, or null when there is none, it is unreadable, or Redis failed. */
   public Future<Entry> get(String key) {
-    return send(Request.cmd(Command.GET).arg(key), "GET")
+    return send(redis, Request.cmd(Command.GET).arg(key), "GET", key)
       .map(response -> {
         if (response == null) {
           return null;
@@ -60,44 +91,66 @@ public final class RedisTier {
   }
 
   public Future<Void> set(String key, Entry entry, Duration ttl) {
-    return send(Request.cmd(Command.SET).arg(key).arg(Buffer.buffer(entry.encode())).arg("PX").arg(ttl.toMillis()), "SET")
+    return send(redis, Request.cmd(Command.SET).arg(key).arg(Buffer.buffer(entry.encode())).arg("PX").arg(ttl.toMillis()), "SET", key)
       .<Void>mapEmpty()
       .otherwiseEmpty();
   }
 
   public Future<Long> ping() {
     long started = System.nanoTime();
-    return send(Request.cmd(Command.PING), "PING").map(r -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    return send(redis, Request.cmd(Command.PING), "PING", null).map(r -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
-  /** Deletes every key matching the pattern, by SCAN, so Redis is never blocked; completes with the count. */
-  public Future<Long> deleteMatching(String pattern) {
-    Promise<Long> done = Promise.promise();
-    scan("0", pattern, true, 0, done);
-    return done.future();
+  /**
+   * Deletes every key matching the pattern on every master, by SCAN, so Redis is never blocked; completes with the
+   * count per master. Fails, naming them, when a master could not be flushed — after the others were.
+   */
+  public Future<Map<String, Long>> deleteMatching(String pattern) {
+    return onEveryMaster(pattern, true);
   }
 
-  /** Counts the keys matching the pattern, by SCAN. */
+  /** Counts the keys matching the pattern on every master, by SCAN. */
   public Future<Long> countMatching(String pattern) {
-    Promise<Long> done = Promise.promise();
-    scan("0", pattern, false, 0, done);
-    return done.future();
+    return onEveryMaster(pattern, false).map(counts -> counts.values().stream().mapToLong(Long::longValue).sum());
   }
 
-  private void scan(String cursor, String pattern, boolean delete, long count, Promise<Long> done) {
-    send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000), "SCAN")
+  private Future<Map<String, Long>> onEveryMaster(String pattern, boolean delete) {
+    Future<List<Keyspace>> keyspaces = cluster == null
+      ? Future.succeededFuture(List.of(new Keyspace(name, redis)))
+      : cluster.discover().map(masters -> masters.stream().map(m -> new Keyspace(m.hostPort(), cluster.client(m.hostPort()))).toList());
+    return keyspaces.compose(spaces -> {
+      List<Future<Long>> each = new ArrayList<>();
+      for (Keyspace space : spaces) {
+        Promise<Long> done = Promise.promise();
+        scan(space, "0", pattern, delete, 0, done);
+        each.add(done.future());
+      }
+      return Future.join(each).transform(ignored -> {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        List<String> failed = new ArrayList<>();
+        for (int i = 0; i < spaces.size(); i++) {
+          Future<Long> result = each.get(i);
+          if (result.succeeded()) {
+            counts.put(spaces.get(i).name(), result.result());
+          } else {
+            failed.add(spaces.get(i).name() + " (" + result.cause().getMessage() + ")");
+          }
+        }
+        if (!failed.isEmpty()) {
+          return Future.failedFuture((delete ? "not flushed on " : "not counted on ") + String.join(", ", failed)
+            + (counts.isEmpty() ? "" : "; done on " + counts));
+        }
+        return Future.succeededFuture(counts);
+      });
+    });
+  }
+
+  private void scan(Keyspace space, String cursor, String pattern, boolean delete, long count, Promise<Long> done) {
+    send(space.client(), Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000), "SCAN", null)
       .compose(reply -> {
         String next = reply.get(0).toString();
         Response keys = reply.get(1);
-        long found = keys.size();
-        Future<Long> step;
-        if (delete && found > 0) {
-          Request del = Request.cmd(Command.UNLINK);
-          keys.forEach(k -> del.arg(k.toString()));
-          step = send(del, "UNLINK").map(r -> r.toLong());
-        } else {
-          step = Future.succeededFuture(found);
-        }
+        Future<Long> step = delete && keys.size() > 0 ? unlink(space, keys) : Future.succeededFuture((long) keys.size());
         return step.map(n -> new Object[] {next, n});
       })
       .onSuccess(step -> {
@@ -105,32 +158,48 @@ public final class RedisTier {
         if ("0".equals(step[0])) {
           done.complete(total);
         } else {
-          scan((String) step[0], pattern, delete, total, done);
+          scan(space, (String) step[0], pattern, delete, total, done);
         }
       })
       .onFailure(done::fail);
   }
 
-  private Future<Response> send(Request request, String command) {
-    return redis.send(request)
+  /**
+   * One UNLINK per hash tag, each naming keys of one slot only, on the server whose SCAN found them: that needs no
+   * connection to the other masters, so a cluster's live masters are flushed while another one is down.
+   */
+  private Future<Long> unlink(Keyspace space, Response keys) {
+    Map<String, Request> bySlot = new LinkedHashMap<>();
+    keys.forEach(k -> {
+      String key = k.toString();
+      bySlot.computeIfAbsent(CacheKeys.slotGroup(key), g -> Request.cmd(Command.UNLINK)).arg(key);
+    });
+    List<Future<Response>> sent = bySlot.values().stream().map(request -> send(space.client(), request, "UNLINK", null)).toList();
+    return Future.all(sent).map(all -> sent.stream().mapToLong(f -> f.result().toLong()).sum());
+  }
+
+  private Future<Response> send(Redis client, Request request, String command, String key) {
+    return client.send(request)
       .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
       .onSuccess(r -> {
-        if (!up) {
+        if (!up && System.nanoTime() - lastFailure > RECOVERED_AFTER_NANOS) {
           up = true;
-          LOG.info("Redis reachable again from node {}", node);
+          LOG.info("Redis {} reachable again from node {}", name, node);
         }
       })
       .onFailure(e -> {
         errors.incrementAndGet();
+        lastFailure = System.nanoTime();
         if (up) {
           up = false;
-          LOG.warn("Redis {} failed on node {}, answering from L4 and query-service until it returns: {}", command, node,
-            e.getMessage());
+          LOG.warn("Redis {} failed {}{} on node {}, answering from L4 and query-service until it returns: {}", name, command,
+            key == null ? "" : " " + key, node, e.getMessage());
         }
       });
   }
 
-  public void close() {
-    redis.close();
+  public Future<Void> close() {
+    Future<Void> nodes = cluster == null ? Future.succeededFuture() : cluster.close();
+    return Future.join(nodes, redis.close()).mapEmpty();
   }
 }

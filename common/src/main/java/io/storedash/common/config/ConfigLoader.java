@@ -1,5 +1,6 @@
 package io.storedash.common.config;
 
+import io.storedash.common.redis.RedisEndpoints;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -111,7 +112,7 @@ public final class ConfigLoader {
   private StoreDashConfig build() {
     StoreDashConfig config = new StoreDashConfig(
       pgUrl(),
-      optional("REDIS_URL", v -> url(v, "redis://", "rediss://", "unix://")),
+      optional("REDIS_URL", ConfigLoader::redisUrl),
       required("HTTP_PORT", "8051", v -> port(v, false)),
       optional("MANAGEMENT_PORT", v -> port(v, true)),
       required("CLUSTER_HOST", "127.0.0.1", ConfigLoader::host),
@@ -237,6 +238,17 @@ public final class ConfigLoader {
       }
     }
     throw new IllegalArgumentException("expected a URL starting with " + String.join(" or ", schemes) + ", got '" + redact(value) + "'");
+  }
+
+  /** One server, a Sentinel set or a Redis Cluster ({@link RedisEndpoints}); checked here so a typo stops start-up. */
+  private static String redisUrl(String value) {
+    try {
+      RedisEndpoints.parse(value);
+      return value;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("expected " + RedisEndpoints.EXPECTED + ", got '" + redact(value) + "' ("
+        + e.getMessage() + ")");
+    }
   }
 
   /** Hides a password in a URL that is echoed back in an error. */

@@ -10,7 +10,8 @@ import java.util.Optional;
  * an optional YAML file. Each component is named after its variable.
  *
  * @param pgUrl            PG_URL, absent when not configured (standalone then starts an embedded server)
- * @param redisUrl         REDIS_URL, absent when not configured
+ * @param redisUrl         REDIS_URL, absent when not configured: one server, a Sentinel set or a Redis Cluster (see
+ *                         {@link io.storedash.common.redis.RedisEndpoints}), checked at start-up
  * @param managementPort   MANAGEMENT_PORT, absent for the service's own default
  * @param clusterServiceDns CLUSTER_SERVICE_DNS: when present, members are found by resolving this name (every
  *                          address it has) instead of from CLUSTER_MEMBERS — a headless Service in Kubernetes, a

@@ -79,6 +79,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void redisUrlMayNameOneServerASentinelSetOrACluster() {
+    for (String url : List.of("redis://127.0.0.1:6379", "rediss://:pw@cache:6380/1", "unix:///run/redis.sock",
+      "redis-sentinel://:pw@10.0.0.1:26379,10.0.0.2:26379/storedash", "redis-cluster://10.0.0.1:7000,10.0.0.2:7001")) {
+      assertThat(ConfigLoader.load(Map.of("REDIS_URL", url)).redisUrl()).contains(url);
+    }
+  }
+
+  @Test
+  void aBadRedisUrlStopsStartUpSayingWhatItExpects() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("REDIS_URL", "redis-sentinel://:secret@h1:26379,h2:26379")))
+      .isInstanceOf(ConfigException.class)
+      .hasMessageContaining("REDIS_URL: expected redis://")
+      .hasMessageContaining("redis-sentinel://[[user]:password@]host:port[,host:port...]/master-name[/db]")
+      .hasMessageContaining("redis-cluster://")
+      .hasMessageContaining("(the master name is missing")
+      .hasMessageContaining("'redis-sentinel://:***@h1:26379,h2:26379'")
+      .hasMessageNotContaining("secret");
+    ConfigException e = (ConfigException) org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+      () -> ConfigLoader.load(Map.of("REDIS_URL", "redis-cluster://h1:7000/5", "HTTP_PORT", "0")));
+    assertThat(e.problems()).hasSize(2);
+    assertThat(e.problems().get(0) + e.problems().get(1)).contains("REDIS_URL", "only database 0", "HTTP_PORT");
+  }
+
+  @Test
   void yamlFileGivesDefaultsThatTheEnvironmentOverrides(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("storedash.yaml");
     Files.writeString(file, "http_port: 8100\nCACHE_TTL_L3: 20m\ncluster_members:\n  - 10.1.0.1\n  - 10.1.0.2\n");

@@ -99,7 +99,10 @@ public final class TestStorage {
   public static StoreDashConfig config(Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>();
     env.put("PG_URL", newDatabase());
-    env.put("REDIS_URL", redisUrl());
+    if (!overrides.containsKey("REDIS_URL")) {
+      // A test of its own Redis (a cluster, a Sentinel set) does not need the shared one started.
+      env.put("REDIS_URL", redisUrl());
+    }
     env.put("HTTP_PORT", String.valueOf(freePort()));
     env.put("MANAGEMENT_PORT", "0");
     env.put("CLUSTER_NAME", "test-" + ProcessHandle.current().pid());

@@ -1,23 +1,28 @@
 package io.storedash.monitor.redis;
 
+import io.storedash.common.redis.RedisClients;
+import io.storedash.common.redis.RedisEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisRole;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -26,16 +31,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Watches the health of Redis (never its data): a full check (PING, INFO server/memory/stats/clients, CONFIG GET
- * maxmemory and maxmemory-policy) at start-up and every MONITOR_INTERVAL, and a light PING every
- * {@link #PROBE_INTERVAL} on a connection of its own.
+ * Watches the health of one Redis server (never its data): a full check (PING, INFO
+ * server/memory/stats/clients/keyspace/replication, CONFIG GET maxmemory and maxmemory-policy) at start-up and every
+ * MONITOR_INTERVAL, and a light PING every {@link #PROBE_INTERVAL} on a connection of its own. The server is the one
+ * {@code REDIS_URL} names, the master that its Sentinels name (which one is in use is reported, and a connection
+ * that ends up on a demoted master is dropped), or one master of a Redis Cluster, for {@link RedisClusterMonitor}.
  *
  * <p>A lost connection is noticed when it happens (the connection's end and exception handlers) or by the next
  * PING; the monitor then reconnects up to {@link #MAX_RECONNECT_ATTEMPTS} times with a doubling backoff, reports
  * Redis down, and keeps trying one connection per probe so that a Redis that returns is seen within seconds.
  * Everything runs on the event loop of the verticle that created the monitor.
  */
-public final class RedisHealthMonitor {
+public final class RedisHealthMonitor implements RedisHealth {
 
   public enum State {
     /** The first connection is being opened. */
@@ -44,7 +51,9 @@ public final class RedisHealthMonitor {
     /** The connection was lost; reconnect attempts are under way. */
     RECONNECTING,
     /** Unreachable after the reconnect attempts; one connection is tried per probe. */
-    DOWN;
+    DOWN,
+    /** Some masters of a Redis Cluster are down, others up (only {@link RedisClusterMonitor} reports it). */
+    DEGRADED;
 
     String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -64,6 +73,11 @@ public final class RedisHealthMonitor {
   private final Redis client;
   private final String endpoint;
   private final Duration fullInterval;
+  private final RedisEndpoints.Mode mode;
+  /** The Sentinels, asked which master is in use; null unless REDIS_URL names a Sentinel set. */
+  private final Redis sentinels;
+  private final String masterName;
+  private final List<String> sentinelAddresses;
 
   private RedisConnection connection;
   private volatile State state = State.CONNECTING;
@@ -79,25 +93,53 @@ public final class RedisHealthMonitor {
   private Instant lastPing;
   private Instant downSince;
   private String configNote;
+  private Long keys;
+  private String role;
+  private String runId;
+  private String clusterState;
+  private String sentinelMaster;
   private int reconnectAttempt;
   private final Deque<JsonObject> errors = new ArrayDeque<>();
   private final AtomicLong checks = new AtomicLong();
   private final AtomicLong checkFailures = new AtomicLong();
   private final AtomicLong reconnects = new AtomicLong();
 
+  /** The server, or the Sentinels' master, that REDIS_URL names; a Redis Cluster is watched by {@link RedisClusterMonitor}. */
   public RedisHealthMonitor(Vertx vertx, String redisUrl, Duration fullInterval) {
+    this(vertx, RedisEndpoints.parse(redisUrl), null, fullInterval);
+  }
+
+  /**
+   * @param node {@code host:port} of one master of a Redis Cluster; null for what {@code endpoints} name
+   */
+  RedisHealthMonitor(Vertx vertx, RedisEndpoints endpoints, String node, Duration fullInterval) {
+    if (node == null && endpoints.mode() == RedisEndpoints.Mode.CLUSTER) {
+      throw new IllegalArgumentException("a Redis Cluster is watched per master, by RedisClusterMonitor");
+    }
     this.vertx = vertx;
-    this.endpoint = endpointOf(redisUrl);
+    this.mode = endpoints.mode();
+    this.endpoint = node != null ? node : endpoints.describe();
     this.fullInterval = fullInterval;
-    RedisOptions options = new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(2).setMaxPoolWaiting(4);
+    this.masterName = endpoints.masterName();
+    this.sentinelAddresses = endpoints.hostPorts();
+    RedisOptions options = (node != null ? RedisClients.nodeOptions(endpoints, node) : RedisClients.options(endpoints))
+      .setMaxPoolSize(2).setMaxPoolWaiting(4);
     options.getNetClientOptions().setConnectTimeout((int) COMMAND_TIMEOUT_MS);
     this.client = Redis.createClient(vertx, options);
+    if (mode == RedisEndpoints.Mode.SENTINEL) {
+      RedisOptions sentinelOptions = RedisClients.options(endpoints).setRole(RedisRole.SENTINEL).setMaxPoolSize(1).setMaxPoolWaiting(4);
+      sentinelOptions.getNetClientOptions().setConnectTimeout((int) COMMAND_TIMEOUT_MS);
+      this.sentinels = Redis.createClient(vertx, sentinelOptions);
+    } else {
+      this.sentinels = null;
+    }
   }
 
   /**
    * Runs the start-up check and starts the periodic ones. Never fails: an unreachable Redis is reported, not fatal,
    * so that ops can read the monitor while Redis is down.
    */
+  @Override
   public Future<Void> start() {
     probeTimer = vertx.setPeriodic(PROBE_INTERVAL.toMillis(), id -> probe());
     fullTimer = vertx.setPeriodic(fullInterval.toMillis(), id -> periodicCheck());
@@ -109,6 +151,7 @@ public final class RedisHealthMonitor {
       .mapEmpty();
   }
 
+  @Override
   public Future<Void> close() {
     closed = true;
     vertx.cancelTimer(probeTimer);
@@ -116,18 +159,26 @@ public final class RedisHealthMonitor {
     RedisConnection open = connection;
     connection = null;
     Future<Void> closing = open == null ? Future.succeededFuture() : open.close().otherwiseEmpty();
-    return closing.eventually(client::close);
+    return closing.eventually(() -> sentinels == null ? client.close() : Future.join(client.close(), sentinels.close()).mapEmpty());
   }
 
+  /** The host:port this monitor watches (a cluster master), or what REDIS_URL names. */
+  public String endpoint() {
+    return endpoint;
+  }
+
+  @Override
   public State state() {
     return state;
   }
 
+  @Override
   public boolean connected() {
     return state == State.UP;
   }
 
   /** Counters for this service's heartbeat. */
+  @Override
   public JsonObject stats() {
     return new JsonObject()
       .put("state", state.label())
@@ -287,14 +338,21 @@ public final class RedisHealthMonitor {
     RedisAPI api = RedisAPI.api(conn);
     return ping(conn)
       .compose(pingMillis -> {
-        List<Future<Response>> infos = List.of(
+        List<Future<Response>> infos = new ArrayList<>(List.of(
           timed(api.info(List.of("server"))), timed(api.info(List.of("memory"))),
-          timed(api.info(List.of("stats"))), timed(api.info(List.of("clients"))));
+          timed(api.info(List.of("stats"))), timed(api.info(List.of("clients"))),
+          timed(api.info(List.of("keyspace"))), timed(api.info(List.of("replication")))));
         Future<Response> maxmemory = timed(api.config(List.of("GET", "maxmemory")));
         Future<Response> policy = timed(api.config(List.of("GET", "maxmemory-policy")));
-        return Future.join(List.of(infos.get(0), infos.get(1), infos.get(2), infos.get(3), maxmemory, policy))
+        Future<Response> cluster = mode == RedisEndpoints.Mode.CLUSTER ? timed(api.cluster(List.of("INFO"))) : Future.succeededFuture();
+        Future<Response> master = sentinels == null ? Future.succeededFuture()
+          : timed(sentinels.send(Request.cmd(Command.SENTINEL).arg("MASTER").arg(masterName)));
+        List<Future<?>> all = new ArrayList<>(infos);
+        all.addAll(List.of(maxmemory, policy, cluster, master));
+        return Future.join(all)
           .transform(ignored -> {
             record(pingMillis, infos, maxmemory, policy);
+            recordTopology(conn, cluster, master);
             return Future.<Void>succeededFuture();
           });
       })
@@ -337,7 +395,11 @@ public final class RedisHealthMonitor {
     } else {
       configNote = null;
     }
-    RedisReading next = RedisReading.of(RedisInfo.parse(texts), configMax, configuredPolicy, pingMillis);
+    RedisInfo info = RedisInfo.parse(texts);
+    keys = info.keys();
+    role = info.role();
+    runId = info.text("run_id");
+    RedisReading next = RedisReading.of(info, configMax, configuredPolicy, pingMillis);
     previousReading = reading;
     reading = next;
     lastCheck = Instant.now();
@@ -350,7 +412,37 @@ public final class RedisHealthMonitor {
     }
   }
 
-  /** CONFIG GET answers a map under RESP3 and a flat [name, value] array under RESP2. */
+  /**
+   * The cluster's state as this master sees it; which master the Sentinels name. A connection to another server than
+   * that (after a failover the old master may call itself master for a while) or to a replica is dropped: the
+   * reconnect reaches the current master. Servers are told apart by run id, which address translation cannot change.
+   */
+  private void recordTopology(RedisConnection conn, Future<Response> cluster, Future<Response> master) {
+    if (mode == RedisEndpoints.Mode.CLUSTER) {
+      clusterState = cluster.succeeded() && cluster.result() != null
+        ? RedisInfo.parse(cluster.result().toString()).text("cluster_state") : null;
+    }
+    if (sentinels == null) {
+      return;
+    }
+    String masterRunId = null;
+    if (master.succeeded() && master.result() != null) {
+      sentinelMaster = configValue(master.result(), "ip") + ":" + configValue(master.result(), "port");
+      masterRunId = configValue(master.result(), "runid");
+    } else {
+      recordError("the Sentinels did not describe the master " + masterName + ": "
+        + (master.failed() ? describe(master.cause()) : "unknown master name"));
+    }
+    if (role != null && !"master".equals(role)) {
+      lost(conn, new IllegalStateException("connected to a " + role + ", not the master: a failover moved the master to "
+        + (sentinelMaster == null ? "another server" : sentinelMaster)));
+    } else if (masterRunId != null && !masterRunId.isEmpty() && runId != null && !runId.equals(masterRunId)) {
+      lost(conn, new IllegalStateException("connected to a server that is not the master the Sentinels name ("
+        + sentinelMaster + "): a failover moved the master"));
+    }
+  }
+
+  /** CONFIG GET (and SENTINEL MASTER) answer a map under RESP3 and a flat [name, value] array under RESP2. */
   private static String configValue(Response response, String name) {
     if (response == null) {
       return null;
@@ -385,6 +477,7 @@ public final class RedisHealthMonitor {
    * The Redis part of the monitor snapshot. When Redis is not connected, the figures are those of the last check
    * (marked by {@code last_check}) and no warnings are raised from them.
    */
+  @Override
   public JsonObject snapshot() {
     JsonObject json = new JsonObject()
       .put("endpoint", endpoint)
@@ -421,7 +514,10 @@ public final class RedisHealthMonitor {
         .put("keyspace_hits", r.keyspaceHits())
         .put("keyspace_misses", r.keyspaceMisses())
         .put("hit_rate", r.hitRate() == null ? null : round(r.hitRate(), 4))
-        .put("uptime_s", r.uptimeSeconds());
+        .put("uptime_s", r.uptimeSeconds())
+        .put("keys", keys)
+        .put("role", role)
+        .put("run_id", runId);
       if (state == State.UP) {
         for (RedisAlert alert : RedisAlerts.classify(latencyMs == null ? r : r.withPing(latencyMs), previousReading)) {
           warnings.add(new JsonObject()
@@ -432,6 +528,14 @@ public final class RedisHealthMonitor {
             .put("threshold", alert.threshold()));
         }
       }
+    }
+    if (mode == RedisEndpoints.Mode.CLUSTER) {
+      json.put("cluster_state", clusterState);
+    } else {
+      json.put("topology", mode.name().toLowerCase(Locale.ROOT));
+    }
+    if (mode == RedisEndpoints.Mode.SENTINEL) {
+      json.put("master_name", masterName).put("master", sentinelMaster).put("sentinels", new JsonArray(new ArrayList<>(sentinelAddresses)));
     }
     JsonArray errorList = new JsonArray();
     errors.forEach(e -> errorList.add(e.copy()));
@@ -453,18 +557,5 @@ public final class RedisHealthMonitor {
     }
     String message = e.getMessage();
     return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
-  }
-
-  /** host:port of the URL, without credentials, for the snapshot and the logs. */
-  static String endpointOf(String url) {
-    try {
-      URI uri = URI.create(url);
-      if (uri.getHost() != null) {
-        return uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
-      }
-      return uri.getPath() != null ? uri.getPath() : "redis";
-    } catch (IllegalArgumentException e) {
-      return "redis";
-    }
   }
 }

@@ -134,4 +134,28 @@ public final class RedisInfo {
   public Long uptimeSeconds() {
     return whole("uptime_in_seconds");
   }
+
+  /** Keys over every database, from the {@code db0:keys=12,expires=12,avg_ttl=0} lines of INFO keyspace. */
+  public long keys() {
+    long keys = 0;
+    for (Map.Entry<String, String> field : fields.entrySet()) {
+      if (field.getKey().matches("db\\d+")) {
+        for (String part : field.getValue().split(",")) {
+          if (part.startsWith("keys=")) {
+            try {
+              keys += Long.parseLong(part.substring(5));
+            } catch (NumberFormatException e) {
+              // a malformed line counts for nothing
+            }
+          }
+        }
+      }
+    }
+    return keys;
+  }
+
+  /** {@code master} or {@code slave}, from INFO replication. */
+  public String role() {
+    return text("role");
+  }
 }

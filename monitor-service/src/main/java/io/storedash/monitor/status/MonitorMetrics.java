@@ -35,6 +35,8 @@ public final class MonitorMetrics {
       s -> number(redis(s).getJsonObject("clients", new JsonObject()).getValue("rejected")));
     gauge(registry, "storedash_redis_hit_ratio", "keyspace hits / lookups", s -> number(redis(s).getValue("hit_rate")));
     gauge(registry, "storedash_redis_warnings", "warnings in the latest check", s -> (double) redis(s).getJsonArray("warnings", new JsonArray()).size());
+    gauge(registry, "storedash_redis_masters_down", "masters of a Redis Cluster that the monitor cannot reach (0 for one server)",
+      s -> redis(s).containsKey("masters") ? redis(s).getInteger("masters") - redis(s).getLong("masters_up") : 0.0);
     gauge(registry, "storedash_postgres_up", "1 when the monitor reaches PostgreSQL", s -> flag(postgres(s).getBoolean("reachable")));
     gauge(registry, "storedash_postgres_latency_ms", "SELECT 1 round trip", s -> number(postgres(s).getValue("latency_ms")));
     gauge(registry, "storedash_cache_hit_ratio", "cache answers / lookups, all cache-service instances",

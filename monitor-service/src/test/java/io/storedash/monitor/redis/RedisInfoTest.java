@@ -36,6 +36,15 @@ class RedisInfoTest {
   }
 
   @Test
+  void countsTheKeysOfEveryDatabaseAndReadsTheRole() {
+    RedisInfo info = RedisInfo.parse("# Keyspace\r\ndb0:keys=12,expires=12,avg_ttl=900\r\ndb3:keys=5,expires=0,avg_ttl=0\r\n",
+      "# Replication\r\nrole:slave\r\nmaster_host:10.0.0.1\r\n");
+    assertThat(info.keys()).isEqualTo(17);
+    assertThat(info.role()).isEqualTo("slave");
+    assertThat(RedisInfo.parse("# Keyspace\r\n").keys()).isZero();
+  }
+
+  @Test
   void keepsTheValueAfterTheFirstColonAndSkipsCommentsAndBlankLines() {
     RedisInfo info = RedisInfo.parse("# Server\nos:Linux 6.1\n\nexecutable:/tmp/redis:7\n# Keyspace\ndb0:keys=3,expires=0,avg_ttl=0\n");
 

@@ -1,0 +1,113 @@
+package io.storedash.cache;
+
+import io.storedash.common.Addresses;
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.Gzip;
+import io.storedash.common.ReplyHeaders;
+import io.storedash.common.bootstrap.Node;
+import io.storedash.common.config.ConfigLoader;
+import io.storedash.common.testing.TestStorage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One cache-service instance on a local event bus, against the Redis that {@code REDIS_URL} names, with the counting
+ * stand-in for query-service: for tests of Redis topologies, which need no PostgreSQL.
+ */
+final class CacheUnderTest implements AutoCloseable {
+
+  final Node node;
+  final Vertx vertx;
+  final FakeQueryService query;
+
+  /** Deploys cache-service after the stand-in reports these stores' data versions. */
+  CacheUnderTest(String redisUrl, List<String> stores, Map<String, String> overrides) {
+    Map<String, String> env = new HashMap<>(Map.of(
+      "REDIS_URL", redisUrl,
+      "REQUEST_TIMEOUT", "2s",
+      "WARM_ON_START", "false",
+      "HTTP_PORT", String.valueOf(TestStorage.freePort()),
+      "MANAGEMENT_PORT", "0",
+      "CLUSTER_NAME", "test-" + ProcessHandle.current().pid()));
+    env.putAll(overrides);
+    node = Node.local(ConfigLoader.load(env));
+    vertx = node.vertx();
+    query = new FakeQueryService(vertx);
+    query.version = System.currentTimeMillis();
+    query.stores = List.copyOf(stores);
+    node.deploy(CacheService.DESCRIPTOR, 1).await();
+    awaitStats(s -> s.getBoolean("versions_known"));
+  }
+
+  Future<Message<Buffer>> ask(DashboardQuery q) {
+    return vertx.eventBus().request(Addresses.DASHBOARD_QUERY, q.toJson(), new DeliveryOptions().setSendTimeout(5000));
+  }
+
+  JsonObject admin(JsonObject command) {
+    return vertx.eventBus().<JsonObject>request(Addresses.CACHE_ADMIN, command).await().body();
+  }
+
+  JsonObject stats() {
+    return admin(new JsonObject().put("action", "stats"));
+  }
+
+  void awaitStats(Predicate<JsonObject> condition) {
+    for (int i = 0; i < 100; i++) {
+      if (condition.test(stats())) {
+        return;
+      }
+      sleep(50);
+    }
+    throw new AssertionError("cache stats never met the condition: " + stats());
+  }
+
+  /** Empties the in-process tier, so that the next answer comes from Redis (or query-service). */
+  void dropHotspot() {
+    vertx.eventBus().publish(Addresses.CACHE_FLUSHED, new JsonObject().put("tier", "L4"));
+    sleep(50);
+  }
+
+  /** Publishes {@code data changed} for a store with a new version, as query-service does after an import. */
+  void dataChanged(String store) {
+    query.version = System.currentTimeMillis() + 1;
+    vertx.eventBus().publish(Addresses.DATA_CHANGED, new JsonObject().put("stores", new JsonArray().add(store)).put("version", query.version));
+    sleep(100);
+  }
+
+  /** L4, L1, L2, L3 for a hit; MISS or STALE otherwise. */
+  static String status(Message<Buffer> reply) {
+    String status = reply.headers().get(ReplyHeaders.CACHE_STATUS);
+    return "HIT".equals(status) ? reply.headers().get(ReplyHeaders.TIER) : status;
+  }
+
+  static JsonObject body(Message<Buffer> reply) {
+    assertThat(reply.headers().get(ReplyHeaders.ENCODING)).isEqualTo("gzip");
+    return new JsonObject(Buffer.buffer(Gzip.decompress(reply.body().getBytes())));
+  }
+
+  static void sleep(long millis) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    vertx.close().await();
+  }
+}

@@ -1,0 +1,101 @@
+package io.storedash.cache;
+
+import io.storedash.cache.tier.CacheKeys;
+import io.storedash.cache.tier.Tier;
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.QueryKind;
+import io.storedash.common.testing.RedisSentinelServers;
+import io.storedash.common.testing.Resp;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.storedash.cache.CacheUnderTest.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** cache-service through Redis Sentinel: a master, its replica and three Sentinels, started for this class. */
+class RedisSentinelCacheTest {
+
+  private static final LocalDate FROM = LocalDate.of(2026, 8, 1);
+  private static final LocalDate TO = LocalDate.of(2026, 8, 31);
+
+  private static RedisSentinelServers sentinels;
+  private CacheUnderTest cache;
+
+  @BeforeAll
+  static void startSentinels() {
+    sentinels = RedisSentinelServers.start("storedash", 3);
+  }
+
+  @AfterAll
+  static void stopSentinels() {
+    sentinels.close();
+  }
+
+  @AfterEach
+  void close() {
+    if (cache != null) {
+      cache.close();
+    }
+  }
+
+  private static boolean exists(int port, String key) {
+    return Resp.number(port, "EXISTS", key) == 1;
+  }
+
+  /** Asks until the answer comes from Redis (L2): the entry was stored and read back through the current master. */
+  private String untilFromRedis(DashboardQuery query) {
+    String status = null;
+    for (int i = 0; i < 50 && !"L2".equals(status); i++) {
+      cache.ask(query).await();
+      cache.dropHotspot();
+      status = status(cache.ask(query).await());
+    }
+    return status;
+  }
+
+  @Test
+  void entriesGoToTheMasterTheSentinelsNameAndAfterAFailoverToTheNewOne() throws InterruptedException {
+    cache = new CacheUnderTest(sentinels.url(), List.of("S001"), Map.of());
+    int master = sentinels.masterPort();
+    DashboardQuery overview = DashboardQuery.of(QueryKind.OVERVIEW, "S001", FROM, TO);
+    Message<Buffer> first = cache.ask(overview).await();
+    assertThat(status(first)).isEqualTo("MISS");
+    cache.dropHotspot();
+    assertThat(status(cache.ask(overview).await())).isEqualTo("L2");
+    String key = CacheKeys.key(Tier.L2, overview, cache.query.version);
+    assertThat(exists(master, key)).isTrue();
+    int replica = sentinels.servers().stream().mapToInt(s -> s.port()).filter(p -> p != master).findFirst().orElseThrow();
+    for (int i = 0; i < 100 && !exists(replica, key); i++) {
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+    assertThat(exists(replica, key)).as("the entry replicated to the replica").isTrue();
+
+    long started = System.nanoTime();
+    int promoted = sentinels.failover();
+    long failoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertThat(promoted).isEqualTo(replica);
+
+    // New entries are written to the new master...
+    started = System.nanoTime();
+    DashboardQuery trend = DashboardQuery.of(QueryKind.TREND, "S001", FROM, TO);
+    assertThat(untilFromRedis(trend)).isEqualTo("L2");
+    long switchMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertThat(exists(promoted, CacheKeys.key(Tier.L2, trend, cache.query.version))).isTrue();
+    System.out.printf("SENTINEL FAILOVER took %d ms; cache-service cached on the new master %d ms later%n", failoverMs, switchMs);
+    // ...and the entries written before the failover, replicated, are still read from Redis.
+    cache.dropHotspot();
+    Message<Buffer> again = cache.ask(overview).await();
+    assertThat(status(again)).isEqualTo("L2");
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(cache.query.computationsOf(overview)).isEqualTo(1);
+  }
+}
