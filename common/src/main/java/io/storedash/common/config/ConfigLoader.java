@@ -53,6 +53,14 @@ public final class ConfigLoader {
     this.values = values;
   }
 
+  /**
+   * The names of the variables read here (the file's keys are the same names), for tools that check a deployment's
+   * environment for misspelt ones. STOREDASH_CONFIG itself and STOREDASH_LOG_LEVEL (read by logback) are not among them.
+   */
+  public static Set<String> variables() {
+    return VARIABLES;
+  }
+
   /** The configuration of this process: its environment and the file it names. */
   public static StoreDashConfig fromEnvironment() {
     return load(System.getenv());
