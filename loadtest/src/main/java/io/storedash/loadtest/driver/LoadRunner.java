@@ -75,6 +75,8 @@ public final class LoadRunner {
       .compose(resp -> resp.statusCode() == 200 ? resp.body()
         : Future.failedFuture("GET " + path + " answered HTTP " + resp.statusCode()))
       .map(body -> storeCodes(body.toJsonObject()))
+      // Bounded as a whole, whatever the connection does.
+      .timeout(plan.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)
       .recover(failure -> {
         warn("cannot list the stores (" + failure.getMessage() + "); visiting store 'all' only. "
           + "Give --stores S001,S002,... to choose them");
