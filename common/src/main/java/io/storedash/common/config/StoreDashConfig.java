@@ -12,6 +12,10 @@ import java.util.Optional;
  * @param pgUrl            PG_URL, absent when not configured (standalone then starts an embedded server)
  * @param redisUrl         REDIS_URL, absent when not configured
  * @param managementPort   MANAGEMENT_PORT, absent for the service's own default
+ * @param httpIdleTimeout  HTTP_IDLE_TIMEOUT: the gateway closes a connection on which nothing moved for this long
+ * @param httpSlowClientTimeout HTTP_SLOW_CLIENT_TIMEOUT: the gateway's patience with a slow client — a new
+ *                         connection's request line and headers, and the body of a small request, must arrive within
+ *                         it; an import upload must deliver at least 4 KiB/s over every such window
  */
 public record StoreDashConfig(
   Optional<String> pgUrl,
@@ -35,7 +39,9 @@ public record StoreDashConfig(
   Optional<String> adminToken,
   ZoneId timezone,
   Duration requestTimeout,
-  int pgPoolSize) {
+  int pgPoolSize,
+  Duration httpIdleTimeout,
+  Duration httpSlowClientTimeout) {
 
   /** CLUSTER_HOST value that means: this machine's own (first non-loopback) address, as in containers. */
   public static final String AUTO_HOST = "auto";
@@ -61,13 +67,13 @@ public record StoreDashConfig(
     return new StoreDashConfig(Optional.of(pgUrl), Optional.of(redisUrl), httpPort, managementPort, clusterHost,
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
-      pgPoolSize);
+      pgPoolSize, httpIdleTimeout, httpSlowClientTimeout);
   }
 
   public StoreDashConfig withPorts(int httpPort, int managementPort) {
     return new StoreDashConfig(pgUrl, redisUrl, httpPort, Optional.of(managementPort), clusterHost,
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
-      pgPoolSize);
+      pgPoolSize, httpIdleTimeout, httpSlowClientTimeout);
   }
 }
