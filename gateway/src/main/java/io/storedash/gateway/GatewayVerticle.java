@@ -13,6 +13,7 @@ import io.storedash.gateway.downstream.Instances;
 import io.storedash.gateway.downstream.DownstreamFailure;
 import io.storedash.gateway.http.AccessLog;
 import io.storedash.gateway.http.CredentialsInUrl;
+import io.storedash.gateway.http.Lingering;
 import io.storedash.gateway.http.RequestBodies;
 import io.storedash.gateway.http.SlowClients;
 import io.storedash.gateway.http.ApiDocument;
@@ -222,7 +223,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxInitialLineLength(MAX_INITIAL_LINE)
         .setMaxHeaderSize(MAX_HEADER_BYTES)
         .setMaxFormAttributeSize(8192)
-        .setMaxFormFields(64))
+        .setMaxFormFields(ImportRoutes.MAX_FORM_FIELDS))
       .connectionHandler(slowClients::connected)
       .invalidRequestHandler(this::invalidRequest)
       .requestHandler(request -> {
@@ -489,6 +490,12 @@ public final class GatewayVerticle extends VerticleBase {
       String message = failure instanceof HttpException he ? he.getPayload() : failure == null ? null : failure.getMessage();
       problem = Problems.problem(status, Problems.safeDetail(message, Problems.title(status)), path);
     }
-    Problems.send(rc.response(), problem);
+    if (Lingering.bodyPending(rc.request())) {
+      // Refused before its body was read: that body is not wanted, and the connection cannot be reused.
+      rc.response().putHeader("Connection", "close");
+      Problems.send(rc.response(), problem).onComplete(ar -> Lingering.drainThenClose(vertx, rc.request()));
+    } else {
+      Problems.send(rc.response(), problem);
+    }
   }
 }

@@ -4,6 +4,7 @@ import io.storedash.common.Addresses;
 import io.storedash.common.ImportProtocol;
 import io.storedash.gateway.downstream.Downstream;
 import io.storedash.gateway.downstream.DownstreamFailure;
+import io.storedash.gateway.http.Lingering;
 import io.storedash.gateway.http.Problems;
 import io.storedash.gateway.http.SlowClients;
 import io.vertx.core.Vertx;
@@ -38,6 +39,8 @@ final class ImportRoutes {
 
   /** The largest file query-service imports; a larger declared Content-Length is refused before a byte is read. */
   static final long MAX_BYTES = ImportProtocol.MAX_FILE_BYTES;
+  /** Parts a form may have (the file and a few fields a browser adds). */
+  static final int MAX_FORM_FIELDS = 64;
   /** Bytes per event-bus message: small enough to stream, large enough that per-message costs do not matter. */
   static final int CHUNK_BYTES = 256 * 1024;
   /** Importing 500,000 lines takes far longer than a dashboard question. */
@@ -109,6 +112,7 @@ final class ImportRoutes {
       return;
     }
     boolean[] started = new boolean[1];
+    Upload[] upload = new Upload[1];
     request.setExpectMultipart(true);
     request.uploadHandler(file -> {
       if (started[0] || !(file.name().equals("file") || file.name().isEmpty())) {
@@ -117,7 +121,17 @@ final class ImportRoutes {
         return;
       }
       started[0] = true;
-      new Upload(rc, file, file.filename(), -1).start();
+      upload[0] = new Upload(rc, file, file.filename(), -1);
+      upload[0].start();
+    });
+    // The form itself is broken (too many parts, an encoding the decoder does not read): say so, not "no file".
+    request.exceptionHandler(e -> {
+      if (upload[0] != null) {
+        upload[0].onBroken(e);
+      }
+      if (!rc.response().headWritten()) {
+        rc.fail(400, new HttpException(400, formProblem(e)));
+      }
     });
     request.endHandler(v -> {
       if (!started[0] && !rc.response().ended()) {
@@ -293,8 +307,8 @@ final class ImportRoutes {
         .onFailure(this::answerFailure);
     }
 
-    /** The client broke off: query-service rolls the session back. */
-    private void onBroken(Throwable e) {
+    /** The client broke off (or the form could not be read): query-service rolls the session back. */
+    void onBroken(Throwable e) {
       if (!over) {
         over = true;
         LOG.info("import of {} broken off after {} bytes: {}", filename, received, e.getMessage());
@@ -314,8 +328,16 @@ final class ImportRoutes {
       }
       over = true;
       // A refusal of a chunk (a rejected file, a file too large) ends the import: the session is closed already.
+      boolean pending = Lingering.bodyPending(rc.request());
+      if (pending) {
+        rc.response().putHeader("Connection", "close");
+      }
       answerFailure(e);
       source.resume();
+      if (pending) {
+        // The rest of the file is not wanted: a little of it is drained so the client reads the answer, then close.
+        Lingering.drainThenClose(vertx, rc.request());
+      }
     }
 
     /** The rest of the upload is not wanted: the connection closes once the answer is out rather than read it. */
@@ -348,6 +370,19 @@ final class ImportRoutes {
         rc.fail(GatewayVerticle.httpStatusOf(e), e);
       }
     }
+  }
+
+  /** What was wrong with a multipart form that the decoder gave up on. */
+  static String formProblem(Throwable e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    if (e.getClass().getSimpleName().equals("TooManyFormFieldsException")) {
+      return "the form has too many parts (at most " + MAX_FORM_FIELDS + "): send the CSV file as the one part 'file'";
+    }
+    if (message.contains("TransferEncoding")) {
+      return "a part of the form uses a Content-Transfer-Encoding that is not read here (only 7bit, 8bit and binary "
+        + "are): send the file's bytes as they are";
+    }
+    return "the form is not valid multipart/form-data: send the CSV file as the part 'file'";
   }
 
   private static void tooLarge(RoutingContext rc) {
