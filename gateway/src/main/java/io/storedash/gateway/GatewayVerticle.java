@@ -205,6 +205,13 @@ public final class GatewayVerticle extends VerticleBase {
       .setMaxAgeSeconds(60));
 
     router.route().failureHandler(this::onFailure);
+    // Failures the router meets before any route (a path that is not valid percent-encoding): problems too.
+    router.errorHandler(400, rc -> Problems.send(rc.response(), 400, "the path " + Problems.shown(rc.request().path())
+      + " is not a valid URL path (a '%' must be followed by two hex digits)", "/"));
+    router.errorHandler(500, rc -> {
+      LOG.error("request {} {} failed outside any route", rc.request().method(), rc.request().path(), rc.failure());
+      Problems.send(rc.response(), 500, "internal error; the gateway log has the details", "/");
+    });
     router.errorHandler(404, rc -> Problems.send(rc.response(), 404, "no such resource: " + rc.request().path(), rc.request().path()));
     router.errorHandler(405, rc -> Problems.send(rc.response(), 405, rc.request().method() + " is not allowed on " + rc.request().path(), rc.request().path()));
     return router;
