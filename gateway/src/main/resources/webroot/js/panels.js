@@ -127,7 +127,9 @@ export function renderCategories(body, data) {
     .slice(0, 12)
     .reverse();
   const drawn = draw(chartBox(body), {
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    // Category names come from imported files: escaped here rather than trusting the chart library's default.
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' },
+      formatter: ps => escapeHtml(ps[0].name) + ': ' + money(ps[0].value) },
     grid: Object.assign({}, GRID, { top: 8 }),
     xAxis: { type: 'value', axisLabel: { formatter: v => decimal(v, 0) } },
     yAxis: { type: 'category', data: items.map(i => i.name), axisLabel: { width: 90, overflow: 'truncate' } },

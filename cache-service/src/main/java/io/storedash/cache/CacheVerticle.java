@@ -62,7 +62,7 @@ public final class CacheVerticle extends VerticleBase {
   private RedisTier redis;
   private TieredCache cache;
   private Warmer warmer;
-  private List<MessageConsumer<JsonObject>> consumers;
+  private List<MessageConsumer<?>> consumers;
   private long versionTimer = -1;
   private long warmTimer = -1;
   private long countTimer = -1;
@@ -90,7 +90,7 @@ public final class CacheVerticle extends VerticleBase {
 
     consumers = List.of(
       vertx.eventBus().consumer(Addresses.DATA_CHANGED, this::onDataChanged),
-      vertx.eventBus().consumer(Addresses.CACHE_FLUSHED, msg -> dropHotspot(msg.body())),
+      vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_FLUSHED, msg -> dropHotspot(msg.body())),
       vertx.eventBus().consumer(Addresses.CACHE_ADMIN, this::onAdmin),
       vertx.eventBus().consumer(Addresses.DASHBOARD_QUERY, this::onQuery));
     loadVersions();
@@ -167,10 +167,10 @@ public final class CacheVerticle extends VerticleBase {
     warmer.warm(ranked.subList(0, StoreHeat.hotCount(ranked.size(), config.warmHotFraction())), "refresh ahead of TTL");
   }
 
-  private void onQuery(Message<JsonObject> message) {
+  private void onQuery(Message<Object> message) {
     DashboardQuery query;
     try {
-      query = DashboardQuery.fromJson(message.body());
+      query = DashboardQuery.fromJson(jsonBody(message, "a dashboard query"));
     } catch (IllegalArgumentException e) {
       message.fail(Failures.BAD_REQUEST, e.getMessage());
       return;
@@ -218,10 +218,10 @@ public final class CacheVerticle extends VerticleBase {
     return e;
   }
 
-  private void onAdmin(Message<JsonObject> message) {
-    JsonObject command = message.body() == null ? new JsonObject() : message.body();
-    String action = command.getString("action", "");
+  private void onAdmin(Message<Object> message) {
     try {
+      JsonObject command = message.body() == null ? new JsonObject() : jsonBody(message, "a cache admin command");
+      String action = command.getValue("action") instanceof String a ? a : "";
       switch (action) {
         case "stats" -> message.reply(stats());
         case "warm" -> {
@@ -240,7 +240,21 @@ public final class CacheVerticle extends VerticleBase {
       }
     } catch (IllegalArgumentException e) {
       message.fail(Failures.BAD_REQUEST, e.getMessage());
+    } catch (ClassCastException e) {
+      message.fail(Failures.BAD_REQUEST, "a cache admin command has action, tier and store as strings and stores as an "
+        + "array of store codes");
     }
+  }
+
+  /**
+   * The body as a JSON object. A member of another service sends nothing else; anything else is a bad request
+   * answered as one (a handler that threw would leave its sender waiting for the timeout).
+   */
+  private static JsonObject jsonBody(Message<Object> message, String what) {
+    if (message.body() instanceof JsonObject json) {
+      return json;
+    }
+    throw new IllegalArgumentException(what + " must be a JSON object");
   }
 
   private List<String> storesOf(JsonObject command) {

@@ -21,6 +21,10 @@ public final class DashboardQuery {
 
   /** The store value that means the whole chain. */
   public static final String ALL_STORES = "all";
+  /** The first day a query may name. */
+  public static final LocalDate FIRST_DAY = LocalDate.of(2000, 1, 1);
+  /** The last day a query may name. */
+  public static final LocalDate LAST_DAY = LocalDate.of(2100, 12, 31);
   /** The longest range a query may cover, in days (inclusive). */
   public static final int MAX_RANGE_DAYS = 366;
 
@@ -72,10 +76,10 @@ public final class DashboardQuery {
     if (params != null) {
       params.forEach((name, value) -> {
         if (!PARAM_NAME.matcher(name).matches()) {
-          throw new IllegalArgumentException("bad parameter name '" + name + "'");
+          throw new IllegalArgumentException("bad parameter name '" + shown(name) + "'");
         }
         if (value == null || !PARAM_VALUE.matcher(value).matches()) {
-          throw new IllegalArgumentException("bad value for parameter " + name + ": '" + value + "'");
+          throw new IllegalArgumentException("bad value for parameter " + name + ": '" + (value == null ? null : shown(value)) + "'");
         }
         sorted.put(name, value);
       });
@@ -91,7 +95,8 @@ public final class DashboardQuery {
    */
   public static String checkStore(String store) {
     if (store == null || !(ALL_STORES.equals(store) || STORE_CODE.matcher(store).matches())) {
-      throw new IllegalArgumentException("store must be a store code (letters, digits, _ or -, at most 32) or 'all', got '" + store + "'");
+      throw new IllegalArgumentException("store must be a store code (letters, digits, _ or -, at most 32) or 'all', got '"
+        + (store == null ? null : shown(store)) + "'");
     }
     return store;
   }
@@ -171,12 +176,18 @@ public final class DashboardQuery {
       throw new IllegalArgumentException("a dashboard query must be a JSON object");
     }
     TreeMap<String, String> params = new TreeMap<>();
-    JsonObject p = json.getJsonObject("params");
-    if (p != null) {
-      p.forEach(e -> params.put(e.getKey(), e.getValue() == null ? null : String.valueOf(e.getValue())));
+    try {
+      JsonObject p = json.getJsonObject("params");
+      if (p != null) {
+        p.forEach(e -> params.put(e.getKey(), e.getValue() == null ? null : String.valueOf(e.getValue())));
+      }
+      return of(QueryKind.fromWire(json.getString("kind")), json.getString("store"),
+        parseDay("from", json.getString("from")), parseDay("to", json.getString("to")), params);
+    } catch (ClassCastException e) {
+      // A member of the wrong JSON type (a number for a string, a string for params): a bad request, not a bug.
+      throw new IllegalArgumentException("a dashboard query has kind, store, from and to as strings and params as an "
+        + "object of strings");
     }
-    return of(QueryKind.fromWire(json.getString("kind")), json.getString("store"),
-      parseDay("from", json.getString("from")), parseDay("to", json.getString("to")), params);
   }
 
   /**
@@ -188,11 +199,23 @@ public final class DashboardQuery {
     if (value == null || value.isEmpty()) {
       return null;
     }
+    LocalDate day;
     try {
-      return LocalDate.parse(value);
+      day = LocalDate.parse(value);
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(name + " must be a date like 2026-10-01, got '" + value + "'");
+      throw new IllegalArgumentException(name + " must be a date like 2026-10-01, got '" + shown(value) + "'");
     }
+    // ISO dates may have years of up to nine digits; PostgreSQL's dates end in 5874897, and no order is older than
+    // 2000 or later than 2100 (the import refuses those), so anything outside is a mistake, answered as one.
+    if (day.isBefore(FIRST_DAY) || day.isAfter(LAST_DAY)) {
+      throw new IllegalArgumentException(name + " must be a date from " + FIRST_DAY + " to " + LAST_DAY + ", got '" + value + "'");
+    }
+    return day;
+  }
+
+  /** A value quoted in a message: at most 40 characters. */
+  private static String shown(String value) {
+    return value.length() > 40 ? value.substring(0, 40) + "…" : value;
   }
 
   @Override

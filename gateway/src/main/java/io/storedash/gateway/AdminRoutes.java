@@ -4,15 +4,17 @@ import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.gateway.downstream.Downstream;
+import io.storedash.gateway.http.AdminToken;
+import io.storedash.gateway.http.ParameterProblem;
+import io.storedash.gateway.http.Problems;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The admin routes: cache warm, flush and stats. They need {@code Authorization: Bearer <ADMIN_TOKEN>}; without a
@@ -21,13 +23,17 @@ import java.util.Optional;
 final class AdminRoutes {
 
   private final Downstream cacheService;
-  private final Optional<byte[]> token;
+  private final AdminToken token;
   private final long timeoutMillis;
 
   AdminRoutes(Downstream cacheService, StoreDashConfig config) {
     this.cacheService = cacheService;
-    this.token = config.adminToken().map(t -> t.getBytes(StandardCharsets.UTF_8));
+    this.token = new AdminToken(config.adminToken());
     this.timeoutMillis = config.requestTimeout().toMillis();
+  }
+
+  AdminToken token() {
+    return token;
   }
 
   /** A route handler: lets the request through only with the admin token. */
@@ -37,23 +43,31 @@ final class AdminRoutes {
     }
   }
 
+  /** {@code /metrics} on the public port: the admin token, or the management port, which needs none. */
+  void authorizeMetrics(RoutingContext rc) {
+    if (!token.configured()) {
+      rc.fail(403, new IllegalStateException("metrics are served on the management port (MANAGEMENT_PORT); on this "
+        + "port they need the admin token, and no ADMIN_TOKEN is configured"));
+      return;
+    }
+    authorize(rc);
+  }
+
   /**
    * Whether the request carries the admin token; when it does not, the request has already been failed with 401
    * (no or a wrong token) or 403 (admin routes disabled).
    */
   boolean authorized(RoutingContext rc) {
-    if (token.isEmpty()) {
+    if (!token.configured()) {
       rc.fail(403, new IllegalStateException("admin routes are disabled: no ADMIN_TOKEN is configured"));
       return false;
     }
     String header = rc.request().getHeader("Authorization");
-    byte[] given = header != null && header.startsWith("Bearer ")
-      ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-    // Constant-time comparison: the time taken says nothing about how much of a guess was right.
-    if (!MessageDigest.isEqual(given, token.get())) {
+    if (!token.matches(AdminToken.bearer(header))) {
       rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"storedash-admin\"");
-      rc.fail(401, new IllegalStateException(header == null
-        ? "this route needs Authorization: Bearer <admin token>" : "the admin token is not valid"));
+      rc.fail(401, new IllegalStateException(header == null ? "this route needs Authorization: Bearer <admin token>"
+        : AdminToken.bearer(header) == null ? "the Authorization header must be 'Bearer <admin token>'"
+        : "the admin token is not valid"));
       return false;
     }
     return true;
@@ -65,10 +79,19 @@ final class AdminRoutes {
     String body = rc.body().asString();
     if (body != null && !body.isBlank()) {
       try {
-        JsonArray stores = new JsonObject(body).getJsonArray("stores");
+        JsonObject json = new JsonObject(body);
+        for (String name : json.fieldNames()) {
+          if (!name.equals("stores")) {
+            throw new IllegalArgumentException("the body takes only \"stores\", got '" + Problems.shown(name) + "'");
+          }
+        }
+        JsonArray stores = json.getJsonArray("stores");
         if (stores != null) {
           for (Object store : stores) {
-            DashboardQuery.checkStore(String.valueOf(store));
+            if (!(store instanceof String code)) {
+              throw new IllegalArgumentException("stores must be store codes as strings, got " + Problems.shown(String.valueOf(store)));
+            }
+            DashboardQuery.checkStore(code);
           }
           command.put("stores", stores);
         }
@@ -85,12 +108,15 @@ final class AdminRoutes {
 
   /** DELETE /api/v1/admin/cache?tier=L2&store=S001 (both optional). */
   void flush(RoutingContext rc) {
+    if (!onlyParameters(rc, Set.of("tier", "store"))) {
+      return;
+    }
     JsonObject command = new JsonObject().put("action", "flush");
     String tier = rc.queryParams().get("tier");
     String store = rc.queryParams().get("store");
     try {
       if (tier != null && !tier.matches("L[1-4]")) {
-        throw new IllegalArgumentException("tier must be L1, L2, L3 or L4, got '" + tier + "'");
+        throw new ParameterProblem("tier", "tier must be L1, L2, L3 or L4, got '" + Problems.shown(tier) + "'");
       }
       if (store != null) {
         DashboardQuery.checkStore(store);
@@ -103,7 +129,26 @@ final class AdminRoutes {
   }
 
   void stats(RoutingContext rc) {
+    if (!onlyParameters(rc, Set.of())) {
+      return;
+    }
     send(rc, new JsonObject().put("action", "stats"), 200);
+  }
+
+  /** Refuses a parameter the route does not take, or one given twice: a typo must not flush more than was meant. */
+  private static boolean onlyParameters(RoutingContext rc, Set<String> allowed) {
+    for (String name : rc.queryParams().names()) {
+      if (!allowed.contains(name)) {
+        rc.fail(400, new ParameterProblem(name, "unknown parameter '" + Problems.shown(name) + "'; this route takes "
+          + (allowed.isEmpty() ? "none" : String.join(", ", new TreeSet<>(allowed)))));
+        return false;
+      }
+      if (rc.queryParams().getAll(name).size() > 1) {
+        rc.fail(400, new ParameterProblem(name, "parameter " + name + " is given more than once"));
+        return false;
+      }
+    }
+    return true;
   }
 
   private void send(RoutingContext rc, JsonObject command, int status) {

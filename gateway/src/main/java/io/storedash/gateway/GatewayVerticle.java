@@ -12,6 +12,10 @@ import io.storedash.gateway.downstream.Downstream;
 import io.storedash.gateway.downstream.Instances;
 import io.storedash.gateway.downstream.DownstreamFailure;
 import io.storedash.gateway.http.AccessLog;
+import io.storedash.gateway.http.CredentialsInUrl;
+import io.storedash.gateway.http.Lingering;
+import io.storedash.gateway.http.RequestBodies;
+import io.storedash.gateway.http.SlowClients;
 import io.storedash.gateway.http.ApiDocument;
 import io.storedash.gateway.http.ConstantPayload;
 import io.storedash.gateway.http.ContentNegotiation;
@@ -30,6 +34,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -45,6 +52,7 @@ import org.slf4j.LoggerFactory;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -67,6 +75,14 @@ public final class GatewayVerticle extends VerticleBase {
   public static final String BYPASS_HEADER = "X-Cache-Bypass";
   /** Body limit of the JSON admin commands. */
   static final long ADMIN_BODY_LIMIT = 64 * 1024;
+  /** The longest request line (method, path, query, version) the gateway reads. */
+  static final int MAX_INITIAL_LINE = 4096;
+  /** The most bytes of request headers the gateway reads. */
+  static final int MAX_HEADER_BYTES = 8192;
+  static final String IMPORT_PATH = "/api/v1/imports";
+  static final String WARM_PATH = "/api/v1/admin/cache/warm";
+  /** The only requests that may carry a body. */
+  private static final RequestBodies BODIES = new RequestBodies(Set.of("POST " + IMPORT_PATH, "POST " + WARM_PATH));
 
   /** The per-store views, each at {@code /api/v1/stores/{store}/<kind>}. */
   static final List<QueryKind> STORE_KINDS = List.of(QueryKind.OVERVIEW, QueryKind.TREND, QueryKind.CHANNELS,
@@ -83,6 +99,7 @@ public final class GatewayVerticle extends VerticleBase {
   private AdminRoutes admin;
   private ImportRoutes imports;
   private HttpServer server;
+  private SlowClients slowClients;
   private long rotateTimer;
 
   public GatewayVerticle(ServiceContext service) {
@@ -99,7 +116,9 @@ public final class GatewayVerticle extends VerticleBase {
     monitorService = Downstream.of(vertx, "monitor-service");
     monitorFeed = new MonitorFeed(vertx, monitorService, timeoutMillis());
     admin = new AdminRoutes(cacheService, service.config());
-    imports = new ImportRoutes(vertx, queryService, service.config().requestTimeout());
+    slowClients = new SlowClients(vertx, service.config().httpSlowClientTimeout().toMillis(),
+      service.config().httpIdleTimeout().toMillis());
+    imports = new ImportRoutes(vertx, queryService, service.config().requestTimeout(), slowClients);
 
     service.heartbeatStats(() -> new JsonObject()
       .put("requests", stats.lastMinute())
@@ -143,7 +162,9 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(this::measure);
     router.route().handler(new SecurityHeaders());
-    router.route().handler(new AccessLog());
+    router.route().handler(new AccessLog(admin.token()));
+    router.route().handler(new CredentialsInUrl(admin.token()));
+    router.route().handler(BODIES::handle);
 
     router.get("/api/v1/stores").handler(rc -> dashboard(rc, QueryKind.STORES, DashboardQuery.ALL_STORES));
     for (QueryKind kind : STORE_KINDS) {
@@ -155,11 +176,11 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/api/v1/bench/constant").handler(this::constant);
 
     // Token and admission are checked before a byte of the upload is read; the file then streams to query-service.
-    router.post("/api/v1/imports").handler(admin::authorize);
-    router.post("/api/v1/imports").handler(imports::admit);
-    router.post("/api/v1/imports").handler(imports::importFile);
+    router.post(IMPORT_PATH).handler(admin::authorize);
+    router.post(IMPORT_PATH).handler(imports::admit);
+    router.post(IMPORT_PATH).handler(imports::importFile);
     router.route("/api/v1/admin/*").handler(admin::authorize);
-    router.post("/api/v1/admin/cache/warm").handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT)).handler(admin::warm);
+    router.post(WARM_PATH).handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT)).handler(admin::warm);
     router.delete("/api/v1/admin/cache").handler(admin::flush);
     router.get("/api/v1/admin/cache/stats").handler(admin::stats);
 
@@ -174,7 +195,8 @@ public final class GatewayVerticle extends VerticleBase {
       }
     });
     router.get(VendorAssets.ECHARTS_PATH).handler(assets.vendor()::echarts);
-    service.mountProbes(router);
+    // Status only on this port, and metrics only with the admin token: the details are on the management port.
+    service.mountPublicProbes(router, admin::authorizeMetrics);
     router.get("/*").handler(StaticHandler.create("webroot")
       .setIndexPage("index.html")
       .setDefaultContentEncoding("UTF-8")
@@ -183,6 +205,13 @@ public final class GatewayVerticle extends VerticleBase {
       .setMaxAgeSeconds(60));
 
     router.route().failureHandler(this::onFailure);
+    // Failures the router meets before any route (a path that is not valid percent-encoding): problems too.
+    router.errorHandler(400, rc -> Problems.send(rc.response(), 400, "the path " + Problems.shown(rc.request().path())
+      + " is not a valid URL path (a '%' must be followed by two hex digits)", "/"));
+    router.errorHandler(500, rc -> {
+      LOG.error("request {} {} failed outside any route", rc.request().method(), rc.request().path(), rc.failure());
+      Problems.send(rc.response(), 500, "internal error; the gateway log has the details", "/");
+    });
     router.errorHandler(404, rc -> Problems.send(rc.response(), 404, "no such resource: " + rc.request().path(), rc.request().path()));
     router.errorHandler(405, rc -> Problems.send(rc.response(), 405, rc.request().method() + " is not allowed on " + rc.request().path(), rc.request().path()));
     return router;
@@ -192,12 +221,22 @@ public final class GatewayVerticle extends VerticleBase {
     return vertx.createHttpServer(new HttpServerOptions()
         // Cached answers already travel as the gzip bytes cache-service stored: nothing is compressed twice.
         .setCompressionSupported(false)
-        .setIdleTimeout(60)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS)
-        .setMaxInitialLineLength(4096)
-        .setMaxHeaderSize(8192)
-        .setMaxFormAttributeSize(8192))
-      .requestHandler(router)
+        // Request bodies are never inflated: an upload is read as the bytes it is (a gzip bomb stays small).
+        .setDecompressionSupported(false)
+        // HTTP/1.1 only: with h2c on, a connection has no HttpConnection (and no deadline) until its first bytes.
+        .setHttp2ClearTextEnabled(false)
+        .setIdleTimeout((int) service.config().httpIdleTimeout().toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setMaxInitialLineLength(MAX_INITIAL_LINE)
+        .setMaxHeaderSize(MAX_HEADER_BYTES)
+        .setMaxFormAttributeSize(8192)
+        .setMaxFormFields(ImportRoutes.MAX_FORM_FIELDS))
+      .connectionHandler(slowClients::connected)
+      .invalidRequestHandler(this::invalidRequest)
+      .requestHandler(request -> {
+        slowClients.headArrived(request);
+        router.handle(request);
+      })
       .listen(service.config().httpPort())
       .onSuccess(s -> {
         server = s;
@@ -205,9 +244,34 @@ public final class GatewayVerticle extends VerticleBase {
       });
   }
 
+  /**
+   * A request Netty could not decode (a line or headers over their limits, or not HTTP): problem+json with what was
+   * wrong, then the connection closes.
+   */
+  private void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status;
+    String detail;
+    if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      detail = "the request line (method, path and query) is longer than " + MAX_INITIAL_LINE + " bytes";
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      detail = "the request headers are larger than " + MAX_HEADER_BYTES / 1024 + " KiB in total";
+    } else {
+      status = 400;
+      detail = "the request is not valid HTTP/1.1 (a malformed request line, header or chunk)";
+    }
+    request.response().putHeader("Connection", "close");
+    Problems.send(request.response(), Problems.problem(status, detail, "/"));
+  }
+
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(rotateTimer);
+    if (slowClients != null) {
+      slowClients.stop();
+    }
     // Stop accepting, let requests in flight finish within the grace period; event streams end at once.
     return Future.join(monitorFeed.stop(), server == null ? Future.succeededFuture()
       : server.shutdown(service.config().requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS));
@@ -426,7 +490,7 @@ public final class GatewayVerticle extends VerticleBase {
         rc.response().putHeader("Retry-After", String.valueOf(df.retryAfterSeconds()));
       }
     } else if (failure instanceof ParameterProblem pp) {
-      problem = Problems.problem(status, pp.getMessage(), path).put("parameter", pp.parameter());
+      problem = Problems.problem(status, Problems.capped(pp.getMessage()), path).put("parameter", Problems.shown(pp.parameter()));
     } else if (failure instanceof ReplyException re) {
       // A service's own answer: its sentence, unless it is a bug report, which stays in that service's log.
       String who = downstream == null ? "a StoreDash service" : downstream;
@@ -449,6 +513,12 @@ public final class GatewayVerticle extends VerticleBase {
       String message = failure instanceof HttpException he ? he.getPayload() : failure == null ? null : failure.getMessage();
       problem = Problems.problem(status, Problems.safeDetail(message, Problems.title(status)), path);
     }
-    Problems.send(rc.response(), problem);
+    if (Lingering.bodyPending(rc.request())) {
+      // Refused before its body was read: that body is not wanted, and the connection cannot be reused.
+      rc.response().putHeader("Connection", "close");
+      Problems.send(rc.response(), problem).onComplete(ar -> Lingering.drainThenClose(vertx, rc.request()));
+    } else {
+      Problems.send(rc.response(), problem);
+    }
   }
 }

@@ -4,7 +4,9 @@ import io.storedash.common.Addresses;
 import io.storedash.common.ImportProtocol;
 import io.storedash.gateway.downstream.Downstream;
 import io.storedash.gateway.downstream.DownstreamFailure;
+import io.storedash.gateway.http.Lingering;
 import io.storedash.gateway.http.Problems;
+import io.storedash.gateway.http.SlowClients;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -37,22 +39,29 @@ final class ImportRoutes {
 
   /** The largest file query-service imports; a larger declared Content-Length is refused before a byte is read. */
   static final long MAX_BYTES = ImportProtocol.MAX_FILE_BYTES;
+  /** Parts a form may have (the file and a few fields a browser adds). */
+  static final int MAX_FORM_FIELDS = 64;
   /** Bytes per event-bus message: small enough to stream, large enough that per-message costs do not matter. */
   static final int CHUNK_BYTES = 256 * 1024;
   /** Importing 500,000 lines takes far longer than a dashboard question. */
   static final Duration MIN_TIMEOUT = Duration.ofMinutes(2);
   private static final String RETRY_BUSY_SECONDS = "5";
   private static final String EMPTY = "the file is empty: send the CSV export with its header row";
+  /** The slowest upload accepted, in bytes a second, over each window of the slow-client timeout. */
+  static final int MIN_BYTES_PER_SECOND = 4 * 1024;
 
   private final Vertx vertx;
   private final Downstream queryService;
   private final long timeoutMillis;
-  private boolean busy;
+  private final SlowClients slowClients;
+  /** The import this gateway instance is running, if any: one at a time. */
+  private RoutingContext importing;
 
-  ImportRoutes(Vertx vertx, Downstream queryService, Duration requestTimeout) {
+  ImportRoutes(Vertx vertx, Downstream queryService, Duration requestTimeout, SlowClients slowClients) {
     this.vertx = vertx;
     this.queryService = queryService;
     this.timeoutMillis = Math.max(requestTimeout.toMillis(), MIN_TIMEOUT.toMillis());
+    this.slowClients = slowClients;
   }
 
   /** Refuses what cannot be an import before a byte of the body is read. */
@@ -64,6 +73,12 @@ final class ImportRoutes {
         + "multipart/form-data form; got " + (type.isEmpty() ? "no Content-Type" : type)));
       return;
     }
+    String coding = rc.request().getHeader("Content-Encoding");
+    if (coding != null && !coding.isBlank() && !coding.trim().equalsIgnoreCase("identity")) {
+      rc.fail(415, new HttpException(415, "compressed uploads are not accepted (Content-Encoding: "
+        + Problems.shown(coding.trim()) + "): send the CSV file as it is, uncompressed"));
+      return;
+    }
     long declared = declaredLength(rc.request());
     if (declared > MAX_BYTES) {
       tooLarge(rc);
@@ -73,14 +88,21 @@ final class ImportRoutes {
       rc.fail(400, new HttpException(400, EMPTY));
       return;
     }
-    if (busy) {
+    if (importing != null) {
       rc.response().putHeader("Retry-After", RETRY_BUSY_SECONDS);
       rc.fail(429, new HttpException(429, "another import is running on this gateway; retry in " + RETRY_BUSY_SECONDS + " s"));
       return;
     }
-    busy = true;
-    rc.addEndHandler(v -> busy = false);
+    importing = rc;
+    rc.addEndHandler(v -> release(rc));
     rc.next();
+  }
+
+  /** Frees the slot as soon as an import's answer is decided, so the next upload need not wait for the write. */
+  private void release(RoutingContext rc) {
+    if (importing == rc) {
+      importing = null;
+    }
   }
 
   void importFile(RoutingContext rc) {
@@ -90,6 +112,7 @@ final class ImportRoutes {
       return;
     }
     boolean[] started = new boolean[1];
+    Upload[] upload = new Upload[1];
     request.setExpectMultipart(true);
     request.uploadHandler(file -> {
       if (started[0] || !(file.name().equals("file") || file.name().isEmpty())) {
@@ -98,7 +121,17 @@ final class ImportRoutes {
         return;
       }
       started[0] = true;
-      new Upload(rc, file, file.filename(), -1).start();
+      upload[0] = new Upload(rc, file, file.filename(), -1);
+      upload[0].start();
+    });
+    // The form itself is broken (too many parts, an encoding the decoder does not read): say so, not "no file".
+    request.exceptionHandler(e -> {
+      if (upload[0] != null) {
+        upload[0].onBroken(e);
+      }
+      if (!rc.response().headWritten()) {
+        rc.fail(400, new HttpException(400, formProblem(e)));
+      }
     });
     request.endHandler(v -> {
       if (!started[0] && !rc.response().ended()) {
@@ -121,6 +154,10 @@ final class ImportRoutes {
     private boolean sending;
     private boolean ended;
     private boolean over;
+    /** The pace check: bytes received since the window began, while the gateway was waiting for them. */
+    private long windowStart;
+    private long windowBytes;
+    private long paceTimer = -1;
 
     Upload(RoutingContext rc, ReadStream<Buffer> source, String filename, long declared) {
       this.rc = rc;
@@ -130,6 +167,7 @@ final class ImportRoutes {
     }
 
     void start() {
+      slowClients.pacedByRoute(rc.request());
       source.pause();
       source.handler(this::onData);
       source.endHandler(v -> onEnd());
@@ -146,10 +184,50 @@ final class ImportRoutes {
           if (over) {
             abort();
           } else {
+            newWindow();
+            paceTimer = vertx.setPeriodic(Math.max(100, slowClients.windowMillis() / 4), t -> checkPace());
+            rc.addEndHandler(v -> vertx.cancelTimer(paceTimer));
             source.resume();
           }
         })
         .onFailure(this::fail);
+    }
+
+    private void newWindow() {
+      windowStart = System.currentTimeMillis();
+      windowBytes = 0;
+    }
+
+    /**
+     * A client that sends the file slower than {@link #MIN_BYTES_PER_SECOND} would hold this gateway's one import
+     * slot and a query-service session for hours: it is cut off with 408. Only time spent waiting for the client
+     * counts, not the time the upload is paused while query-service takes a chunk.
+     */
+    private void checkPace() {
+      if (over || ended) {
+        vertx.cancelTimer(paceTimer);
+        return;
+      }
+      if (sending) {
+        newWindow();
+        return;
+      }
+      long elapsed = System.currentTimeMillis() - windowStart;
+      if (elapsed < slowClients.windowMillis()) {
+        return;
+      }
+      if (windowBytes * 1000 >= MIN_BYTES_PER_SECOND * elapsed) {
+        newWindow();
+        return;
+      }
+      over = true;
+      vertx.cancelTimer(paceTimer);
+      LOG.info("import of {} cut off after {} bytes: {} bytes in {} ms", filename, received, windowBytes, elapsed);
+      abort();
+      closeAfterAnswer();
+      release(rc);
+      rc.fail(408, new HttpException(408, "the upload is too slow: " + windowBytes + " bytes arrived in the last "
+        + elapsed / 1000 + " s, and an import needs at least " + MIN_BYTES_PER_SECOND / 1024 + " KiB/s"));
     }
 
     private DeliveryOptions options() {
@@ -158,6 +236,7 @@ final class ImportRoutes {
 
     private void onData(Buffer data) {
       received += data.length();
+      windowBytes += data.length();
       if (received > MAX_BYTES) {
         if (!over) {
           over = true;
@@ -196,6 +275,7 @@ final class ImportRoutes {
           } else if (ended) {
             finish();
           } else {
+            newWindow();
             source.resume();
           }
         })
@@ -227,8 +307,8 @@ final class ImportRoutes {
         .onFailure(this::answerFailure);
     }
 
-    /** The client broke off: query-service rolls the session back. */
-    private void onBroken(Throwable e) {
+    /** The client broke off (or the form could not be read): query-service rolls the session back. */
+    void onBroken(Throwable e) {
       if (!over) {
         over = true;
         LOG.info("import of {} broken off after {} bytes: {}", filename, received, e.getMessage());
@@ -248,8 +328,16 @@ final class ImportRoutes {
       }
       over = true;
       // A refusal of a chunk (a rejected file, a file too large) ends the import: the session is closed already.
+      boolean pending = Lingering.bodyPending(rc.request());
+      if (pending) {
+        rc.response().putHeader("Connection", "close");
+      }
       answerFailure(e);
       source.resume();
+      if (pending) {
+        // The rest of the file is not wanted: a little of it is drained so the client reads the answer, then close.
+        Lingering.drainThenClose(vertx, rc.request());
+      }
     }
 
     /** The rest of the upload is not wanted: the connection closes once the answer is out rather than read it. */
@@ -282,6 +370,19 @@ final class ImportRoutes {
         rc.fail(GatewayVerticle.httpStatusOf(e), e);
       }
     }
+  }
+
+  /** What was wrong with a multipart form that the decoder gave up on. */
+  static String formProblem(Throwable e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    if (e.getClass().getSimpleName().equals("TooManyFormFieldsException")) {
+      return "the form has too many parts (at most " + MAX_FORM_FIELDS + "): send the CSV file as the one part 'file'";
+    }
+    if (message.contains("TransferEncoding")) {
+      return "a part of the form uses a Content-Transfer-Encoding that is not read here (only 7bit, 8bit and binary "
+        + "are): send the file's bytes as they are";
+    }
+    return "the form is not valid multipart/form-data: send the CSV file as the part 'file'";
   }
 
   private static void tooLarge(RoutingContext rc) {

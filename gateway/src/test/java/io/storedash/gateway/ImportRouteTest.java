@@ -151,7 +151,9 @@ class ImportRouteTest {
     assertThat(postCsv(CSV, "not-the-token-00000000000").statusCode()).isEqualTo(401);
     HttpResponse<Buffer> inQuery = gateway.client.post("/api/v1/imports?token=" + StandIns.TOKEN)
       .putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer(CSV)).await();
-    assertThat(inQuery.statusCode()).isEqualTo(401);
+    // A token in the URL is refused as such (400), not merely as a missing header.
+    assertThat(inQuery.statusCode()).isEqualTo(400);
+    assertThat(StandIns.problem(inQuery).getString("detail")).contains("credentials are not accepted in the URL");
     assertThat(received).isEmpty();
   }
 

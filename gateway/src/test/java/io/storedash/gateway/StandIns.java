@@ -62,6 +62,13 @@ final class StandIns implements AutoCloseable {
     return new StandIns(Map.of("REQUEST_TIMEOUT", "1s", "ADMIN_TOKEN", TOKEN), true);
   }
 
+  /** As {@link #withCache()}, with further configuration (limits, timeouts). */
+  static StandIns withCache(Map<String, String> overrides) {
+    Map<String, String> all = new java.util.HashMap<>(Map.of("REQUEST_TIMEOUT", "1s", "ADMIN_TOKEN", TOKEN));
+    all.putAll(overrides);
+    return new StandIns(all, true);
+  }
+
   static StandIns withoutServices() {
     return new StandIns(Map.of("REQUEST_TIMEOUT", "1s", "ADMIN_TOKEN", TOKEN), false);
   }

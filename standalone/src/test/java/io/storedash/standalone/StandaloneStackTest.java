@@ -117,11 +117,22 @@ class StandaloneStackTest {
   }
 
   @Test
-  void probesAndMetricsAreServedOnTheGatewayPort() {
-    assertThat(get("/health/live").statusCode()).isEqualTo(200);
+  void theGatewayPortSaysUpAndTheManagementPortHasTheDetails() {
+    assertThat(get("/health/live").bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "UP"));
     HttpResponse<Buffer> ready = get("/health/ready");
     assertThat(ready.statusCode()).isEqualTo(200);
-    assertThat(ready.bodyAsString()).contains("query-service.postgres", "cache-service.redis");
-    assertThat(get("/metrics").bodyAsString()).contains("vertx_http_server_requests", "storedash_cache_lookups", "storedash_query_compute_seconds");
+    // No check names, hosts or versions on the public port.
+    assertThat(ready.bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "UP"));
+    // Without an admin token, public metrics are refused and point to the management port.
+    HttpResponse<Buffer> metrics = get("/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(403);
+    assertThat(metrics.bodyAsJsonObject().getString("detail")).contains("management port");
+
+    int management = node.startManagement(0).await();
+    HttpResponse<Buffer> detailed = client.get(management, "127.0.0.1", "/health/ready").send().await();
+    assertThat(detailed.statusCode()).isEqualTo(200);
+    assertThat(detailed.bodyAsString()).contains("query-service.postgres", "cache-service.redis");
+    assertThat(client.get(management, "127.0.0.1", "/metrics").send().await().bodyAsString())
+      .contains("vertx_http_server_requests", "storedash_cache_lookups", "storedash_query_compute_seconds");
   }
 }

@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -266,11 +267,36 @@ public final class Node {
       .put("stats", context.stats()));
   }
 
-  /** Adds {@code /health/live}, {@code /health/ready} and {@code /metrics} of this node to a router. */
+  /**
+   * Adds {@code /health/live}, {@code /health/ready} (every check with its data) and {@code /metrics} of this node
+   * to the management server's router.
+   */
   void mountProbes(Router router) {
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(meterRegistry));
+  }
+
+  /**
+   * The probes for a public port: {@code /health/live} and {@code /health/ready} answer {@code {"status": "UP"}}
+   * (200) or {@code {"status": "DOWN"}} (503) and nothing else, because their checks name hosts, instances and
+   * dependency errors that only operators should see (they are on the management port); {@code /metrics} is served
+   * only once {@code metricsGuard} lets the request through.
+   */
+  void mountPublicProbes(Router router, Handler<RoutingContext> metricsGuard) {
+    router.get("/health/live").handler(rc -> statusOnly(rc, liveness));
+    router.get("/health/ready").handler(rc -> statusOnly(rc, readiness));
+    router.get("/metrics").handler(metricsGuard).handler(PrometheusScrapingHandler.create(meterRegistry));
+  }
+
+  private static void statusOnly(RoutingContext rc, HealthChecks checks) {
+    checks.checkStatus().onComplete(ar -> {
+      boolean up = ar.succeeded() && ar.result().getUp();
+      rc.response().setStatusCode(up ? 200 : 503)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(new JsonObject().put("status", up ? "UP" : "DOWN").encode());
+    });
   }
 
   /** Starts the management server; port 0 picks a free port. Completes with the port it listens on. */

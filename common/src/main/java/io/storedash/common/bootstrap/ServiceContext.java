@@ -8,6 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 
 import java.util.function.Supplier;
 
@@ -52,9 +53,13 @@ public final class ServiceContext {
     node.readinessCheck(service + "." + name, check);
   }
 
-  /** Serves this process's probes and metrics on a router of the service's own (the gateway's public port). */
-  public void mountProbes(Router router) {
-    node.mountProbes(router);
+  /**
+   * Serves this process's probes on a router of the service's own (the gateway's public port): status only, no
+   * check details; {@code /metrics} only for requests that {@code metricsGuard} lets through (it calls
+   * {@code next()}) — the full probes and metrics are on the management port.
+   */
+  public void mountPublicProbes(Router router, Handler<RoutingContext> metricsGuard) {
+    node.mountPublicProbes(router, metricsGuard);
   }
 
   /** The service's own counters, sent with every heartbeat. */

@@ -40,7 +40,8 @@ public final class ConfigLoader {
     "PG_URL", "REDIS_URL", "HTTP_PORT", "MANAGEMENT_PORT", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_MEMBERS",
     "CLUSTER_NAME", "CACHE_TTL_L1", "CACHE_TTL_L2", "CACHE_TTL_L3", "CACHE_TTL_L4", "CACHE_L4_MAX_BYTES",
     "WARM_PARALLELISM", "WARM_HOT_FRACTION", "WARM_ON_START", "MONITOR_INTERVAL", "HEARTBEAT_INTERVAL", "ADMIN_TOKEN", "TIMEZONE",
-    "REQUEST_TIMEOUT", "PG_POOL_SIZE", "PG_PASSWORD", "CLUSTER_SERVICE_DNS");
+    "REQUEST_TIMEOUT", "PG_POOL_SIZE", "PG_PASSWORD", "CLUSTER_SERVICE_DNS", "HTTP_IDLE_TIMEOUT",
+    "HTTP_SLOW_CLIENT_TIMEOUT");
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
   private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(b|kb|k|mb|m|gb|g)?", Pattern.CASE_INSENSITIVE);
@@ -157,7 +158,9 @@ public final class ConfigLoader {
       }),
       required("REQUEST_TIMEOUT", "5s", ConfigLoader::duration),
       required("PG_POOL_SIZE", "8", v -> intIn(v, 1, 256)),
-      clusterServiceDns());
+      clusterServiceDns(),
+      required("HTTP_IDLE_TIMEOUT", "60s", v -> positive(duration(v))),
+      required("HTTP_SLOW_CLIENT_TIMEOUT", "10s", v -> positive(duration(v))));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -267,6 +270,13 @@ public final class ConfigLoader {
   private static int port(String value, boolean zeroAllowed) {
     int port = intIn(value, zeroAllowed ? 0 : 1, 65535);
     return port;
+  }
+
+  private static Duration positive(Duration value) {
+    if (value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException("expected a duration above zero, such as 10s");
+    }
+    return value;
   }
 
   private static int intIn(String value, int min, int max) {

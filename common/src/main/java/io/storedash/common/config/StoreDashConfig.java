@@ -16,6 +16,10 @@ import java.util.Optional;
  * @param clusterServiceDns CLUSTER_SERVICE_DNS: when present, members are found by resolving this name (every
  *                          address it has) instead of from CLUSTER_MEMBERS — a headless Service in Kubernetes, a
  *                          network alias in compose
+ * @param httpIdleTimeout  HTTP_IDLE_TIMEOUT: the gateway closes a connection on which nothing moved for this long
+ * @param httpSlowClientTimeout HTTP_SLOW_CLIENT_TIMEOUT: the gateway's patience with a slow client — a new
+ *                         connection's request line and headers, and the body of a small request, must arrive within
+ *                         it; an import upload must deliver at least 4 KiB/s over every such window
  */
 public record StoreDashConfig(
   Optional<String> pgUrl,
@@ -40,7 +44,9 @@ public record StoreDashConfig(
   ZoneId timezone,
   Duration requestTimeout,
   int pgPoolSize,
-  Optional<String> clusterServiceDns) {
+  Optional<String> clusterServiceDns,
+  Duration httpIdleTimeout,
+  Duration httpSlowClientTimeout) {
 
   /** CLUSTER_HOST value that means: this machine's own (first non-loopback) address, as in containers. */
   public static final String AUTO_HOST = "auto";
@@ -66,13 +72,13 @@ public record StoreDashConfig(
     return new StoreDashConfig(Optional.of(pgUrl), Optional.of(redisUrl), httpPort, managementPort, clusterHost,
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
-      pgPoolSize, clusterServiceDns);
+      pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout);
   }
 
   public StoreDashConfig withPorts(int httpPort, int managementPort) {
     return new StoreDashConfig(pgUrl, redisUrl, httpPort, Optional.of(managementPort), clusterHost,
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
-      pgPoolSize, clusterServiceDns);
+      pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout);
   }
 }

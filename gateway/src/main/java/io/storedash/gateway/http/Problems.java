@@ -1,5 +1,6 @@
 package io.storedash.gateway.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
@@ -31,14 +32,28 @@ public final class Problems {
       case 403 -> "Forbidden";
       case 404 -> "Not found";
       case 405 -> "Method not allowed";
+      case 408 -> "Request timeout";
       case 413 -> "Payload too large";
+      case 414 -> "URI too long";
       case 415 -> "Unsupported media type";
       case 422 -> "Unprocessable content";
       case 429 -> "Too many requests";
+      case 431 -> "Request header fields too large";
       case 503 -> "Service unavailable";
       case 504 -> "Gateway timeout";
       default -> "Internal error";
     };
+  }
+
+  /** A value a client sent, as a detail quotes it: at most 40 characters, control characters shown as '?'. */
+  public static String shown(String value) {
+    if (value == null) {
+      return "";
+    }
+    String v = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+    StringBuilder out = new StringBuilder(v.length());
+    v.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return out.toString();
   }
 
   public static JsonObject problem(int status, String detail, String instance) {
@@ -54,6 +69,11 @@ public final class Problems {
    * A message fit for an answer: itself when it reads as a sentence, else {@code fallback}. Stack traces, exception
    * names and SQL stay in the logs.
    */
+  /** A sentence cut to {@link #MAX_DETAIL} characters: details that quote what a client sent stay short. */
+  public static String capped(String message) {
+    return message == null || message.length() <= MAX_DETAIL ? message : message.substring(0, MAX_DETAIL) + "…";
+  }
+
   public static String safeDetail(String message, String fallback) {
     if (message == null || message.isBlank() || INTERNALS.matcher(message).matches()) {
       return fallback;
@@ -61,17 +81,17 @@ public final class Problems {
     return message.length() > MAX_DETAIL ? message.substring(0, MAX_DETAIL) + "…" : message;
   }
 
-  public static void send(HttpServerResponse response, int status, String detail, String instance) {
-    send(response, problem(status, detail, instance));
+  public static Future<Void> send(HttpServerResponse response, int status, String detail, String instance) {
+    return send(response, problem(status, detail, instance));
   }
 
   /** Sends a problem built by {@link #problem} and perhaps extended with members of its own. */
-  public static void send(HttpServerResponse response, JsonObject problem) {
+  public static Future<Void> send(HttpServerResponse response, JsonObject problem) {
     if (response.headWritten()) {
       response.reset();
-      return;
+      return Future.succeededFuture();
     }
-    response.setStatusCode(problem.getInteger("status"))
+    return response.setStatusCode(problem.getInteger("status"))
       .putHeader("Content-Type", CONTENT_TYPE)
       .putHeader("Cache-Control", "no-store")
       .end(problem.encode());

@@ -1,5 +1,6 @@
 package io.storedash.query.ingest;
 
+import io.storedash.query.ingest.csv.FormulaText;
 import io.storedash.query.ingest.csv.ImportColumn;
 
 import java.io.BufferedWriter;
@@ -174,11 +175,17 @@ public final class ExportCsv {
     return BigDecimal.valueOf(cents, 2).toPlainString();
   }
 
-  /** A CSV field, quoted when it holds a comma, a quote or a line break. */
-  private static StringBuilder field(StringBuilder row, String value) {
-    if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+  /**
+   * A CSV text field, quoted when it holds a comma, a quote or a line break. A value that a spreadsheet would read as
+   * a formula (it starts with =, +, -, @, a tab or a CR: "CSV injection", e.g. {@code =HYPERLINK(...)} in an imported
+   * product name) is written as text: with a leading apostrophe, quoted. The importer removes exactly that apostrophe
+   * again ({@code LineParser}), so an export imports back to the same values.
+   */
+  static StringBuilder field(StringBuilder row, String value) {
+    boolean formula = FormulaText.looksLikeFormula(value);
+    if (!formula && value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
       return row.append(value);
     }
-    return row.append('"').append(value.replace("\"", "\"\"")).append('"');
+    return row.append('"').append(formula ? "'" : "").append(value.replace("\"", "\"\"")).append('"');
   }
 }

@@ -480,8 +480,8 @@ class ImportTest {
   @Test
   void filesThatAreNotCsvText(VertxTestContext testContext) {
     byte[] xlsx = {'P', 'K', 3, 4, 20, 0, 6, 0, 8, 0, 0, 0, 33, 0};
-    expectRefused(testContext, xlsx, Failures.BAD_REQUEST, "1 null: the file is an Excel workbook (.xlsx), not CSV: open it "
-      + "in Excel and save it as \"CSV UTF-8\"")
+    expectRefused(testContext, xlsx, Failures.BAD_REQUEST, "1 null: the file is a ZIP archive (an Excel .xlsx workbook is one), "
+      + "not CSV text: unzip it, or open the workbook in Excel and save it as \"CSV UTF-8\"; archives are never unpacked here")
       .compose(v -> expectRefused(testContext, utf8("hello world\nthis is a letter\n"), Failures.BAD_REQUEST,
         "1 null: the first line names none of the columns of an order export (such as 订单ID / order_id, 销量 / quantity): "
           + "this is not an order export CSV, or its header row is missing"))

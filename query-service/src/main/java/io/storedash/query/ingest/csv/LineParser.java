@@ -155,10 +155,14 @@ public final class LineParser {
     return header.cell(fields, column);
   }
 
-  /** A trimmed text cell; null when absent or empty (rejected when required). */
+  /**
+   * A trimmed text cell; null when absent or empty (rejected when required). Text that looks like a spreadsheet
+   * formula ({@code =HYPERLINK(...)}) is kept as it is — it is only text here, and every place that shows it again
+   * treats it as text; the apostrophe that marks such text as text ({@link FormulaText}) is removed.
+   */
   private String text(int line, List<String> fields, ImportColumn column, boolean required, int max) {
     String value = cell(fields, column);
-    value = value == null ? null : value.strip();
+    value = value == null ? null : FormulaText.unmarked(value.strip());
     if (value == null || value.isEmpty()) {
       if (required && header.has(column)) {
         reject(line, column, "is empty; every line needs it");

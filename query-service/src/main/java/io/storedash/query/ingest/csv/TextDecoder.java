@@ -17,7 +17,9 @@ import java.util.Arrays;
  *   <li>otherwise text stays undecided while it is plain ASCII (identical in UTF-8 and GBK); at the first non-ASCII
  *       byte a window of up to {@value #WINDOW} bytes is checked: valid UTF-8 means UTF-8, else valid GBK (read as
  *       GB18030, its superset, as Chinese Excel writes it) means GBK, else the file is refused;</li>
- *   <li>UTF-16, Excel workbooks (.xlsx, .xls) and binary files (NUL bytes) are refused with what to do instead.</li>
+ *   <li>UTF-16, Excel workbooks (.xlsx, .xls), ZIP and other archives or compressed files (gzip, bzip2, xz, zstd,
+ *       7-Zip, RAR — never unpacked, so a zip bomb stays the few bytes it is), PDF and binary files (NUL bytes) are
+ *       refused with what to do instead.</li>
  * </ul>
  * A byte sequence that the chosen encoding cannot decode later in the file refuses the file too (400), naming the
  * byte offset. No Vert.x types: tested on its own.
@@ -27,6 +29,15 @@ public final class TextDecoder {
   /** Bytes looked at to decide between UTF-8 and GBK. */
   static final int WINDOW = 8192;
   private static final Charset GBK = Charset.forName("GB18030");
+  /** Compressed formats by their first bytes: a zip bomb is refused by its magic number, never inflated. */
+  private static final Object[][] COMPRESSED = {
+    {"gzip-compressed", new int[] {0x1F, 0x8B}},
+    {"bzip2-compressed", new int[] {'B', 'Z', 'h'}},
+    {"xz-compressed", new int[] {0xFD, '7', 'z', 'X', 'Z', 0}},
+    {"zstd-compressed", new int[] {0x28, 0xB5, 0x2F, 0xFD}},
+    {"a 7-Zip archive", new int[] {'7', 'z', 0xBC, 0xAF, 0x27, 0x1C}},
+    {"a RAR archive", new int[] {'R', 'a', 'r', '!', 0x1A, 0x07}},
+  };
 
   private enum Mode { START, UNDECIDED, DECODING }
 
@@ -146,8 +157,18 @@ public final class TextDecoder {
     if (startsWith(b, 0xFF, 0xFE) || startsWith(b, 0xFE, 0xFF)) {
       throw new ImportRefused(400, "the file is UTF-16 text (Excel's \"Unicode text\"): save it as \"CSV UTF-8\" instead");
     }
-    if (startsWith(b, 'P', 'K', 3, 4)) {
-      throw new ImportRefused(400, "the file is an Excel workbook (.xlsx), not CSV: open it in Excel and save it as \"CSV UTF-8\"");
+    if (startsWith(b, 'P', 'K', 3, 4) || startsWith(b, 'P', 'K', 5, 6) || startsWith(b, 'P', 'K', 7, 8)) {
+      throw new ImportRefused(400, "the file is a ZIP archive (an Excel .xlsx workbook is one), not CSV text: unzip "
+        + "it, or open the workbook in Excel and save it as \"CSV UTF-8\"; archives are never unpacked here");
+    }
+    for (Object[] archive : COMPRESSED) {
+      if (startsWith(b, (int[]) archive[1])) {
+        throw new ImportRefused(400, "the file is " + archive[0] + ", not CSV text: decompress it and send the CSV "
+          + "file itself; compressed files are never unpacked here");
+      }
+    }
+    if (startsWith(b, '%', 'P', 'D', 'F')) {
+      throw new ImportRefused(400, "the file is a PDF document, not CSV: export the orders from the platform as CSV");
     }
     if (startsWith(b, 0xD0, 0xCF, 0x11, 0xE0)) {
       throw new ImportRefused(400, "the file is an old Excel workbook (.xls), not CSV: open it in Excel and save it as \"CSV UTF-8\"");

@@ -67,7 +67,9 @@ class TextDecoderTest {
 
   @Test
   void workbooksUtf16AndBinaryAreRefusedWithWhatToDo() {
-    assertRefused(new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0}, "Excel workbook (.xlsx)");
+    assertRefused(new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0}, "a ZIP archive (an Excel .xlsx workbook is one)");
+    assertRefused(new byte[] {0x1F, (byte) 0x8B, 8, 0, 0, 0, 0, 0}, "the file is gzip-compressed, not CSV text");
+    assertRefused(new byte[] {'%', 'P', 'D', 'F', '-', '1', '.', '7'}, "a PDF document");
     assertRefused(new byte[] {(byte) 0xD0, (byte) 0xCF, 0x11, (byte) 0xE0, 1, 2}, "(.xls)");
     assertRefused("a,b".getBytes(StandardCharsets.UTF_16LE), "NUL byte");
     assertRefused(concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, "a,b".getBytes(StandardCharsets.UTF_16LE)), "UTF-16");

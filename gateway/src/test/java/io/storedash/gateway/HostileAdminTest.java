@@ -1,0 +1,252 @@
+package io.storedash.gateway;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.read.ListAppender;
+import io.storedash.common.Addresses;
+import io.storedash.common.bootstrap.Node;
+import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.testing.TestStorage;
+import io.storedash.gateway.http.AdminToken;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Admin routes, imports, the cache bypass and the public port's probes against someone without the token: no token,
+ * a wrong one, another scheme, the token in the URL — all refused with a problem, none reaches cache- or
+ * query-service, and the token never appears in a log line. The public port's health answers say UP or DOWN only;
+ * its metrics need the token; the management port keeps every detail.
+ */
+class HostileAdminTest {
+
+  private StandIns gateway;
+  private final List<JsonObject> adminCommands = new CopyOnWriteArrayList<>();
+  private final List<Object> imports = new CopyOnWriteArrayList<>();
+
+  /** One admin request: method, path, and what it sends. */
+  private record AdminCall(HttpMethod method, String uri, String contentType, String body) {
+  }
+
+  private static final List<AdminCall> ADMIN_CALLS = List.of(
+    new AdminCall(HttpMethod.GET, "/api/v1/admin/cache/stats", null, null),
+    new AdminCall(HttpMethod.DELETE, "/api/v1/admin/cache?tier=L2", null, null),
+    new AdminCall(HttpMethod.POST, "/api/v1/admin/cache/warm", "application/json", "{\"stores\":[\"S001\"]}"),
+    new AdminCall(HttpMethod.POST, "/api/v1/imports", "text/csv", "order_id,store_code\nA1,S001\n"),
+    new AdminCall(HttpMethod.GET, "/metrics", null, null));
+
+  @BeforeEach
+  void start() {
+    gateway = StandIns.withCache();
+    gateway.vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_ADMIN, msg -> {
+      adminCommands.add(msg.body());
+      msg.reply(new JsonObject().put("ok", true));
+    }).completion().await();
+    gateway.vertx.eventBus().consumer(Addresses.IMPORT, msg -> {
+      imports.add(msg.body());
+      msg.fail(503, "stand-in");
+    }).completion().await();
+  }
+
+  @AfterEach
+  void stop() {
+    gateway.close();
+  }
+
+  private HttpResponse<Buffer> call(AdminCall call, String uriSuffix, MultiMap headers) {
+    String uri = call.uri() + (uriSuffix == null ? "" : (call.uri().contains("?") ? "&" : "?") + uriSuffix);
+    HttpRequest<Buffer> request = gateway.client.request(call.method(), uri);
+    request.putHeaders(headers);
+    if (call.contentType() != null) {
+      request.putHeader("Content-Type", call.contentType());
+    }
+    return (call.body() == null ? request.send() : request.sendBuffer(Buffer.buffer(call.body()))).await();
+  }
+
+  @Test
+  void everyAdminRouteRefusesNoTokenAWrongOneAnotherSchemeAndATokenInTheUrl() {
+    String token = StandIns.TOKEN;
+    record Attempt(String what, String query, MultiMap headers, int status, String detail) {
+    }
+    List<Attempt> attempts = List.of(
+      new Attempt("no token", null, MultiMap.caseInsensitiveMultiMap(), 401, "needs Authorization: Bearer"),
+      new Attempt("a wrong token", null, bearer("not-the-token-0123456789"), 401, "the admin token is not valid"),
+      new Attempt("a prefix of the token", null, bearer(token.substring(0, token.length() - 1)), 401, "not valid"),
+      new Attempt("the token and more", null, bearer(token + "x"), 401, "not valid"),
+      new Attempt("an empty bearer", null, MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer "), 401, "not valid"),
+      new Attempt("another scheme", null, MultiMap.caseInsensitiveMultiMap().add("Authorization", "Basic " + token), 401,
+        "must be 'Bearer <admin token>'"),
+      new Attempt("the token alone", null, MultiMap.caseInsensitiveMultiMap().add("Authorization", token), 401,
+        "must be 'Bearer <admin token>'"),
+      new Attempt("token in the query", "token=" + token, MultiMap.caseInsensitiveMultiMap(), 400,
+        "credentials are not accepted in the URL (parameter 'token')"),
+      new Attempt("access_token in the query, with a valid header too", "access_token=" + token, bearer(token), 400,
+        "credentials are not accepted in the URL (parameter 'access_token')"),
+      new Attempt("the token as any parameter's value", "x=" + token, bearer(token), 400,
+        "credentials are not accepted in the URL (parameter 'x')"),
+      new Attempt("API_KEY in any case", "API_KEY=whatever", bearer(token), 400, "parameter 'API_KEY'"));
+    List<String> failures = new ArrayList<>();
+    int tried = 0;
+    for (AdminCall call : ADMIN_CALLS) {
+      for (Attempt attempt : attempts) {
+        HttpResponse<Buffer> response = call(call, attempt.query(), attempt.headers());
+        tried++;
+        String what = call.method() + " " + call.uri() + " with " + attempt.what();
+        if (response.statusCode() != attempt.status()) {
+          failures.add(what + ": " + response.statusCode() + " " + response.bodyAsString());
+          continue;
+        }
+        JsonObject problem = StandIns.problem(response);
+        assertThat(problem.getString("detail")).as(what).contains(attempt.detail()).doesNotContain(token);
+        if (attempt.status() == 401) {
+          assertThat(response.getHeader("WWW-Authenticate")).as(what).startsWith("Bearer");
+        }
+      }
+    }
+    assertThat(failures).isEmpty();
+    assertThat(adminCommands).as("admin commands that reached cache-service").isEmpty();
+    assertThat(imports).as("imports that reached query-service").isEmpty();
+    System.out.printf("admin routes: %d refused attempts over %d routes, none reached a service%n", tried, ADMIN_CALLS.size());
+
+    // The scheme is case-insensitive (RFC 9110), and the right token is let through.
+    HttpResponse<Buffer> lowerCase = call(ADMIN_CALLS.get(0), null, MultiMap.caseInsensitiveMultiMap().add("Authorization", "bearer " + token));
+    assertThat(lowerCase.statusCode()).isEqualTo(200);
+    assertThat(adminCommands).hasSize(1);
+  }
+
+  @Test
+  void theCacheBypassNeedsTheTokenToo() {
+    for (MultiMap headers : List.of(MultiMap.caseInsensitiveMultiMap(), bearer("not-the-token-0123456789"))) {
+      HttpResponse<Buffer> response = gateway.client.get("/api/v1/stores/S001/overview").putHeaders(headers)
+        .putHeader(GatewayVerticle.BYPASS_HEADER, "1").send().await();
+      assertThat(response.statusCode()).isEqualTo(401);
+      StandIns.problem(response);
+    }
+    HttpResponse<Buffer> inQuery = gateway.client.get("/api/v1/stores/S001/overview?token=" + StandIns.TOKEN)
+      .putHeader(GatewayVerticle.BYPASS_HEADER, "1").send().await();
+    assertThat(inQuery.statusCode()).isEqualTo(400);
+    assertThat(gateway.seenByCache).isEmpty();
+  }
+
+  @Test
+  void theTokenIsNeverLogged() {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> events = new ListAppender<>();
+    events.start();
+    root.addAppender(events);
+    try {
+      String token = StandIns.TOKEN;
+      for (AdminCall call : ADMIN_CALLS) {
+        call(call, null, bearer(token));
+        call(call, "token=" + token, MultiMap.caseInsensitiveMultiMap());
+        call(call, "q=" + token, bearer(token + "-wrong"));
+      }
+      gateway.get("/api/v1/" + token);
+      gateway.get("/api/v1/stores/" + token + "/overview");
+      gateway.client.get("/api/v1/stores/S001/overview").putHeader(GatewayVerticle.BYPASS_HEADER, "1")
+        .bearerTokenAuthentication(token).send().await();
+      sleep(200);
+      List<String> lines = new ArrayList<>();
+      for (ILoggingEvent event : events.list) {
+        lines.add(event.getFormattedMessage());
+        for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+          lines.add(t.getMessage());
+        }
+        lines.add(String.valueOf(event.getMDCPropertyMap()));
+      }
+      assertThat(lines).as("log lines").isNotEmpty().noneMatch(line -> line != null && line.contains(token));
+      assertThat(lines).anyMatch(line -> line != null && line.contains("GET /api/v1/<token> 404"));
+    } finally {
+      root.detachAppender(events);
+    }
+  }
+
+  @Test
+  void thePublicPortSaysUpOrDownOnlyAndItsMetricsNeedTheToken() {
+    int management = gateway.node.startManagement(0).await();
+    for (String probe : List.of("/health/live", "/health/ready")) {
+      HttpResponse<Buffer> answer = gateway.get(probe);
+      assertThat(answer.statusCode()).as(probe).isIn(200, 503);
+      assertThat(answer.bodyAsJsonObject()).as(probe)
+        .isEqualTo(new JsonObject().put("status", answer.statusCode() == 200 ? "UP" : "DOWN"));
+      assertThat(answer.getHeader("Cache-Control")).isEqualTo("no-store");
+    }
+    // The management port has the checks and their data.
+    HttpResponse<Buffer> detailed = gateway.client.get(management, "127.0.0.1", "/health/ready").send().await();
+    assertThat(detailed.bodyAsString()).contains("\"checks\"", "gateway.query-service", "live_instances");
+
+    HttpResponse<Buffer> noToken = gateway.get("/metrics");
+    assertThat(noToken.statusCode()).isEqualTo(401);
+    assertThat(StandIns.problem(noToken).getString("detail")).contains("Authorization: Bearer");
+    assertThat(noToken.bodyAsString()).doesNotContain("vertx_");
+    HttpResponse<Buffer> withToken = gateway.client.get("/metrics").bearerTokenAuthentication(StandIns.TOKEN).send().await();
+    assertThat(withToken.statusCode()).isEqualTo(200);
+    assertThat(withToken.bodyAsString()).contains("vertx_http_server_requests");
+    HttpResponse<Buffer> onManagement = gateway.client.get(management, "127.0.0.1", "/metrics").send().await();
+    assertThat(onManagement.statusCode()).isEqualTo(200);
+    assertThat(onManagement.bodyAsString()).contains("vertx_http_server_requests");
+  }
+
+  @Test
+  void withoutAConfiguredTokenPublicMetricsPointToTheManagementPort() {
+    gateway.close();
+    StoreDashConfig config = TestStorage.config(Map.of());
+    Node node = Node.local(config);
+    try {
+      node.deploy(GatewayService.DESCRIPTOR, 1).await();
+      WebClient client = WebClient.create(node.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(config.httpPort()));
+      HttpResponse<Buffer> metrics = client.get("/metrics").bearerTokenAuthentication("anything-at-all-0000").send().await();
+      assertThat(metrics.statusCode()).isEqualTo(403);
+      assertThat(StandIns.problem(metrics).getString("detail")).contains("management port (MANAGEMENT_PORT)");
+    } finally {
+      node.vertx().close().await();
+      gateway = StandIns.withCache();
+    }
+  }
+
+  @Test
+  void tokensAreComparedAsDigests() {
+    AdminToken token = new AdminToken(Optional.of("a-token-of-twenty-chars"));
+    assertThat(token.matches("a-token-of-twenty-chars")).isTrue();
+    assertThat(token.matches("a-token-of-twenty-charS")).isFalse();
+    assertThat(token.matches("a-token-of-twenty-chars ")).isFalse();
+    assertThat(token.matches("")).isFalse();
+    assertThat(token.matches(null)).isFalse();
+    assertThat(new AdminToken(Optional.empty()).matches("")).isFalse();
+    assertThat(AdminToken.bearer("Bearer abc")).isEqualTo("abc");
+    assertThat(AdminToken.bearer("BEARER   abc ")).isEqualTo("abc");
+    assertThat(AdminToken.bearer("Basic abc")).isNull();
+    assertThat(AdminToken.bearer("abc")).isNull();
+  }
+
+  private static MultiMap bearer(String token) {
+    return MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
