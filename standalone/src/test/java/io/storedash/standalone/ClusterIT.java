@@ -114,7 +114,7 @@ class ClusterIT {
     assertThat(seconds).isLessThan(4.5);
     // What is cached keeps being served.
     assertThat(cluster.get(overview).statusCode()).isEqualTo(200);
-    // The monitor notices: query-service's instance is gone after 3 missed heartbeats (1 s apart here).
+    // The monitor notices: query-service's instance is gone after 3 missed heartbeats.
     long detected = 0;
     for (int i = 0; i < 100 && detected == 0; i++) {
       JsonObject snapshot = new JsonObject(cluster.get(base + "/api/v1/monitor").body());
@@ -127,7 +127,9 @@ class ClusterIT {
     }
     assertThat(detected).as("monitor reports query-service missing").isPositive();
     System.out.printf("monitor reported query-service missing %.1f s after the kill%n", (detected - killedAt) / 1e9);
-    assertThat((detected - killedAt) / 1e9).isLessThan(6);
+    // 3 missed heartbeats (1 s apart here), plus up to one publishing period (5 s): the gateway serves the snapshot
+    // monitor-service last published, as the dashboard's live panel does.
+    assertThat((detected - killedAt) / 1e9).isLessThan(10);
 
     queryService = cluster.start("query-service", queryEnv);
     Duration back = cluster.awaitStatus(base + "/api/v1/stores/S002/overview?from=2026-08-01&to=2026-08-30", 200, Duration.ofSeconds(60));
