@@ -1,5 +1,7 @@
 package io.storedash.standalone;
 
+import io.storedash.common.config.ConfigLoader;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * Starts the built service jars as separate JVMs on 127.0.0.1, with the environment the containers use, and stops
  * every one of them again by its PID.
  */
-final class ServiceProcesses implements AutoCloseable {
+public final class ServiceProcesses implements AutoCloseable {
 
   private final Path root;
   private final Path logs;
@@ -28,26 +30,39 @@ final class ServiceProcesses implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   ServiceProcesses(Map<String, String> environment) throws IOException {
+    this(environment, "cluster-it");
+  }
+
+  /** Logs go to {@code standalone/target/<logDirectory>}. */
+  public ServiceProcesses(Map<String, String> environment, String logDirectory) throws IOException {
     this.root = Path.of(System.getProperty("storedash.root", "..")).toAbsolutePath().normalize();
-    this.logs = root.resolve("standalone/target/cluster-it");
+    this.logs = root.resolve("standalone/target").resolve(logDirectory);
     Files.createDirectories(logs);
     this.environment = environment;
   }
 
   /** Starts {@code service} (e.g. "query-service") from its fat jar with extra environment variables. */
   Process start(String service, Map<String, String> extra) throws IOException {
+    return start(service, service, extra);
+  }
+
+  /**
+   * Starts {@code service} from its fat jar with the common environment plus {@code extra}; none of this JVM's own
+   * StoreDash variables leak in. Its output goes to a log named after {@code label}.
+   */
+  public Process start(String service, String label, Map<String, String> extra) throws IOException {
     Path jar = root.resolve(service + "/target/" + service + "-fat.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: run the build's package phase first");
     }
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder builder = new ProcessBuilder(java, "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-      "-jar", jar.toString());
+      "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString());
     Map<String, String> env = builder.environment();
-    env.keySet().removeIf(k -> k.startsWith("PG_") || k.startsWith("REDIS_") || k.startsWith("CLUSTER_"));
+    env.keySet().removeIf(k -> ConfigLoader.variables().contains(k) || k.equals(ConfigLoader.CONFIG_FILE_VARIABLE));
     env.putAll(environment);
     env.putAll(extra);
-    Path log = logs.resolve(service + "-" + System.nanoTime() + ".log");
+    Path log = logs.resolve(label + "-" + System.nanoTime() + ".log");
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     Process process = builder.start();
     processes.add(process);
@@ -56,18 +71,18 @@ final class ServiceProcesses implements AutoCloseable {
   }
 
   /** The output of a process started here. */
-  String log(Process process) throws IOException {
+  public String log(Process process) throws IOException {
     return Files.readString(logsByProcess.get(process));
   }
 
   /** SIGTERM: the graceful shutdown. Returns whether the process ended within {@code timeout}. */
-  boolean terminate(Process process, Duration timeout) throws InterruptedException {
+  public boolean terminate(Process process, Duration timeout) throws InterruptedException {
     process.destroy();
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** SIGKILL: the process gets no chance to leave the cluster. */
-  void kill(Process process) throws InterruptedException {
+  public void kill(Process process) throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }
@@ -79,10 +94,19 @@ final class ServiceProcesses implements AutoCloseable {
 
   /** Polls {@code url} until it answers {@code status}; fails after {@code timeout}. Returns the time it took. */
   Duration awaitStatus(String url, int status, Duration timeout) throws InterruptedException {
+    return awaitStatus(url, status, timeout, null);
+  }
+
+  /** As {@link #awaitStatus(String, int, Duration)}, failing at once when {@code process} (if given) has exited. */
+  public Duration awaitStatus(String url, int status, Duration timeout, Process process) throws InterruptedException {
     long started = System.nanoTime();
     long deadline = started + timeout.toNanos();
     int last = -1;
     while (System.nanoTime() < deadline) {
+      if (process != null && !process.isAlive()) {
+        throw new AssertionError("the process for " + url + " exited with " + process.exitValue() + "; log "
+          + logsByProcess.get(process));
+      }
       try {
         last = get(url).statusCode();
         if (last == status) {
@@ -91,9 +115,13 @@ final class ServiceProcesses implements AutoCloseable {
       } catch (IOException e) {
         last = -1;
       }
-      TimeUnit.MILLISECONDS.sleep(200);
+      TimeUnit.MILLISECONDS.sleep(100);
     }
     throw new AssertionError(url + " did not answer " + status + " within " + timeout + " (last: " + last + "); logs in " + logs);
+  }
+
+  public Path logs() {
+    return logs;
   }
 
   static Map<String, String> env(Object... pairs) {
