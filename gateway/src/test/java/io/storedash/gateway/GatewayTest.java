@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -198,8 +199,8 @@ class GatewayTest {
     assertThat(publicNone.bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "DOWN"));
     vertx.eventBus().publish(Addresses.HEARTBEAT, new JsonObject().put("service", "query-service").put("node", "n1")
       .put("interval_ms", 5000).put("draining", false));
-    sleepQuietly(100);
-    HttpResponse<Buffer> ready = client.get(management, "127.0.0.1", "/health/ready").send().await();
+    // The heartbeat reaches the gateway's consumer asynchronously.
+    HttpResponse<Buffer> ready = awaitStatus(management, "/health/ready", 200);
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(get("/health/ready").bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "UP"));
     JsonObject checks = new JsonObject();
@@ -209,8 +210,7 @@ class GatewayTest {
     // A draining instance no longer counts.
     vertx.eventBus().publish(Addresses.HEARTBEAT, new JsonObject().put("service", "query-service").put("node", "n1")
       .put("interval_ms", 5000).put("draining", true));
-    sleepQuietly(100);
-    assertThat(get("/health/ready").statusCode()).isEqualTo(503);
+    assertThat(awaitStatus(node.config().httpPort(), "/health/ready", 503).statusCode()).isEqualTo(503);
   }
 
   @Test
@@ -242,6 +242,17 @@ class GatewayTest {
       sleepQuietly(50);
     }
     assertThat(received.toString()).contains("event: snapshot\ndata: {\"status\":\"green\"}", "data: {\"status\":\"yellow\"}");
+  }
+
+  /** Asks {@code path} on {@code port} until it answers {@code status}, for at most 5 s; returns the last answer. */
+  private HttpResponse<Buffer> awaitStatus(int port, String path, int status) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    HttpResponse<Buffer> response = client.get(port, "127.0.0.1", path).send().await();
+    while (response.statusCode() != status && System.nanoTime() < deadline) {
+      sleepQuietly(20);
+      response = client.get(port, "127.0.0.1", path).send().await();
+    }
+    return response;
   }
 
   private static void sleepQuietly(long millis) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -150,6 +151,8 @@ class HostileAdminTest {
   void theTokenIsNeverLogged() {
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     ListAppender<ILoggingEvent> events = new ListAppender<>();
+    // Event loops append while this thread reads.
+    events.list = new CopyOnWriteArrayList<>();
     events.start();
     root.addAppender(events);
     try {
@@ -163,7 +166,14 @@ class HostileAdminTest {
       gateway.get("/api/v1/stores/" + token + "/overview");
       gateway.client.get("/api/v1/stores/S001/overview").putHeader(GatewayVerticle.BYPASS_HEADER, "1")
         .bearerTokenAuthentication(token).send().await();
-      sleep(200);
+      // A request's access line is written once its answer has gone out, so it can come after the client has it:
+      // wait for every request's line, so that everything those requests logged is checked.
+      int requests = 3 * ADMIN_CALLS.size() + 3;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (accessLines(events) < requests && System.nanoTime() < deadline) {
+        sleep(20);
+      }
+      assertThat(accessLines(events)).as("access log lines, one per request").isGreaterThanOrEqualTo(requests);
       List<String> lines = new ArrayList<>();
       for (ILoggingEvent event : events.list) {
         lines.add(event.getFormattedMessage());
@@ -236,6 +246,10 @@ class HostileAdminTest {
     assertThat(AdminToken.bearer("BEARER   abc ")).isEqualTo("abc");
     assertThat(AdminToken.bearer("Basic abc")).isNull();
     assertThat(AdminToken.bearer("abc")).isNull();
+  }
+
+  private static long accessLines(ListAppender<ILoggingEvent> events) {
+    return events.list.stream().filter(e -> e.getLoggerName().equals("storedash.access")).count();
   }
 
   private static MultiMap bearer(String token) {

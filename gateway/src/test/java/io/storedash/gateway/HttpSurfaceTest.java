@@ -21,6 +21,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -132,13 +134,17 @@ class HttpSurfaceTest {
   void eachRequestIsOneAccessLogLine() throws Exception {
     Logger access = (Logger) LoggerFactory.getLogger("storedash.access");
     ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    // Event loops append while this thread reads.
+    lines.list = new CopyOnWriteArrayList<>();
     lines.start();
     access.addAppender(lines);
     try {
       gateway.get("/api/v1/stores/S001/overview?from=2026-10-01&to=2026-10-30&secret=x");
       gateway.get("/api/v1/stores/S001/overview?from=2026-10-01&to=2026-10-30");
       gateway.get("/api/v1/nope");
-      for (int i = 0; i < 40 && lines.list.size() < 3; i++) {
+      // A line is written once the answer has gone out, so it can come after the client has it.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (lines.list.size() < 3 && System.nanoTime() < deadline) {
         Thread.sleep(25);
       }
       List<String> messages = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
