@@ -233,21 +233,7 @@ class HostileClientsTest {
       OutputStream out = socket.getOutputStream();
       out.write(("POST /api/v1/imports HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + StandIns.TOKEN
         + "\r\nContent-Type: text/csv\r\nContent-Length: 100000\r\n\r\norder_id,store_code\n").getBytes(StandardCharsets.UTF_8));
-      StringBuilder received = new StringBuilder();
-      for (int i = 0; i < 100 && received.isEmpty(); i++) {
-        out.write('a');
-        out.flush();
-        try {
-          int n;
-          byte[] buffer = new byte[4096];
-          while ((n = socket.getInputStream().read(buffer)) > 0) {
-            received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-          }
-        } catch (SocketTimeoutException e) {
-          // nothing yet: the next byte
-        }
-      }
-      answer = received.toString();
+      answer = trickle(socket, 'a', 100);
     }
     long cutMs = (System.nanoTime() - t0) / 1_000_000;
     System.out.printf("an import trickling 5 bytes/s was cut off after %d ms%n", cutMs);
@@ -273,26 +259,36 @@ class HostileClientsTest {
       OutputStream out = socket.getOutputStream();
       out.write(("POST /api/v1/admin/cache/warm HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + StandIns.TOKEN
         + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{").getBytes(StandardCharsets.UTF_8));
-      StringBuilder received = new StringBuilder();
       long t0 = System.nanoTime();
-      for (int i = 0; i < 50 && received.isEmpty(); i++) {
-        out.write(' ');
-        out.flush();
-        try {
-          int n;
-          byte[] buffer = new byte[4096];
-          while ((n = socket.getInputStream().read(buffer)) > 0) {
-            received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-          }
-        } catch (SocketTimeoutException e) {
-          // nothing yet
-        }
-      }
+      String received = trickle(socket, ' ', 50);
       long ms = (System.nanoTime() - t0) / 1_000_000;
-      assertThat(received.toString()).startsWith("HTTP/1.1 408").contains("application/problem+json",
+      assertThat(received).startsWith("HTTP/1.1 408").contains("application/problem+json",
         "the request body did not arrive within 1.0 s of its headers");
       assertThat(ms).isLessThan(SLOW_CLIENT_MS + MARGIN_MS);
     }
+  }
+
+  /**
+   * Writes {@code filler} one byte at a time, at most {@code bytes} of them, each followed by reading whatever has
+   * arrived (the socket's read timeout paces the bytes), until something has. Returns what arrived.
+   */
+  private static String trickle(Socket socket, char filler, int bytes) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    StringBuilder received = new StringBuilder();
+    for (int i = 0; i < bytes && received.isEmpty(); i++) {
+      out.write(filler);
+      out.flush();
+      try {
+        int n;
+        byte[] buffer = new byte[4096];
+        while ((n = socket.getInputStream().read(buffer)) > 0) {
+          received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
+      } catch (SocketTimeoutException e) {
+        // nothing yet: the next byte
+      }
+    }
+    return received.toString();
   }
 
   private static boolean isAbort(Message<Object> message) {
