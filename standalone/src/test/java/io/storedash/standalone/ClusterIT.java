@@ -2,6 +2,8 @@ package io.storedash.standalone;
 
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.testing.TestStorage;
+import io.storedash.monitor.MonitorVerticle;
+import io.storedash.monitor.cluster.ClusterView;
 import io.storedash.query.ingest.DemoData;
 import io.storedash.query.ingest.DemoOptions;
 import io.vertx.core.Vertx;
@@ -22,13 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The four services as separate JVMs on 127.0.0.1, joined by Hazelcast: a request goes through the gateway; the only
- * query-service is killed and an uncached request gets a 503 problem+json within the request timeout; a new
- * query-service joins and requests succeed again.
+ * query-service is killed and an uncached request gets a problem+json within the request timeout (the 503 of
+ * cache-service naming query-service, or the gateway's own 504 when its deadline fires first); a new query-service
+ * joins and requests succeed again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
   private static final LocalDate END = LocalDate.of(2026, 10, 31);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(4);
+  private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
   private static ServiceProcesses cluster;
   private static String base;
   private static Process queryService;
@@ -52,9 +57,9 @@ class ClusterIT {
       "CLUSTER_NAME", "cluster-it-" + ProcessHandle.current().pid(),
       "CLUSTER_PORT", clusterPort,
       "CLUSTER_MEMBERS", "127.0.0.1",
-      "REQUEST_TIMEOUT", "4s",
+      "REQUEST_TIMEOUT", REQUEST_TIMEOUT.toSeconds() + "s",
       "MANAGEMENT_PORT", "0",
-      "HEARTBEAT_INTERVAL", "1s"));
+      "HEARTBEAT_INTERVAL", HEARTBEAT_INTERVAL.toSeconds() + "s"));
     base = "http://127.0.0.1:" + httpPort;
     queryEnv = Map.of();
     long started = System.nanoTime();
@@ -85,7 +90,8 @@ class ClusterIT {
     assertThat(body.getJsonObject("kpis").getLong("orders")).isPositive();
     // cache-service caches once it has learned the data versions from query-service (it asks every 2 s).
     String xCache = "";
-    for (int i = 0; i < 50 && !xCache.matches("L[1-4]"); i++) {
+    long cachingDeadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!xCache.matches("L[1-4]") && System.nanoTime() < cachingDeadline) {
       xCache = cluster.get(overview).headers().firstValue("X-Cache").orElse("");
       Thread.sleep(100);
     }
@@ -108,15 +114,26 @@ class ClusterIT {
     HttpResponse<String> uncached = cluster.get(base + "/api/v1/stores/S002/overview?from=2026-09-01&to=2026-09-30");
     double seconds = (System.nanoTime() - killedAt) / 1e9;
     System.out.printf("uncached request with query-service killed: %d in %.2f s%n", uncached.statusCode(), seconds);
-    assertThat(uncached.statusCode()).isEqualTo(503);
     assertThat(uncached.headers().firstValue("Content-Type")).contains("application/problem+json");
-    assertThat(new JsonObject(uncached.body()).getString("detail")).contains("query-service");
-    assertThat(seconds).isLessThan(4.5);
+    // Until Hazelcast drops the dead member, cache-service's request to it runs into cache-service's deadline (0.5 s
+    // before the gateway's) and it answers 503 naming query-service. On a loaded machine the gateway's own deadline
+    // can fire first: a 504 naming cache-service. Either way the client has its answer by the gateway's deadline.
+    JsonObject problem = new JsonObject(uncached.body());
+    assertThat(uncached.statusCode()).isIn(503, 504);
+    if (uncached.statusCode() == 503) {
+      assertThat(problem.getString("detail")).contains("query-service");
+    } else {
+      assertThat(problem.getString("detail")).contains("cache-service did not complete the request within "
+        + REQUEST_TIMEOUT.toMillis() + " ms");
+    }
+    // The gateway's deadline, plus slack for its timer and the HTTP round trip when four JVMs share two cores.
+    assertThat(seconds).isLessThan(REQUEST_TIMEOUT.toSeconds() + 2);
     // What is cached keeps being served.
     assertThat(cluster.get(overview).statusCode()).isEqualTo(200);
     // The monitor notices: query-service's instance is gone after 3 missed heartbeats.
     long detected = 0;
-    for (int i = 0; i < 100 && detected == 0; i++) {
+    long detectionDeadline = killedAt + Duration.ofSeconds(30).toNanos();
+    while (detected == 0 && System.nanoTime() < detectionDeadline) {
       JsonObject snapshot = new JsonObject(cluster.get(base + "/api/v1/monitor").body());
       if (snapshot.getJsonObject("cluster").getJsonArray("missing").contains("query-service")) {
         detected = System.nanoTime();
@@ -128,8 +145,11 @@ class ClusterIT {
     assertThat(detected).as("monitor reports query-service missing").isPositive();
     System.out.printf("monitor reported query-service missing %.1f s after the kill%n", (detected - killedAt) / 1e9);
     // 3 missed heartbeats (1 s apart here), plus up to one publishing period (5 s): the gateway serves the snapshot
-    // monitor-service last published, as the dashboard's live panel does.
-    assertThat((detected - killedAt) / 1e9).isLessThan(10);
+    // monitor-service last published, as the dashboard's live panel does. 3 s more for timers on a loaded machine,
+    // still short of the 12 heartbeats after which an instance is dropped rather than marked gone.
+    Duration promised = HEARTBEAT_INTERVAL.multipliedBy(ClusterView.MISSED_HEARTBEATS_GONE)
+      .plus(MonitorVerticle.PUBLISH_INTERVAL);
+    assertThat((detected - killedAt) / 1e9).isLessThan(promised.toSeconds() + 3);
 
     queryService = cluster.start("query-service", queryEnv);
     Duration back = cluster.awaitStatus(base + "/api/v1/stores/S002/overview?from=2026-08-01&to=2026-08-30", 200, Duration.ofSeconds(60));

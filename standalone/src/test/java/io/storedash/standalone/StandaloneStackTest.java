@@ -1,6 +1,7 @@
 package io.storedash.standalone;
 
 import io.storedash.cache.CacheService;
+import io.storedash.common.Addresses;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.testing.TestStorage;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Map;
 
@@ -31,7 +33,7 @@ class StandaloneStackTest {
   private static StoreDashConfig config;
 
   @BeforeAll
-  static void start() {
+  static void start() throws InterruptedException {
     config = TestStorage.config(Map.of());
     node = Node.local(config);
     node.deploy(QueryService.DESCRIPTOR, 1)
@@ -40,7 +42,27 @@ class StandaloneStackTest {
       .compose(id -> node.deploy(MonitorService.DESCRIPTOR, 1))
       .compose(id -> node.deploy(GatewayService.DESCRIPTOR, 1))
       .await();
+    awaitCacheVersionsKnown(Duration.ofSeconds(30));
     client = WebClient.create(node.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(config.httpPort()));
+  }
+
+  /**
+   * cache-service learns the data versions from query-service after it is deployed, and bypasses the cache until it
+   * has them: only then is a second request served from the cache.
+   */
+  private static void awaitCacheVersionsKnown(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonObject stats = cacheStats();
+    while (!stats.getBoolean("versions_known") && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      stats = cacheStats();
+    }
+    assertThat(stats.getBoolean("versions_known")).as("cache-service knows the data versions: %s", stats).isTrue();
+  }
+
+  private static JsonObject cacheStats() {
+    return node.vertx().eventBus().<JsonObject>request(Addresses.CACHE_ADMIN, new JsonObject().put("action", "stats"))
+      .await().body();
   }
 
   @AfterAll
