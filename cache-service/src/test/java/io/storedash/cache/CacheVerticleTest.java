@@ -1,5 +1,7 @@
 package io.storedash.cache;
 
+import io.storedash.cache.tier.CacheKeys;
+import io.storedash.cache.tier.Tier;
 import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.Gzip;
@@ -9,6 +11,7 @@ import io.storedash.common.bootstrap.Node;
 import io.storedash.common.embedded.EmbeddedRedisServer;
 import io.storedash.common.testing.TestStorage;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -16,6 +19,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -39,6 +46,7 @@ class CacheVerticleTest {
   private Node node;
   private Vertx vertx;
   private FakeQueryService query;
+  private Redis storage;
   private DashboardQuery overview;
 
   /** Deploys cache-service with its own data versions, so no test sees another's Redis entries. */
@@ -49,6 +57,7 @@ class CacheVerticleTest {
     vertx = node.vertx();
     query = new FakeQueryService(vertx);
     query.version = System.nanoTime();
+    storage = Redis.createClient(vertx, TestStorage.redisUrl());
     node.deploy(CacheService.DESCRIPTOR, 1).await();
     awaitStats(s -> s.getBoolean("versions_known"));
     // A range no other test uses: its keys are new in the shared Redis.
@@ -79,6 +88,26 @@ class CacheVerticleTest {
       sleep(50);
     }
     throw new AssertionError("cache stats never met the condition: " + admin(new JsonObject().put("action", "stats")));
+  }
+
+  /** Waits until Redis holds an entry: cache-service answers before its write to Redis lands. */
+  private void awaitStored(String key) {
+    awaitRedis(key + " in Redis", () -> storage.send(Request.cmd(Command.EXISTS).arg(key)).await().toLong() == 1);
+  }
+
+  /** Waits until Redis holds this many entries of a store's current data version. */
+  private void awaitStored(String store, int entries) {
+    String version = ":v" + query.version + ":";
+    awaitRedis(entries + " entries of " + store + " in Redis", () -> storage.send(Request.cmd(Command.KEYS)
+      .arg(CacheKeys.pattern(null, store))).await().stream().filter(key -> key.toString().contains(version)).count() >= entries);
+  }
+
+  private static void awaitRedis(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      sleep(20);
+    }
+    assertThat(condition.getAsBoolean()).as(what).isTrue();
   }
 
   private static String status(Message<Buffer> reply) {
@@ -121,6 +150,7 @@ class CacheVerticleTest {
     assertThat(body(second)).isEqualTo(body(first));
 
     // Without the in-process copy the entry comes from Redis (L2), bytes unchanged.
+    awaitStored(CacheKeys.key(Tier.L2, overview, query.version));
     vertx.eventBus().publish(Addresses.CACHE_FLUSHED, new JsonObject().put("tier", "L4"));
     sleep(50);
     Message<Buffer> third = ask(overview).await();
@@ -139,6 +169,7 @@ class CacheVerticleTest {
   void withL4OffHitsComeFromRedis() {
     deploy(Map.of("CACHE_L4_MAX_BYTES", "0"));
     ask(overview).await();
+    awaitStored(CacheKeys.key(Tier.L2, overview, query.version));
     Message<Buffer> second = ask(overview).await();
     assertThat(status(second)).isEqualTo("L2");
     assertThat(admin(new JsonObject().put("action", "stats")).getJsonObject("tiers").getJsonObject("L4").getLong("entries")).isZero();
@@ -157,11 +188,15 @@ class CacheVerticleTest {
   @Test
   void twoHundredConcurrentRequestsForAColdKeyCauseOneComputation() {
     deploy(Map.of());
-    query.delayMillis = 300;
+    // The computation waits until every request has joined it: concurrent by construction, however slow the machine.
+    Promise<Void> release = Promise.promise();
+    query.heldUntil = release.future();
     List<Future<Message<Buffer>>> replies = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       replies.add(ask(overview));
     }
+    awaitStats(s -> s.getLong("single_flight_joins") >= 199);
+    release.complete();
     Future.all(replies).await();
     assertThat(query.computationsOf(overview)).isEqualTo(1);
     assertThat(replies.stream().map(f -> body(f.result()).getInteger("n")).distinct()).hasSize(1);
@@ -187,7 +222,8 @@ class CacheVerticleTest {
     Message<Buffer> stale = ask(overview).await();
     assertThat(status(stale)).isEqualTo("STALE");
     assertThat(body(stale)).isEqualTo(first);
-    sleep(200);
+    // The refresh is two event-bus hops away (to query-service and back); the tier counts its load as it puts it in L4.
+    awaitStats(s -> s.getJsonObject("tiers").getJsonObject("L2").getLong("loads") >= 2);
     assertThat(query.computationsOf(overview)).isEqualTo(2);
     Message<Buffer> refreshed = ask(overview).await();
     assertThat(status(refreshed)).isEqualTo("L4");
@@ -198,6 +234,8 @@ class CacheVerticleTest {
   void whenQueryServiceFailsTheLastGoodAnswerIsServedStale() {
     deploy(Map.of());
     JsonObject good = body(ask(overview).await());
+    // The stale answer is the previous version's entry in Redis.
+    awaitStored(CacheKeys.key(Tier.L2, overview, query.version));
     dataChanged("S001");
     query.failing = true;
     Message<Buffer> stale = ask(overview).await();
@@ -252,6 +290,8 @@ class CacheVerticleTest {
     assertThat(query.computationsOf(warmed)).isEqualTo(1);
     assertThat(status(ask(warmed).await())).isEqualTo("L4");
 
+    // Warming, too, reports done before its writes to Redis land: the flush must find the store's 8 entries.
+    awaitStored("S002", 8);
     JsonObject flushed = admin(new JsonObject().put("action", "flush").put("store", "S002"));
     assertThat(flushed.getLong("redis_entries_deleted")).isGreaterThanOrEqualTo(8);
     sleep(50);

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,6 +47,24 @@ class ClusteredCacheTest {
     return byNode;
   }
 
+  /**
+   * Waits until both instances answer stats that meet the condition: a node sees the other's consumers, and receives
+   * what the other publishes, some time after it joined (Hazelcast propagates them).
+   */
+  private void awaitEveryInstance(Vertx vertx, Predicate<JsonObject> condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    Map<String, JsonObject> byNode = statsOfEveryInstance(vertx);
+    while ((byNode.size() < 2 || !byNode.values().stream().allMatch(condition)) && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(100);
+      byNode = statsOfEveryInstance(vertx);
+    }
+    assertThat(byNode.values()).as("stats of both instances").hasSize(2).allMatch(condition);
+  }
+
+  private static long hotspotEntries(JsonObject stats) {
+    return stats.getJsonObject("tiers").getJsonObject("L4").getLong("entries");
+  }
+
   @Test
   void eachInstanceComputesAColdKeyAtMostOnceAndDataChangedEmptiesEveryHotspot() throws Exception {
     StoreDashConfig config = TestStorage.config(Map.of(
@@ -63,9 +82,8 @@ class ClusteredCacheTest {
     a.deploy(CacheService.DESCRIPTOR, 1).await();
     b.deploy(CacheService.DESCRIPTOR, 1).await();
     Vertx client = a.vertx();
-    for (int i = 0; i < 100 && !statsOfEveryInstance(client).values().stream().allMatch(s -> s.getBoolean("versions_known")); i++) {
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
+    // Both instances must take a share of the requests below.
+    awaitEveryInstance(client, s -> s.getBoolean("versions_known"));
 
     DashboardQuery overview = DashboardQuery.of(QueryKind.OVERVIEW, "S001", LocalDate.of(2026, 6, 1), LocalDate.of(2026, 6, 30));
     List<Future<Message<Buffer>>> replies = new ArrayList<>();
@@ -77,14 +95,12 @@ class ClusteredCacheTest {
 
     Map<String, JsonObject> before = statsOfEveryInstance(client);
     assertThat(before).hasSize(2);
-    assertThat(before.values()).allSatisfy(s -> assertThat(s.getJsonObject("tiers").getJsonObject("L4").getLong("entries")).isPositive());
+    assertThat(before.values()).allSatisfy(s -> assertThat(hotspotEntries(s)).isPositive());
 
     int computedBefore = query.computations.get();
     client.eventBus().publish(Addresses.DATA_CHANGED, new JsonObject().put("stores", new JsonArray().add("S001")).put("version", System.nanoTime()));
-    TimeUnit.MILLISECONDS.sleep(300);
-    // Both hotspots are empty (the warm-up that data changed starts computes nothing here: default ranges are refused).
-    Map<String, JsonObject> after = statsOfEveryInstance(client);
-    assertThat(after.values()).allSatisfy(s -> assertThat(s.getJsonObject("tiers").getJsonObject("L4").getLong("entries")).isZero());
+    // Both hotspots are emptied (the warm-up that data changed starts computes nothing here: default ranges are refused).
+    awaitEveryInstance(client, s -> hotspotEntries(s) == 0);
     // And every instance answers from a new computation, never the old bytes.
     for (int i = 0; i < 10; i++) {
       Message<Buffer> reply = client.eventBus().<Buffer>request(Addresses.DASHBOARD_QUERY, overview.toJson(),

@@ -3,6 +3,7 @@ package io.storedash.cache;
 import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.ReplyHeaders;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -23,6 +24,8 @@ final class FakeQueryService {
   final AtomicInteger computations = new AtomicInteger();
   final Map<String, AtomicInteger> perQuery = new ConcurrentHashMap<>();
   volatile long delayMillis;
+  /** When set, every computation waits until it completes. */
+  volatile Future<?> heldUntil;
   volatile boolean failing;
   /** Refuses queries of the default range, as the warm-up asks them: then only the test's own entries are cached. */
   volatile boolean refuseDefaultRange;
@@ -37,7 +40,10 @@ final class FakeQueryService {
       msg.reply(new JsonObject().put("version", version).put("stores", versions));
     }).completion().await();
     vertx.eventBus().<JsonObject>consumer(Addresses.DASHBOARD_COMPUTE, msg -> {
-      if (delayMillis > 0) {
+      Future<?> held = heldUntil;
+      if (held != null) {
+        held.onComplete(ar -> compute(msg));
+      } else if (delayMillis > 0) {
         vertx.setTimer(delayMillis, t -> compute(msg));
       } else {
         compute(msg);

@@ -80,6 +80,16 @@ class RedisClusterCacheTest {
     return keys;
   }
 
+  /** Waits until the master of its slot holds a key: cache-service answers before its write to Redis lands. */
+  private void awaitStored(String key) {
+    int master = cluster.port(cluster.nodeOf(key));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (Resp.number(master, "EXISTS", key) == 0 && System.nanoTime() < deadline) {
+      CacheUnderTest.sleep(20);
+    }
+    assertThat(Resp.number(master, "EXISTS", key)).as("%s on the master of its slot", key).isEqualTo(1);
+  }
+
   private void askEveryStore(QueryKind... kinds) {
     List<Future<Message<Buffer>>> replies = new ArrayList<>();
     for (String store : STORES) {
@@ -97,13 +107,14 @@ class RedisClusterCacheTest {
     Message<Buffer> first = cache.ask(overview).await();
     assertThat(status(first)).isEqualTo("MISS");
     assertThat(status(cache.ask(overview).await())).isEqualTo("L4");
+    String key = keyOf(Tier.L2, overview);
+    awaitStored(key);
     cache.dropHotspot();
     Message<Buffer> fromRedis = cache.ask(overview).await();
     assertThat(status(fromRedis)).isEqualTo("L2");
     assertThat(fromRedis.body()).isEqualTo(first.body());
     assertThat(cache.query.computationsOf(overview)).isEqualTo(1);
 
-    String key = keyOf(Tier.L2, overview);
     int owner = cluster.nodeOf(key);
     assertThat(Resp.number(cluster.port(owner), "EXISTS", key)).isEqualTo(1);
     for (int i = 0; i < cluster.size(); i++) {
@@ -151,6 +162,8 @@ class RedisClusterCacheTest {
     assertThat(newKey).isNotEqualTo(oldKey);
     // Both versions sit on the master of S002's slot; the old one only until it expires.
     assertThat(cluster.nodeOf(newKey)).isEqualTo(cluster.nodeOf(oldKey));
+    awaitStored(oldKey);
+    awaitStored(newKey);
     assertThat(Resp.number(cluster.port(cluster.nodeOf(newKey)), "EXISTS", newKey, oldKey)).isEqualTo(2);
     cache.dropHotspot();
     assertThat(status(cache.ask(trend).await())).isEqualTo("L2");
