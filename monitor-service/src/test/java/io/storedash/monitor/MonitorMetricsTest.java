@@ -1,16 +1,15 @@
 package io.storedash.monitor;
 
-import io.storedash.common.Addresses;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.testing.TestStorage;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,10 +33,11 @@ class MonitorMetricsTest {
   }
 
   @Test
-  void theScrapeContainsRedisPostgresClusterAndStatusSeries() throws InterruptedException {
-    // A snapshot is assembled on request (and every 5 s); the gauges read the latest one.
-    Thread.sleep(500);
-    node.vertx().eventBus().<JsonObject>request(Addresses.MONITOR_SNAPSHOT, new JsonObject()).await();
+  void theScrapeContainsRedisPostgresClusterAndStatusSeries() {
+    // A snapshot is assembled on request (and every 5 s); the gauges read the latest one, so ask until one shows
+    // the node's own heartbeat, which arrives on another event loop.
+    Snapshots.when(node.vertx(), "monitor-service's own heartbeat", Duration.ofSeconds(5),
+      s -> Snapshots.live(s, "monitor-service", node.nodeId())).await();
     HttpResponse<Buffer> scrape = WebClient.create(node.vertx()).get(port, "127.0.0.1", "/metrics").send().await();
     String text = scrape.bodyAsString();
     assertThat(text)

@@ -62,4 +62,14 @@ final class Snapshots {
     }
     return null;
   }
+
+  /** The state of an instance ({@code live}, {@code draining}, {@code gone}), or null when the snapshot lacks it. */
+  static String state(JsonObject snapshot, String service, String node) {
+    JsonObject instance = instance(snapshot, service, node);
+    return instance == null ? null : instance.getString("state");
+  }
+
+  static boolean live(JsonObject snapshot, String service, String node) {
+    return "live".equals(state(snapshot, service, node));
+  }
 }

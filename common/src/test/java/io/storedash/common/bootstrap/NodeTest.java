@@ -30,6 +30,8 @@ class NodeTest {
   private WebClient client;
   private int port;
   private final AtomicBoolean dependencyUp = new AtomicBoolean(true);
+  /** Completed, once SlowService tracks a request as in flight, with the nanoTime at which it took it. */
+  private final Promise<Long> slowRequestTaken = Promise.promise();
 
   /** Answers "slow" after 500 ms, tracking it as in flight, so shutdown must wait for it. */
   private final class SlowService extends VerticleBase {
@@ -45,9 +47,11 @@ class NodeTest {
       service.readinessCheck("dependency", p -> p.complete(dependencyUp.get() ? Status.OK() : Status.KO()));
       service.heartbeatStats(() -> new JsonObject().put("answered", 1));
       consumer = vertx.eventBus().consumer("test.slow", msg -> {
+        long takenAt = System.nanoTime();
         Promise<String> done = Promise.promise();
         vertx.setTimer(500, t -> done.complete("slow answer"));
         service.inFlight().track(done.future()).onSuccess(msg::reply);
+        slowRequestTaken.tryComplete(takenAt);
       });
       return consumer.completion();
     }
@@ -113,12 +117,13 @@ class NodeTest {
   @Test
   void shutdownFinishesRequestsInFlightThenCloses() throws TimeoutException {
     Future<Object> answer = node.vertx().eventBus().request("test.slow", "go").map(m -> m.body());
-    sleep(100);
-    long started = System.nanoTime();
+    // Shut down once the service is working on the request (not after a guess of how long delivery takes).
+    long taken = slowRequestTaken.future().await(5, TimeUnit.SECONDS);
     node.shutdown().await(10, TimeUnit.SECONDS);
     assertThat(answer.isComplete()).isTrue();
     assertThat(answer.result()).isEqualTo("slow answer");
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isBetween(300L, 5000L);
+    // The answer takes 500 ms from when the request was taken; the shutdown waited for it, boundedly.
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - taken)).isBetween(500L, 5000L);
     assertThat(node.vertx().deploymentIDs()).isEmpty();
   }
 
@@ -127,13 +132,5 @@ class NodeTest {
     Promise<Void> done = Promise.promise();
     node.vertx().runOnContext(v -> node.shutdown().onComplete(ar -> done.complete()));
     done.future().await(10, TimeUnit.SECONDS);
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
