@@ -165,6 +165,28 @@ class ResilienceTest {
   }
 
   @Test
+  void aBurstOfFailuresAmongAnswersNeverOpensTheCircuit() {
+    // The timeouts of a lost instance arrive together, one request timeout after a burst of traffic: many in a row,
+    // between the answers of the instance that is still there.
+    gateway = StandIns.withCache();
+    AtomicInteger asked = new AtomicInteger();
+    gateway.cacheAnswer = msg -> {
+      int n = asked.incrementAndGet();
+      if (n > 20 && n <= 20 + 3 * Downstream.MAX_FAILURES) {
+        msg.fail(500, "instance lost");
+      } else {
+        StandIns.echoHit(msg);
+      }
+    };
+    for (int i = 0; i < 20 + 3 * Downstream.MAX_FAILURES; i++) {
+      gateway.get("/api/v1/stores/S001/overview");
+    }
+    HttpResponse<Buffer> after = gateway.get("/api/v1/stores/S001/overview");
+    assertThat(after.statusCode()).isEqualTo(200);
+    assertThat(asked.get()).isEqualTo(21 + 3 * Downstream.MAX_FAILURES);
+  }
+
+  @Test
   void whileTheCacheCircuitIsOpenQueryServiceAnswersDirectly() {
     gateway = StandIns.withCache();
     gateway.cacheAnswer = msg -> msg.fail(500, "broken");

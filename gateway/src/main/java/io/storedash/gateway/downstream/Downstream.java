@@ -2,6 +2,7 @@ package io.storedash.gateway.downstream;
 
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,19 +14,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * One service the gateway sends event-bus requests to, behind a circuit breaker of its own. After
- * {@link #MAX_FAILURES} failures in a row that are the service's own fault (see {@link #countsAgainst}), the gateway
- * stops asking it for {@link #OPEN_FOR} and answers at once with a 503 and {@code Retry-After}; then one trial
- * request decides whether it is back. Any success, and any answer that is not the service's fault (a 400 or 404),
- * resets the count, so a service that mostly answers is never cut off by a few failures.
+ * One service the gateway sends event-bus requests to, behind a circuit breaker of its own. When, over the last
+ * {@link #WINDOW}, at least {@link #MAX_FAILURES} requests failed by the service's own fault (see
+ * {@link #countsAgainst}) and they are at least {@link #FAILURE_SHARE} of all its answers, the gateway stops asking it
+ * for {@link #OPEN_FOR} and answers at once with a 503 and {@code Retry-After}; then one trial request decides whether
+ * it is back. Answers that are not the service's fault (a 400 or 404) count as answers, so a service that mostly
+ * answers is never cut off — not even when the timeouts of a lost instance arrive in a burst.
  */
 public final class Downstream {
 
   public static final int MAX_FAILURES = 5;
+  /** Above what one lost instance of two (1/2), of three (2/3) or of four (3/4) causes while the others answer. */
+  public static final double FAILURE_SHARE = 0.8;
+  /** Twice the default request timeout: timeouts arrive that much after the answers sent with them. */
+  public static final Duration WINDOW = Duration.ofSeconds(10);
   public static final Duration OPEN_FOR = Duration.ofSeconds(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(Downstream.class);
@@ -33,36 +38,43 @@ public final class Downstream {
   private final Vertx vertx;
   private final String service;
   private final CircuitBreaker breaker;
-  private final AtomicInteger failuresInARow = new AtomicInteger();
+  private final Predicate<Throwable> countsAgainst;
+  private final FailureWindow outcomes = new FailureWindow(WINDOW, MAX_FAILURES, FAILURE_SHARE);
   private volatile long openedAt;
 
   private Downstream(Vertx vertx, String service, Predicate<Throwable> countsAgainst) {
     this.vertx = vertx;
     this.service = service;
+    this.countsAgainst = countsAgainst;
     // Vert.x's breaker counts failures in a rolling window, successes or not: with one of two instances dead, the
     // timeouts of the requests that went to it would open the circuit although the other instance answers all the
-    // rest. So the streak of failures in a row is counted here, and the breaker is told of a failure only once the
-    // streak is long enough; then one is enough to open it.
+    // rest. So the failure policy weighs failures against answers (FailureWindow), and tells the breaker of a failure
+    // only when the share is high enough; then one is enough to open it.
     this.breaker = CircuitBreaker.create("gateway->" + service, vertx, new CircuitBreakerOptions()
         .setMaxFailures(1)
         // The event bus's send timeout bounds each request; the breaker adds no timer of its own.
         .setTimeout(-1)
         .setResetTimeout(OPEN_FOR.toMillis())
         .setFallbackOnFailure(false))
-      .failurePolicy(ar -> {
-        if (ar.succeeded() || !countsAgainst.test(ar.cause())) {
-          failuresInARow.set(0);
-          return false;
-        }
-        return failuresInARow.incrementAndGet() >= MAX_FAILURES;
-      })
+      .failurePolicy(this::opensTheCircuit)
       .openHandler(v -> {
         openedAt = System.nanoTime();
-        LOG.warn("circuit to {} opened after {} failures in a row; requests to it are refused for {} s", service,
-          MAX_FAILURES, OPEN_FOR.toSeconds());
+        outcomes.clear();
+        LOG.warn("circuit to {} opened: at least {} % of its answers in the last {} s were failures; requests to it "
+          + "are refused for {} s", service, Math.round(FAILURE_SHARE * 100), WINDOW.toSeconds(), OPEN_FOR.toSeconds());
       })
       .halfOpenHandler(v -> LOG.info("circuit to {} half-open: one trial request goes through", service))
-      .closeHandler(v -> LOG.info("circuit to {} closed: {} answers again", service, service));
+      .closeHandler(v -> {
+        outcomes.clear();
+        LOG.info("circuit to {} closed: {} answers again", service, service);
+      });
+  }
+
+  /** The failure policy: true opens the circuit (and, for the trial request of a half-open one, keeps it open). */
+  private boolean opensTheCircuit(Future<?> outcome) {
+    boolean failed = outcome.failed() && countsAgainst.test(outcome.cause());
+    boolean failing = outcomes.record(failed, System.currentTimeMillis());
+    return failed && (failing || breaker.state() == CircuitBreakerState.HALF_OPEN);
   }
 
   /**
