@@ -119,23 +119,35 @@ class ResilienceTest {
     gateway = StandIns.withCache();
     gateway.removeCache();
     AtomicInteger asked = new AtomicInteger();
+    AtomicInteger failWith = new AtomicInteger(503);
     MessageConsumer<JsonObject> query = gateway.vertx.eventBus().consumer(Addresses.DASHBOARD_COMPUTE, msg -> {
       asked.incrementAndGet();
-      msg.fail(503, "PostgreSQL 127.0.0.1:5432/storedash does not answer: ERROR: relation \"daily_store_channel\" does not exist (SQLSTATE 42P01)");
+      msg.fail(failWith.get(), "PostgreSQL 127.0.0.1:5432/storedash does not answer: ERROR: relation \"daily_store_channel\" does not exist (SQLSTATE 42P01)");
     });
     query.completion().await();
-    for (int i = 0; i < Downstream.MAX_FAILURES; i++) {
+    // PostgreSQL down: query-service says so at once, and will answer the moment it is back; its circuit stays closed.
+    for (int i = 0; i < 3 * Downstream.MAX_FAILURES; i++) {
       HttpResponse<Buffer> failed = gateway.get("/api/v1/stores/S001/overview");
       assertThat(failed.statusCode()).isEqualTo(503);
+      assertThat(failed.getHeader("Retry-After")).isNull();
       // A driver's message with SQL in it is not passed on.
       assertThat(StandIns.problem(failed).getString("detail")).isEqualTo("query-service answered 503")
         .doesNotContain("relation", "SQLSTATE");
     }
-    HttpResponse<Buffer> open = gateway.get("/api/v1/stores/S001/overview");
-    assertThat(open.statusCode()).isEqualTo(503);
-    assertThat(open.getHeader("Retry-After")).isNotNull();
-    assertThat(StandIns.problem(open).getString("service")).isEqualTo("query-service");
-    assertThat(asked.get()).isEqualTo(Downstream.MAX_FAILURES);
+    assertThat(asked.get()).isEqualTo(3 * Downstream.MAX_FAILURES);
+    // Its own failures open it, once they are 80 % of its answers: the 503s were answers, so 60 failures against 15.
+    failWith.set(500);
+    int failures = 0;
+    HttpResponse<Buffer> response = gateway.get("/api/v1/stores/S001/overview");
+    while (response.statusCode() == 500 && failures < 100) {
+      failures++;
+      response = gateway.get("/api/v1/stores/S001/overview");
+    }
+    assertThat(failures).isEqualTo(60);
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.getHeader("Retry-After")).isNotNull();
+    assertThat(StandIns.problem(response).getString("service")).isEqualTo("query-service");
+    assertThat(asked.get()).isEqualTo(3 * Downstream.MAX_FAILURES + 60);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.storedash.gateway.downstream;
 
+import io.storedash.common.Failures;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -19,7 +20,7 @@ import java.util.function.Predicate;
 /**
  * One service the gateway sends event-bus requests to, behind a circuit breaker of its own. When, over the last
  * {@link #WINDOW}, at least {@link #MAX_FAILURES} requests failed by the service's own fault (see
- * {@link #countsAgainst}) and they are at least {@link #FAILURE_SHARE} of all its answers, the gateway stops asking it
+ * {@link #countsAgainst}) and they are at least {@link #FAILURE_PERCENT} % of all its answers, the gateway stops asking it
  * for {@link #OPEN_FOR} and answers at once with a 503 and {@code Retry-After}; then one trial request decides whether
  * it is back. Answers that are not the service's fault (a 400 or 404) count as answers, so a service that mostly
  * answers is never cut off — not even when the timeouts of a lost instance arrive in a burst.
@@ -28,7 +29,7 @@ public final class Downstream {
 
   public static final int MAX_FAILURES = 5;
   /** Above what one lost instance of two (1/2), of three (2/3) or of four (3/4) causes while the others answer. */
-  public static final double FAILURE_SHARE = 0.8;
+  public static final int FAILURE_PERCENT = 80;
   /** Twice the default request timeout: timeouts arrive that much after the answers sent with them. */
   public static final Duration WINDOW = Duration.ofSeconds(10);
   public static final Duration OPEN_FOR = Duration.ofSeconds(10);
@@ -39,7 +40,7 @@ public final class Downstream {
   private final String service;
   private final CircuitBreaker breaker;
   private final Predicate<Throwable> countsAgainst;
-  private final FailureWindow outcomes = new FailureWindow(WINDOW, MAX_FAILURES, FAILURE_SHARE);
+  private final FailureWindow outcomes = new FailureWindow(WINDOW, MAX_FAILURES, FAILURE_PERCENT);
   private volatile long openedAt;
 
   private Downstream(Vertx vertx, String service, Predicate<Throwable> countsAgainst) {
@@ -61,7 +62,7 @@ public final class Downstream {
         openedAt = System.nanoTime();
         outcomes.clear();
         LOG.warn("circuit to {} opened: at least {} % of its answers in the last {} s were failures; requests to it "
-          + "are refused for {} s", service, Math.round(FAILURE_SHARE * 100), WINDOW.toSeconds(), OPEN_FOR.toSeconds());
+          + "are refused for {} s", service, FAILURE_PERCENT, WINDOW.toSeconds(), OPEN_FOR.toSeconds());
       })
       .halfOpenHandler(v -> LOG.info("circuit to {} half-open: one trial request goes through", service))
       .closeHandler(v -> {
@@ -78,28 +79,29 @@ public final class Downstream {
   }
 
   /**
-   * A service whose failures count against it when it timed out, had no instance, or failed with a 5xx code:
-   * query-service and monitor-service.
+   * A service whose failures count against it when it timed out, had no instance, or failed with a 5xx code of its
+   * own: query-service and monitor-service. A 503 is not its fault: the service answered at once that a dependency
+   * behind it (PostgreSQL) is down, and it will answer again the moment that dependency is back — an open circuit
+   * would only delay that by up to {@link #OPEN_FOR}.
    */
   public static Downstream of(Vertx vertx, String service) {
     return new Downstream(vertx, service, Downstream::isServiceFault);
   }
 
   /**
-   * cache-service: no instance is not a failure (the gateway then asks query-service), and its 503 means the
-   * service behind it is down, not cache-service itself; only its timeouts and its own errors count.
+   * cache-service: as {@link #of}, except that no instance is not a failure either (the gateway then asks
+   * query-service).
    */
   public static Downstream cacheService(Vertx vertx, String service) {
-    return new Downstream(vertx, service, e -> e instanceof ReplyException re
-      && (re.failureType() == ReplyFailure.TIMEOUT
-      || (re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() >= 500 && re.failureCode() != 503)));
+    return new Downstream(vertx, service, e -> !(e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS)
+      && isServiceFault(e));
   }
 
   static boolean isServiceFault(Throwable e) {
     if (e instanceof ReplyException re) {
       return switch (re.failureType()) {
         case TIMEOUT, NO_HANDLERS -> true;
-        case RECIPIENT_FAILURE -> re.failureCode() >= 500;
+        case RECIPIENT_FAILURE -> re.failureCode() >= 500 && re.failureCode() != Failures.DEPENDENCY_DOWN;
         default -> true;
       };
     }

@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * The outcomes of the requests to one service over the last {@code window}, in one-second buckets, and whether they
  * say the service as a whole is failing: at least {@code minFailures} failures that make up at least
- * {@code failureShare} of all outcomes.
+ * {@code failurePercent} % of all outcomes.
  * <p>
  * A share over time, not a streak: with one of two instances lost, the requests that went to it all time out together
  * one request timeout after they were sent (a burst of traffic gives a burst of timeouts, dozens in a row), while the
@@ -15,15 +15,15 @@ import java.util.Arrays;
 final class FailureWindow {
 
   private final int minFailures;
-  private final double failureShare;
+  private final int failurePercent;
   private final long[] bucketSecond;
   private final int[] outcomes;
   private final int[] failures;
 
-  FailureWindow(Duration window, int minFailures, double failureShare) {
+  FailureWindow(Duration window, int minFailures, int failurePercent) {
     int buckets = (int) Math.max(1, window.toSeconds());
     this.minFailures = minFailures;
-    this.failureShare = failureShare;
+    this.failurePercent = failurePercent;
     this.bucketSecond = new long[buckets];
     this.outcomes = new int[buckets];
     this.failures = new int[buckets];
@@ -53,7 +53,7 @@ final class FailureWindow {
         allFailures += failures[b];
       }
     }
-    return allFailures >= minFailures && allFailures >= failureShare * allOutcomes;
+    return allFailures >= minFailures && 100L * allFailures >= (long) failurePercent * allOutcomes;
   }
 
   /** Forgets every outcome: what happened before the circuit opened says nothing about the service after it. */

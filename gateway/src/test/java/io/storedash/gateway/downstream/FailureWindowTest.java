@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class FailureWindowTest {
 
-  private final FailureWindow window = new FailureWindow(Duration.ofSeconds(10), 5, 0.8);
+  private final FailureWindow window = new FailureWindow(Duration.ofSeconds(10), 5, 80);
   private long now = 1_700_000_000_000L;
 
   private boolean record(boolean failed) {
@@ -46,7 +46,7 @@ class FailureWindowTest {
     while (!record(true)) {
       failures++;
     }
-    // 0.8 of all outcomes: 40 failures against 10 answers.
+    // 80 % of all outcomes: 40 failures against 10 answers.
     assertThat(failures + 1).isEqualTo(40);
   }
 
