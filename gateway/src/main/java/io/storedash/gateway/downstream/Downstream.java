@@ -20,10 +20,10 @@ import java.util.function.Predicate;
 /**
  * One service the gateway sends event-bus requests to, behind a circuit breaker of its own. When, over the last
  * {@link #WINDOW}, at least {@link #MAX_FAILURES} requests failed by the service's own fault (see
- * {@link #countsAgainst}) and they are at least {@link #FAILURE_PERCENT} % of all its answers, the gateway stops asking it
- * for {@link #OPEN_FOR} and answers at once with a 503 and {@code Retry-After}; then one trial request decides whether
- * it is back. Answers that are not the service's fault (a 400 or 404) count as answers, so a service that mostly
- * answers is never cut off — not even when the timeouts of a lost instance arrive in a burst.
+ * {@link #countsAgainst}) and they are at least {@link #FAILURE_PERCENT} % of all its answers, the gateway stops
+ * asking it for {@link #OPEN_FOR} and answers at once with a 503 and {@code Retry-After}; then one trial request
+ * decides whether it is back. Answers that are not the service's fault (a 400 or 404) count as answers, so a service
+ * that mostly answers is never cut off — not even when the timeouts of a lost instance arrive in a burst.
  */
 public final class Downstream {
 
@@ -93,8 +93,8 @@ public final class Downstream {
    * query-service).
    */
   public static Downstream cacheService(Vertx vertx, String service) {
-    return new Downstream(vertx, service, e -> !(e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS)
-      && isServiceFault(e));
+    return new Downstream(vertx, service,
+      e -> !(e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) && isServiceFault(e));
   }
 
   static boolean isServiceFault(Throwable e) {
