@@ -6,6 +6,7 @@ import io.storedash.common.Gzip;
 import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.config.ConfigLoader;
+import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.TestStorage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,6 +16,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,13 +67,10 @@ final class CacheUnderTest implements AutoCloseable {
   }
 
   void awaitStats(Predicate<JsonObject> condition) {
-    for (int i = 0; i < 100; i++) {
-      if (condition.test(stats())) {
-        return;
-      }
-      sleep(50);
+    JsonObject stats = Eventually.poll(Duration.ofSeconds(5), this::stats, condition);
+    if (!condition.test(stats)) {
+      throw new AssertionError("cache stats never met the condition: " + stats);
     }
-    throw new AssertionError("cache stats never met the condition: " + stats());
   }
 
   /** Empties the in-process tier, so that the next answer comes from Redis (or query-service). */

@@ -9,6 +9,7 @@ import io.storedash.common.QueryKind;
 import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.embedded.EmbeddedRedisServer;
+import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.TestStorage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -25,6 +26,7 @@ import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,13 +83,10 @@ class CacheVerticleTest {
   }
 
   private void awaitStats(java.util.function.Predicate<JsonObject> condition) {
-    for (int i = 0; i < 100; i++) {
-      if (condition.test(admin(new JsonObject().put("action", "stats")))) {
-        return;
-      }
-      sleep(50);
+    JsonObject stats = Eventually.poll(Duration.ofSeconds(5), () -> admin(new JsonObject().put("action", "stats")), condition);
+    if (!condition.test(stats)) {
+      throw new AssertionError("cache stats never met the condition: " + stats);
     }
-    throw new AssertionError("cache stats never met the condition: " + admin(new JsonObject().put("action", "stats")));
   }
 
   /** Waits until Redis holds an entry: cache-service answers before its write to Redis lands. */
@@ -103,11 +102,7 @@ class CacheVerticleTest {
   }
 
   private static void awaitRedis(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      sleep(20);
-    }
-    assertThat(condition.getAsBoolean()).as(what).isTrue();
+    assertThat(Eventually.until(Duration.ofSeconds(5), condition)).as(what).isTrue();
   }
 
   private static String status(Message<Buffer> reply) {

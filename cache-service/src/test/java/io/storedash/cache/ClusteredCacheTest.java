@@ -5,6 +5,7 @@ import io.storedash.common.DashboardQuery;
 import io.storedash.common.QueryKind;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.TestStorage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,12 +17,12 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,13 +52,9 @@ class ClusteredCacheTest {
    * Waits until both instances answer stats that meet the condition: a node sees the other's consumers, and receives
    * what the other publishes, some time after it joined (Hazelcast propagates them).
    */
-  private void awaitEveryInstance(Vertx vertx, Predicate<JsonObject> condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    Map<String, JsonObject> byNode = statsOfEveryInstance(vertx);
-    while ((byNode.size() < 2 || !byNode.values().stream().allMatch(condition)) && System.nanoTime() < deadline) {
-      TimeUnit.MILLISECONDS.sleep(100);
-      byNode = statsOfEveryInstance(vertx);
-    }
+  private void awaitEveryInstance(Vertx vertx, Predicate<JsonObject> condition) {
+    Map<String, JsonObject> byNode = Eventually.poll(Duration.ofSeconds(15), () -> statsOfEveryInstance(vertx),
+      stats -> stats.size() == 2 && stats.values().stream().allMatch(condition));
     assertThat(byNode.values()).as("stats of both instances").hasSize(2).allMatch(condition);
   }
 

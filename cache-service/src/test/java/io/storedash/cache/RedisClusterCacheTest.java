@@ -4,6 +4,7 @@ import io.storedash.cache.tier.CacheKeys;
 import io.storedash.cache.tier.Tier;
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.QueryKind;
+import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.RedisClusterServers;
 import io.storedash.common.testing.Resp;
 import io.vertx.core.Future;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,11 +85,8 @@ class RedisClusterCacheTest {
   /** Waits until the master of its slot holds a key: cache-service answers before its write to Redis lands. */
   private void awaitStored(String key) {
     int master = cluster.port(cluster.nodeOf(key));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (Resp.number(master, "EXISTS", key) == 0 && System.nanoTime() < deadline) {
-      CacheUnderTest.sleep(20);
-    }
-    assertThat(Resp.number(master, "EXISTS", key)).as("%s on the master of its slot", key).isEqualTo(1);
+    assertThat(Eventually.poll(Duration.ofSeconds(5), () -> Resp.number(master, "EXISTS", key), n -> n == 1))
+      .as("%s on the master of its slot", key).isEqualTo(1);
   }
 
   private void askEveryStore(QueryKind... kinds) {

@@ -4,6 +4,7 @@ import io.storedash.cache.tier.CacheKeys;
 import io.storedash.cache.tier.Tier;
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.QueryKind;
+import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.RedisSentinelServers;
 import io.storedash.common.testing.Resp;
 import io.vertx.core.buffer.Buffer;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -71,17 +73,12 @@ class RedisSentinelCacheTest {
     assertThat(status(first)).isEqualTo("MISS");
     String key = CacheKeys.key(Tier.L2, overview, cache.query.version);
     // cache-service answers before its write to Redis lands.
-    for (int i = 0; i < 100 && !exists(master, key); i++) {
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
-    assertThat(exists(master, key)).isTrue();
+    assertThat(Eventually.until(Duration.ofSeconds(2), () -> exists(master, key))).isTrue();
     cache.dropHotspot();
     assertThat(status(cache.ask(overview).await())).isEqualTo("L2");
     int replica = sentinels.servers().stream().mapToInt(s -> s.port()).filter(p -> p != master).findFirst().orElseThrow();
-    for (int i = 0; i < 100 && !exists(replica, key); i++) {
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
-    assertThat(exists(replica, key)).as("the entry replicated to the replica").isTrue();
+    assertThat(Eventually.until(Duration.ofSeconds(2), () -> exists(replica, key))).as("the entry replicated to the replica")
+      .isTrue();
 
     long started = System.nanoTime();
     int promoted = sentinels.failover();

@@ -6,6 +6,7 @@ import io.storedash.common.Gzip;
 import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.TestStorage;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -19,10 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -246,13 +247,8 @@ class GatewayTest {
 
   /** Asks {@code path} on {@code port} until it answers {@code status}, for at most 5 s; returns the last answer. */
   private HttpResponse<Buffer> awaitStatus(int port, String path, int status) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    HttpResponse<Buffer> response = client.get(port, "127.0.0.1", path).send().await();
-    while (response.statusCode() != status && System.nanoTime() < deadline) {
-      sleepQuietly(20);
-      response = client.get(port, "127.0.0.1", path).send().await();
-    }
-    return response;
+    return Eventually.poll(Duration.ofSeconds(5), () -> client.get(port, "127.0.0.1", path).send().await(),
+      response -> response.statusCode() == status);
   }
 
   private static void sleepQuietly(long millis) {

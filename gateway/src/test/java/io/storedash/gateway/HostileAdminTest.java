@@ -7,6 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.storedash.common.Addresses;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.gateway.http.AdminToken;
 import io.vertx.core.MultiMap;
@@ -22,12 +23,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -169,10 +170,7 @@ class HostileAdminTest {
       // A request's access line is written once its answer has gone out, so it can come after the client has it:
       // wait for every request's line, so that everything those requests logged is checked.
       int requests = 3 * ADMIN_CALLS.size() + 3;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (accessLines(events) < requests && System.nanoTime() < deadline) {
-        sleep(20);
-      }
+      Eventually.until(Duration.ofSeconds(5), () -> accessLines(events) >= requests);
       assertThat(accessLines(events)).as("access log lines, one per request").isGreaterThanOrEqualTo(requests);
       List<String> lines = new ArrayList<>();
       for (ILoggingEvent event : events.list) {
@@ -254,13 +252,5 @@ class HostileAdminTest {
 
   private static MultiMap bearer(String token) {
     return MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token);
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

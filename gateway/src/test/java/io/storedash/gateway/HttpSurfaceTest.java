@@ -5,6 +5,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.storedash.common.Addresses;
 import io.storedash.common.Gzip;
+import io.storedash.common.testing.Eventually;
 import io.storedash.gateway.http.ConstantPayload;
 import io.storedash.gateway.http.SecurityHeaders;
 import io.vertx.core.buffer.Buffer;
@@ -20,9 +21,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -143,10 +144,7 @@ class HttpSurfaceTest {
       gateway.get("/api/v1/stores/S001/overview?from=2026-10-01&to=2026-10-30");
       gateway.get("/api/v1/nope");
       // A line is written once the answer has gone out, so it can come after the client has it.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (lines.list.size() < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(25);
-      }
+      Eventually.until(Duration.ofSeconds(5), () -> lines.list.size() >= 3);
       List<String> messages = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
       assertThat(messages).hasSize(3);
       assertThat(messages.get(0)).matches("GET /api/v1/stores/S001/overview 400 \\d+ \\d+\\.\\dms -");

@@ -1,6 +1,7 @@
 package io.storedash.gateway;
 
 import io.storedash.common.Addresses;
+import io.storedash.common.testing.Eventually;
 import io.storedash.gateway.downstream.Downstream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -11,7 +12,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -217,7 +218,7 @@ class ResilienceTest {
   }
 
   @Test
-  void theMonitorIsServedFromThePublishedSnapshotWithoutAskingMonitorService() throws InterruptedException {
+  void theMonitorIsServedFromThePublishedSnapshotWithoutAskingMonitorService() {
     gateway = StandIns.withCache();
     AtomicInteger asked = new AtomicInteger();
     gateway.vertx.eventBus().<JsonObject>consumer(Addresses.MONITOR_SNAPSHOT, msg -> {
@@ -226,12 +227,8 @@ class ResilienceTest {
     }).completion().await();
     gateway.vertx.eventBus().publish(Addresses.MONITOR_UPDATES, new JsonObject().put("status", "green"));
     // The published snapshot reaches the gateway's consumer asynchronously; until then the gateway asks monitor-service.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    JsonObject snapshot = gateway.get("/api/v1/monitor").bodyAsJsonObject();
-    while (!"green".equals(snapshot.getString("status")) && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-      snapshot = gateway.get("/api/v1/monitor").bodyAsJsonObject();
-    }
+    JsonObject snapshot = Eventually.poll(Duration.ofSeconds(5), () -> gateway.get("/api/v1/monitor").bodyAsJsonObject(),
+      s -> "green".equals(s.getString("status")));
     assertThat(snapshot.getString("status")).isEqualTo("green");
     asked.set(0);
     assertThat(gateway.get("/api/v1/monitor").bodyAsJsonObject().getString("status")).isEqualTo("green");

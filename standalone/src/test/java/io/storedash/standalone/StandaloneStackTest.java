@@ -4,6 +4,7 @@ import io.storedash.cache.CacheService;
 import io.storedash.common.Addresses;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.gateway.GatewayService;
 import io.storedash.monitor.MonitorService;
@@ -50,13 +51,8 @@ class StandaloneStackTest {
    * cache-service learns the data versions from query-service after it is deployed, and bypasses the cache until it
    * has them: only then is a second request served from the cache.
    */
-  private static void awaitCacheVersionsKnown(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonObject stats = cacheStats();
-    while (!stats.getBoolean("versions_known") && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      stats = cacheStats();
-    }
+  private static void awaitCacheVersionsKnown(Duration timeout) {
+    JsonObject stats = Eventually.poll(timeout, StandaloneStackTest::cacheStats, s -> s.getBoolean("versions_known"));
     assertThat(stats.getBoolean("versions_known")).as("cache-service knows the data versions: %s", stats).isTrue();
   }
 
