@@ -5,6 +5,8 @@ import io.storedash.common.bootstrap.Node;
 import io.storedash.common.config.ConfigException;
 import io.storedash.common.config.ConfigLoader;
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.embedded.DataDirectoryInUse;
+import io.storedash.common.embedded.DataDirectoryLock;
 import io.storedash.common.embedded.EmbeddedPostgresServer;
 import io.storedash.common.embedded.EmbeddedRedisServer;
 import io.storedash.gateway.GatewayService;
@@ -33,10 +35,14 @@ import java.util.concurrent.Callable;
  * {@code PG_URL}/{@code REDIS_URL} name servers, and a demo data set loaded into an empty database.
  */
 @Command(name = "storedash", mixinStandardHelpOptions = true, versionProvider = Standalone.Version.class,
-  description = "Runs StoreDash standalone: gateway, cache-, query- and monitor-service in one JVM.")
+  description = "Runs StoreDash standalone: gateway, cache-, query- and monitor-service in one JVM.",
+  subcommands = {BackupCommand.class, RestoreCommand.class})
 public final class Standalone implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Standalone.class);
+  /** Where below the data directory the embedded PostgreSQL keeps its cluster, and the database StoreDash uses. */
+  static final String POSTGRES_DIRECTORY = "postgres";
+  static final String DATABASE = "storedash";
 
   @Option(names = "--stores", defaultValue = "12", description = "demo data: number of stores (default ${DEFAULT-VALUE})")
   int stores;
@@ -59,7 +65,7 @@ public final class Standalone implements Callable<Integer> {
   @Option(names = "--data-dir", defaultValue = "data", description = "where embedded PostgreSQL keeps its data (default ${DEFAULT-VALUE})")
   Path dataDir;
 
-  @Option(names = "--fresh", description = "wipe the embedded database first and start from an empty one")
+  @Option(names = "--fresh", description = "empty the embedded database before the start and begin from an empty one (a stop never deletes data)")
   boolean fresh;
 
   @Option(names = "--infra-only", description = "start only embedded PostgreSQL and Redis (and demo data), print PG_URL and REDIS_URL, and keep them running: for a cluster of separate service JVMs")
@@ -75,10 +81,14 @@ public final class Standalone implements Callable<Integer> {
   int redisPort;
 
   private final List<AutoCloseable> embedded = new ArrayList<>();
+  /** Held while the embedded PostgreSQL runs on {@link #dataDir}; released after it stopped. */
+  private DataDirectoryLock lock;
 
   public static void main(String[] args) {
-    int exit = new CommandLine(new Standalone()).execute(args);
-    if (exit != 0) {
+    CommandLine command = new CommandLine(new Standalone());
+    int exit = command.execute(args);
+    // The services keep the JVM running after call() returns 0; a finished command (backup, restore) ends it.
+    if (exit != 0 || command.getParseResult() != null && command.getParseResult().hasSubcommand()) {
       System.exit(exit);
     }
   }
@@ -92,7 +102,18 @@ public final class Standalone implements Callable<Integer> {
       System.err.println("StoreDash cannot start: " + e.getMessage());
       return 2;
     }
-    config = withStorage(config);
+    if (fresh && config.pgUrl().isPresent()) {
+      System.err.println("StoreDash cannot start: --fresh empties the embedded database, and PG_URL names an external "
+        + "PostgreSQL, which StoreDash never wipes: unset PG_URL or leave out --fresh");
+      return 2;
+    }
+    try {
+      config = withStorage(config);
+    } catch (DataDirectoryInUse e) {
+      stopEmbedded();
+      System.err.println("StoreDash cannot start: " + e.getMessage());
+      return 2;
+    }
     LocalDate end = endDate != null ? endDate : LocalDate.now(config.timezone()).minusDays(1);
     DemoOptions demo = new DemoOptions(stores, rowsPerStore, days, seed, end);
     return infraOnly ? runInfrastructure(config, demo) : runServices(config, demo);
@@ -101,9 +122,11 @@ public final class Standalone implements Callable<Integer> {
   /** Starts embedded PostgreSQL/Redis for whichever of PG_URL/REDIS_URL is not set. */
   private StoreDashConfig withStorage(StoreDashConfig config) {
     String pgUrl = config.pgUrl().orElseGet(() -> {
-      EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), fresh, pgPort);
+      lock = DataDirectoryLock.acquire(dataDir);
+      EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir.resolve(POSTGRES_DIRECTORY), fresh, pgPort);
       embedded.add(pg);
-      return pg.url("storedash");
+      lock.record(DataDirectoryLock.PG_PORT, Integer.toString(pg.port()));
+      return pg.url(DATABASE);
     });
     String redisUrl = config.redisUrl().orElseGet(() -> {
       EmbeddedRedisServer redis = EmbeddedRedisServer.start(redisPort, "1gb");
@@ -167,6 +190,9 @@ public final class Standalone implements Callable<Integer> {
       } catch (Exception e) {
         LOG.warn("stopping {} failed: {}", server, e.getMessage());
       }
+    }
+    if (lock != null) {
+      lock.close();
     }
   }
 

@@ -51,6 +51,11 @@ public final class ServiceProcesses implements AutoCloseable {
    * StoreDash variables leak in. Its output goes to a log named after {@code label}.
    */
   public Process start(String service, String label, Map<String, String> extra) throws IOException {
+    return start(service, label, extra, List.of());
+  }
+
+  /** As {@link #start(String, String, Map)}, with command-line arguments for the jar. */
+  public Process start(String service, String label, Map<String, String> extra, List<String> args) throws IOException {
     Path jar = root.resolve(service + "/target/" + service + "-fat.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: run the build's package phase first");
@@ -58,6 +63,7 @@ public final class ServiceProcesses implements AutoCloseable {
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder builder = new ProcessBuilder(java, "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
       "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString());
+    builder.command().addAll(args);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> ConfigLoader.variables().contains(k) || k.equals(ConfigLoader.CONFIG_FILE_VARIABLE));
     env.putAll(environment);

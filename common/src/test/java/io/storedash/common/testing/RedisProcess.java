@@ -162,7 +162,7 @@ public final class RedisProcess {
     }
   }
 
-  /** Deletes a directory tree that this harness created. */
+  /** Deletes a directory tree that a test harness created. */
   static void delete(Path root) {
     if (root == null || !Files.exists(root)) {
       return;

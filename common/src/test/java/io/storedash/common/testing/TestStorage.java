@@ -46,9 +46,10 @@ public final class TestStorage {
       pgPassword = options.getPassword() == null ? "" : options.getPassword();
       adminJdbcUrl = "jdbc:postgresql://" + pgHostPort + "/" + options.getDatabase();
     } else {
+      Path dir;
       try {
-        Path dir = Files.createTempDirectory("storedash-test-pg");
-        postgres = EmbeddedPostgresServer.start(dir, true);
+        dir = Files.createTempDirectory("storedash-test-pg");
+        postgres = EmbeddedPostgresServer.start(dir, false);
       } catch (java.io.IOException e) {
         throw new IllegalStateException(e);
       }
@@ -56,7 +57,11 @@ public final class TestStorage {
       pgUser = "postgres";
       pgPassword = "";
       adminJdbcUrl = "jdbc:postgresql://" + pgHostPort + "/postgres";
-      Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "test-postgres-stop"));
+      // The server never deletes its data at a stop; a test's throw-away directory goes after it.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        postgres.close();
+        RedisProcess.delete(dir);
+      }, "test-postgres-stop"));
     }
   }
 

@@ -1,9 +1,9 @@
 package io.storedash.query.storage;
 
 import io.storedash.common.config.StoreDashConfig;
-import io.vertx.pgclient.PgConnectOptions;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,14 +25,8 @@ public final class Migrations {
    * @throws IllegalStateException naming the database when it cannot be reached or a migration fails
    */
   public static int migrate(StoreDashConfig config) {
-    PgConnectOptions options = PgConnectOptions.fromUri(config.pgUrlOrDefault());
-    String host = options.getHost().contains(":") ? "[" + options.getHost() + "]" : options.getHost();
-    String jdbcUrl = "jdbc:postgresql://" + host + ":" + options.getPort() + "/" + options.getDatabase();
     try {
-      MigrateResult result = Flyway.configure(Migrations.class.getClassLoader())
-        .dataSource(jdbcUrl, options.getUser(), options.getPassword())
-        .locations("classpath:db/migration")
-        .connectRetries(0)
+      MigrateResult result = flyway(JdbcDatabase.of(config.pgUrlOrDefault()))
         // A schema migrated by a newer release (additive migrations only) is accepted: that is what makes a
         // rollback to this release possible. MigrationsTest shows it.
         .ignoreMigrationPatterns("*:future")
@@ -46,5 +40,13 @@ public final class Migrations {
       throw new IllegalStateException("cannot migrate the schema of PostgreSQL " + PgPools.describe(config) + ": "
         + e.getMessage(), e);
     }
+  }
+
+  /** StoreDash's migrations against {@code database}. */
+  static FluentConfiguration flyway(JdbcDatabase database) {
+    return Flyway.configure(Migrations.class.getClassLoader())
+      .dataSource(database.jdbcUrl(), database.user(), database.password())
+      .locations("classpath:db/migration")
+      .connectRetries(0);
   }
 }
