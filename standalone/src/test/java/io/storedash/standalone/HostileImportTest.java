@@ -93,6 +93,12 @@ class HostileImportTest {
       csvFile("inconsistent-order.csv", 422, "order C1 is 饿了么/eleme here but 美团/meituan on line 2",
         "order C1 has delivery_cost 6.00 here but 5.00 on line 2"),
       csvFile("duplicate-line.csv", 422, "order D1 lists sku P1 again (first on line 2)"),
+      csvFile("reserved-store-code.csv", 422, "line 2 store_code: 'all' is reserved (in any case)",
+        "line 3 store_code: 'All' is reserved (in any case)"),
+      csvFile("store-code-case.csv", 422, "store code 's001' differs only in case from the existing store 'S001'"),
+      csvFile("overflowing-totals.csv", 422, "line 2 list_price: makes the line total quantity 1000000 × 99999999.99 = "
+        + "99999999990000.00 yuan, more than the limit of 100000000.00 yuan for one line"),
+      new Case("an order id that another store holds", HostileImportTest::moveAnOrder, 422, "belongs to store S001"),
       csvFile("unclosed-quote.csv", 422, "a quoted field starts here and is never closed"),
       csvFile("not-an-export.csv", 400, "the first line names none of the columns of an order export"),
       csvFile("injection-in-keys.csv", 422, "store_code: must be letters, digits, _ or - (at most 32), got 'S001'; DROP TABLE orders;--'",
@@ -230,6 +236,14 @@ class HostileImportTest {
   }
 
   // ---- how the cases are sent ------------------------------------------------------------------------------
+
+  /** S001's newest order, sent again under S002: an order belongs to one store and must not move. */
+  private static Answer moveAnOrder() {
+    JsonObject page = stack.client.get("/api/v1/stores/S001/orders").send().await().bodyAsJsonObject();
+    String order = page.getJsonArray("lines").getJsonObject(0).getString("order_id");
+    return postCsv(utf8(HEADER + "\n" + order + ",S002,店,meituan,2026-10-01 12:00:00,P1,可乐,饮料,1,3.50,3.50,1.20,,,,,\n"),
+      "text/csv");
+  }
 
   private static Case csvFile(String resource, int status, String... expected) {
     return new Case(resource, () -> postCsv(resource(resource), "text/csv"), status, expected);

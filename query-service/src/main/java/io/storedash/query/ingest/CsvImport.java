@@ -7,6 +7,7 @@ import io.storedash.query.ingest.csv.CsvImportParser;
 import io.storedash.query.ingest.csv.ImportColumn;
 import io.storedash.query.ingest.csv.ImportRefused;
 import io.storedash.query.ingest.csv.ImportReport;
+import io.storedash.query.ingest.csv.LineParser;
 import io.storedash.query.ingest.csv.OrderConsistency;
 import io.storedash.query.ingest.csv.ParsedLine;
 import io.storedash.query.ingest.csv.Rejection;
@@ -54,10 +55,11 @@ import java.util.function.Consumer;
  * the touched stores and days rebuilt and the data versions bumped before the commit. Any problem rolls everything
  * back: the database is exactly as before, and the report names every bad line.
  *
- * <p>Re-importing is idempotent with replace semantics, keyed as DESIGN §3 says: a line is identified by its
- * order_id and sku. A line already in the database takes the file's values; an order already in the database takes
- * the file's store, channel, time and fees (its lines not in the file are kept, moved with it if it moved). So
- * importing the same file twice leaves the same data, and a corrected export fixes what it corrects.
+ * <p>Re-importing is idempotent with replace semantics: a line is identified by its order_id and sku. A line already
+ * in the database takes the file's values; an order already in the database takes the file's channel, time and fees
+ * (its lines not in the file are kept, and follow it to its new day). An order belongs to one store: a line whose
+ * order another store holds is refused, naming that store. So importing the same file twice leaves the same data,
+ * and a corrected export fixes what it corrects.
  *
  * <p>Imports take the same advisory lock as the bulk loader for their final, writing phase only: uploading and
  * parsing run concurrently, writes one at a time.
@@ -119,6 +121,10 @@ public final class CsvImport {
     ON CONFLICT (code) DO NOTHING
     RETURNING code""";
   private static final String STORES_BY_CODE = "SELECT id, code, name, timezone FROM stores WHERE code = ANY($1)";
+  /** Existing stores whose code equals one of the file's but for case: codes are compared case-insensitively. */
+  private static final String CODES_BUT_FOR_CASE = """
+    SELECT f.code, s.code
+    FROM unnest($1::text[]) AS f(code) JOIN stores s ON lower(s.code) = lower(f.code) AND s.code <> f.code""";
   private static final String STORES_BY_NAME = "SELECT id, code, name, timezone FROM stores WHERE name = ANY($1) ORDER BY code";
   private static final String CREATE_STORE_MAP = """
     CREATE TEMP TABLE import_stores (store_key text PRIMARY KEY, store_id int4 NOT NULL, timezone text NOT NULL)
@@ -155,6 +161,32 @@ public final class CsvImport {
                        coalesce(max(packaging_fee), 0) AS packaging_fee
                 FROM import_lines GROUP BY order_no) o
           JOIN import_stores s ON s.store_key = o.store_key) x""";
+
+  /** Lines of orders that another store already holds: an order belongs to one store and never moves. */
+  private static final String ORDERS_OF_OTHER_STORES = """
+    SELECT l.line, l.order_no, held.code, held.name, here.code
+    FROM import_orders i
+    JOIN orders o ON o.order_no = i.order_no AND o.store_id <> i.store_id
+    JOIN stores held ON held.id = o.store_id
+    JOIN stores here ON here.id = i.store_id
+    JOIN import_lines l ON l.order_no = i.order_no
+    ORDER BY l.line""";
+
+  /**
+   * Store-days whose totals, with this file's orders in, pass the limit of one store-day ({@link LineParser#MAX_CENTS}),
+   * with the file's first line on that store-day.
+   */
+  private static final String STORE_DAYS_OVER_LIMIT = """
+    SELECT (SELECT min(l.line) FROM import_order_ids i JOIN import_lines l ON l.order_no = i.order_no
+            WHERE i.store_id = d.store_id AND i.local_day = d.day), s.code, d.day, x.name, x.total
+    FROM daily_store d
+    JOIN stores s ON s.id = d.store_id
+    CROSS JOIN LATERAL (VALUES ('revenue', d.revenue), ('list-price revenue', d.list_revenue), ('cost', d.cost),
+                               ('discount', d.discount), ('delivery_cost', d.delivery_cost),
+                               ('platform_fee', d.platform_fee), ('customer_delivery_fee', d.customer_delivery_fee),
+                               ('packaging_fee', d.packaging_fee)) AS x(name, total)
+    WHERE d.store_id = ANY($1) AND d.day BETWEEN $2 AND $3 AND x.total > $4
+    ORDER BY 1, x.name""";
 
   private static final String OLD_PLACES = """
     SELECT o.store_id, min(o.local_day), max(o.local_day)
@@ -509,7 +541,8 @@ public final class CsvImport {
           }
         }
         Map<String, Object[]> mapping = new HashMap<>();
-        return byCode(byCode, mapping)
+        return codesButForCase(byCode, firstLine)
+          .compose(v -> rejections.isEmpty() ? byCode(byCode, mapping) : Future.succeededFuture())
           .compose(v -> byName(byName, firstLine, mapping))
           .compose(v -> conn.query(CREATE_STORE_MAP).execute())
           .compose(v -> {
@@ -522,6 +555,35 @@ public final class CsvImport {
             mapping.values().forEach(v2 -> touched.add((Integer) v2[0]));
             return conn.preparedQuery(FILL_STORE_MAP).execute(args).mapEmpty();
           });
+      });
+    }
+
+    /**
+     * Store codes are compared case-insensitively: two codes of the file, or a code of the file and a stored one,
+     * that differ only in case are refused (with the file's first line of the later code), since a user cannot
+     * tell S001 and s001 apart.
+     */
+    private Future<Void> codesButForCase(List<String[]> stores, Map<String, Integer> firstLine) {
+      Map<String, String> seen = new HashMap<>();
+      stores.stream().sorted(java.util.Comparator.comparing(s -> firstLine.get(s[0]))).forEach(store -> {
+        String earlier = seen.putIfAbsent(store[1].toLowerCase(java.util.Locale.ROOT), store[1]);
+        if (earlier != null) {
+          rejections.add(new Rejection(firstLine.get(store[0]), ImportColumn.STORE_CODE.english(), "store code '"
+            + store[1] + "' differs only in case from '" + earlier + "' earlier in the file: codes are compared "
+            + "case-insensitively, so both name one store; write it the same way on every line"));
+        }
+      });
+      if (stores.isEmpty() || !rejections.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      Tuple codes = Tuple.tuple().addArrayOfString(stores.stream().map(s -> s[1]).toArray(String[]::new));
+      return conn.preparedQuery(CODES_BUT_FOR_CASE).execute(codes).map(rows -> {
+        for (Row row : rows) {
+          rejections.add(new Rejection(firstLine.get(row.getString(0)), ImportColumn.STORE_CODE.english(), "store code '"
+            + row.getString(0) + "' differs only in case from the existing store '" + row.getString(1) + "': codes "
+            + "are compared case-insensitively; write '" + row.getString(1) + "' to import into that store"));
+        }
+        return null;
       });
     }
 
@@ -592,6 +654,8 @@ public final class CsvImport {
           return timed("orders staged", () -> conn.query(CREATE_ORDERS).execute()
             .compose(v -> conn.query("ANALYZE import_orders").execute()));
         })
+        .compose(v -> timed("other stores' orders", this::ordersOfOtherStores))
+        .compose(v -> rejections.isEmpty() ? Future.succeededFuture() : Future.failedFuture(rejected()))
         .compose(v -> timed("old places", () -> conn.query(OLD_PLACES).execute()))
         .compose(rows -> {
           for (Row row : rows) {
@@ -626,7 +690,8 @@ public final class CsvImport {
         .compose(v -> {
           Integer[] ids = touched.toArray(Integer[]::new);
           return timed("rollups", () -> Rollups.refresh(conn, ids, first, last))
-            .compose(r -> Rollups.bumpVersions(conn, ids))
+            .compose(r -> storeDaysOverLimit(ids))
+            .compose(r -> rejections.isEmpty() ? Rollups.bumpVersions(conn, ids) : Future.failedFuture(rejected()))
             .compose(version -> conn.preparedQuery(STORE_CODES).execute(Tuple.tuple().addArrayOfInteger(ids))
               .map(codes -> {
                 List<String> changed = new ArrayList<>();
@@ -634,6 +699,32 @@ public final class CsvImport {
                 return new Written(List.copyOf(new TreeSet<>(fileStores)), List.copyOf(new TreeSet<>(newStores)),
                   newProducts, orders, newOrders, updatedOrders, newLines, updatedLines, version, changed);
               }));
+        });
+    }
+
+    /** Refuses every line of an order that another store holds, naming that store. */
+    private Future<Void> ordersOfOtherStores() {
+      String column = parser.header() != null && parser.header().has(ImportColumn.STORE_CODE)
+        ? ImportColumn.STORE_CODE.english() : ImportColumn.STORE_NAME.english();
+      return stream(ORDERS_OF_OTHER_STORES, row -> rejections.add(new Rejection(row.getInteger(0), column, "order "
+        + row.getString(1) + " belongs to store " + row.getString(2) + " (" + row.getString(3) + "), not to "
+        + row.getString(4) + ": an order belongs to one store, so it cannot move; correct the store or the order id")));
+    }
+
+    /** Refuses the file when a store-day's total would pass the limit, naming a line of that day. */
+    private Future<Void> storeDaysOverLimit(Integer[] ids) {
+      if (first == null) {
+        return Future.succeededFuture();
+      }
+      return conn.preparedQuery(STORE_DAYS_OVER_LIMIT)
+        .execute(Tuple.tuple().addArrayOfInteger(ids).addLocalDate(first).addLocalDate(last).addLong(LineParser.MAX_CENTS))
+        .map(rows -> {
+          for (Row row : rows) {
+            rejections.add(new Rejection(row.getInteger(0), null, "store " + row.getString(1) + " on " + row.getLocalDate(2)
+              + " would total " + yuan(row.getLong(4)) + " yuan of " + row.getString(3) + " with this file, more than the "
+              + "limit of " + yuan(LineParser.MAX_CENTS) + " yuan for one store-day"));
+          }
+          return null;
         });
     }
 
@@ -682,6 +773,10 @@ public final class CsvImport {
       LOG.info("import of {} refused ({}): {}", file, f.code(), f.getMessage());
     }
     return abort().transform(v -> Future.failedFuture(result));
+  }
+
+  private static String yuan(long cents) {
+    return java.math.BigDecimal.valueOf(cents, 2).toPlainString();
   }
 
   private static long ms(long from, long to) {

@@ -205,17 +205,17 @@ class ImportTest {
   }
 
   @Test
-  void aCorrectedExportReplacesWhatItNamesAndMovesOrders(VertxTestContext testContext) {
-    // P3 of T2 was bought at 9.00, not 12.00; T3 belongs to store S011 and was placed a day later.
+  void aCorrectedExportReplacesWhatItNamesAndMovesOrdersToTheirDay(VertxTestContext testContext) {
+    // P3 of T2 was bought at 9.00, not 12.00; T3 was placed a day later.
     String corrected = HEADER
       + "T2,S010,和兴路店二店,eleme,2026-03-02 00:00:00,P3,新鲜鸡蛋 10枚,,1,10.00,10.00,9.00,6.00,2.00,3.00,0,1.01\n"
-      + "T3,S011,中山路店二店,offline,2026-03-04 12:30:00,P2,乐事薯片原味 75g,零食,1,10.00,10.00,4.00,,,,,\n";
+      + "T3,S010,和兴路店二店,offline,2026-03-04 12:30:00,P2,乐事薯片原味 75g,零食,1,10.00,10.00,4.00,,,,,\n";
     Checkpoint announced = testContext.checkpoint(2);
     Checkpoint checked = testContext.checkpoint();
     int[] changes = new int[1];
     node.vertx().eventBus().<JsonObject>consumer(Addresses.DATA_CHANGED, message -> {
       if (++changes[0] == 2) {
-        testContext.verify(() -> assertThat(message.body().getJsonArray("stores")).containsExactly("S010", "S011"));
+        testContext.verify(() -> assertThat(message.body().getJsonArray("stores")).containsExactly("S010"));
       }
       announced.flag();
     }).completion()
@@ -227,10 +227,10 @@ class ImportTest {
           assertThat(outcome.report().getLong("updated_orders")).isEqualTo(1);
           assertThat(outcome.report().getLong("updated_lines")).isEqualTo(2);
           assertThat(outcome.report().getLong("new_lines")).isZero();
-          assertThat(outcome.report().getJsonArray("new_stores")).containsExactly("S011");
+          assertThat(outcome.report().getJsonArray("new_stores")).isEmpty();
         });
         return Future.all(overview("S010"), RollupConsistency.mismatches(pool),
-          compute(new JsonObject().put("kind", "trend").put("store", "S011").put("from", "2026-03-04").put("to", "2026-03-04")));
+          compute(new JsonObject().put("kind", "trend").put("store", "S010").put("from", "2026-03-04").put("to", "2026-03-04")));
       })
       .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
         // S010 over 03-02..03-03 keeps only T2, now with cost 2 + 10 + 9 = 21 on revenue 29.
@@ -239,6 +239,66 @@ class ImportTest {
         assertThat((String) all.resultAt(2)).contains("\"orders\":1,\"items\":1,\"revenue\":10.00,\"gross_profit\":6.00");
         checked.flag();
       })));
+  }
+
+  @Test
+  void anOrderThatAnotherStoreHoldsIsRefusedAndNothingMoves(VertxTestContext testContext) {
+    // A1 and A2 are S001's (HandMadeSales); a file reusing their ids under a new store code must not take them.
+    String csv = HEADER
+      + "A1,S099,新开店,meituan,2026-03-01 23:59:59,P1,可口可乐 330ml,饮料,2,3.00,3.00,2.00,5.00,0.48,0,3.00,1.00\n"
+      + "N1,S099,新开店,meituan,2026-03-01 10:00:00,P1,可口可乐 330ml,饮料,1,3.00,3.00,2.00,,,,,\n"
+      + "A2,S099,新开店,eleme,2026-03-02 00:00:00,P1,可口可乐 330ml,饮料,1,3.00,,2.00,6.00,2.00,3.00,0,1.01\n"
+      + "A2,S099,新开店,eleme,2026-03-02 00:00:00,P2,乐事薯片原味 75g,零食,2,8.00,10.00,5.00,6.00,2.00,3.00,0,1.01\n";
+    String held = ": an order belongs to one store, so it cannot move; correct the store or the order id";
+    overview("S001").compose(before -> expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+        "2 store_code: order A1 belongs to store S001 (和兴路店), not to S099" + held,
+        "4 store_code: order A2 belongs to store S001 (和兴路店), not to S099" + held,
+        "5 store_code: order A2 belongs to store S001 (和兴路店), not to S099" + held)
+        .compose(v -> Future.all(overview("S001"), compute(new JsonObject().put("kind", "stores").put("store", "all"))))
+        .onComplete(testContext.succeeding(after -> testContext.verify(() -> {
+          assertThat((String) after.resultAt(0)).isEqualTo(before).contains("\"orders\":2,");
+          assertThat((String) after.resultAt(1)).doesNotContain("S099");
+          testContext.completeNow();
+        }))));
+  }
+
+  @Test
+  void storeCodesThatCannotBeToldApartOrNameEveryStore(VertxTestContext testContext) {
+    String line = ",新店,meituan,2026-03-01 10:00:00,P1,可口可乐 330ml,饮料,1,3.00,3.00,2.00,,,,,\n";
+    expectRefused(testContext, utf8(HEADER + "R1,all" + line + "R2,ALL" + line), Failures.UNPROCESSABLE,
+      "2 store_code: 'all' is reserved (in any case): 'all' means every store in the API; give the store another code",
+      "3 store_code: 'ALL' is reserved (in any case): 'all' means every store in the API; give the store another code")
+      .compose(v -> expectRefused(testContext, utf8(HEADER + "R3,s001" + line), Failures.UNPROCESSABLE,
+        "2 store_code: store code 's001' differs only in case from the existing store 'S001': codes are compared "
+          + "case-insensitively; write 'S001' to import into that store"))
+      .compose(v -> expectRefused(testContext, utf8(HEADER + "R4,S020" + line + "R5,s020" + line), Failures.UNPROCESSABLE,
+        "3 store_code: store code 's020' differs only in case from 'S020' earlier in the file: codes are compared "
+          + "case-insensitively, so both name one store; write it the same way on every line"))
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void amountsThatWouldOverflowATotalAreRefusedWithTheLimit(VertxTestContext testContext) {
+    // The case: 1,000 lines of one store-day at 1,000,000 × 99,999,999.99 (a 500 before: bigint out of range).
+    StringBuilder huge = new StringBuilder(HEADER);
+    String[] expected = new String[1_000];
+    for (int i = 0; i < 1_000; i++) {
+      huge.append("H").append(i).append(",S010,大店,meituan,2026-03-02 10:00:00,P1,可口可乐 330ml,饮料,1000000,99999999.99,,1.00,,,,,\n");
+      expected[i] = (i + 2) + " unit_price: makes the line total quantity 1000000 × 99999999.99 = 99999999990000.00 yuan, "
+        + "more than the limit of 100000000.00 yuan for one line";
+    }
+    // Two lines within the limit whose store-day together passes it.
+    String day = HEADER
+      + "D1,S010,大店,meituan,2026-03-02 10:00:00,P1,可口可乐 330ml,饮料,10,9000000.00,,1.00,,,,,\n"
+      + "D2,S010,大店,eleme,2026-03-02 11:00:00,P1,可口可乐 330ml,饮料,10,9000000.00,,1.00,,,,,\n"
+      + "D3,S010,大店,eleme,2026-03-03 11:00:00,P1,可口可乐 330ml,饮料,10,9000000.00,,1.00,,,,,\n";
+    expectRefused(testContext, utf8(huge.toString()), 64 * 1024, Failures.UNPROCESSABLE, expected)
+      .compose(v -> expectRefused(testContext, utf8(day), Failures.UNPROCESSABLE,
+        "2 null: store S010 on 2026-03-02 would total 180000000.00 yuan of list-price revenue with this file, more than "
+          + "the limit of 100000000.00 yuan for one store-day",
+        "2 null: store S010 on 2026-03-02 would total 180000000.00 yuan of revenue with this file, more than the limit "
+          + "of 100000000.00 yuan for one store-day"))
+      .onComplete(testContext.succeedingThenComplete());
   }
 
   @Test
@@ -558,7 +618,11 @@ class ImportTest {
   }
 
   private Future<Void> expectRefused(VertxTestContext testContext, byte[] bytes, int status, String... rejected) {
-    return snapshot().compose(before -> client.send("bad.csv", bytes, 16)
+    return expectRefused(testContext, bytes, 16, status, rejected);
+  }
+
+  private Future<Void> expectRefused(VertxTestContext testContext, byte[] bytes, int chunk, int status, String... rejected) {
+    return snapshot().compose(before -> client.send("bad.csv", bytes, chunk)
       .compose(outcome -> {
         testContext.verify(() -> {
           assertThat(outcome.status()).as(outcome.message()).isEqualTo(status);

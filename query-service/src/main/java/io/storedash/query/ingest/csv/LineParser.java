@@ -33,14 +33,20 @@ import java.util.regex.Pattern;
 public final class LineParser {
 
   public static final String NO_CATEGORY = "未分类";
+  /** The store code the API uses for every store; no store may have it, in any case. */
+  public static final String RESERVED_STORE_CODE = "all";
   static final int MAX_ORDER_ID = 64;
   static final int MAX_SKU = 64;
   static final int MAX_NAME = 200;
   static final int MAX_STORE_NAME = 100;
   static final int MAX_CATEGORY = 50;
   static final int MAX_QUANTITY = 1_000_000;
-  /** 100 million yuan: far above any price, far below overflow of Σ price × quantity. */
-  static final long MAX_CENTS = 10_000_000_000L;
+  /**
+   * 100 million yuan: the most one money cell, one line (销量 × price) and one store-day total may hold. Far above any
+   * real price or day, and low enough that no sum StoreDash forms can overflow a bigint: even every day from 2000 to
+   * 2100 of 25,000 stores at this limit sums to less than 2^63 cents. docs/DESIGN.md §3.3 states the limit.
+   */
+  public static final long MAX_CENTS = 10_000_000_000L;
 
   private static final Pattern STORE_CODE = Pattern.compile("[A-Za-z0-9_-]{1,32}");
   private static final Pattern WHOLE = Pattern.compile("\\+?(\\d{1,12})(?:\\.0+)?");
@@ -78,6 +84,9 @@ public final class LineParser {
     String storeName = text(line, fields, ImportColumn.STORE_NAME, false, MAX_STORE_NAME);
     if (storeCode != null && !STORE_CODE.matcher(storeCode).matches()) {
       reject(line, ImportColumn.STORE_CODE, "must be letters, digits, _ or - (at most 32), got '" + storeCode + "'");
+    } else if (storeCode != null && storeCode.equalsIgnoreCase(RESERVED_STORE_CODE)) {
+      reject(line, ImportColumn.STORE_CODE, "'" + storeCode + "' is reserved (in any case): '" + RESERVED_STORE_CODE
+        + "' means every store in the API; give the store another code");
     }
     boolean storeColumns = header.has(ImportColumn.STORE_CODE) || header.has(ImportColumn.STORE_NAME);
     if (storeCode == null && storeName == null && storeColumns) {
@@ -120,6 +129,11 @@ public final class LineParser {
     Long unitCost = money(line, fields, ImportColumn.UNIT_COST, true);
     if (listPrice != null && unitPrice != null && listPrice < unitPrice) {
       reject(line, ImportColumn.LIST_PRICE, "must be at least the unit price " + yuan(unitPrice) + ", got " + yuan(listPrice));
+    }
+    if (quantity != null) {
+      lineTotal(line, quantity, listPrice != null ? ImportColumn.LIST_PRICE : ImportColumn.UNIT_PRICE,
+        listPrice != null ? listPrice : unitPrice);
+      lineTotal(line, quantity, ImportColumn.UNIT_COST, unitCost);
     }
     Long deliveryCost = money(line, fields, ImportColumn.DELIVERY_COST, false);
     Long platformFee = money(line, fields, ImportColumn.PLATFORM_FEE, false);
@@ -211,6 +225,15 @@ public final class LineParser {
     return (int) quantity;
   }
 
+  /** A line's quantity × a unit amount, refused above {@link #MAX_CENTS} (the list price bounds the unit price). */
+  private void lineTotal(int line, int quantity, ImportColumn column, Long unitCents) {
+    if (unitCents != null && (long) quantity * unitCents > MAX_CENTS) {
+      reject(line, column, "makes the line total " + ImportColumn.QUANTITY.english() + " " + quantity + " × "
+        + yuan(unitCents) + " = " + yuan((long) quantity * unitCents) + " yuan, more than the limit of " + yuan(MAX_CENTS)
+        + " yuan for one line");
+    }
+  }
+
   /** Cents; null when absent or empty (rejected when required) or bad (rejected). */
   private Long money(int line, List<String> fields, ImportColumn column, boolean required) {
     String value = cell(fields, column);
@@ -246,7 +269,7 @@ public final class LineParser {
       return null;
     }
     if (cents.compareTo(BigDecimal.valueOf(MAX_CENTS)) > 0) {
-      reject(line, column, "is too large: " + trimmed);
+      reject(line, column, "is too large: " + trimmed + " (the limit is " + yuan(MAX_CENTS) + " yuan)");
       return null;
     }
     return cents.longValueExact();
