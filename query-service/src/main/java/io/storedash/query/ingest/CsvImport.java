@@ -54,7 +54,7 @@ import java.util.function.Consumer;
  * the touched stores and days rebuilt and the data versions bumped before the commit. Any problem rolls everything
  * back: the database is exactly as before, and the report names every bad line.
  *
- * <p>Re-importing is idempotent with replace semantics, keyed as DESIGN §3 says: a line is identified by its
+ * <p>Re-importing is idempotent with replace semantics, keyed as docs/DESIGN.md §3.3 says: a line is identified by its
  * order_id and sku. A line already in the database takes the file's values; an order already in the database takes
  * the file's store, channel, time and fees (its lines not in the file are kept, moved with it if it moved). So
  * importing the same file twice leaves the same data, and a corrected export fixes what it corrects.
