@@ -18,7 +18,7 @@ import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
- * The read path of DESIGN §5: L4 in this process, then the query's Redis tier, then query-service — with one
+ * The read path of docs/DESIGN.md §5: L4 in this process, then the query's Redis tier, then query-service — with one
  * computation per key at a time, stale-while-revalidate past the soft TTL, and stale-if-error when query-service or
  * PostgreSQL fails. Confined to the verticle's event loop.
  */

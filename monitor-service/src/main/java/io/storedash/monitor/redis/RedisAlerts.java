@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** The alert thresholds of the Redis health monitor (DESIGN §6), applied to a reading and the one before it. */
+/** The alert thresholds of the Redis health monitor (docs/DESIGN.md §6.1), applied to a reading and the one before it. */
 public final class RedisAlerts {
 
   public static final double MEMORY_WARNING_PERCENT = 75;

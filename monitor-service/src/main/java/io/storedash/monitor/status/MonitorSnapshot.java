@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * Puts the parts of the monitor snapshot together and decides the overall status (DESIGN §6).
+ * Puts the parts of the monitor snapshot together and decides the overall status (docs/DESIGN.md §6.3).
  *
  * <p>Red: Redis down, PostgreSQL unreachable, a critical Redis alert, an expected service without a live instance,
  * gateway success rate under {@value #SUCCESS_RATE_RED}. Yellow: Redis reconnecting, a Redis warning, an instance

@@ -2,7 +2,7 @@ package io.storedash.query.diagnosis;
 
 import java.util.Locale;
 
-/** A product-health problem (DESIGN §4), the points it costs, and what to do about it in Chinese and English. */
+/** A product-health problem (docs/DESIGN.md §4.4), the points it costs, and what to do about it in Chinese and English. */
 public enum HealthFlag {
   NEGATIVE_MARGIN("负毛利", 40,
     "售价低于进货成本，每卖一件都在亏钱：核对进价和售价；若作引流品，请限时限量并搭配高毛利商品，否则调价或停售。",

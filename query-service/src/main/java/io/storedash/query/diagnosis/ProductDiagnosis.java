@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Product-health diagnosis of one store over a range (DESIGN §4), for the products that sold in it:
+ * Product-health diagnosis of one store over a range (docs/DESIGN.md §4.4), for the products that sold in it:
  * <ul>
  *   <li>quadrant by the medians of quantity and gross margin over those products (≥ the median is high; a product
  *       without revenue has no margin and counts as low margin);</li>

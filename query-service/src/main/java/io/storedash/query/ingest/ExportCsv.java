@@ -25,9 +25,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Writes a dataset as a platform order export (DESIGN §3): one row per order line, the order-level columns repeated
- * on every line of an order, times store-local {@code yyyy-MM-dd HH:mm:ss}, money in yuan. Used to produce realistic
- * files from the demo generator for tests and benchmarks:
+ * Writes a dataset as a platform order export (docs/DESIGN.md §3.3): one row per order line, the order-level columns
+ * repeated on every line of an order, times store-local {@code yyyy-MM-dd HH:mm:ss}, money in yuan. Used to produce
+ * realistic files from the demo generator for tests and benchmarks:
  * <pre>
  * java -cp query-service-fat.jar io.storedash.query.ingest.ExportCsv --stores 1 --rows-per-store 30000 --days 90 \
  *   --seed 42 --end-date 2026-10-31 [--headers zh|en] [--encoding utf-8|utf-8-bom|gbk] --out orders.csv

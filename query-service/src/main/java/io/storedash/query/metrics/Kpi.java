@@ -6,7 +6,7 @@ import java.math.RoundingMode;
 import java.util.function.Function;
 
 /**
- * The KPIs of an overview, in the order they appear in JSON, with their exact definitions (DESIGN §4).
+ * The KPIs of an overview, in the order they appear in JSON, with their exact definitions (docs/DESIGN.md §4.1).
  * Values are computed exactly and rounded half-up only when they are written: money to 2 decimals of a yuan,
  * ratios to 4 decimals. A ratio over a zero denominator has no value (null).
  */

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * The overview of a store (or the chain) for a range: the KPIs, the same KPIs for the previous range of equal
- * length, and their changes. {@link #toMap()} gives the JSON structure (DESIGN §7) as ordered maps, so this class
- * stays free of Vert.x types.
+ * length, and their changes. {@link #toMap()} gives the JSON structure (docs/DESIGN.md §4.3) as ordered maps, so this
+ * class stays free of Vert.x types.
  */
 public record Overview(String store, DayRange range, KpiTotals current, KpiTotals previous) {
 

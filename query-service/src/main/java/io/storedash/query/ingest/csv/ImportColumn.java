@@ -2,7 +2,7 @@ package io.storedash.query.ingest.csv;
 
 import java.util.Locale;
 
-/** The columns of an order export (DESIGN §3), each known by its English or its Chinese header. */
+/** The columns of an order export (docs/DESIGN.md §3.3), each known by its English or its Chinese header. */
 public enum ImportColumn {
   ORDER_ID("order_id", "订单ID", Need.REQUIRED, true),
   STORE_CODE("store_code", "门店编码", Need.ONE_OF_STORE, true),
