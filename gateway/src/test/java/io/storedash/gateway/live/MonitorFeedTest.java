@@ -80,12 +80,8 @@ class MonitorFeedTest {
   }
 
   @Test
-  void beforeAnySnapshotThereIsNone() {
-    assertThat(freshSnapshot()).isNull();
-  }
-
-  @Test
   void aPublishedSnapshotIsServedWithItsAgeUntilElevenSecondsHavePassed() {
+    assertThat(freshSnapshot()).as("before any snapshot").isNull();
     publish(new JsonObject().put("status", "green"));
     assertThat(freshSnapshot().ageSeconds()).isZero();
     clock.advance(Duration.ofMillis(10_999));
