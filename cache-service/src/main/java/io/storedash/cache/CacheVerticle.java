@@ -33,6 +33,7 @@ import io.vertx.redis.client.RedisOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -55,7 +56,8 @@ public final class CacheVerticle extends VerticleBase {
   private final StoreDashConfig config;
   private final TierPolicy policy;
   private final StoreVersions versions = new StoreVersions();
-  private final StoreHeat heat = new StoreHeat(HEAT_HALF_LIFE_MS);
+  private final Clock clock;
+  private final StoreHeat heat;
   private final Map<Tier, Long> redisEntries = new ConcurrentHashMap<>();
   private TierStats stats;
   private HotspotTier hotspot;
@@ -68,17 +70,24 @@ public final class CacheVerticle extends VerticleBase {
   private long countTimer = -1;
 
   public CacheVerticle(ServiceContext service) {
+    this(service, Clock.systemUTC());
+  }
+
+  /** @param clock what entries are stamped, judged fresh and expired by, and store heat decays by */
+  public CacheVerticle(ServiceContext service, Clock clock) {
     this.service = service;
     this.config = service.config();
     this.policy = TierPolicy.from(config);
+    this.clock = clock;
+    this.heat = new StoreHeat(HEAT_HALF_LIFE_MS, clock);
   }
 
   @Override
   public Future<?> start() {
     stats = new TierStats(service.meterRegistry());
-    hotspot = new HotspotTier(config.cacheL4MaxBytes(), config.cacheTtlL4());
+    hotspot = new HotspotTier(config.cacheL4MaxBytes(), config.cacheTtlL4(), clock);
     redis = redisTier();
-    cache = new TieredCache(policy, hotspot, redis, versions, stats, this::compute);
+    cache = new TieredCache(policy, hotspot, redis, versions, stats, this::compute, clock);
     warmer = new Warmer(cache, heat, config.warmParallelism(), config.warmHotFraction());
 
     service.readinessCheck("redis", promise -> redis.ping()
@@ -121,7 +130,7 @@ public final class CacheVerticle extends VerticleBase {
       : null;
     LOG.info("cache-service on node {} uses Redis {} ({})", service.nodeId(), endpoints.describe(),
       endpoints.mode().name().toLowerCase(java.util.Locale.ROOT));
-    return new RedisTier(Redis.createClient(vertx, options), masters, endpoints.describe(), REDIS_TIMEOUT, service.nodeId());
+    return new RedisTier(Redis.createClient(vertx, options), masters, endpoints.describe(), REDIS_TIMEOUT, service.nodeId(), clock);
   }
 
   private Duration minTtl() {
@@ -163,7 +172,7 @@ public final class CacheVerticle extends VerticleBase {
     if (!versions.known() || warmer.running()) {
       return;
     }
-    List<String> ranked = heat.rank(versions.stores(), System.currentTimeMillis());
+    List<String> ranked = heat.rank(versions.stores());
     warmer.warm(ranked.subList(0, StoreHeat.hotCount(ranked.size(), config.warmHotFraction())), "refresh ahead of TTL");
   }
 
@@ -176,7 +185,7 @@ public final class CacheVerticle extends VerticleBase {
       return;
     }
     if (!query.coversAllStores()) {
-      heat.touch(query.store(), System.currentTimeMillis());
+      heat.touch(query.store());
     }
     service.inFlight().track(cache.get(query)).onComplete(ar -> {
       if (ar.succeeded()) {

@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.Collection;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -20,7 +21,8 @@ import java.util.function.Function;
 /**
  * The read path of docs/DESIGN.md §5: L4 in this process, then the query's Redis tier, then query-service — with one
  * computation per key at a time, stale-while-revalidate past the soft TTL, and stale-if-error when query-service or
- * PostgreSQL fails. Confined to the verticle's event loop.
+ * PostgreSQL fails. Confined to the verticle's event loop. Entries are stamped and judged fresh by the clock passed in:
+ * wall-clock time, because other instances judge the same entries in Redis.
  */
 public final class TieredCache {
 
@@ -40,6 +42,7 @@ public final class TieredCache {
   private final StoreVersions versions;
   private final TierStats stats;
   private final Function<DashboardQuery, Future<Computed>> compute;
+  private final Clock clock;
   private final SingleFlight<Answer> reads = new SingleFlight<>();
   private final SingleFlight<Loaded> loads = new SingleFlight<>();
 
@@ -47,13 +50,14 @@ public final class TieredCache {
   }
 
   public TieredCache(TierPolicy policy, HotspotTier hotspot, RedisTier redis, StoreVersions versions, TierStats stats,
-                     Function<DashboardQuery, Future<Computed>> compute) {
+                     Function<DashboardQuery, Future<Computed>> compute, Clock clock) {
     this.policy = policy;
     this.hotspot = hotspot;
     this.redis = redis;
     this.versions = versions;
     this.stats = stats;
     this.compute = compute;
+    this.clock = clock;
   }
 
   /** Answers a dashboard query through the tiers. */
@@ -68,7 +72,7 @@ public final class TieredCache {
     long version = known.getAsLong();
     String key = CacheKeys.key(tier, query, version);
     String etag = CacheKeys.etag(query, version);
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     Entry hot = hotspot.get(key);
     if (hot != null && policy.fresh(tier, hot, now)) {
       stats.hit(Tier.L4);
@@ -80,7 +84,7 @@ public final class TieredCache {
 
   private Future<Answer> readThrough(DashboardQuery query, Tier tier, String key, String etag, long version, Entry hot) {
     return redis.get(key).compose(stored -> {
-      long now = System.currentTimeMillis();
+      long now = clock.millis();
       if (stored != null) {
         hotspot.put(key, stored);
         if (policy.fresh(tier, stored, now)) {
@@ -104,7 +108,7 @@ public final class TieredCache {
     return loads.run(key, () -> {
       long started = System.nanoTime();
       return compute.apply(query).map(computed -> {
-        Entry entry = new Entry(System.currentTimeMillis(), version, computed.gzip());
+        Entry entry = new Entry(clock.millis(), version, computed.gzip());
         stats.loaded(tier, (System.nanoTime() - started) / 1000, computed.gzip().length);
         hotspot.put(key, entry);
         redis.set(key, entry, policy.hardTtl(tier));
@@ -149,7 +153,7 @@ public final class TieredCache {
     long version = known.getAsLong();
     String key = CacheKeys.key(tier, query, version);
     return redis.get(key).compose(stored -> {
-      if (stored != null && !policy.dueForRefresh(tier, stored, System.currentTimeMillis())) {
+      if (stored != null && !policy.dueForRefresh(tier, stored, clock.millis())) {
         hotspot.put(key, stored);
         return Future.succeededFuture(false);
       }

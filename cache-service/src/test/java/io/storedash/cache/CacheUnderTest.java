@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,14 +75,22 @@ final class CacheUnderTest implements AutoCloseable {
   /** Empties the in-process tier, so that the next answer comes from Redis (or query-service). */
   void dropHotspot() {
     vertx.eventBus().publish(Addresses.CACHE_FLUSHED, new JsonObject().put("tier", "L4"));
-    sleep(50);
+    awaitStats(s -> s.getJsonObject("tiers").getJsonObject("L4").getLong("entries") == 0);
   }
 
-  /** Publishes {@code data changed} for a store with a new version, as query-service does after an import. */
+  /**
+   * Publishes {@code data changed} for a store with a new version, as query-service does after an import, and waits
+   * until cache-service has taken it: it then warms the store, so the end of a warm-up for that reason, after the one
+   * seen before, says the new version is known.
+   */
   void dataChanged(String store) {
+    JsonObject before = stats().getJsonObject("warming");
     query.version = System.currentTimeMillis() + 1;
     vertx.eventBus().publish(Addresses.DATA_CHANGED, new JsonObject().put("stores", new JsonArray().add(store)).put("version", query.version));
-    sleep(100);
+    awaitStats(s -> {
+      JsonObject warming = s.getJsonObject("warming");
+      return !warming.getBoolean("running") && "data changed".equals(warming.getString("reason")) && !warming.equals(before);
+    });
   }
 
   /** L4, L1, L2, L3 for a hit; MISS or STALE otherwise. */
@@ -95,14 +102,6 @@ final class CacheUnderTest implements AutoCloseable {
   static JsonObject body(Message<Buffer> reply) {
     assertThat(reply.headers().get(ReplyHeaders.ENCODING)).isEqualTo("gzip");
     return new JsonObject(Buffer.buffer(Gzip.decompress(reply.body().getBytes())));
-  }
-
-  static void sleep(long millis) {
-    try {
-      TimeUnit.MILLISECONDS.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @Override

@@ -8,8 +8,10 @@ import io.storedash.common.Gzip;
 import io.storedash.common.QueryKind;
 import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.Node;
+import io.storedash.common.bootstrap.ServiceDescriptor;
 import io.storedash.common.embedded.EmbeddedRedisServer;
 import io.storedash.common.testing.Eventually;
+import io.storedash.common.testing.ManualClock;
 import io.storedash.common.testing.TestStorage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -50,6 +53,8 @@ class CacheVerticleTest {
   private FakeQueryService query;
   private Redis storage;
   private DashboardQuery overview;
+  /** What cache-service stamps entries and expires them by: the tests move it past a TTL instead of sleeping. */
+  private final ManualClock clock = new ManualClock();
 
   /** Deploys cache-service with its own data versions, so no test sees another's Redis entries. */
   private void deploy(Map<String, String> overrides) {
@@ -60,11 +65,16 @@ class CacheVerticleTest {
     query = new FakeQueryService(vertx);
     query.version = System.nanoTime();
     storage = Redis.createClient(vertx, TestStorage.redisUrl());
-    node.deploy(CacheService.DESCRIPTOR, 1).await();
+    node.deploy(cacheService(), 1).await();
     awaitStats(s -> s.getBoolean("versions_known"));
     // A range no other test uses: its keys are new in the shared Redis.
     LocalDate from = OCT_1.minusDays((System.nanoTime() / 1000) % 300);
     overview = DashboardQuery.of(QueryKind.OVERVIEW, "S001", from, from.plusDays(29));
+  }
+
+  private ServiceDescriptor cacheService() {
+    return new ServiceDescriptor(CacheService.DESCRIPTOR.name(), CacheService.DESCRIPTOR.defaultManagementPort(),
+      service -> new CacheVerticle(service, clock));
   }
 
   @AfterEach
@@ -82,8 +92,16 @@ class CacheVerticleTest {
     return vertx.eventBus().<JsonObject>request(Addresses.CACHE_ADMIN, command).await().body();
   }
 
-  private void awaitStats(java.util.function.Predicate<JsonObject> condition) {
-    JsonObject stats = Eventually.poll(Duration.ofSeconds(5), () -> admin(new JsonObject().put("action", "stats")), condition);
+  private JsonObject stats() {
+    return admin(new JsonObject().put("action", "stats"));
+  }
+
+  private static long l4Entries(JsonObject stats) {
+    return stats.getJsonObject("tiers").getJsonObject("L4").getLong("entries");
+  }
+
+  private void awaitStats(Predicate<JsonObject> condition) {
+    JsonObject stats = Eventually.poll(Duration.ofSeconds(5), this::stats, condition);
     if (!condition.test(stats)) {
       throw new AssertionError("cache stats never met the condition: " + stats);
     }
@@ -119,18 +137,24 @@ class CacheVerticleTest {
     return future.map(m -> (Throwable) null).otherwise(e -> e).await();
   }
 
+  /**
+   * Publishes {@code data changed} and waits until cache-service has taken it: it then warms the store, so the end of
+   * a warm-up for that reason, after the one seen before, says the new version is known.
+   */
   private void dataChanged(String store) {
+    JsonObject before = stats().getJsonObject("warming");
     query.version = System.nanoTime();
     vertx.eventBus().publish(Addresses.DATA_CHANGED, new JsonObject().put("stores", new JsonArray().add(store)).put("version", query.version));
-    sleep(100);
+    awaitStats(s -> {
+      JsonObject warming = s.getJsonObject("warming");
+      return !warming.getBoolean("running") && "data changed".equals(warming.getString("reason")) && !warming.equals(before);
+    });
   }
 
-  private static void sleep(long millis) {
-    try {
-      TimeUnit.MILLISECONDS.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  /** Tells every instance to drop its in-process tier and waits until this one has. */
+  private void dropHotspot() {
+    vertx.eventBus().publish(Addresses.CACHE_FLUSHED, new JsonObject().put("tier", "L4"));
+    awaitStats(s -> l4Entries(s) == 0);
   }
 
   @Test
@@ -146,8 +170,7 @@ class CacheVerticleTest {
 
     // Without the in-process copy the entry comes from Redis (L2), bytes unchanged.
     awaitStored(CacheKeys.key(Tier.L2, overview, query.version));
-    vertx.eventBus().publish(Addresses.CACHE_FLUSHED, new JsonObject().put("tier", "L4"));
-    sleep(50);
+    dropHotspot();
     Message<Buffer> third = ask(overview).await();
     assertThat(status(third)).isEqualTo("L2");
     assertThat(third.body()).isEqualTo(first.body());
@@ -213,7 +236,7 @@ class CacheVerticleTest {
   void pastTheSoftTtlTheEntryIsServedStaleAndRefreshedInTheBackground() {
     deploy(Map.of("CACHE_TTL_L2", "1s", "CACHE_TTL_L4", "1s"));
     JsonObject first = body(ask(overview).await());
-    sleep(1100);
+    clock.advance(Duration.ofMillis(1100));
     Message<Buffer> stale = ask(overview).await();
     assertThat(status(stale)).isEqualTo("STALE");
     assertThat(body(stale)).isEqualTo(first);
@@ -287,9 +310,11 @@ class CacheVerticleTest {
 
     // Warming, too, reports done before its writes to Redis land: the flush must find the store's 8 entries.
     awaitStored("S002", 8);
+    long inL4 = l4Entries(stats());
     JsonObject flushed = admin(new JsonObject().put("action", "flush").put("store", "S002"));
     assertThat(flushed.getLong("redis_entries_deleted")).isGreaterThanOrEqualTo(8);
-    sleep(50);
+    // The reply comes before the instance has handled the flush it published: wait until its L4 copies are gone too.
+    awaitStats(s -> l4Entries(s) <= inL4 - 8);
     assertThat(status(ask(warmed).await())).isEqualTo("MISS");
     assertThat(query.computationsOf(warmed)).isEqualTo(2);
   }
@@ -326,13 +351,15 @@ class CacheVerticleTest {
     }
     // The pooled client reconnects by itself: a new entry is stored in Redis again.
     DashboardQuery later = DashboardQuery.of(QueryKind.CHANNELS, "S001", overview.from(), overview.to());
-    String status = null;
-    for (int i = 0; i < 50 && !"L2".equals(status); i++) {
+    String status = Eventually.poll(Duration.ofSeconds(5), () -> {
       ask(later).await();
-      vertx.eventBus().publish(Addresses.CACHE_FLUSHED, new JsonObject().put("tier", "L4"));
-      sleep(100);
-      status = status(ask(later).await());
-    }
+      dropHotspot();
+      return status(ask(later).await());
+    }, "L2"::equals);
     assertThat(status).isEqualTo("L2");
+    // Redis counts as up again once it has answered for 2 s without a failure.
+    clock.advance(Duration.ofSeconds(3));
+    ask(DashboardQuery.of(QueryKind.HOURS, "S001", overview.from(), overview.to())).await();
+    assertThat(stats().getJsonObject("redis").getBoolean("up")).isTrue();
   }
 }

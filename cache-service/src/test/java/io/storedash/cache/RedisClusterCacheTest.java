@@ -233,12 +233,11 @@ class RedisClusterCacheTest {
       cluster.restart(victim);
     }
     DashboardQuery later = query(QueryKind.HOURS, lost);
-    String status = null;
-    for (int i = 0; i < 50 && !"L2".equals(status); i++) {
+    String status = Eventually.poll(Duration.ofSeconds(5), () -> {
       cache.ask(later).await();
       cache.dropHotspot();
-      status = status(cache.ask(later).await());
-    }
+      return status(cache.ask(later).await());
+    }, "L2"::equals);
     assertThat(status).isEqualTo("L2");
     assertThat(Resp.number(cluster.port(victim), "EXISTS", keyOf(Tier.L2, later))).isEqualTo(1);
   }

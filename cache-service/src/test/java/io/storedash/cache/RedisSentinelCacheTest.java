@@ -55,13 +55,11 @@ class RedisSentinelCacheTest {
 
   /** Asks until the answer comes from Redis (L2): the entry was stored and read back through the current master. */
   private String untilFromRedis(DashboardQuery query) {
-    String status = null;
-    for (int i = 0; i < 50 && !"L2".equals(status); i++) {
+    return Eventually.poll(Duration.ofSeconds(5), () -> {
       cache.ask(query).await();
       cache.dropHotspot();
-      status = status(cache.ask(query).await());
-    }
-    return status;
+      return status(cache.ask(query).await());
+    }, "L2"::equals);
   }
 
   @Test
@@ -91,12 +89,10 @@ class RedisSentinelCacheTest {
     started = System.nanoTime();
     DashboardQuery trend = DashboardQuery.of(QueryKind.TREND, "S001", FROM, TO);
     String trendKey = CacheKeys.key(Tier.L2, trend, cache.query.version);
-    for (int i = 0; i < 50 && !exists(promoted, trendKey); i++) {
+    Eventually.until(Duration.ofSeconds(10), () -> {
       assertThat(untilFromRedis(trend)).isEqualTo("L2");
-      if (!exists(promoted, trendKey)) {
-        TimeUnit.MILLISECONDS.sleep(100);
-      }
-    }
+      return exists(promoted, trendKey);
+    });
     long switchMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     assertThat(exists(promoted, trendKey)).as("an entry cached on the new master").isTrue();
     System.out.printf("SENTINEL FAILOVER took %d ms; cache-service cached on the new master %d ms later%n", failoverMs, switchMs);

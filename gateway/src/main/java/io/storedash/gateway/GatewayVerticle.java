@@ -49,6 +49,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,8 @@ public final class GatewayVerticle extends VerticleBase {
   private final ServiceContext service;
   private final RequestStats stats = new RequestStats();
   private final ConstantPayload constant = new ConstantPayload();
-  private final Instances instances = new Instances();
+  private final Clock clock;
+  private final Instances instances;
   private Downstream cacheService;
   private Downstream queryService;
   private Downstream monitorService;
@@ -103,7 +105,14 @@ public final class GatewayVerticle extends VerticleBase {
   private long rotateTimer;
 
   public GatewayVerticle(ServiceContext service) {
+    this(service, Clock.systemUTC());
+  }
+
+  /** @param clock what heartbeats, circuit-breaker windows and the age of monitor snapshots are measured by */
+  public GatewayVerticle(ServiceContext service, Clock clock) {
     this.service = service;
+    this.clock = clock;
+    this.instances = new Instances(clock);
   }
 
   private record Assets(ApiDocument api, VendorAssets vendor) {
@@ -111,10 +120,10 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    cacheService = Downstream.cacheService(vertx, "cache-service");
-    queryService = Downstream.of(vertx, "query-service");
-    monitorService = Downstream.of(vertx, "monitor-service");
-    monitorFeed = new MonitorFeed(vertx, monitorService, timeoutMillis());
+    cacheService = Downstream.cacheService(vertx, "cache-service", clock);
+    queryService = Downstream.of(vertx, "query-service", clock);
+    monitorService = Downstream.of(vertx, "monitor-service", clock);
+    monitorFeed = new MonitorFeed(vertx, monitorService, timeoutMillis(), clock);
     admin = new AdminRoutes(cacheService, service.config());
     slowClients = new SlowClients(vertx, service.config().httpSlowClientTimeout().toMillis(),
       service.config().httpIdleTimeout().toMillis());
@@ -129,7 +138,7 @@ public final class GatewayVerticle extends VerticleBase {
       .put("monitor_streams", monitorFeed.streams()));
     rotateTimer = vertx.setPeriodic(10_000, t -> stats.rotate());
     MessageConsumer<JsonObject> heartbeats = vertx.eventBus().consumer(Addresses.HEARTBEAT,
-      msg -> instances.heartbeat(msg.body(), System.currentTimeMillis()));
+      msg -> instances.heartbeat(msg.body()));
     readinessChecks();
 
     return vertx.executeBlocking(() -> new Assets(ApiDocument.load(), VendorAssets.load()))
@@ -145,13 +154,13 @@ public final class GatewayVerticle extends VerticleBase {
    */
   private void readinessChecks() {
     service.readinessCheck("query-service", promise -> {
-      int live = instances.live("query-service", System.currentTimeMillis());
+      int live = instances.live("query-service");
       JsonObject data = new JsonObject().put("live_instances", live);
       promise.complete(live > 0 ? Status.OK(data) : Status.KO(data.put("reason", "no live query-service instance in the heartbeats")));
     });
     for (String optional : List.of("cache-service", "monitor-service")) {
       service.readinessCheck(optional, promise -> {
-        int live = instances.live(optional, System.currentTimeMillis());
+        int live = instances.live(optional);
         JsonObject data = new JsonObject().put("live_instances", live);
         promise.complete(Status.OK(live > 0 ? data : data.put("degraded", true).put("reason", "no live " + optional + " instance")));
       });

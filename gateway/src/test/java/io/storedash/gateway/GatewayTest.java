@@ -21,9 +21,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +37,8 @@ class GatewayTest {
   private Node node;
   private Vertx vertx;
   private WebClient client;
-  private final List<JsonObject> seenByCache = new ArrayList<>();
+  /** Added to on the event loop, read by the test thread. */
+  private final List<JsonObject> seenByCache = new CopyOnWriteArrayList<>();
   private MessageConsumer<JsonObject> cache;
 
   @BeforeEach
@@ -230,32 +231,22 @@ class GatewayTest {
   @Test
   void theMonitorStreamSendsSnapshots() {
     vertx.eventBus().<JsonObject>consumer(Addresses.MONITOR_SNAPSHOT, msg -> msg.reply(new JsonObject().put("status", "green"))).completion().await();
-    StringBuilder received = new StringBuilder();
+    // Appended to on the event loop while the test thread reads it: a StringBuffer, whose methods are synchronized.
+    StringBuffer received = new StringBuffer();
     io.vertx.core.http.HttpClient http = vertx.createHttpClient();
     http.request(io.vertx.core.http.HttpMethod.GET, node.config().httpPort(), "127.0.0.1", "/api/v1/monitor/stream")
       .compose(req -> req.send())
       .onSuccess(resp -> resp.handler(chunk -> received.append(chunk.toString())));
-    for (int i = 0; i < 50 && !received.toString().contains("\"status\":\"green\""); i++) {
-      sleepQuietly(50);
-    }
+    assertThat(Eventually.poll(Duration.ofSeconds(5), received::toString, text -> text.contains("\"status\":\"green\"")))
+      .contains("event: snapshot\ndata: {\"status\":\"green\"}");
     vertx.eventBus().publish(Addresses.MONITOR_UPDATES, new JsonObject().put("status", "yellow"));
-    for (int i = 0; i < 50 && !received.toString().contains("yellow"); i++) {
-      sleepQuietly(50);
-    }
-    assertThat(received.toString()).contains("event: snapshot\ndata: {\"status\":\"green\"}", "data: {\"status\":\"yellow\"}");
+    assertThat(Eventually.poll(Duration.ofSeconds(5), received::toString, text -> text.contains("yellow")))
+      .contains("event: snapshot\ndata: {\"status\":\"green\"}", "data: {\"status\":\"yellow\"}");
   }
 
   /** Asks {@code path} on {@code port} until it answers {@code status}, for at most 5 s; returns the last answer. */
   private HttpResponse<Buffer> awaitStatus(int port, String path, int status) {
     return Eventually.poll(Duration.ofSeconds(5), () -> client.get(port, "127.0.0.1", path).send().await(),
       response -> response.statusCode() == status);
-  }
-
-  private static void sleepQuietly(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -99,19 +99,13 @@ class ResilienceTest {
     assertThat(open.getHeader("Retry-After")).isNotNull();
     assertThat(StandIns.problem(open).getString("service")).isEqualTo("monitor-service");
 
-    StringBuilder received = new StringBuilder();
+    // Appended to on the event loop while the test thread reads it: a StringBuffer, whose methods are synchronized.
+    StringBuffer received = new StringBuffer();
     HttpClient http = gateway.vertx.createHttpClient();
     http.request(HttpMethod.GET, gateway.config.httpPort(), "127.0.0.1", "/api/v1/monitor/stream")
       .compose(req -> req.send())
-      .onSuccess(resp -> resp.handler(chunk -> {
-        synchronized (received) {
-          received.append(chunk.toString());
-        }
-      }));
-    for (int i = 0; i < 60 && !received.toString().contains("event: unavailable"); i++) {
-      Thread.sleep(50);
-    }
-    assertThat(received.toString()).contains("event: unavailable", "\"service\":\"monitor-service\"", "monitor-service");
+      .onSuccess(resp -> resp.handler(chunk -> received.append(chunk.toString())));
+    assertThat(Eventually.poll(Duration.ofSeconds(5), received::toString, text -> text.contains("event: unavailable"))).contains("event: unavailable", "\"service\":\"monitor-service\"", "monitor-service");
     http.close().await();
   }
 

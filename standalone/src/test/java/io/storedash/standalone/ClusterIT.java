@@ -1,6 +1,7 @@
 package io.storedash.standalone;
 
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.monitor.MonitorVerticle;
 import io.storedash.monitor.cluster.ClusterView;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -89,12 +92,8 @@ class ClusterIT {
     assertThat(body.getString("store")).isEqualTo("S001");
     assertThat(body.getJsonObject("kpis").getLong("orders")).isPositive();
     // cache-service caches once it has learned the data versions from query-service (it asks every 2 s).
-    String xCache = "";
-    long cachingDeadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!xCache.matches("L[1-4]") && System.nanoTime() < cachingDeadline) {
-      xCache = cluster.get(overview).headers().firstValue("X-Cache").orElse("");
-      Thread.sleep(100);
-    }
+    String xCache = Eventually.poll(Duration.ofSeconds(15),
+      () -> get(overview).headers().firstValue("X-Cache").orElse(""), cached -> cached.matches("L[1-4]"));
     assertThat(xCache).isIn("L4", "L2");
 
     // Round trip through four JVMs, cached: measured here, reported in the closing note and BENCHMARKS.md.
@@ -131,18 +130,13 @@ class ClusterIT {
     // What is cached keeps being served.
     assertThat(cluster.get(overview).statusCode()).isEqualTo(200);
     // The monitor notices: query-service's instance is gone after 3 missed heartbeats.
-    long detected = 0;
-    long detectionDeadline = killedAt + Duration.ofSeconds(30).toNanos();
-    while (detected == 0 && System.nanoTime() < detectionDeadline) {
-      JsonObject snapshot = new JsonObject(cluster.get(base + "/api/v1/monitor").body());
-      if (snapshot.getJsonObject("cluster").getJsonArray("missing").contains("query-service")) {
-        detected = System.nanoTime();
-        assertThat(snapshot.getString("status")).isEqualTo("red");
-      } else {
-        Thread.sleep(100);
-      }
-    }
-    assertThat(detected).as("monitor reports query-service missing").isPositive();
+    Duration detection = Duration.ofSeconds(30).minusNanos(System.nanoTime() - killedAt);
+    JsonObject snapshot = Eventually.poll(detection, () -> new JsonObject(get(base + "/api/v1/monitor").body()),
+      s -> s.getJsonObject("cluster").getJsonArray("missing").contains("query-service"));
+    long detected = System.nanoTime();
+    assertThat(snapshot.getJsonObject("cluster").getJsonArray("missing")).as("monitor reports query-service missing")
+      .contains("query-service");
+    assertThat(snapshot.getString("status")).isEqualTo("red");
     System.out.printf("monitor reported query-service missing %.1f s after the kill%n", (detected - killedAt) / 1e9);
     // 3 missed heartbeats (1 s apart here), plus up to one publishing period (5 s): the gateway serves the snapshot
     // monitor-service last published, as the dashboard's live panel does. 3 s more for timers on a loaded machine,
@@ -154,6 +148,18 @@ class ClusterIT {
     queryService = cluster.start("query-service", queryEnv);
     Duration back = cluster.awaitStatus(base + "/api/v1/stores/S002/overview?from=2026-08-01&to=2026-08-30", 200, Duration.ofSeconds(60));
     System.out.printf("a new query-service answered %.1f s after it was started%n", back.toMillis() / 1e3);
+  }
+
+  /** A GET for {@link Eventually}, which asks a supplier: an I/O failure fails the test at once. */
+  private static HttpResponse<String> get(String url) {
+    try {
+      return cluster.get(url);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking " + url, e);
+    }
   }
 
   @Test

@@ -3,7 +3,9 @@ package io.storedash.cache.tier;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -16,13 +18,17 @@ public final class HotspotTier {
   private final Cache<String, Entry> entries;
   private final boolean enabled;
 
-  /** @param maxBytes the bound in bytes; 0 turns the tier off (every lookup misses, nothing is kept) */
-  public HotspotTier(long maxBytes, Duration ttl) {
+  /**
+   * @param maxBytes the bound in bytes; 0 turns the tier off (every lookup misses, nothing is kept)
+   * @param clock    what entries expire by: the service's clock, so that a test moves it instead of sleeping
+   */
+  public HotspotTier(long maxBytes, Duration ttl, Clock clock) {
     enabled = maxBytes > 0;
     entries = Caffeine.newBuilder()
       .maximumWeight(maxBytes)
       .weigher((String key, Entry entry) -> entry.weight() + key.length())
       .expireAfterWrite(ttl)
+      .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
       .recordStats()
       .build();
   }

@@ -11,6 +11,7 @@ import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ public final class RedisTier {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisTier.class);
   /** Redis counts as reachable again only after this long without a failed command: one log line per outage. */
-  private static final long RECOVERED_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
+  private static final long RECOVERED_AFTER_MILLIS = TimeUnit.SECONDS.toMillis(2);
 
   /** Where a SCAN runs: a server with its own keyspace, named for logs and admin replies. */
   private record Keyspace(String name, Redis client) {
@@ -43,6 +44,7 @@ public final class RedisTier {
   private final String name;
   private final long timeoutMillis;
   private final String node;
+  private final Clock clock;
   private final AtomicLong errors = new AtomicLong();
   private volatile boolean up = true;
   private volatile long lastFailure;
@@ -51,13 +53,15 @@ public final class RedisTier {
    * @param redis   the client every keyed command goes through (a cluster client routes it by slot)
    * @param cluster the masters of a Redis Cluster, for SCAN; null for one server or a Sentinel-watched master
    * @param name    what Redis is, for logs, without credentials
+   * @param clock   what the quiet time before Redis counts as reachable again is measured by
    */
-  public RedisTier(Redis redis, RedisClusterNodes cluster, String name, Duration timeout, String node) {
+  public RedisTier(Redis redis, RedisClusterNodes cluster, String name, Duration timeout, String node, Clock clock) {
     this.redis = redis;
     this.cluster = cluster;
     this.name = name;
     this.timeoutMillis = timeout.toMillis();
     this.node = node;
+    this.clock = clock;
   }
 
   /** What Redis is (server, Sentinel master or cluster), without credentials. */
@@ -182,14 +186,14 @@ public final class RedisTier {
     return client.send(request)
       .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
       .onSuccess(r -> {
-        if (!up && System.nanoTime() - lastFailure > RECOVERED_AFTER_NANOS) {
+        if (!up && clock.millis() - lastFailure > RECOVERED_AFTER_MILLIS) {
           up = true;
           LOG.info("Redis {} reachable again from node {}", name, node);
         }
       })
       .onFailure(e -> {
         errors.incrementAndGet();
-        lastFailure = System.nanoTime();
+        lastFailure = clock.millis();
         if (up) {
           up = false;
           LOG.warn("Redis {} failed {}{} on node {}, answering from L4 and query-service until it returns: {}", name, command,

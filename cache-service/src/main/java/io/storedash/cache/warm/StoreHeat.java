@@ -1,5 +1,6 @@
 package io.storedash.cache.warm;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -18,16 +19,24 @@ public final class StoreHeat {
 
   private final Map<String, Score> scores = new ConcurrentHashMap<>();
   private final double lambda;
+  private final Clock clock;
 
-  public StoreHeat(long halfLifeMillis) {
+  public StoreHeat(long halfLifeMillis, Clock clock) {
     this.lambda = Math.log(2) / halfLifeMillis;
+    this.clock = clock;
   }
 
-  public void touch(String store, long now) {
+  /** One look at {@code store}, now. */
+  public void touch(String store) {
+    long now = clock.millis();
     scores.merge(store, new Score(1, now), (old, one) -> new Score(decayed(old, now) + 1, now));
   }
 
-  public double heat(String store, long now) {
+  public double heat(String store) {
+    return heat(store, clock.millis());
+  }
+
+  private double heat(String store, long now) {
     Score score = scores.get(store);
     return score == null ? 0 : decayed(score, now);
   }
@@ -37,7 +46,8 @@ public final class StoreHeat {
   }
 
   /** {@code stores} hottest first; stores never looked at keep their given order, after the others. */
-  public List<String> rank(Collection<String> stores, long now) {
+  public List<String> rank(Collection<String> stores) {
+    long now = clock.millis();
     List<String> ranked = new ArrayList<>(stores);
     ranked.sort(Comparator.comparingDouble((String s) -> -heat(s, now)));
     return ranked;

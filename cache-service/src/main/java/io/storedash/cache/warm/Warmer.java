@@ -100,7 +100,7 @@ public final class Warmer {
       pendingReason = reason;
       return Future.succeededFuture(progress());
     }
-    List<String> ranked = heat.rank(stores, System.currentTimeMillis());
+    List<String> ranked = heat.rank(stores);
     Run run = new Run(reason, ranked, StoreHeat.hotCount(ranked.size(), hotFraction));
     current = run;
     LOG.info("warming {} stores ({} hot first, {} in parallel): {}", ranked.size(), run.hot, parallelism, reason);

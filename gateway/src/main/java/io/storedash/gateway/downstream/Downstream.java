@@ -14,6 +14,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Predicate;
 
@@ -40,13 +41,16 @@ public final class Downstream {
   private final String service;
   private final CircuitBreaker breaker;
   private final Predicate<Throwable> countsAgainst;
-  private final FailureWindow outcomes = new FailureWindow(WINDOW, MAX_FAILURES, FAILURE_PERCENT);
+  private final Clock clock;
+  private final FailureWindow outcomes;
   private volatile long openedAt;
 
-  private Downstream(Vertx vertx, String service, Predicate<Throwable> countsAgainst) {
+  private Downstream(Vertx vertx, String service, Predicate<Throwable> countsAgainst, Clock clock) {
     this.vertx = vertx;
     this.service = service;
     this.countsAgainst = countsAgainst;
+    this.clock = clock;
+    this.outcomes = new FailureWindow(WINDOW, MAX_FAILURES, FAILURE_PERCENT, clock);
     // Vert.x's breaker counts failures in a rolling window, successes or not: with one of two instances dead, the
     // timeouts of the requests that went to it would open the circuit although the other instance answers all the
     // rest. So the failure policy weighs failures against answers (FailureWindow), and tells the breaker of a failure
@@ -59,7 +63,7 @@ public final class Downstream {
         .setFallbackOnFailure(false))
       .failurePolicy(this::opensTheCircuit)
       .openHandler(v -> {
-        openedAt = System.nanoTime();
+        openedAt = clock.millis();
         outcomes.clear();
         LOG.warn("circuit to {} opened: at least {} % of its answers in the last {} s were failures; requests to it "
           + "are refused for {} s", service, FAILURE_PERCENT, WINDOW.toSeconds(), OPEN_FOR.toSeconds());
@@ -74,7 +78,7 @@ public final class Downstream {
   /** The failure policy: true opens the circuit (and, for the trial request of a half-open one, keeps it open). */
   private boolean opensTheCircuit(Future<?> outcome) {
     boolean failed = outcome.failed() && countsAgainst.test(outcome.cause());
-    boolean failing = outcomes.record(failed, System.currentTimeMillis());
+    boolean failing = outcomes.record(failed);
     return failed && (failing || breaker.state() == CircuitBreakerState.HALF_OPEN);
   }
 
@@ -83,18 +87,20 @@ public final class Downstream {
    * own: query-service and monitor-service. A 503 is not its fault: the service answered at once that a dependency
    * behind it (PostgreSQL) is down, and it will answer again the moment that dependency is back — an open circuit
    * would only delay that by up to {@link #OPEN_FOR}.
+   *
+   * @param clock what the failure window and the {@code Retry-After} of an open circuit are measured by
    */
-  public static Downstream of(Vertx vertx, String service) {
-    return new Downstream(vertx, service, Downstream::isServiceFault);
+  public static Downstream of(Vertx vertx, String service, Clock clock) {
+    return new Downstream(vertx, service, Downstream::isServiceFault, clock);
   }
 
   /**
    * cache-service: as {@link #of}, except that no instance is not a failure either (the gateway then asks
    * query-service).
    */
-  public static Downstream cacheService(Vertx vertx, String service) {
+  public static Downstream cacheService(Vertx vertx, String service, Clock clock) {
     return new Downstream(vertx, service,
-      e -> !(e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) && isServiceFault(e));
+      e -> !(e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) && isServiceFault(e), clock);
   }
 
   static boolean isServiceFault(Throwable e) {
@@ -129,8 +135,8 @@ public final class Downstream {
 
   private Throwable translate(Throwable e, long timeoutMillis) {
     if (e instanceof OpenCircuitException) {
-      long remainingNanos = openedAt + OPEN_FOR.toNanos() - System.nanoTime();
-      long retryAfter = Math.max(1, (remainingNanos + 999_999_999L) / 1_000_000_000L);
+      long remainingMillis = openedAt + OPEN_FOR.toMillis() - clock.millis();
+      long retryAfter = Math.max(1, (remainingMillis + 999) / 1000);
       return new DownstreamFailure(service, DownstreamFailure.Kind.CIRCUIT_OPEN, service
         + " kept failing, so the gateway does not send it requests for a while; retry in " + retryAfter + " s", retryAfter);
     }

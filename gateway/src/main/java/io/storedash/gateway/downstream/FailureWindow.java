@@ -1,5 +1,6 @@
 package io.storedash.gateway.downstream;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 
@@ -19,20 +20,22 @@ final class FailureWindow {
   private final long[] bucketSecond;
   private final int[] outcomes;
   private final int[] failures;
+  private final Clock clock;
 
-  FailureWindow(Duration window, int minFailures, int failurePercent) {
+  FailureWindow(Duration window, int minFailures, int failurePercent, Clock clock) {
     int buckets = (int) Math.max(1, window.toSeconds());
     this.minFailures = minFailures;
     this.failurePercent = failurePercent;
     this.bucketSecond = new long[buckets];
     this.outcomes = new int[buckets];
     this.failures = new int[buckets];
+    this.clock = clock;
     clear();
   }
 
-  /** Records one outcome at {@code nowMillis}; true when it is a failure that makes the window say "failing". */
-  synchronized boolean record(boolean failed, long nowMillis) {
-    long second = nowMillis / 1000;
+  /** Records one outcome, now; true when it is a failure that makes the window say "failing". */
+  synchronized boolean record(boolean failed) {
+    long second = clock.millis() / 1000;
     int i = (int) Math.floorMod(second, (long) bucketSecond.length);
     if (bucketSecond[i] != second) {
       bucketSecond[i] = second;

@@ -2,6 +2,7 @@ package io.storedash.gateway.downstream;
 
 import io.vertx.core.json.JsonObject;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,19 +16,26 @@ public final class Instances {
   }
 
   private final Map<String, Map<String, Seen>> byService = new ConcurrentHashMap<>();
+  private final Clock clock;
 
-  /** Records a heartbeat {@code {service, node, interval_ms, draining}}; ignores one without service or node. */
-  public void heartbeat(JsonObject beat, long now) {
+  public Instances(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Records a heartbeat {@code {service, node, interval_ms, draining}}, received now; ignores one without service or node. */
+  public void heartbeat(JsonObject beat) {
     String service = beat.getString("service");
     String node = beat.getString("node");
     if (service == null || node == null) {
       return;
     }
     byService.computeIfAbsent(service, s -> new ConcurrentHashMap<>())
-      .put(node, new Seen(now, beat.getLong("interval_ms", 5000L), beat.getBoolean("draining", false)));
+      .put(node, new Seen(clock.millis(), beat.getLong("interval_ms", 5000L), beat.getBoolean("draining", false)));
   }
 
-  public int live(String service, long now) {
+  /** The instances of {@code service} that count now; forgets those silent for twelve intervals. */
+  public int live(String service) {
+    long now = clock.millis();
     Map<String, Seen> nodes = byService.get(service);
     if (nodes == null) {
       return 0;

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -35,6 +36,7 @@ public final class MonitorFeed {
   private final Vertx vertx;
   private final Downstream monitorService;
   private final long timeoutMillis;
+  private final Clock clock;
   private final Set<HttpServerResponse> streams = new LinkedHashSet<>();
   private MessageConsumer<JsonObject> updates;
   private Buffer lastEvent;
@@ -44,10 +46,12 @@ public final class MonitorFeed {
   private long keepAliveTimer;
   private boolean polling;
 
-  public MonitorFeed(Vertx vertx, Downstream monitorService, long timeoutMillis) {
+  /** @param clock what the age of the last snapshot is measured by */
+  public MonitorFeed(Vertx vertx, Downstream monitorService, long timeoutMillis, Clock clock) {
     this.vertx = vertx;
     this.monitorService = monitorService;
     this.timeoutMillis = timeoutMillis;
+    this.clock = clock;
   }
 
   /** Completes when the consumer of published snapshots is registered. */
@@ -96,23 +100,21 @@ public final class MonitorFeed {
   }
 
   private boolean isStale() {
-    return System.nanoTime() - lastSnapshotAt > STALE_AFTER.toNanos();
+    return clock.millis() - lastSnapshotAt > STALE_AFTER.toMillis();
   }
 
-  /** A published snapshot and when it arrived. */
-  public record Snapshot(Buffer json, long receivedAtNanos) {
-    public long ageSeconds() {
-      return (System.nanoTime() - receivedAtNanos) / 1_000_000_000L;
-    }
+  /** A published snapshot and how many whole seconds ago it arrived. */
+  public record Snapshot(Buffer json, long ageSeconds) {
   }
 
   /** The last snapshot monitor-service published or answered, unless it is stale; else null. */
   public Snapshot freshSnapshot() {
-    return lastSnapshot == null || isStale() ? null : new Snapshot(lastSnapshot, lastSnapshotAt);
+    return lastSnapshot == null || isStale() ? null
+      : new Snapshot(lastSnapshot, (clock.millis() - lastSnapshotAt) / 1000);
   }
 
   private void onSnapshot(JsonObject snapshot) {
-    lastSnapshotAt = System.nanoTime();
+    lastSnapshotAt = clock.millis();
     lastSnapshot = snapshot.toBuffer();
     lastEvent = Buffer.buffer("event: snapshot\ndata: " + snapshot.encode() + "\n\n");
     broadcast(lastEvent);

@@ -1,18 +1,20 @@
 package io.storedash.gateway.downstream;
 
+import io.storedash.common.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class FailureWindowTest {
 
-  private final FailureWindow window = new FailureWindow(Duration.ofSeconds(10), 5, 80);
-  private long now = 1_700_000_000_000L;
+  private final ManualClock clock = new ManualClock(Instant.ofEpochMilli(1_700_000_000_000L));
+  private final FailureWindow window = new FailureWindow(Duration.ofSeconds(10), 5, 80, clock);
 
   private boolean record(boolean failed) {
-    return window.record(failed, now);
+    return window.record(failed);
   }
 
   @Test
@@ -26,7 +28,7 @@ class FailureWindowTest {
   @Test
   void aBurstOfTimeoutsAmongAnswersIsNotFailing() {
     // One of two instances lost: the answers of the live one, then the timeouts of the lost one all at once.
-    for (int second = 0; second < 10; second++, now += 1000) {
+    for (int second = 0; second < 10; second++, clock.advance(Duration.ofSeconds(1))) {
       for (int i = 0; i < 50; i++) {
         assertThat(record(false)).isFalse();
       }
@@ -41,7 +43,7 @@ class FailureWindowTest {
     for (int i = 0; i < 10; i++) {
       record(false);
     }
-    now += 3000;
+    clock.advance(Duration.ofSeconds(3));
     int failures = 0;
     while (!record(true)) {
       failures++;
@@ -55,7 +57,7 @@ class FailureWindowTest {
     for (int i = 0; i < 100; i++) {
       record(false);
     }
-    now += 10_000;
+    clock.advance(Duration.ofSeconds(10));
     for (int i = 0; i < 4; i++) {
       assertThat(record(true)).isFalse();
     }
