@@ -60,7 +60,34 @@ public record LoadPlan(List<URI> targets, Model model, List<Double> levels, int 
   public static LoadPlan from(LoadTestOptions o) throws PlanException {
     List<String> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
+    List<URI> targets = targets(o, problems);
+    Model model = o.rate != null ? Model.OPEN : Model.CLOSED;
+    List<Double> levels = levels(o, model, problems);
+    if (o.maxOutstanding < 1 || o.maxOutstanding > MAX_USERS) {
+      problems.add("--max-outstanding must be from 1 to " + MAX_USERS + ", got " + o.maxOutstanding);
+    }
+    Duration think = duration("--think", o.think, problems, true);
+    Duration ramp = duration("--ramp", o.ramp, problems, true);
+    Duration warmup = duration("--warmup", o.warmup, problems, true);
+    Duration duration = duration("--duration", o.duration, problems, false);
+    Duration timeout = duration("--timeout", o.timeout, problems, false);
+    checkTiming(o, model, think, ramp, warmup, duration, problems, warnings);
+    DateRanges ranges = ranges(o, problems);
+    List<String> stores = stores(o, problems);
+    EndpointMix mix = mix(o, problems);
+    List<Map.Entry<String, String>> headers = headers(o, problems);
+    SloPolicy slo = slo(o, problems);
+    int eventLoops = eventLoops(o, problems);
+    if (!problems.isEmpty()) {
+      throw new PlanException(problems);
+    }
+    return new LoadPlan(List.copyOf(targets), model, levels, o.maxOutstanding, think, o.zipf, stores, ranges, ramp, warmup,
+      duration, timeout, mix, List.copyOf(headers), o.acceptGzip, o.insecure, slo, o.json, o.seed, eventLoops,
+      o.quiet, List.copyOf(warnings));
+  }
 
+  /** The gateway instances: loopback unless --allow-remote, one path, no query or fragment. */
+  private static List<URI> targets(LoadTestOptions o, List<String> problems) {
     List<URI> targets = new ArrayList<>();
     for (String part : o.target.split(",")) {
       String text = part.trim();
@@ -84,8 +111,11 @@ public record LoadPlan(List<URI> targets, Model model, List<Double> levels, int 
     if (targets.stream().map(u -> u.getRawPath() == null ? "" : u.getRawPath()).distinct().count() > 1) {
       problems.add("--target: every URL must have the same path (they are instances of one gateway)");
     }
+    return targets;
+  }
 
-    Model model = o.rate != null ? Model.OPEN : Model.CLOSED;
+  /** Users (closed model) or rates (open model), one level per run step. */
+  private static List<Double> levels(LoadTestOptions o, Model model, List<String> problems) {
     List<Double> levels = List.of();
     if (o.rate != null && o.users != null) {
       problems.add("--users (closed model) and --rate (open model) exclude each other; run them separately");
@@ -106,15 +136,12 @@ public record LoadPlan(List<URI> targets, Model model, List<Double> levels, int 
         return (double) n;
       });
     }
+    return levels;
+  }
 
-    if (o.maxOutstanding < 1 || o.maxOutstanding > MAX_USERS) {
-      problems.add("--max-outstanding must be from 1 to " + MAX_USERS + ", got " + o.maxOutstanding);
-    }
-    Duration think = duration("--think", o.think, problems, true);
-    Duration ramp = duration("--ramp", o.ramp, problems, true);
-    Duration warmup = duration("--warmup", o.warmup, problems, true);
-    Duration duration = duration("--duration", o.duration, problems, false);
-    Duration timeout = duration("--timeout", o.timeout, problems, false);
+  /** Think time and ramp belong to the closed model; the ramp must fit the run. */
+  private static void checkTiming(LoadTestOptions o, Model model, Duration think, Duration ramp, Duration warmup,
+                                  Duration duration, List<String> problems, List<String> warnings) {
     if (model == Model.OPEN && !think.isZero()) {
       problems.add("--think belongs to the closed model (--users); the open model sends at a fixed --rate");
     }
@@ -130,7 +157,10 @@ public record LoadPlan(List<URI> targets, Model model, List<Double> levels, int 
     if (!(o.zipf >= 0) || o.zipf > 10) {
       problems.add("--zipf must be from 0 (uniform) to 10, got " + o.zipf);
     }
+  }
 
+  /** The date ranges asked for (--ranges), ending on --end-date or the newest data day; null for the defaults. */
+  private static DateRanges ranges(LoadTestOptions o, List<String> problems) {
     LocalDate end = null;
     if (o.endDate != null) {
       try {
@@ -150,13 +180,20 @@ public record LoadPlan(List<URI> targets, Model model, List<Double> levels, int 
     if (!days.isEmpty()) {
       ranges = new DateRanges(end, days);
     }
+    return ranges;
+  }
 
+  private static List<String> stores(LoadTestOptions o, List<String> problems) {
     List<String> stores = o.stores == null ? List.of()
       : Arrays.stream(o.stores.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     if (o.stores != null && stores.isEmpty()) {
       problems.add("--stores lists no store code");
     }
+    return stores;
+  }
 
+  /** The endpoint mix: --url-only, or the dashboard mix or --mix file, narrowed by --endpoints. */
+  private static EndpointMix mix(LoadTestOptions o, List<String> problems) {
     EndpointMix mix = null;
     try {
       if (o.urlOnly != null) {
@@ -176,7 +213,11 @@ public record LoadPlan(List<URI> targets, Model model, List<Double> levels, int 
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage());
     }
+    return mix;
+  }
 
+  /** Extra request headers, each a valid name and a value without line breaks. */
+  private static List<Map.Entry<String, String>> headers(LoadTestOptions o, List<String> problems) {
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     for (String h : o.headers) {
       int colon = h.indexOf(':');
@@ -192,7 +233,10 @@ public record LoadPlan(List<URI> targets, Model model, List<Double> levels, int 
       }
       headers.add(Map.entry(name, value));
     }
+    return headers;
+  }
 
+  private static SloPolicy slo(LoadTestOptions o, List<String> problems) {
     SloPolicy slo = null;
     try {
       Duration maxP99 = o.maxP99 == null ? null : Durations.parse(o.maxP99);
@@ -200,19 +244,16 @@ public record LoadPlan(List<URI> targets, Model model, List<Double> levels, int 
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage().startsWith("--") ? e.getMessage() : "--max-p99: " + e.getMessage());
     }
+    return slo;
+  }
 
+  private static int eventLoops(LoadTestOptions o, List<String> problems) {
     int cpus = Runtime.getRuntime().availableProcessors();
     int eventLoops = o.eventLoops == null ? cpus : o.eventLoops;
     if (eventLoops < 1 || eventLoops > 64) {
       problems.add("--event-loops must be from 1 to 64, got " + eventLoops);
     }
-
-    if (!problems.isEmpty()) {
-      throw new PlanException(problems);
-    }
-    return new LoadPlan(List.copyOf(targets), model, levels, o.maxOutstanding, think, o.zipf, stores, ranges, ramp, warmup,
-      duration, timeout, mix, List.copyOf(headers), o.acceptGzip, o.insecure, slo, o.json, o.seed, eventLoops,
-      o.quiet, List.copyOf(warnings));
+    return eventLoops;
   }
 
   private static Duration duration(String flag, String text, List<String> problems, boolean zeroAllowed) {

@@ -1,0 +1,309 @@
+package io.storedash.query.ingest;
+
+import io.storedash.query.ingest.csv.ImportColumn;
+import io.storedash.query.ingest.csv.ImportHeader;
+import io.storedash.query.ingest.csv.LineParser;
+import io.storedash.query.ingest.csv.Rejection;
+import io.storedash.query.ingest.csv.RejectionList;
+import io.storedash.query.storage.Rollups;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The writing phase of a CSV import ({@link CsvImport}), on the import's connection and in its transaction, once the
+ * file's lines are staged and checked against each other: finds or creates the stores, refuses what would move data
+ * between stores or overflow a total, upserts products, orders and lines, rebuilds the rollups of the touched stores
+ * and days, and bumps their data versions. Any rejection ends it with the import's refusal, and the caller rolls back.
+ */
+final class ImportWrite {
+
+  /** What the writing phase did, for the report and the event. */
+  record Written(List<String> stores, List<String> newStores, long newProducts, long orders, long newOrders,
+                 long updatedOrders, long newLines, long updatedLines, long version, List<String> changedStores) {
+  }
+
+  private final SqlConnection conn;
+  private final ZoneId defaultZone;
+  private final RejectionList rejections;
+  private final ImportHeader header;
+  private final Supplier<ImportFailure> refused;
+  private final Map<String, Long> steps;
+
+  /**
+   * @param refused the failure to end with when {@code rejections} holds anything (it carries the report)
+   * @param steps   receives the milliseconds of each writing step, for the log
+   */
+  ImportWrite(SqlConnection conn, ZoneId defaultZone, RejectionList rejections, ImportHeader header,
+              Supplier<ImportFailure> refused, Map<String, Long> steps) {
+    this.conn = conn;
+    this.defaultZone = defaultZone;
+    this.rejections = rejections;
+    this.header = header;
+    this.refused = refused;
+    this.steps = steps;
+  }
+
+  /** Under the loaders' advisory lock: the stores, then everything else, or the refusal. */
+  Future<Written> run() {
+    return conn.query("SELECT pg_advisory_xact_lock(" + BulkLoader.LOAD_LOCK + ")").execute()
+      .compose(v -> conn.query("SET LOCAL work_mem = '128MB'").execute())
+      .compose(v -> stores())
+      .compose(v -> rejections.isEmpty() ? rest() : Future.failedFuture(refused.get()));
+  }
+
+  private static String yuan(long cents) {
+    return BigDecimal.valueOf(cents, 2).toPlainString();
+  }
+
+  private static long ms(long from, long to) {
+    return TimeUnit.NANOSECONDS.toMillis(to - from);
+  }
+
+  private final List<String> fileStores = new ArrayList<>();
+  private final List<String> newStores = new ArrayList<>();
+  private final Set<Integer> touched = new LinkedHashSet<>();
+  private LocalDate first;
+  private LocalDate last;
+  private long orders;
+  private long newProducts;
+  private long newOrders;
+  private long updatedOrders;
+  private long newLines;
+  private long updatedLines;
+
+  /** Finds or creates every store the file names, and maps the file's store keys to them. */
+  private Future<Void> stores() {
+    return conn.query(ImportSql.STORE_KEYS).execute().compose(rows -> {
+      List<String[]> byCode = new ArrayList<>();
+      List<String[]> byName = new ArrayList<>();
+      Map<String, Integer> firstLine = new HashMap<>();
+      for (Row row : rows) {
+        String key = row.getString(0);
+        String code = row.getString(1);
+        String name = row.getString(2);
+        firstLine.put(key, row.getInteger(3));
+        if (code != null) {
+          byCode.add(new String[] {key, code, name == null ? code : name});
+        } else {
+          byName.add(new String[] {key, name});
+        }
+      }
+      Map<String, Object[]> mapping = new HashMap<>();
+      return codesButForCase(byCode, firstLine)
+        .compose(v -> rejections.isEmpty() ? byCode(byCode, mapping) : Future.succeededFuture())
+        .compose(v -> byName(byName, firstLine, mapping))
+        .compose(v -> conn.query(ImportSql.CREATE_STORE_MAP).execute())
+        .compose(v -> {
+          List<String> keys = new ArrayList<>(mapping.keySet());
+          Tuple args = Tuple.tuple()
+            .addArrayOfString(keys.toArray(String[]::new))
+            .addArrayOfInteger(keys.stream().map(k -> (Integer) mapping.get(k)[0]).toArray(Integer[]::new))
+            .addArrayOfString(keys.stream().map(k -> (String) mapping.get(k)[1]).toArray(String[]::new));
+          keys.forEach(k -> fileStores.add((String) mapping.get(k)[2]));
+          mapping.values().forEach(v2 -> touched.add((Integer) v2[0]));
+          return conn.preparedQuery(ImportSql.FILL_STORE_MAP).execute(args).mapEmpty();
+        });
+    });
+  }
+
+  /**
+   * Store codes are compared case-insensitively: two codes of the file, or a code of the file and a stored one,
+   * that differ only in case are refused (with the file's first line of the later code), since a user cannot
+   * tell S001 and s001 apart.
+   */
+  private Future<Void> codesButForCase(List<String[]> stores, Map<String, Integer> firstLine) {
+    Map<String, String> seen = new HashMap<>();
+    stores.stream().sorted(Comparator.comparing(s -> firstLine.get(s[0]))).forEach(store -> {
+      String earlier = seen.putIfAbsent(store[1].toLowerCase(Locale.ROOT), store[1]);
+      if (earlier != null) {
+        rejections.add(new Rejection(firstLine.get(store[0]), ImportColumn.STORE_CODE.english(), "store code '"
+          + store[1] + "' differs only in case from '" + earlier + "' earlier in the file: codes are compared "
+          + "case-insensitively, so both name one store; write it the same way on every line"));
+      }
+    });
+    if (stores.isEmpty() || !rejections.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Tuple codes = Tuple.tuple().addArrayOfString(stores.stream().map(s -> s[1]).toArray(String[]::new));
+    return conn.preparedQuery(ImportSql.CODES_BUT_FOR_CASE).execute(codes).map(rows -> {
+      for (Row row : rows) {
+        rejections.add(new Rejection(firstLine.get(row.getString(0)), ImportColumn.STORE_CODE.english(), "store code '"
+          + row.getString(0) + "' differs only in case from the existing store '" + row.getString(1) + "': codes "
+          + "are compared case-insensitively; write '" + row.getString(1) + "' to import into that store"));
+      }
+      return null;
+    });
+  }
+
+  private Future<Void> byCode(List<String[]> stores, Map<String, Object[]> mapping) {
+    if (stores.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String[] codes = stores.stream().map(s -> s[1]).toArray(String[]::new);
+    Tuple insert = Tuple.tuple().addArrayOfString(codes)
+      .addArrayOfString(stores.stream().map(s -> s[2]).toArray(String[]::new))
+      .addArrayOfString(stores.stream().map(s -> defaultZone.getId()).toArray(String[]::new));
+    return conn.preparedQuery(ImportSql.INSERT_STORES).execute(insert)
+      .compose(created -> {
+        created.forEach(row -> newStores.add(row.getString(0)));
+        return conn.preparedQuery(ImportSql.STORES_BY_CODE).execute(Tuple.tuple().addArrayOfString(codes));
+      })
+      .map(rows -> {
+        for (Row row : rows) {
+          mapping.put(row.getString(1), new Object[] {row.getInteger(0), row.getString(3), row.getString(1)});
+        }
+        return null;
+      });
+  }
+
+  /**
+   * Stores named by name only: the one store with that name; a new store (code {@code N-} + a hash of the name)
+   * when there is none; a rejection when several stores share the name.
+   */
+  private Future<Void> byName(List<String[]> stores, Map<String, Integer> firstLine, Map<String, Object[]> mapping) {
+    if (stores.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String[] names = stores.stream().map(s -> s[1]).toArray(String[]::new);
+    return conn.preparedQuery(ImportSql.STORES_BY_NAME).execute(Tuple.tuple().addArrayOfString(names)).compose(rows -> {
+      Map<String, List<Row>> found = new HashMap<>();
+      rows.forEach(row -> found.computeIfAbsent(row.getString(2), n -> new ArrayList<>()).add(row));
+      List<String[]> missing = new ArrayList<>();
+      for (String[] store : stores) {
+        List<Row> matches = found.getOrDefault(store[1], List.of());
+        if (matches.size() == 1) {
+          Row row = matches.get(0);
+          mapping.put(store[0], new Object[] {row.getInteger(0), row.getString(3), row.getString(1)});
+        } else if (matches.isEmpty()) {
+          missing.add(new String[] {store[0], CsvImport.codeForName(store[1]), store[1]});
+        } else {
+          rejections.add(new Rejection(firstLine.get(store[0]), ImportColumn.STORE_NAME.english(), "store name '"
+            + store[1] + "' belongs to several stores (" + String.join(", ", matches.stream().map(r -> r.getString(1)).toList())
+            + "): add the column " + ImportColumn.STORE_CODE.bothNames() + " to say which"));
+        }
+      }
+      if (missing.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      Map<String, Object[]> created = new HashMap<>();
+      return byCode(missing, created).map(v -> {
+        for (String[] store : missing) {
+          mapping.put(store[0], created.get(store[1]));
+        }
+        return null;
+      });
+    });
+  }
+
+  private Future<Written> rest() {
+    return timed("products", () -> conn.query(ImportSql.UPSERT_PRODUCTS).execute())
+      .compose(rows -> {
+        newProducts = rows.iterator().next().getLong(0);
+        return timed("orders staged", () -> conn.query(ImportSql.CREATE_ORDERS).execute()
+          .compose(v -> conn.query("ANALYZE import_orders").execute()));
+      })
+      .compose(v -> timed("other stores' orders", this::ordersOfOtherStores))
+      .compose(v -> rejections.isEmpty() ? Future.succeededFuture() : Future.failedFuture(refused.get()))
+      .compose(v -> timed("old places", () -> conn.query(ImportSql.OLD_PLACES).execute()))
+      .compose(rows -> {
+        for (Row row : rows) {
+          touched.add(row.getInteger(0));
+          widen(row.getLocalDate(1), row.getLocalDate(2));
+        }
+        return conn.query(ImportSql.NEW_DAYS).execute();
+      })
+      .compose(rows -> {
+        Row row = rows.iterator().next();
+        widen(row.getLocalDate(0), row.getLocalDate(1));
+        orders = row.getLong(2);
+        return conn.query(ImportSql.CREATE_ORDER_IDS).execute();
+      })
+      .compose(v -> timed("orders", () -> conn.query(ImportSql.UPSERT_ORDERS).execute()))
+      .compose(rows -> {
+        Row row = rows.iterator().next();
+        newOrders = row.getLong(0);
+        updatedOrders = row.getLong(1);
+        // When the upsert returned every order (a file of new or changed orders), there is nothing to look up.
+        Future<?> lookup = newOrders + updatedOrders == orders ? Future.succeededFuture()
+          : timed("unchanged order ids", () -> conn.query(ImportSql.UNCHANGED_ORDER_IDS).execute());
+        return lookup.compose(v -> conn.query("ANALYZE import_order_ids").execute());
+      })
+      .compose(v -> timed("lines", () -> conn.query(ImportSql.UPSERT_LINES).execute()))
+      .compose(rows -> {
+        Row row = rows.iterator().next();
+        newLines = row.getLong(0);
+        updatedLines = row.getLong(1);
+        return timed("moved lines", () -> conn.query(ImportSql.MOVE_OTHER_LINES).execute());
+      })
+      .compose(v -> {
+        Integer[] ids = touched.toArray(Integer[]::new);
+        return timed("rollups", () -> Rollups.refresh(conn, ids, first, last))
+          .compose(r -> storeDaysOverLimit(ids))
+          .compose(r -> rejections.isEmpty() ? Rollups.bumpVersions(conn, ids) : Future.failedFuture(refused.get()))
+          .compose(version -> conn.preparedQuery(ImportSql.STORE_CODES).execute(Tuple.tuple().addArrayOfInteger(ids))
+            .map(codes -> {
+              List<String> changed = new ArrayList<>();
+              codes.forEach(c -> changed.add(c.getString(0)));
+              return new Written(List.copyOf(new TreeSet<>(fileStores)), List.copyOf(new TreeSet<>(newStores)),
+                newProducts, orders, newOrders, updatedOrders, newLines, updatedLines, version, changed);
+            }));
+      });
+  }
+
+  /** Refuses every line of an order that another store holds, naming that store. */
+  private Future<Void> ordersOfOtherStores() {
+    String column = header != null && header.has(ImportColumn.STORE_CODE)
+      ? ImportColumn.STORE_CODE.english() : ImportColumn.STORE_NAME.english();
+    return ImportCursor.stream(conn, ImportSql.ORDERS_OF_OTHER_STORES, row -> rejections.add(new Rejection(row.getInteger(0), column, "order "
+      + row.getString(1) + " belongs to store " + row.getString(2) + " (" + row.getString(3) + "), not to "
+      + row.getString(4) + ": an order belongs to one store, so it cannot move; correct the store or the order id")));
+  }
+
+  /** Refuses the file when a store-day's total would pass the limit, naming a line of that day. */
+  private Future<Void> storeDaysOverLimit(Integer[] ids) {
+    if (first == null) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery(ImportSql.STORE_DAYS_OVER_LIMIT)
+      .execute(Tuple.tuple().addArrayOfInteger(ids).addLocalDate(first).addLocalDate(last).addLong(LineParser.MAX_CENTS))
+      .map(rows -> {
+        for (Row row : rows) {
+          rejections.add(new Rejection(row.getInteger(0), null, "store " + row.getString(1) + " on " + row.getLocalDate(2)
+            + " would total " + yuan(row.getLong(4)) + " yuan of " + row.getString(3) + " with this file, more than the "
+            + "limit of " + yuan(LineParser.MAX_CENTS) + " yuan for one store-day"));
+        }
+        return null;
+      });
+  }
+
+  private <T> Future<T> timed(String step, Supplier<Future<T>> work) {
+    long begun = System.nanoTime();
+    return work.get().andThen(ar -> steps.put(step, ms(begun, System.nanoTime())));
+  }
+
+  private void widen(LocalDate from, LocalDate to) {
+    if (from != null && (first == null || from.isBefore(first))) {
+      first = from;
+    }
+    if (to != null && (last == null || to.isAfter(last))) {
+      last = to;
+    }
+  }
+}
