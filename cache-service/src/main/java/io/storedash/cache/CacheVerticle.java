@@ -10,7 +10,7 @@ import io.storedash.cache.warm.StoreHeat;
 import io.storedash.cache.warm.Warmer;
 import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
-import io.storedash.common.Failures;
+import io.storedash.common.Failure;
 import io.storedash.common.Gzip;
 import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.ServiceContext;
@@ -172,7 +172,7 @@ public final class CacheVerticle extends VerticleBase {
     try {
       query = DashboardQuery.fromJson(jsonBody(message, "a dashboard query"));
     } catch (IllegalArgumentException e) {
-      message.fail(Failures.BAD_REQUEST, e.getMessage());
+      message.fail(Failure.BAD_REQUEST.code(), e.getMessage());
       return;
     }
     if (!query.coversAllStores()) {
@@ -193,7 +193,7 @@ public final class CacheVerticle extends VerticleBase {
         }
         message.reply(Buffer.buffer(answer.gzip()), headers);
       } else {
-        ReplyException failure = Failures.asReply(ar.cause());
+        ReplyException failure = Failure.asReply(ar.cause());
         message.fail(failure.failureCode(), failure.getMessage());
       }
     });
@@ -210,8 +210,8 @@ public final class CacheVerticle extends VerticleBase {
   private static Throwable downstreamFailure(Throwable e, long timeout) {
     if (e instanceof ReplyException re) {
       return switch (re.failureType()) {
-        case NO_HANDLERS -> Failures.dependencyDown("no query-service instance is running");
-        case TIMEOUT -> Failures.dependencyDown("query-service did not answer within " + timeout + " ms");
+        case NO_HANDLERS -> Failure.DEPENDENCY_DOWN.reply("no query-service instance is running");
+        case TIMEOUT -> Failure.DEPENDENCY_DOWN.reply("query-service did not answer within " + timeout + " ms");
         default -> re;
       };
     }
@@ -233,15 +233,15 @@ public final class CacheVerticle extends VerticleBase {
           if (ar.succeeded()) {
             message.reply(ar.result());
           } else {
-            message.fail(Failures.DEPENDENCY_DOWN, "flush failed, Redis: " + ar.cause().getMessage());
+            message.fail(Failure.DEPENDENCY_DOWN.code(), "flush failed, Redis: " + ar.cause().getMessage());
           }
         });
-        default -> message.fail(Failures.BAD_REQUEST, "unknown cache admin action '" + action + "', expected stats, warm or flush");
+        default -> message.fail(Failure.BAD_REQUEST.code(), "unknown cache admin action '" + action + "', expected stats, warm or flush");
       }
     } catch (IllegalArgumentException e) {
-      message.fail(Failures.BAD_REQUEST, e.getMessage());
+      message.fail(Failure.BAD_REQUEST.code(), e.getMessage());
     } catch (ClassCastException e) {
-      message.fail(Failures.BAD_REQUEST, "a cache admin command has action, tier and store as strings and stores as an "
+      message.fail(Failure.BAD_REQUEST.code(), "a cache admin command has action, tier and store as strings and stores as an "
         + "array of store codes");
     }
   }

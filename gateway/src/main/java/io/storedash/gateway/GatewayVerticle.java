@@ -2,7 +2,7 @@ package io.storedash.gateway;
 
 import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
-import io.storedash.common.Failures;
+import io.storedash.common.Failure;
 import io.storedash.common.Gzip;
 import io.storedash.common.QueryKind;
 import io.storedash.common.QueryParams;
@@ -10,7 +10,7 @@ import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.ServiceContext;
 import io.storedash.gateway.downstream.Downstream;
 import io.storedash.gateway.downstream.Instances;
-import io.storedash.gateway.downstream.DownstreamFailure;
+import io.storedash.common.client.DownstreamFailure;
 import io.storedash.gateway.http.AccessLog;
 import io.storedash.gateway.http.CredentialsInUrl;
 import io.storedash.gateway.http.Lingering;
@@ -418,21 +418,12 @@ public final class GatewayVerticle extends VerticleBase {
     sendResult(rc, constant.gzip(), true, constant.etag(), "CONST", "gateway;dur=0");
   }
 
+  /** The HTTP status of a failure: a route's own {@link HttpException} as it says, anything else as {@link Failure} says. */
   static int httpStatusOf(Throwable e) {
-    if (e instanceof DownstreamFailure df) {
-      return df.status();
-    }
     if (e instanceof HttpException he) {
       return he.getStatusCode();
     }
-    if (e instanceof ReplyException re) {
-      return switch (re.failureType()) {
-        case NO_HANDLERS -> 503;
-        case TIMEOUT -> 504;
-        default -> re.failureCode() >= 400 && re.failureCode() < 600 ? re.failureCode() : 500;
-      };
-    }
-    return Failures.codeOf(e);
+    return Failure.of(e).httpStatus();
   }
 
   private void respond(RoutingContext rc, Message<Buffer> reply) {

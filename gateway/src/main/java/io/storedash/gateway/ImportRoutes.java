@@ -3,7 +3,7 @@ package io.storedash.gateway;
 import io.storedash.common.Addresses;
 import io.storedash.common.ImportProtocol;
 import io.storedash.gateway.downstream.Downstream;
-import io.storedash.gateway.downstream.DownstreamFailure;
+import io.storedash.common.client.DownstreamFailure;
 import io.storedash.gateway.http.Lingering;
 import io.storedash.gateway.http.Problems;
 import io.storedash.gateway.http.SlowClients;

@@ -2,7 +2,7 @@ package io.storedash.query;
 
 import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
-import io.storedash.common.Failures;
+import io.storedash.common.Failure;
 import io.storedash.common.ImportProtocol;
 import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.ServiceContext;
@@ -101,7 +101,7 @@ public final class QueryVerticle extends VerticleBase {
   private void compute(Message<Object> message) {
     long started = System.nanoTime();
     if (context.draining()) {
-      message.fail(Failures.DEPENDENCY_DOWN, "this query-service instance is shutting down; retry");
+      message.fail(Failure.DEPENDENCY_DOWN.code(), "this query-service instance is shutting down; retry");
       return;
     }
     DashboardQuery query;
@@ -109,7 +109,7 @@ public final class QueryVerticle extends VerticleBase {
       query = DashboardQuery.fromJson(asJson(message.body()));
     } catch (IllegalArgumentException e) {
       stats.failed();
-      message.fail(Failures.BAD_REQUEST, e.getMessage());
+      message.fail(Failure.BAD_REQUEST.code(), e.getMessage());
       return;
     }
     context.inFlight().track(computations.answer(query)).onComplete(ar -> {
@@ -124,7 +124,7 @@ public final class QueryVerticle extends VerticleBase {
       } else {
         ReplyException failure = StorageFailures.asReply(ar.cause());
         stats.failed();
-        if (failure.failureCode() >= Failures.BUG) {
+        if (failure.failureCode() >= Failure.BUG.code()) {
           LOG.warn("compute {} failed with {}: {}", query, failure.failureCode(), failure.getMessage());
         }
         message.fail(failure.failureCode(), failure.getMessage());

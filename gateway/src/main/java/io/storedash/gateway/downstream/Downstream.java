@@ -1,6 +1,7 @@
 package io.storedash.gateway.downstream;
 
-import io.storedash.common.Failures;
+import io.storedash.common.Failure;
+import io.storedash.common.client.DownstreamFailure;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -10,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,13 +79,13 @@ public final class Downstream {
   }
 
   /**
-   * A service whose failures count against it when it timed out, had no instance, or failed with a 5xx code of its
-   * own: query-service and monitor-service. A 503 is not its fault: the service answered at once that a dependency
-   * behind it (PostgreSQL) is down, and it will answer again the moment that dependency is back — an open circuit
-   * would only delay that by up to {@link #OPEN_FOR}.
+   * A service whose failures count against it as {@link Failure#countsAgainstService()} says: it timed out, had no
+   * instance, or failed with a 5xx code of its own (query-service and monitor-service). A 503 is not its fault: the
+   * service answered at once that a dependency behind it (PostgreSQL) is down, and it will answer again the moment
+   * that dependency is back — an open circuit would only delay that by up to {@link #OPEN_FOR}.
    */
   public static Downstream of(Vertx vertx, String service) {
-    return new Downstream(vertx, service, Downstream::isServiceFault);
+    return new Downstream(vertx, service, e -> Failure.of(e).countsAgainstService());
   }
 
   /**
@@ -93,19 +93,10 @@ public final class Downstream {
    * query-service).
    */
   public static Downstream cacheService(Vertx vertx, String service) {
-    return new Downstream(vertx, service,
-      e -> !(e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) && isServiceFault(e));
-  }
-
-  static boolean isServiceFault(Throwable e) {
-    if (e instanceof ReplyException re) {
-      return switch (re.failureType()) {
-        case TIMEOUT, NO_HANDLERS -> true;
-        case RECIPIENT_FAILURE -> re.failureCode() >= 500 && re.failureCode() != Failures.DEPENDENCY_DOWN;
-        default -> true;
-      };
-    }
-    return true;
+    return new Downstream(vertx, service, e -> {
+      Failure failure = Failure.of(e);
+      return failure != Failure.NO_INSTANCE && failure.countsAgainstService();
+    });
   }
 
   public String service() {
@@ -130,17 +121,8 @@ public final class Downstream {
   private Throwable translate(Throwable e, long timeoutMillis) {
     if (e instanceof OpenCircuitException) {
       long remainingNanos = openedAt + OPEN_FOR.toNanos() - System.nanoTime();
-      long retryAfter = Math.max(1, (remainingNanos + 999_999_999L) / 1_000_000_000L);
-      return new DownstreamFailure(service, DownstreamFailure.Kind.CIRCUIT_OPEN, service
-        + " kept failing, so the gateway does not send it requests for a while; retry in " + retryAfter + " s", retryAfter);
+      return DownstreamFailure.circuitOpen(service, Math.max(1, (remainingNanos + 999_999_999L) / 1_000_000_000L));
     }
-    if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-      return new DownstreamFailure(service, DownstreamFailure.Kind.NO_INSTANCE, "no instance of " + service + " is running", 0);
-    }
-    if (e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
-      return new DownstreamFailure(service, DownstreamFailure.Kind.TIMEOUT,
-        service + " did not complete the request within " + timeoutMillis + " ms", 0);
-    }
-    return e;
+    return DownstreamFailure.translate(service, e, timeoutMillis);
   }
 }

@@ -2,7 +2,7 @@ package io.storedash.gateway.live;
 
 import io.storedash.common.Addresses;
 import io.storedash.gateway.downstream.Downstream;
-import io.storedash.gateway.downstream.DownstreamFailure;
+import io.storedash.common.client.DownstreamFailure;
 import io.storedash.gateway.http.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
