@@ -10,10 +10,12 @@ import io.storedash.cache.warm.StoreHeat;
 import io.storedash.cache.warm.Warmer;
 import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
+import io.storedash.common.DashboardReply;
 import io.storedash.common.Failure;
 import io.storedash.common.Gzip;
-import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.ServiceContext;
+import io.storedash.common.client.DownstreamFailure;
+import io.storedash.common.client.QueryClient;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.redis.RedisClients;
 import io.storedash.common.redis.RedisClusterNodes;
@@ -21,7 +23,6 @@ import io.storedash.common.redis.RedisEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
@@ -54,12 +55,14 @@ public final class CacheVerticle extends VerticleBase {
   private final ServiceContext service;
   private final StoreDashConfig config;
   private final TierPolicy policy;
+  private final Duration computeTimeout;
   private final StoreVersions versions = new StoreVersions();
   private final StoreHeat heat = new StoreHeat(HEAT_HALF_LIFE_MS);
   private final Map<Tier, Long> redisEntries = new ConcurrentHashMap<>();
   private TierStats stats;
   private HotspotTier hotspot;
   private RedisTier redis;
+  private QueryClient queryService;
   private TieredCache cache;
   private Warmer warmer;
   private List<MessageConsumer<?>> consumers;
@@ -71,6 +74,8 @@ public final class CacheVerticle extends VerticleBase {
     this.service = service;
     this.config = service.config();
     this.policy = TierPolicy.from(config);
+    // Shorter than the gateway's: this service answers the gateway's request within its timeout, even with a 503.
+    this.computeTimeout = Duration.ofMillis(Math.max(500, config.requestTimeout().toMillis() - 500));
   }
 
   @Override
@@ -78,6 +83,7 @@ public final class CacheVerticle extends VerticleBase {
     stats = new TierStats(service.meterRegistry());
     hotspot = new HotspotTier(config.cacheL4MaxBytes(), config.cacheTtlL4());
     redis = redisTier();
+    queryService = QueryClient.create(vertx, computeTimeout);
     cache = new TieredCache(policy, hotspot, redis, versions, stats, this::compute);
     warmer = new Warmer(cache, heat, config.warmParallelism(), config.warmHotFraction());
 
@@ -136,11 +142,11 @@ public final class CacheVerticle extends VerticleBase {
 
   /** Asks query-service for every store's data version, again every 2 s until it answers; then warms up. */
   private void loadVersions() {
-    vertx.eventBus().<JsonObject>request(Addresses.DATA_VERSIONS, new JsonObject(), new DeliveryOptions().setSendTimeout(2000))
-      .onSuccess(reply -> {
-        versions.load(reply.body());
+    queryService.dataVersions()
+      .onSuccess(current -> {
+        versions.load(current);
         LOG.info("data versions loaded on node {}: {} stores, chain version {}", service.nodeId(),
-          versions.stores().size(), reply.body().getLong("version"));
+          versions.stores().size(), current.getLong("version"));
         if (config.warmOnStart()) {
           warmer.warm(versions.stores(), "start-up");
         }
@@ -181,17 +187,8 @@ public final class CacheVerticle extends VerticleBase {
     service.inFlight().track(cache.get(query)).onComplete(ar -> {
       if (ar.succeeded()) {
         TieredCache.Answer answer = ar.result();
-        DeliveryOptions headers = new DeliveryOptions()
-          .addHeader(ReplyHeaders.TIER, answer.tier().name())
-          .addHeader(ReplyHeaders.CACHE_STATUS, answer.status())
-          .addHeader(ReplyHeaders.ENCODING, "gzip");
-        if (answer.etag() != null) {
-          headers.addHeader(ReplyHeaders.ETAG, answer.etag());
-        }
-        if (answer.computeMs() != null) {
-          headers.addHeader(ReplyHeaders.COMPUTE_MS, answer.computeMs());
-        }
-        message.reply(Buffer.buffer(answer.gzip()), headers);
+        new DashboardReply(Buffer.buffer(answer.gzip()), answer.tier().name(), answer.status(), answer.etag(), true,
+          answer.computeMs()).replyTo(message);
       } else {
         ReplyException failure = Failure.asReply(ar.cause());
         message.fail(failure.failureCode(), failure.getMessage());
@@ -201,19 +198,18 @@ public final class CacheVerticle extends VerticleBase {
 
   /** Asks query-service; its answer is compressed here, once. */
   private Future<TieredCache.Computed> compute(DashboardQuery query) {
-    long timeout = Math.max(500, config.requestTimeout().toMillis() - 500);
-    return vertx.eventBus().<Buffer>request(Addresses.DASHBOARD_COMPUTE, query.toJson(), new DeliveryOptions().setSendTimeout(timeout))
-      .recover(e -> Future.failedFuture(downstreamFailure(e, timeout)))
-      .map(reply -> new TieredCache.Computed(Gzip.compress(reply.body().getBytes()), reply.headers().get(ReplyHeaders.COMPUTE_MS)));
+    return queryService.compute(query)
+      .recover(e -> Future.failedFuture(dependencyDown(e)))
+      .map(reply -> new TieredCache.Computed(Gzip.compress(reply.body().getBytes()), reply.computeMs()));
   }
 
-  private static Throwable downstreamFailure(Throwable e, long timeout) {
-    if (e instanceof ReplyException re) {
-      return switch (re.failureType()) {
-        case NO_HANDLERS -> Failure.DEPENDENCY_DOWN.reply("no query-service instance is running");
-        case TIMEOUT -> Failure.DEPENDENCY_DOWN.reply("query-service did not answer within " + timeout + " ms");
-        default -> re;
-      };
+  /** query-service missing or slow is, to the gateway asking this service, a dependency that is down. */
+  private Throwable dependencyDown(Throwable e) {
+    if (e instanceof DownstreamFailure df && df.kind() == DownstreamFailure.Kind.NO_INSTANCE) {
+      return Failure.DEPENDENCY_DOWN.reply("no query-service instance is running");
+    }
+    if (e instanceof DownstreamFailure df && df.kind() == DownstreamFailure.Kind.TIMEOUT) {
+      return Failure.DEPENDENCY_DOWN.reply("query-service did not answer within " + computeTimeout.toMillis() + " ms");
     }
     return e;
   }

@@ -2,12 +2,16 @@ package io.storedash.gateway;
 
 import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
+import io.storedash.common.DashboardReply;
 import io.storedash.common.Failure;
 import io.storedash.common.Gzip;
 import io.storedash.common.QueryKind;
 import io.storedash.common.QueryParams;
-import io.storedash.common.ReplyHeaders;
+import io.storedash.common.ServiceNames;
 import io.storedash.common.bootstrap.ServiceContext;
+import io.storedash.common.client.CacheClient;
+import io.storedash.common.client.MonitorClient;
+import io.storedash.common.client.QueryClient;
 import io.storedash.gateway.downstream.Downstream;
 import io.storedash.gateway.downstream.Instances;
 import io.storedash.common.client.DownstreamFailure;
@@ -29,8 +33,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -49,6 +51,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +98,9 @@ public final class GatewayVerticle extends VerticleBase {
   private Downstream cacheService;
   private Downstream queryService;
   private Downstream monitorService;
+  private CacheClient cacheClient;
+  private QueryClient queryClient;
+  private MonitorClient monitorClient;
   private MonitorFeed monitorFeed;
   private AdminRoutes admin;
   private ImportRoutes imports;
@@ -111,11 +117,15 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    cacheService = Downstream.cacheService(vertx, "cache-service");
-    queryService = Downstream.of(vertx, "query-service");
-    monitorService = Downstream.of(vertx, "monitor-service");
-    monitorFeed = new MonitorFeed(vertx, monitorService, timeoutMillis());
-    admin = new AdminRoutes(cacheService, service.config());
+    Duration timeout = service.config().requestTimeout();
+    cacheService = Downstream.cacheService(vertx, ServiceNames.CACHE);
+    queryService = Downstream.of(vertx, ServiceNames.QUERY);
+    monitorService = Downstream.of(vertx, ServiceNames.MONITOR);
+    cacheClient = CacheClient.create(cacheService, timeout);
+    queryClient = QueryClient.create(queryService, timeout);
+    monitorClient = MonitorClient.create(monitorService, timeout);
+    monitorFeed = new MonitorFeed(vertx, monitorClient);
+    admin = new AdminRoutes(cacheClient, service.config());
     slowClients = new SlowClients(vertx, service.config().httpSlowClientTimeout().toMillis(),
       service.config().httpIdleTimeout().toMillis());
     imports = new ImportRoutes(vertx, queryService, service.config().requestTimeout(), slowClients);
@@ -144,12 +154,12 @@ public final class GatewayVerticle extends VerticleBase {
    * a fault that costs one panel.
    */
   private void readinessChecks() {
-    service.readinessCheck("query-service", promise -> {
-      int live = instances.live("query-service", System.currentTimeMillis());
+    service.readinessCheck(ServiceNames.QUERY, promise -> {
+      int live = instances.live(ServiceNames.QUERY, System.currentTimeMillis());
       JsonObject data = new JsonObject().put("live_instances", live);
       promise.complete(live > 0 ? Status.OK(data) : Status.KO(data.put("reason", "no live query-service instance in the heartbeats")));
     });
-    for (String optional : List.of("cache-service", "monitor-service")) {
+    for (String optional : List.of(ServiceNames.CACHE, ServiceNames.MONITOR)) {
       service.readinessCheck(optional, promise -> {
         int live = instances.live(optional, System.currentTimeMillis());
         JsonObject data = new JsonObject().put("live_instances", live);
@@ -282,10 +292,6 @@ public final class GatewayVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private long timeoutMillis() {
-    return service.config().requestTimeout().toMillis();
-  }
-
   private void measure(RoutingContext rc) {
     long started = System.nanoTime();
     rc.put("started", started);
@@ -361,24 +367,20 @@ public final class GatewayVerticle extends VerticleBase {
     }
   }
 
-  private DeliveryOptions queryOptions() {
-    return new DeliveryOptions().setSendTimeout(timeoutMillis());
-  }
-
   private void answer(RoutingContext rc, DashboardQuery query, boolean bypassCache) {
-    Future<Message<Buffer>> reply;
+    Future<DashboardReply> reply;
     if (bypassCache) {
-      rc.put(DOWNSTREAM_KEY, queryService.service());
-      reply = queryService.request(Addresses.DASHBOARD_COMPUTE, query.toJson(), queryOptions());
+      rc.put(DOWNSTREAM_KEY, ServiceNames.QUERY);
+      reply = queryClient.compute(query);
     } else {
-      rc.put(DOWNSTREAM_KEY, cacheService.service());
-      reply = cacheService.<Buffer>request(Addresses.DASHBOARD_QUERY, query.toJson(), queryOptions())
+      rc.put(DOWNSTREAM_KEY, ServiceNames.CACHE);
+      reply = cacheClient.query(query)
         .recover(e -> {
           if (e instanceof DownstreamFailure df
             && (df.kind() == DownstreamFailure.Kind.NO_INSTANCE || df.kind() == DownstreamFailure.Kind.CIRCUIT_OPEN)) {
             // No cache-service instance, or none that answers: ask query-service directly rather than fail.
-            rc.put(DOWNSTREAM_KEY, queryService.service());
-            return queryService.<Buffer>request(Addresses.DASHBOARD_COMPUTE, query.toJson(), queryOptions())
+            rc.put(DOWNSTREAM_KEY, ServiceNames.QUERY);
+            return queryClient.compute(query)
               .recover(e2 -> Future.failedFuture(!(e2 instanceof DownstreamFailure df2 && df2.kind() == DownstreamFailure.Kind.NO_INSTANCE) ? e2
                 : df.kind() == DownstreamFailure.Kind.CIRCUIT_OPEN ? df
                 : new HttpException(503, "no instance of cache-service or query-service is running")));
@@ -386,7 +388,7 @@ public final class GatewayVerticle extends VerticleBase {
           return Future.failedFuture(e);
         });
     }
-    reply.onSuccess(message -> respond(rc, message)).onFailure(e -> rc.fail(httpStatusOf(e), e));
+    reply.onSuccess(result -> respond(rc, result)).onFailure(e -> rc.fail(httpStatusOf(e), e));
   }
 
   /**
@@ -395,7 +397,7 @@ public final class GatewayVerticle extends VerticleBase {
    * gateway asks monitor-service, and answers 503 when none does.
    */
   private void monitor(RoutingContext rc) {
-    rc.put(DOWNSTREAM_KEY, monitorService.service());
+    rc.put(DOWNSTREAM_KEY, ServiceNames.MONITOR);
     MonitorFeed.Snapshot fresh = monitorFeed.freshSnapshot();
     if (fresh != null) {
       rc.response()
@@ -405,11 +407,11 @@ public final class GatewayVerticle extends VerticleBase {
         .end(fresh.json());
       return;
     }
-    monitorService.<JsonObject>request(Addresses.MONITOR_SNAPSHOT, new JsonObject(), queryOptions())
-      .onSuccess(reply -> rc.response()
+    monitorClient.snapshot()
+      .onSuccess(snapshot -> rc.response()
         .putHeader("Content-Type", JSON)
         .putHeader("Cache-Control", "no-store")
-        .end(reply.body().toBuffer()))
+        .end(snapshot.toBuffer()))
       .onFailure(e -> rc.fail(httpStatusOf(e), e));
   }
 
@@ -426,22 +428,19 @@ public final class GatewayVerticle extends VerticleBase {
     return Failure.of(e).httpStatus();
   }
 
-  private void respond(RoutingContext rc, Message<Buffer> reply) {
-    MultiMap headers = reply.headers();
-    String tier = headers.get(ReplyHeaders.TIER);
-    String status = headers.get(ReplyHeaders.CACHE_STATUS);
+  private void respond(RoutingContext rc, DashboardReply reply) {
+    String tier = reply.tier();
+    String status = reply.cacheStatus();
     String xCache = tier == null ? "BYPASS" : "HIT".equals(status) ? tier : status;
     long totalMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - rc.<Long>get("started"));
     StringBuilder timing = new StringBuilder("gateway;dur=").append(totalMicros / 1000.0);
     if (tier != null) {
       timing.append(", cache;desc=\"").append(tier).append(' ').append(status).append('"');
     }
-    String computeMs = headers.get(ReplyHeaders.COMPUTE_MS);
-    if (computeMs != null) {
-      timing.append(", compute;dur=").append(computeMs);
+    if (reply.computeMs() != null) {
+      timing.append(", compute;dur=").append(reply.computeMs());
     }
-    sendResult(rc, reply.body(), "gzip".equals(headers.get(ReplyHeaders.ENCODING)), headers.get(ReplyHeaders.ETAG),
-      xCache, timing.toString());
+    sendResult(rc, reply.body(), reply.gzipped(), reply.etag(), xCache, timing.toString());
   }
 
   /** Result bytes as they are: stored gzip to clients that accept it, decoded only for those that do not. */

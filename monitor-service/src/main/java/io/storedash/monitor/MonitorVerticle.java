@@ -1,6 +1,7 @@
 package io.storedash.monitor;
 
 import io.storedash.common.Addresses;
+import io.storedash.common.ServiceNames;
 import io.storedash.common.bootstrap.ServiceContext;
 import io.storedash.common.bootstrap.SystemFigures;
 import io.storedash.monitor.cluster.CacheTierTotals;
@@ -107,8 +108,8 @@ public final class MonitorVerticle extends VerticleBase {
       redis.snapshot(),
       postgres.snapshot(),
       clusterView,
-      CacheTierTotals.sum(cluster.liveStats("cache-service", now)),
-      GatewayTotals.combine(cluster.liveStats("gateway", now)),
+      CacheTierTotals.sum(cluster.liveStats(ServiceNames.CACHE, now)),
+      GatewayTotals.combine(cluster.liveStats(ServiceNames.GATEWAY, now)),
       system,
       Instant.ofEpochMilli(now));
     metrics.update(snapshot);

@@ -2,9 +2,9 @@ package io.storedash.query;
 
 import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
+import io.storedash.common.DashboardReply;
 import io.storedash.common.Failure;
 import io.storedash.common.ImportProtocol;
-import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.ServiceContext;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.query.compute.ComputeStats;
@@ -19,7 +19,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
@@ -119,8 +118,7 @@ public final class QueryVerticle extends VerticleBase {
         stats.computed(nanos);
         context.meterRegistry().timer("storedash_query_compute", "kind", query.kind().wireName())
           .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        message.reply(bytes, new DeliveryOptions()
-          .addHeader(ReplyHeaders.COMPUTE_MS, String.format(Locale.ROOT, "%.1f", nanos / 1_000_000.0)));
+        DashboardReply.computed(bytes, String.format(Locale.ROOT, "%.1f", nanos / 1_000_000.0)).replyTo(message);
       } else {
         ReplyException failure = StorageFailures.asReply(ar.cause());
         stats.failed();

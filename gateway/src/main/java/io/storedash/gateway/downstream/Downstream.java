@@ -2,6 +2,7 @@ package io.storedash.gateway.downstream;
 
 import io.storedash.common.Failure;
 import io.storedash.common.client.DownstreamFailure;
+import io.storedash.common.client.ServiceRequests;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -25,7 +26,7 @@ import java.util.function.Predicate;
  * decides whether it is back. Answers that are not the service's fault (a 400 or 404) count as answers, so a service
  * that mostly answers is never cut off — not even when the timeouts of a lost instance arrive in a burst.
  */
-public final class Downstream {
+public final class Downstream implements ServiceRequests {
 
   public static final int MAX_FAILURES = 5;
   /** Above what one lost instance of two (1/2), of three (2/3) or of four (3/4) causes while the others answer. */
@@ -99,6 +100,7 @@ public final class Downstream {
     });
   }
 
+  @Override
   public String service() {
     return service;
   }
@@ -113,6 +115,7 @@ public final class Downstream {
    * instance runs, the request timed out or the circuit is open; with the service's {@link ReplyException} when it
    * answered with a failure.
    */
+  @Override
   public <T> Future<Message<T>> request(String address, Object body, DeliveryOptions options) {
     return breaker.<Message<T>>execute(() -> vertx.eventBus().request(address, body, options))
       .recover(e -> Future.failedFuture(translate(e, options.getSendTimeout())));

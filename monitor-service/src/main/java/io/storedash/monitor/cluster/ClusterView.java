@@ -1,5 +1,6 @@
 package io.storedash.monitor.cluster;
 
+import io.storedash.common.ServiceNames;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -20,7 +21,7 @@ import java.util.TreeMap;
 public final class ClusterView {
 
   /** The services a complete StoreDash installation runs; one without a live instance makes the status red. */
-  public static final List<String> EXPECTED_SERVICES = List.of("gateway", "cache-service", "query-service", "monitor-service");
+  public static final List<String> EXPECTED_SERVICES = ServiceNames.ALL;
   public static final int MISSED_HEARTBEATS_GONE = 3;
   public static final int MISSED_HEARTBEATS_DROPPED = 12;
 
