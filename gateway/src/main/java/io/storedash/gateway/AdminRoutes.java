@@ -149,12 +149,12 @@ final class AdminRoutes {
   }
 
   private void send(RoutingContext rc, Future<JsonObject> answer, int status) {
-    rc.put(GatewayVerticle.DOWNSTREAM_KEY, ServiceNames.CACHE);
+    rc.put(FailureResponses.DOWNSTREAM_KEY, ServiceNames.CACHE);
     answer
       .onSuccess(reply -> rc.response().setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
         .end(reply.toBuffer()))
-      .onFailure(e -> rc.fail(GatewayVerticle.httpStatusOf(e), e));
+      .onFailure(e -> rc.fail(FailureResponses.statusOf(e), e));
   }
 }
