@@ -1,6 +1,5 @@
 package io.storedash.cache;
 
-import io.storedash.cache.tier.CacheKeys;
 import io.storedash.cache.tier.HotspotTier;
 import io.storedash.cache.tier.RedisTier;
 import io.storedash.cache.tier.Tier;
@@ -26,7 +25,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.redis.client.Redis;
@@ -35,16 +33,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 
 /**
  * cache-service: answers {@link Addresses#DASHBOARD_QUERY} through the tiers of {@link TieredCache}, keeps the data
- * versions current from {@code data changed} events, pre-warms hot stores, and serves the admin commands warm, flush
- * and stats on {@link Addresses#CACHE_ADMIN}.
+ * versions current from {@code data changed} events and pre-warms hot stores. The admin commands on
+ * {@link Addresses#CACHE_ADMIN} are {@link CacheAdmin}'s, the figures for heartbeats and {@code stats}
+ * {@link CacheStats}'.
  */
 public final class CacheVerticle extends VerticleBase {
 
@@ -58,13 +53,11 @@ public final class CacheVerticle extends VerticleBase {
   private final Duration computeTimeout;
   private final StoreVersions versions = new StoreVersions();
   private final StoreHeat heat = new StoreHeat(HEAT_HALF_LIFE_MS);
-  private final Map<Tier, Long> redisEntries = new ConcurrentHashMap<>();
-  private TierStats stats;
-  private HotspotTier hotspot;
   private RedisTier redis;
   private QueryClient queryService;
   private TieredCache cache;
   private Warmer warmer;
+  private CacheStats stats;
   private List<MessageConsumer<?>> consumers;
   private long versionTimer = -1;
   private long warmTimer = -1;
@@ -80,29 +73,32 @@ public final class CacheVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    stats = new TierStats(service.meterRegistry());
-    hotspot = new HotspotTier(config.cacheL4MaxBytes(), config.cacheTtlL4());
+    TierStats tierStats = new TierStats(service.meterRegistry());
+    HotspotTier hotspot = new HotspotTier(config.cacheL4MaxBytes(), config.cacheTtlL4());
     redis = redisTier();
     queryService = QueryClient.create(vertx, computeTimeout);
-    cache = new TieredCache(policy, hotspot, redis, versions, stats, this::compute);
+    cache = new TieredCache(policy, hotspot, redis, versions, tierStats, this::compute);
     warmer = new Warmer(cache, heat, config.warmParallelism(), config.warmHotFraction());
+    stats = new CacheStats(service.nodeId(), tierStats, policy, config.cacheL4MaxBytes(), hotspot, redis, versions, warmer,
+      service.inFlight());
+    CacheAdmin admin = new CacheAdmin(vertx.eventBus(), service.nodeId(), versions, warmer, hotspot, redis, stats::current);
 
     service.readinessCheck("redis", promise -> redis.ping()
       .onSuccess(ms -> promise.complete(Status.OK(new JsonObject().put("redis", "up").put("latency_ms", ms))))
       // Ready but degraded: without Redis the service still answers from L4 and query-service.
       .onFailure(e -> promise.complete(Status.OK(new JsonObject().put("redis", "down").put("degraded", true)
         .put("reason", String.valueOf(e.getMessage()))))));
-    service.heartbeatStats(this::stats);
+    service.heartbeatStats(() -> stats.current().toJson());
 
     consumers = List.of(
       vertx.eventBus().consumer(Addresses.DATA_CHANGED, this::onDataChanged),
-      vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_FLUSHED, msg -> dropHotspot(msg.body())),
-      vertx.eventBus().consumer(Addresses.CACHE_ADMIN, this::onAdmin),
+      vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_FLUSHED, msg -> admin.dropHotspot(msg.body())),
+      vertx.eventBus().consumer(Addresses.CACHE_ADMIN, admin::onCommand),
       vertx.eventBus().consumer(Addresses.DASHBOARD_QUERY, this::onQuery));
     loadVersions();
     long warmEvery = Math.max(30_000, (long) (minTtl().toMillis() * (1 - TierPolicy.REFRESH_AHEAD)));
     warmTimer = vertx.setPeriodic(warmEvery, warmEvery, t -> warmHotStores());
-    countTimer = vertx.setPeriodic(1, 30_000, t -> countRedisEntries());
+    countTimer = vertx.setPeriodic(1, 30_000, t -> stats.countRedisEntries());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -214,125 +210,14 @@ public final class CacheVerticle extends VerticleBase {
     return e;
   }
 
-  private void onAdmin(Message<Object> message) {
-    try {
-      JsonObject command = message.body() == null ? new JsonObject() : jsonBody(message, "a cache admin command");
-      String action = command.getValue("action") instanceof String a ? a : "";
-      switch (action) {
-        case "stats" -> message.reply(stats());
-        case "warm" -> {
-          List<String> stores = storesOf(command);
-          warmer.warm(stores, "admin request");
-          message.reply(new JsonObject().put("node", service.nodeId()).put("stores", stores.size()).put("warming", warmer.progress()));
-        }
-        case "flush" -> flush(command).onComplete(ar -> {
-          if (ar.succeeded()) {
-            message.reply(ar.result());
-          } else {
-            message.fail(Failure.DEPENDENCY_DOWN.code(), "flush failed, Redis: " + ar.cause().getMessage());
-          }
-        });
-        default -> message.fail(Failure.BAD_REQUEST.code(), "unknown cache admin action '" + action + "', expected stats, warm or flush");
-      }
-    } catch (IllegalArgumentException e) {
-      message.fail(Failure.BAD_REQUEST.code(), e.getMessage());
-    } catch (ClassCastException e) {
-      message.fail(Failure.BAD_REQUEST.code(), "a cache admin command has action, tier and store as strings and stores as an "
-        + "array of store codes");
-    }
-  }
-
   /**
    * The body as a JSON object. A member of another service sends nothing else; anything else is a bad request
    * answered as one (a handler that threw would leave its sender waiting for the timeout).
    */
-  private static JsonObject jsonBody(Message<Object> message, String what) {
+  static JsonObject jsonBody(Message<Object> message, String what) {
     if (message.body() instanceof JsonObject json) {
       return json;
     }
     throw new IllegalArgumentException(what + " must be a JSON object");
-  }
-
-  private List<String> storesOf(JsonObject command) {
-    JsonArray stores = command.getJsonArray("stores");
-    if (stores == null || stores.isEmpty()) {
-      return versions.stores();
-    }
-    return stores.stream().map(s -> DashboardQuery.checkStore(String.valueOf(s))).toList();
-  }
-
-  /** Deletes the matching Redis entries and tells every instance (this one included) to drop its L4 copies. */
-  private Future<JsonObject> flush(JsonObject command) {
-    Tier tier = tierOf(command.getString("tier"));
-    String store = command.getString("store");
-    if (store != null) {
-      DashboardQuery.checkStore(store);
-    }
-    JsonObject scope = new JsonObject().put("tier", tier == null ? null : tier.name()).put("store", store);
-    Future<Map<String, Long>> deleted = tier == Tier.L4 ? Future.succeededFuture(Map.of()) : redis.deleteMatching(CacheKeys.pattern(tier, store));
-    return deleted.map(perMaster -> {
-      long n = perMaster.values().stream().mapToLong(Long::longValue).sum();
-      vertx.eventBus().publish(Addresses.CACHE_FLUSHED, scope);
-      LOG.info("cache flushed by node {}: tier {}, store {}, {} Redis entries ({})", service.nodeId(), scope.getString("tier"),
-        store, n, perMaster);
-      JsonObject masters = new JsonObject();
-      perMaster.forEach(masters::put);
-      return scope.copy().put("redis_entries_deleted", n).put("redis_masters", masters).put("node", service.nodeId());
-    });
-  }
-
-  private static Tier tierOf(String name) {
-    if (name == null || name.isEmpty()) {
-      return null;
-    }
-    try {
-      return Tier.valueOf(name.toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("tier must be L1, L2, L3 or L4, got '" + name + "'");
-    }
-  }
-
-  private void dropHotspot(JsonObject scope) {
-    String tier = scope.getString("tier");
-    String store = scope.getString("store");
-    Predicate<String> key = k -> (tier == null || "L4".equals(tier) || k.contains(":" + tier + ":"))
-      && (store == null || k.contains(CacheKeys.storeTag(store)));
-    hotspot.drop(key);
-  }
-
-  private void countRedisEntries() {
-    for (Tier tier : List.of(Tier.L1, Tier.L2, Tier.L3)) {
-      redis.countMatching(CacheKeys.pattern(tier, null)).onSuccess(n -> redisEntries.put(tier, n));
-    }
-  }
-
-  private JsonObject stats() {
-    JsonObject tiers = new JsonObject();
-    Map<Tier, JsonObject> byTier = new EnumMap<>(Tier.class);
-    for (Tier tier : Tier.values()) {
-      JsonObject json = stats.toJson(tier);
-      if (tier == Tier.L4) {
-        json.put("entries", hotspot.entries()).put("bytes", hotspot.bytes()).put("evictions", hotspot.evictions())
-          .put("max_bytes", config.cacheL4MaxBytes());
-      } else {
-        json.put("entries", redisEntries.get(tier));
-      }
-      json.put("ttl_s", policy.ttl(tier).toSeconds());
-      byTier.put(tier, json);
-      tiers.put(tier.name(), json);
-    }
-    long lookups = stats.hits(Tier.L4) + stats.misses(Tier.L4);
-    long answeredFromCache = byTier.values().stream().mapToLong(j -> j.getLong("hits") + j.getLong("stale_hits")).sum();
-    return new JsonObject()
-      .put("node", service.nodeId())
-      .put("tiers", tiers)
-      .put("lookups", lookups)
-      .put("hit_rate", lookups == 0 ? null : Math.round(answeredFromCache * 10_000.0 / lookups) / 10_000.0)
-      .put("single_flight_joins", stats.singleFlightJoins())
-      .put("redis", new JsonObject().put("up", redis.up()).put("errors", redis.errors()).put("endpoint", redis.name()))
-      .put("versions_known", versions.known())
-      .put("stores_known", versions.stores().size())
-      .put("warming", warmer.progress())
-      .put("in_flight", service.inFlight().count());
   }
 }
