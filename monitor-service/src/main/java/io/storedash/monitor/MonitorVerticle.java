@@ -1,6 +1,7 @@
 package io.storedash.monitor;
 
 import io.storedash.common.Addresses;
+import io.storedash.common.CacheNodeStats;
 import io.storedash.common.ServiceNames;
 import io.storedash.common.bootstrap.ServiceContext;
 import io.storedash.common.bootstrap.SystemFigures;
@@ -108,7 +109,7 @@ public final class MonitorVerticle extends VerticleBase {
       redis.snapshot(),
       postgres.snapshot(),
       clusterView,
-      CacheTierTotals.sum(cluster.liveStats(ServiceNames.CACHE, now)),
+      CacheTierTotals.sum(cluster.liveStats(ServiceNames.CACHE, now).stream().map(CacheNodeStats::fromJson).toList()),
       GatewayTotals.combine(cluster.liveStats(ServiceNames.GATEWAY, now)),
       system,
       Instant.ofEpochMilli(now));

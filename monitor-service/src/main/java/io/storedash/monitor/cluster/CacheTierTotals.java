@@ -1,5 +1,6 @@
 package io.storedash.monitor.cluster;
 
+import io.storedash.common.CacheNodeStats;
 import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashMap;
@@ -24,38 +25,33 @@ public final class CacheTierTotals {
 
   static final String IN_PROCESS_TIER = "L4";
   static final String COUNTERS_DOC = "hits, misses, stale_hits, bytes, evictions, loads, bytes_written";
-  private static final List<String> COUNTERS = List.of("hits", "misses", "stale_hits", "bytes", "evictions", "loads", "bytes_written");
   private static final List<String> TIERS = List.of("L1", "L2", "L3", "L4");
 
   private CacheTierTotals() {
   }
 
   /** @param instanceStats the {@code stats} of each live cache-service instance */
-  public static JsonObject sum(List<JsonObject> instanceStats) {
+  public static JsonObject sum(List<CacheNodeStats> instanceStats) {
     Map<String, Map<String, Double>> totals = new LinkedHashMap<>();
     TIERS.forEach(tier -> totals.put(tier, new LinkedHashMap<>()));
     int reporting = 0;
-    for (JsonObject stats : instanceStats) {
-      JsonObject tiers = Figures.object(stats, "tiers");
-      if (tiers == null) {
+    for (CacheNodeStats stats : instanceStats) {
+      if (stats.tiers() == null) {
         continue;
       }
       reporting++;
-      for (String tier : tiers.fieldNames()) {
-        JsonObject figures = Figures.object(tiers, tier);
-        if (figures == null) {
-          continue;
-        }
-        Map<String, Double> sum = totals.computeIfAbsent(tier, t -> new LinkedHashMap<>());
-        for (String counter : COUNTERS) {
-          Double value = Figures.number(figures, counter);
-          if (value != null) {
-            sum.merge(counter, value, Double::sum);
-          }
-        }
-        Double entries = Figures.number(figures, "entries");
-        if (entries != null) {
-          sum.merge("entries", entries, IN_PROCESS_TIER.equals(tier) ? Double::sum : Double::max);
+      for (Map.Entry<String, CacheNodeStats.Tier> tier : stats.tiers().entrySet()) {
+        CacheNodeStats.Tier figures = tier.getValue();
+        Map<String, Double> sum = totals.computeIfAbsent(tier.getKey(), t -> new LinkedHashMap<>());
+        add(sum, "hits", figures.hits());
+        add(sum, "misses", figures.misses());
+        add(sum, "stale_hits", figures.staleHits());
+        add(sum, "bytes", figures.bytes());
+        add(sum, "evictions", figures.evictions());
+        add(sum, "loads", figures.loads());
+        add(sum, "bytes_written", figures.bytesWritten());
+        if (figures.entries() != null) {
+          sum.merge("entries", figures.entries().doubleValue(), IN_PROCESS_TIER.equals(tier.getKey()) ? Double::sum : Double::max);
         }
       }
     }
@@ -87,5 +83,11 @@ public final class CacheTierTotals {
       .put("reporting", reporting)
       .put("tiers", tiers)
       .put("hit_rate", hitRate);
+  }
+
+  private static void add(Map<String, Double> sum, String counter, Long value) {
+    if (value != null) {
+      sum.merge(counter, value.doubleValue(), Double::sum);
+    }
   }
 }

@@ -1,9 +1,11 @@
 package io.storedash.monitor.cluster;
 
+import io.storedash.common.CacheNodeStats;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +21,11 @@ class StatsTotalsTest {
       .put("p50_ms", p50).put("p99_ms", p99).put("max_ms", p99 == null ? null : p99 * 2).put("rate_per_s", rate));
   }
 
+  /** Heartbeat stats as monitor-service reads them. */
+  private static List<CacheNodeStats> heartbeats(JsonObject... stats) {
+    return Stream.of(stats).map(CacheNodeStats::fromJson).toList();
+  }
+
   @Test
   void sumsEachTierOverTheInstances() {
     // Shaped like cache-service's heartbeat: Redis tiers count their keys in the shared Redis, L4 its own entries.
@@ -30,7 +37,7 @@ class StatsTotalsTest {
       .put("L3", tier(0, 0, 0, 0, 0, 0))
       .put("L4", tier(15, 20, 0, 700, 7, 1)));
 
-    JsonObject cache = CacheTierTotals.sum(List.of(a, b));
+    JsonObject cache = CacheTierTotals.sum(heartbeats(a, b));
 
     JsonObject l2 = cache.getJsonObject("tiers").getJsonObject("L2");
     assertThat(l2.getLong("hits")).isEqualTo(90);
@@ -56,7 +63,7 @@ class StatsTotalsTest {
 
   @Test
   void withoutL4LookupsTheRedisTiersGiveTheHitRate() {
-    JsonObject cache = CacheTierTotals.sum(List.of(new JsonObject().put("tiers", new JsonObject()
+    JsonObject cache = CacheTierTotals.sum(heartbeats(new JsonObject().put("tiers", new JsonObject()
       .put("L1", tier(6, 3, 1, 0, 0, 0)))));
 
     assertThat(cache.getDouble("hit_rate")).isEqualTo(0.7);
@@ -64,7 +71,7 @@ class StatsTotalsTest {
 
   @Test
   void cacheInstancesWithoutTiersGiveNullRates() {
-    JsonObject cache = CacheTierTotals.sum(List.of(new JsonObject(), new JsonObject().put("tiers", "broken")));
+    JsonObject cache = CacheTierTotals.sum(heartbeats(new JsonObject(), new JsonObject().put("tiers", "broken")));
 
     assertThat(cache.getValue("hit_rate")).isNull();
     assertThat(cache.getInteger("reporting")).isZero();
