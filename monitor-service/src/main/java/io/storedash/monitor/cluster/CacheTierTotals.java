@@ -21,17 +21,32 @@ import java.util.Map;
  *   misses). Without L4 lookups, the Redis tiers alone: (hits + stale) / (hits + stale + misses).</li>
  * </ul>
  */
-public final class CacheTierTotals {
+public record CacheTierTotals(int instances, int reporting, Map<String, Tier> tiers, Double hitRate) {
+
+  /** One tier's figures summed over the instances; a figure no instance reported is null. */
+  public record Tier(Long hits, Long misses, Long staleHits, Long bytes, Long entries, Long evictions, Long loads,
+                     Long bytesWritten, Double hitRate) {
+
+    public JsonObject toJson() {
+      return new JsonObject()
+        .put("hits", hits)
+        .put("misses", misses)
+        .put("stale_hits", staleHits)
+        .put("bytes", bytes)
+        .put("entries", entries)
+        .put("evictions", evictions)
+        .put("loads", loads)
+        .put("bytes_written", bytesWritten)
+        .put("hit_rate", hitRate);
+    }
+  }
 
   static final String IN_PROCESS_TIER = "L4";
   static final String COUNTERS_DOC = "hits, misses, stale_hits, bytes, evictions, loads, bytes_written";
   private static final List<String> TIERS = List.of("L1", "L2", "L3", "L4");
 
-  private CacheTierTotals() {
-  }
-
   /** @param instanceStats the {@code stats} of each live cache-service instance */
-  public static JsonObject sum(List<CacheNodeStats> instanceStats) {
+  public static CacheTierTotals sum(List<CacheNodeStats> instanceStats) {
     Map<String, Map<String, Double>> totals = new LinkedHashMap<>();
     TIERS.forEach(tier -> totals.put(tier, new LinkedHashMap<>()));
     int reporting = 0;
@@ -55,21 +70,17 @@ public final class CacheTierTotals {
         }
       }
     }
-    JsonObject tiers = new JsonObject();
+    Map<String, Tier> tiers = new LinkedHashMap<>();
     double answered = 0;
     double redisLookups = 0;
     for (Map.Entry<String, Map<String, Double>> tier : totals.entrySet()) {
       Map<String, Double> sum = tier.getValue();
-      JsonObject figures = new JsonObject();
-      for (String counter : List.of("hits", "misses", "stale_hits", "bytes", "entries", "evictions", "loads", "bytes_written")) {
-        Double value = sum.get(counter);
-        figures.put(counter, value == null ? null : value.longValue());
-      }
       double hits = sum.getOrDefault("hits", 0.0);
       double misses = sum.getOrDefault("misses", 0.0);
       double stale = sum.getOrDefault("stale_hits", 0.0);
-      figures.put("hit_rate", Figures.ratio(hits, hits + misses));
-      tiers.put(tier.getKey(), figures);
+      tiers.put(tier.getKey(), new Tier(whole(sum, "hits"), whole(sum, "misses"), whole(sum, "stale_hits"),
+        whole(sum, "bytes"), whole(sum, "entries"), whole(sum, "evictions"), whole(sum, "loads"),
+        whole(sum, "bytes_written"), Figures.ratio(hits, hits + misses)));
       answered += hits + stale;
       if (!IN_PROCESS_TIER.equals(tier.getKey())) {
         redisLookups += hits + stale + misses;
@@ -78,11 +89,22 @@ public final class CacheTierTotals {
     Map<String, Double> l4 = totals.get(IN_PROCESS_TIER);
     double requests = l4.getOrDefault("hits", 0.0) + l4.getOrDefault("misses", 0.0);
     Double hitRate = requests > 0 ? Figures.ratio(Math.min(answered, requests), requests) : Figures.ratio(answered, redisLookups);
+    return new CacheTierTotals(instanceStats.size(), reporting, tiers, hitRate);
+  }
+
+  public JsonObject toJson() {
+    JsonObject byTier = new JsonObject();
+    tiers.forEach((name, figures) -> byTier.put(name, figures.toJson()));
     return new JsonObject()
-      .put("instances", instanceStats.size())
+      .put("instances", instances)
       .put("reporting", reporting)
-      .put("tiers", tiers)
+      .put("tiers", byTier)
       .put("hit_rate", hitRate);
+  }
+
+  private static Long whole(Map<String, Double> sum, String counter) {
+    Double value = sum.get(counter);
+    return value == null ? null : value.longValue();
   }
 
   private static void add(Map<String, Double> sum, String counter, Long value) {

@@ -1,5 +1,7 @@
 package io.storedash.monitor.status;
 
+import io.storedash.monitor.cluster.CacheTierTotals;
+import io.storedash.monitor.cluster.GatewayTotals;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -34,8 +36,8 @@ public final class MonitorSnapshot {
    * @param gateway  the combined gateway request figures
    * @param system   this node's figures
    */
-  public static JsonObject assemble(JsonObject redis, JsonObject postgres, JsonObject cluster, JsonObject cache,
-                                    JsonObject gateway, JsonObject system, Instant now) {
+  public static JsonObject assemble(JsonObject redis, JsonObject postgres, JsonObject cluster, CacheTierTotals cache,
+                                    GatewayTotals gateway, JsonObject system, Instant now) {
     OverallStatus status = new OverallStatus();
     judgeRedis(redis, status);
     judgePostgres(postgres, status);
@@ -50,8 +52,8 @@ public final class MonitorSnapshot {
       .put("redis", redis)
       .put("postgres", postgres)
       .put("cluster", cluster)
-      .put("cache", cache)
-      .put("gateway", gateway)
+      .put("cache", cache.toJson())
+      .put("gateway", gateway.toJson())
       .put("system", system);
   }
 
@@ -123,13 +125,13 @@ public final class MonitorSnapshot {
     }
   }
 
-  static void judgeGateway(JsonObject gateway, OverallStatus status) {
-    Double success = number(gateway.getValue("success_rate_1m"));
+  static void judgeGateway(GatewayTotals gateway, OverallStatus status) {
+    Double success = gateway.successRate1m();
     if (success == null) {
       return;
     }
     String message = String.format(Locale.ROOT, "gateway success rate %.2f %% over the last minute (%s requests)",
-      success * 100, gateway.getValue("count_1m"));
+      success * 100, gateway.count1m());
     if (success < SUCCESS_RATE_RED) {
       status.red(message);
     } else if (success < SUCCESS_RATE_YELLOW) {

@@ -1,10 +1,13 @@
 package io.storedash.monitor.status;
 
+import io.storedash.monitor.cluster.CacheTierTotals;
+import io.storedash.monitor.cluster.GatewayTotals;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,8 +37,11 @@ class MonitorSnapshotTest {
     return new JsonObject().put("services", services).put("missing", new JsonArray());
   }
 
+  /** @param gateway the combined gateway figures: {@code success_rate_1m} and {@code count_1m}, each optional */
   private static JsonObject assemble(JsonObject redis, JsonObject pg, JsonObject cluster, JsonObject gateway) {
-    return MonitorSnapshot.assemble(redis, pg, cluster, new JsonObject(), gateway, new JsonObject(), Instant.EPOCH);
+    GatewayTotals totals = new GatewayTotals(1, 1, gateway.getLong("count_1m", 100L), gateway.getDouble("success_rate_1m"),
+      null, null, null, null);
+    return MonitorSnapshot.assemble(redis, pg, cluster, CacheTierTotals.sum(List.of()), totals, new JsonObject(), Instant.EPOCH);
   }
 
   @Test
