@@ -101,14 +101,13 @@ public final class MonitorVerticle extends VerticleBase {
 
   JsonObject snapshot() {
     long now = System.currentTimeMillis();
-    JsonObject clusterView = cluster.view(now);
     JsonObject system = SystemFigures.now()
       .put("node", context.nodeId())
       .put("service", context.service());
     JsonObject snapshot = MonitorSnapshot.assemble(
       redis.snapshot(),
       postgres.snapshot(),
-      clusterView,
+      cluster.view(now),
       CacheTierTotals.sum(cluster.liveStats(ServiceNames.CACHE, now).stream().map(CacheNodeStats::fromJson).toList()),
       GatewayTotals.combine(cluster.liveStats(ServiceNames.GATEWAY, now)),
       system,

@@ -1,6 +1,8 @@
 package io.storedash.monitor.status;
 
 import io.storedash.monitor.cluster.CacheTierTotals;
+import io.storedash.monitor.cluster.ClusterSnapshot;
+import io.storedash.monitor.cluster.ClusterView;
 import io.storedash.monitor.cluster.GatewayTotals;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,12 +33,12 @@ public final class MonitorSnapshot {
   /**
    * @param redis    the Redis part ({@code connected}, {@code state}, {@code warnings}, {@code errors}, ...)
    * @param postgres the PostgreSQL part ({@code reachable}, {@code latency_ms}, {@code connections}, ...)
-   * @param cluster  the cluster view ({@code services}, {@code missing}, ...)
+   * @param cluster  the cluster view
    * @param cache    the summed cache tiers
    * @param gateway  the combined gateway request figures
    * @param system   this node's figures
    */
-  public static JsonObject assemble(JsonObject redis, JsonObject postgres, JsonObject cluster, CacheTierTotals cache,
+  public static JsonObject assemble(JsonObject redis, JsonObject postgres, ClusterSnapshot cluster, CacheTierTotals cache,
                                     GatewayTotals gateway, JsonObject system, Instant now) {
     OverallStatus status = new OverallStatus();
     judgeRedis(redis, status);
@@ -51,7 +53,7 @@ public final class MonitorSnapshot {
       .put("generated_at", now.toString())
       .put("redis", redis)
       .put("postgres", postgres)
-      .put("cluster", cluster)
+      .put("cluster", cluster.toJson())
       .put("cache", cache.toJson())
       .put("gateway", gateway.toJson())
       .put("system", system);
@@ -98,31 +100,24 @@ public final class MonitorSnapshot {
     }
   }
 
-  static void judgeCluster(JsonObject cluster, OverallStatus status) {
-    JsonArray missing = cluster.getJsonArray("missing", new JsonArray());
-    for (int i = 0; i < missing.size(); i++) {
-      status.red("no live instance of " + missing.getString(i));
+  static void judgeCluster(ClusterSnapshot cluster, OverallStatus status) {
+    for (String service : cluster.missing()) {
+      status.red("no live instance of " + service);
     }
-    JsonObject services = cluster.getJsonObject("services", new JsonObject());
-    for (String service : services.fieldNames()) {
-      JsonArray instances = services.getJsonArray(service);
-      for (int i = 0; i < instances.size(); i++) {
-        JsonObject instance = instances.getJsonObject(i);
-        String node = instance.getString("node");
-        if ("gone".equals(instance.getString("state"))) {
-          status.yellow(service + " on node " + node + " sent no heartbeat for "
-            + instance.getValue("last_seen_ms_ago") + " ms");
+    cluster.services().forEach((service, instances) -> {
+      for (ClusterSnapshot.Instance instance : instances) {
+        if (instance.state() == ClusterView.InstanceState.GONE) {
+          status.yellow(service + " on node " + instance.node() + " sent no heartbeat for " + instance.lastSeenMsAgo() + " ms");
           continue;
         }
-        JsonObject system = instance.getJsonObject("system", new JsonObject());
-        Double used = number(system.getValue("heap_used_mb"));
-        Double max = number(system.getValue("heap_max_mb"));
+        Double used = number(instance.system().getValue("heap_used_mb"));
+        Double max = number(instance.system().getValue("heap_max_mb"));
         if (used != null && max != null && max > 0 && used * 100 / max >= HEAP_YELLOW_PERCENT) {
           status.yellow(String.format(Locale.ROOT, "%s on node %s uses %.0f %% of its heap (%.0f of %.0f MB)",
-            service, node, used * 100 / max, used, max));
+            service, instance.node(), used * 100 / max, used, max));
         }
       }
-    }
+    });
   }
 
   static void judgeGateway(GatewayTotals gateway, OverallStatus status) {
