@@ -104,7 +104,7 @@ public final class MonitorVerticle extends VerticleBase {
     JsonObject system = SystemFigures.now()
       .put("node", context.nodeId())
       .put("service", context.service());
-    JsonObject snapshot = MonitorSnapshot.assemble(
+    MonitorSnapshot snapshot = MonitorSnapshot.assemble(
       redis.snapshot(),
       postgres.snapshot(),
       cluster.view(now),
@@ -112,13 +112,15 @@ public final class MonitorVerticle extends VerticleBase {
       GatewayTotals.combine(cluster.liveStats(ServiceNames.GATEWAY, now)),
       system,
       Instant.ofEpochMilli(now));
-    metrics.update(snapshot);
-    String status = snapshot.getString("status");
+    JsonObject json = snapshot.toJson();
+    // The gauges read the snapshot as clients do.
+    metrics.update(json);
+    String status = snapshot.status().label();
     if (!status.equals(lastStatus)) {
-      LOG.info("status {} -> {}: {}", lastStatus, status, snapshot.getJsonArray("reasons").encode());
+      LOG.info("status {} -> {}: {}", lastStatus, status, json.getJsonArray("reasons").encode());
       lastStatus = status;
     }
-    return snapshot;
+    return json;
   }
 
   private JsonObject stats() {

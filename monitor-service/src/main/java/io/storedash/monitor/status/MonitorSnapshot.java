@@ -8,6 +8,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -19,16 +21,15 @@ import java.util.Locale;
  * {@value #PG_CONNECTIONS_YELLOW_PERCENT} % of max_connections or more, PostgreSQL slower than
  * {@value #PG_SLOW_MS} ms, an instance using {@value #HEAP_YELLOW_PERCENT} % of its heap or more.
  */
-public final class MonitorSnapshot {
+public record MonitorSnapshot(OverallStatus.Colour status, List<String> reasons, Instant generatedAt, JsonObject redis,
+                              JsonObject postgres, ClusterSnapshot cluster, CacheTierTotals cache, GatewayTotals gateway,
+                              JsonObject system) {
 
   public static final double SUCCESS_RATE_RED = 0.95;
   public static final double SUCCESS_RATE_YELLOW = 0.99;
   public static final double PG_CONNECTIONS_YELLOW_PERCENT = 80;
   public static final double PG_SLOW_MS = 200;
   public static final double HEAP_YELLOW_PERCENT = 90;
-
-  private MonitorSnapshot() {
-  }
 
   /**
    * @param redis    the Redis part ({@code connected}, {@code state}, {@code warnings}, {@code errors}, ...)
@@ -38,19 +39,23 @@ public final class MonitorSnapshot {
    * @param gateway  the combined gateway request figures
    * @param system   this node's figures
    */
-  public static JsonObject assemble(JsonObject redis, JsonObject postgres, ClusterSnapshot cluster, CacheTierTotals cache,
-                                    GatewayTotals gateway, JsonObject system, Instant now) {
+  public static MonitorSnapshot assemble(JsonObject redis, JsonObject postgres, ClusterSnapshot cluster, CacheTierTotals cache,
+                                         GatewayTotals gateway, JsonObject system, Instant now) {
     OverallStatus status = new OverallStatus();
     judgeRedis(redis, status);
     judgePostgres(postgres, status);
     judgeCluster(cluster, status);
     judgeGateway(gateway, status);
-    JsonArray reasons = new JsonArray();
-    status.reasons().forEach(reasons::add);
+    return new MonitorSnapshot(status.colour(), List.copyOf(status.reasons()), now, redis, postgres, cluster, cache, gateway,
+      system);
+  }
+
+  /** The snapshot as monitor-service answers and publishes it. */
+  public JsonObject toJson() {
     return new JsonObject()
-      .put("status", status.colour().label())
-      .put("reasons", reasons)
-      .put("generated_at", now.toString())
+      .put("status", status.label())
+      .put("reasons", new JsonArray(new ArrayList<>(reasons)))
+      .put("generated_at", generatedAt.toString())
       .put("redis", redis)
       .put("postgres", postgres)
       .put("cluster", cluster.toJson())

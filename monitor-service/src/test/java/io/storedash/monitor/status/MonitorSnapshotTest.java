@@ -56,7 +56,8 @@ class MonitorSnapshotTest {
   private static JsonObject assemble(JsonObject redis, JsonObject pg, ClusterSnapshot cluster, JsonObject gateway) {
     GatewayTotals totals = new GatewayTotals(1, 1, gateway.getLong("count_1m", 100L), gateway.getDouble("success_rate_1m"),
       null, null, null, null);
-    return MonitorSnapshot.assemble(redis, pg, cluster, CacheTierTotals.sum(List.of()), totals, new JsonObject(), Instant.EPOCH);
+    return MonitorSnapshot.assemble(redis, pg, cluster, CacheTierTotals.sum(List.of()), totals, new JsonObject(), Instant.EPOCH)
+      .toJson();
   }
 
   @Test
