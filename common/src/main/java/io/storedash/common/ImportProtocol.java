@@ -39,8 +39,8 @@ public final class ImportProtocol {
   public static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
   /** A session idle for this long is rolled back. */
   public static final long IDLE_TIMEOUT_MS = 60_000;
-  /** Failure code of a file over {@link #MAX_FILE_BYTES}. */
-  public static final int TOO_LARGE = 413;
+  /** Failure code of a file over {@link #MAX_FILE_BYTES}: {@link Failure#TOO_LARGE}. */
+  public static final int TOO_LARGE = Failure.TOO_LARGE.code();
 
   private ImportProtocol() {
   }

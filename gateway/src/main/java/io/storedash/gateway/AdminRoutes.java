@@ -1,13 +1,13 @@
 package io.storedash.gateway;
 
-import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
+import io.storedash.common.ServiceNames;
+import io.storedash.common.client.CacheClient;
 import io.storedash.common.config.StoreDashConfig;
-import io.storedash.gateway.downstream.Downstream;
 import io.storedash.gateway.http.AdminToken;
 import io.storedash.gateway.http.ParameterProblem;
 import io.storedash.gateway.http.Problems;
-import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,14 +22,12 @@ import java.util.TreeSet;
  */
 final class AdminRoutes {
 
-  private final Downstream cacheService;
+  private final CacheClient cacheService;
   private final AdminToken token;
-  private final long timeoutMillis;
 
-  AdminRoutes(Downstream cacheService, StoreDashConfig config) {
+  AdminRoutes(CacheClient cacheService, StoreDashConfig config) {
     this.cacheService = cacheService;
     this.token = new AdminToken(config.adminToken());
-    this.timeoutMillis = config.requestTimeout().toMillis();
   }
 
   AdminToken token() {
@@ -75,7 +73,7 @@ final class AdminRoutes {
 
   /** POST /api/v1/admin/cache/warm, body {@code {"stores": ["S001", ...]}} or empty for every store. */
   void warm(RoutingContext rc) {
-    JsonObject command = new JsonObject().put("action", "warm");
+    JsonArray warmed = null;
     String body = rc.body().asString();
     if (body != null && !body.isBlank()) {
       try {
@@ -93,7 +91,7 @@ final class AdminRoutes {
             }
             DashboardQuery.checkStore(code);
           }
-          command.put("stores", stores);
+          warmed = stores;
         }
       } catch (DecodeException | ClassCastException e) {
         rc.fail(400, new IllegalArgumentException("the body must be JSON like {\"stores\": [\"S001\"]}"));
@@ -103,7 +101,7 @@ final class AdminRoutes {
         return;
       }
     }
-    send(rc, command, 202);
+    send(rc, cacheService.warm(warmed), 202);
   }
 
   /** DELETE /api/v1/admin/cache?tier=L2&store=S001 (both optional). */
@@ -111,7 +109,6 @@ final class AdminRoutes {
     if (!onlyParameters(rc, Set.of("tier", "store"))) {
       return;
     }
-    JsonObject command = new JsonObject().put("action", "flush");
     String tier = rc.queryParams().get("tier");
     String store = rc.queryParams().get("store");
     try {
@@ -125,14 +122,14 @@ final class AdminRoutes {
       rc.fail(400, e);
       return;
     }
-    send(rc, command.put("tier", tier).put("store", store), 200);
+    send(rc, cacheService.flush(tier, store), 200);
   }
 
   void stats(RoutingContext rc) {
     if (!onlyParameters(rc, Set.of())) {
       return;
     }
-    send(rc, new JsonObject().put("action", "stats"), 200);
+    send(rc, cacheService.stats(), 200);
   }
 
   /** Refuses a parameter the route does not take, or one given twice: a typo must not flush more than was meant. */
@@ -151,13 +148,13 @@ final class AdminRoutes {
     return true;
   }
 
-  private void send(RoutingContext rc, JsonObject command, int status) {
-    rc.put(GatewayVerticle.DOWNSTREAM_KEY, cacheService.service());
-    cacheService.<JsonObject>request(Addresses.CACHE_ADMIN, command, new DeliveryOptions().setSendTimeout(timeoutMillis))
+  private void send(RoutingContext rc, Future<JsonObject> answer, int status) {
+    rc.put(FailureResponses.DOWNSTREAM_KEY, ServiceNames.CACHE);
+    answer
       .onSuccess(reply -> rc.response().setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
-        .end(reply.body().toBuffer()))
-      .onFailure(e -> rc.fail(GatewayVerticle.httpStatusOf(e), e));
+        .end(reply.toBuffer()))
+      .onFailure(e -> rc.fail(FailureResponses.statusOf(e), e));
   }
 }

@@ -3,7 +3,7 @@ package io.storedash.gateway;
 import io.storedash.common.Addresses;
 import io.storedash.common.ImportProtocol;
 import io.storedash.gateway.downstream.Downstream;
-import io.storedash.gateway.downstream.DownstreamFailure;
+import io.storedash.common.client.DownstreamFailure;
 import io.storedash.gateway.http.Lingering;
 import io.storedash.gateway.http.Problems;
 import io.storedash.gateway.http.SlowClients;
@@ -173,7 +173,7 @@ final class ImportRoutes {
       source.endHandler(v -> onEnd());
       source.exceptionHandler(this::onBroken);
       rc.response().closeHandler(v -> onBroken(new IllegalStateException("the client went away")));
-      rc.put(GatewayVerticle.DOWNSTREAM_KEY, queryService.service());
+      rc.put(FailureResponses.DOWNSTREAM_KEY, queryService.service());
       JsonObject open = new JsonObject().put(ImportProtocol.FILENAME, filename);
       if (declared >= 0) {
         open.put(ImportProtocol.SIZE, declared);
@@ -367,7 +367,7 @@ final class ImportRoutes {
       } else if (e instanceof DownstreamFailure df && df.kind() == DownstreamFailure.Kind.NO_INSTANCE && session == null) {
         rc.fail(503, new HttpException(503, "no query-service instance that takes imports is running"));
       } else {
-        rc.fail(GatewayVerticle.httpStatusOf(e), e);
+        rc.fail(FailureResponses.statusOf(e), e);
       }
     }
   }

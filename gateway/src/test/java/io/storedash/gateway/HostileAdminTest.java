@@ -138,12 +138,12 @@ class HostileAdminTest {
   void theCacheBypassNeedsTheTokenToo() {
     for (MultiMap headers : List.of(MultiMap.caseInsensitiveMultiMap(), bearer("not-the-token-0123456789"))) {
       HttpResponse<Buffer> response = gateway.client.get("/api/v1/stores/S001/overview").putHeaders(headers)
-        .putHeader(GatewayVerticle.BYPASS_HEADER, "1").send().await();
+        .putHeader(DashboardRoutes.BYPASS_HEADER, "1").send().await();
       assertThat(response.statusCode()).isEqualTo(401);
       StandIns.problem(response);
     }
     HttpResponse<Buffer> inQuery = gateway.client.get("/api/v1/stores/S001/overview?token=" + StandIns.TOKEN)
-      .putHeader(GatewayVerticle.BYPASS_HEADER, "1").send().await();
+      .putHeader(DashboardRoutes.BYPASS_HEADER, "1").send().await();
     assertThat(inQuery.statusCode()).isEqualTo(400);
     assertThat(gateway.seenByCache).isEmpty();
   }
@@ -165,7 +165,7 @@ class HostileAdminTest {
       }
       gateway.get("/api/v1/" + token);
       gateway.get("/api/v1/stores/" + token + "/overview");
-      gateway.client.get("/api/v1/stores/S001/overview").putHeader(GatewayVerticle.BYPASS_HEADER, "1")
+      gateway.client.get("/api/v1/stores/S001/overview").putHeader(DashboardRoutes.BYPASS_HEADER, "1")
         .bearerTokenAuthentication(token).send().await();
       // A request's access line is written once its answer has gone out, so it can come after the client has it:
       // wait for every request's line, so that everything those requests logged is checked.

@@ -201,15 +201,15 @@ class HttpSurfaceTest {
     gateway.vertx.eventBus().<JsonObject>consumer(Addresses.DASHBOARD_COMPUTE,
       msg -> msg.reply(Buffer.buffer("{\"computed\":\"" + msg.body().getString("kind") + "\"}"))).completion().await();
     gateway.seenByCache.clear();
-    HttpResponse<Buffer> bypassed = gateway.client.get("/api/v1/stores/S001/trend").putHeader(GatewayVerticle.BYPASS_HEADER, "1")
+    HttpResponse<Buffer> bypassed = gateway.client.get("/api/v1/stores/S001/trend").putHeader(DashboardRoutes.BYPASS_HEADER, "1")
       .bearerTokenAuthentication(StandIns.TOKEN).send().await();
     assertThat(bypassed.statusCode()).isEqualTo(200);
     assertThat(bypassed.getHeader("X-Cache")).isEqualTo("BYPASS");
     assertThat(bypassed.bodyAsJsonObject().getString("computed")).isEqualTo("trend");
     assertThat(gateway.seenByCache).isEmpty();
-    HttpResponse<Buffer> noToken = gateway.client.get("/api/v1/stores/S001/trend").putHeader(GatewayVerticle.BYPASS_HEADER, "1").send().await();
+    HttpResponse<Buffer> noToken = gateway.client.get("/api/v1/stores/S001/trend").putHeader(DashboardRoutes.BYPASS_HEADER, "1").send().await();
     assertThat(noToken.statusCode()).isEqualTo(401);
-    HttpResponse<Buffer> wrongToken = gateway.client.get("/api/v1/stores/S001/trend").putHeader(GatewayVerticle.BYPASS_HEADER, "1")
+    HttpResponse<Buffer> wrongToken = gateway.client.get("/api/v1/stores/S001/trend").putHeader(DashboardRoutes.BYPASS_HEADER, "1")
       .bearerTokenAuthentication("not-the-token-0000000000").send().await();
     assertThat(wrongToken.statusCode()).isEqualTo(401);
     assertThat(gateway.seenByCache).isEmpty();

@@ -179,7 +179,7 @@ class OpenApiContractTest {
   void everyDashboardRouteIsDocumentedWithTheGatewaysParameters() {
     Map<String, JsonObject> ops = dashboardOperations();
     Set<String> served = new TreeSet<>(List.of("/api/v1/stores", "/api/v1/ranking"));
-    for (QueryKind kind : GatewayVerticle.STORE_KINDS) {
+    for (QueryKind kind : DashboardRoutes.STORE_KINDS) {
       served.add("/api/v1/stores/{store}/" + kind.wireName());
     }
     assertThat(ops.keySet()).containsExactlyInAnyOrderElementsOf(served);

@@ -1,6 +1,8 @@
 package io.storedash.monitor;
 
 import io.storedash.common.Addresses;
+import io.storedash.common.CacheNodeStats;
+import io.storedash.common.ServiceNames;
 import io.storedash.common.bootstrap.ServiceContext;
 import io.storedash.common.bootstrap.SystemFigures;
 import io.storedash.monitor.cluster.CacheTierTotals;
@@ -99,25 +101,26 @@ public final class MonitorVerticle extends VerticleBase {
 
   JsonObject snapshot() {
     long now = System.currentTimeMillis();
-    JsonObject clusterView = cluster.view(now);
     JsonObject system = SystemFigures.now()
       .put("node", context.nodeId())
       .put("service", context.service());
-    JsonObject snapshot = MonitorSnapshot.assemble(
+    MonitorSnapshot snapshot = MonitorSnapshot.assemble(
       redis.snapshot(),
       postgres.snapshot(),
-      clusterView,
-      CacheTierTotals.sum(cluster.liveStats("cache-service", now)),
-      GatewayTotals.combine(cluster.liveStats("gateway", now)),
+      cluster.view(now),
+      CacheTierTotals.sum(cluster.liveStats(ServiceNames.CACHE, now).stream().map(CacheNodeStats::fromJson).toList()),
+      GatewayTotals.combine(cluster.liveStats(ServiceNames.GATEWAY, now)),
       system,
       Instant.ofEpochMilli(now));
-    metrics.update(snapshot);
-    String status = snapshot.getString("status");
+    JsonObject json = snapshot.toJson();
+    // The gauges read the snapshot as clients do.
+    metrics.update(json);
+    String status = snapshot.status().label();
     if (!status.equals(lastStatus)) {
-      LOG.info("status {} -> {}: {}", lastStatus, status, snapshot.getJsonArray("reasons").encode());
+      LOG.info("status {} -> {}: {}", lastStatus, status, json.getJsonArray("reasons").encode());
       lastStatus = status;
     }
-    return snapshot;
+    return json;
   }
 
   private JsonObject stats() {

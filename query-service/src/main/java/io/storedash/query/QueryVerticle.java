@@ -2,9 +2,9 @@ package io.storedash.query;
 
 import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
-import io.storedash.common.Failures;
+import io.storedash.common.DashboardReply;
+import io.storedash.common.Failure;
 import io.storedash.common.ImportProtocol;
-import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.ServiceContext;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.query.compute.ComputeStats;
@@ -19,7 +19,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
@@ -101,7 +100,7 @@ public final class QueryVerticle extends VerticleBase {
   private void compute(Message<Object> message) {
     long started = System.nanoTime();
     if (context.draining()) {
-      message.fail(Failures.DEPENDENCY_DOWN, "this query-service instance is shutting down; retry");
+      message.fail(Failure.DEPENDENCY_DOWN.code(), "this query-service instance is shutting down; retry");
       return;
     }
     DashboardQuery query;
@@ -109,7 +108,7 @@ public final class QueryVerticle extends VerticleBase {
       query = DashboardQuery.fromJson(asJson(message.body()));
     } catch (IllegalArgumentException e) {
       stats.failed();
-      message.fail(Failures.BAD_REQUEST, e.getMessage());
+      message.fail(Failure.BAD_REQUEST.code(), e.getMessage());
       return;
     }
     context.inFlight().track(computations.answer(query)).onComplete(ar -> {
@@ -119,12 +118,11 @@ public final class QueryVerticle extends VerticleBase {
         stats.computed(nanos);
         context.meterRegistry().timer("storedash_query_compute", "kind", query.kind().wireName())
           .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        message.reply(bytes, new DeliveryOptions()
-          .addHeader(ReplyHeaders.COMPUTE_MS, String.format(Locale.ROOT, "%.1f", nanos / 1_000_000.0)));
+        DashboardReply.computed(bytes, String.format(Locale.ROOT, "%.1f", nanos / 1_000_000.0)).replyTo(message);
       } else {
         ReplyException failure = StorageFailures.asReply(ar.cause());
         stats.failed();
-        if (failure.failureCode() >= Failures.BUG) {
+        if (failure.failureCode() >= Failure.BUG.code()) {
           LOG.warn("compute {} failed with {}: {}", query, failure.failureCode(), failure.getMessage());
         }
         message.fail(failure.failureCode(), failure.getMessage());

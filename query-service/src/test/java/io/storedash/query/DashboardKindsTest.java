@@ -1,7 +1,7 @@
 package io.storedash.query;
 
 import io.storedash.common.Addresses;
-import io.storedash.common.Failures;
+import io.storedash.common.Failure;
 import io.storedash.common.QueryKind;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.config.StoreDashConfig;
@@ -429,12 +429,12 @@ class DashboardKindsTest {
     codes.add(failureCode(compute("products", "S001", "2026-03-01", "2026-03-02", Map.of("sort", "name"))));
     Future.all(codes).onComplete(testContext.succeeding(all -> testContext.verify(() -> {
       for (int i = 0; i < 8; i++) {
-        assertThat((Integer) all.resultAt(3 * i)).isEqualTo(Failures.UNKNOWN_STORE);
-        assertThat((Integer) all.resultAt(3 * i + 1)).isEqualTo(Failures.BAD_REQUEST);
-        assertThat((Integer) all.resultAt(3 * i + 2)).isEqualTo(Failures.BAD_REQUEST);
+        assertThat((Integer) all.resultAt(3 * i)).isEqualTo(Failure.UNKNOWN_STORE.code());
+        assertThat((Integer) all.resultAt(3 * i + 1)).isEqualTo(Failure.BAD_REQUEST.code());
+        assertThat((Integer) all.resultAt(3 * i + 2)).isEqualTo(Failure.BAD_REQUEST.code());
       }
       for (int i = 24; i < codes.size(); i++) {
-        assertThat((Integer) all.resultAt(i)).isEqualTo(Failures.BAD_REQUEST);
+        assertThat((Integer) all.resultAt(i)).isEqualTo(Failure.BAD_REQUEST.code());
       }
       testContext.completeNow();
     })));

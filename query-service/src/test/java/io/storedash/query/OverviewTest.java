@@ -1,7 +1,7 @@
 package io.storedash.query;
 
 import io.storedash.common.Addresses;
-import io.storedash.common.Failures;
+import io.storedash.common.Failure;
 import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.config.StoreDashConfig;
@@ -123,7 +123,7 @@ class OverviewTest {
   void anUnknownStoreIs404(VertxTestContext testContext) {
     compute("overview", "S999", "2026-03-02", "2026-03-03").onComplete(testContext.failing(e -> testContext.verify(() -> {
       assertThat(e).isInstanceOf(ReplyException.class);
-      assertThat(((ReplyException) e).failureCode()).isEqualTo(Failures.UNKNOWN_STORE);
+      assertThat(((ReplyException) e).failureCode()).isEqualTo(Failure.UNKNOWN_STORE.code());
       assertThat(e.getMessage()).isEqualTo("unknown store 'S999'");
       testContext.completeNow();
     })));
@@ -132,7 +132,7 @@ class OverviewTest {
   @Test
   void aReversedRangeIs400(VertxTestContext testContext) {
     compute("overview", "S001", "2026-03-03", "2026-03-02").onComplete(testContext.failing(e -> testContext.verify(() -> {
-      assertThat(((ReplyException) e).failureCode()).isEqualTo(Failures.BAD_REQUEST);
+      assertThat(((ReplyException) e).failureCode()).isEqualTo(Failure.BAD_REQUEST.code());
       assertThat(e.getMessage()).contains("after");
       testContext.completeNow();
     })));
@@ -141,7 +141,7 @@ class OverviewTest {
   @Test
   void aRangeOverAYearIs400(VertxTestContext testContext) {
     compute("overview", "S001", "2025-03-01", "2026-03-03").onComplete(testContext.failing(e -> testContext.verify(() -> {
-      assertThat(((ReplyException) e).failureCode()).isEqualTo(Failures.BAD_REQUEST);
+      assertThat(((ReplyException) e).failureCode()).isEqualTo(Failure.BAD_REQUEST.code());
       assertThat(e.getMessage()).contains("368 days");
       testContext.completeNow();
     })));

@@ -1,9 +1,9 @@
 package io.storedash.cache.tier;
 
+import io.storedash.common.CacheNodeStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.json.JsonObject;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -96,15 +96,15 @@ public final class TierStats {
     return joined.get();
   }
 
-  public JsonObject toJson(Tier tier) {
+  /**
+   * The tier's counters as heartbeats and the admin command {@code stats} report them, with what only the caller knows:
+   * the entries it holds, and for the in-process tier its bytes, evictions and limit (null for a Redis tier).
+   */
+  public CacheNodeStats.Tier figures(Tier tier, Long entries, Long bytes, Long evictions, Long maxBytes, long ttlSeconds) {
     Counters c = tiers.get(tier);
     long loads = c.loads.get();
-    return new JsonObject()
-      .put("hits", c.hits.get())
-      .put("misses", c.misses.get())
-      .put("stale_hits", c.stale.get())
-      .put("loads", loads)
-      .put("mean_load_ms", loads == 0 ? null : Math.round(c.loadMicros.get() / (double) loads) / 1000.0)
-      .put("bytes_written", c.bytesWritten.get());
+    return new CacheNodeStats.Tier(c.hits.get(), c.misses.get(), c.stale.get(), loads,
+      loads == 0 ? null : Math.round(c.loadMicros.get() / (double) loads) / 1000.0, c.bytesWritten.get(),
+      entries, bytes, evictions, maxBytes, ttlSeconds);
   }
 }

@@ -1,6 +1,8 @@
 package io.storedash.gateway.downstream;
 
-import io.storedash.common.Failures;
+import io.storedash.common.Failure;
+import io.storedash.common.client.DownstreamFailure;
+import io.storedash.common.client.ServiceRequests;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -10,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,7 @@ import java.util.function.Predicate;
  * decides whether it is back. Answers that are not the service's fault (a 400 or 404) count as answers, so a service
  * that mostly answers is never cut off — not even when the timeouts of a lost instance arrive in a burst.
  */
-public final class Downstream {
+public final class Downstream implements ServiceRequests {
 
   public static final int MAX_FAILURES = 5;
   /** Above what one lost instance of two (1/2), of three (2/3) or of four (3/4) causes while the others answer. */
@@ -83,15 +84,15 @@ public final class Downstream {
   }
 
   /**
-   * A service whose failures count against it when it timed out, had no instance, or failed with a 5xx code of its
-   * own: query-service and monitor-service. A 503 is not its fault: the service answered at once that a dependency
-   * behind it (PostgreSQL) is down, and it will answer again the moment that dependency is back — an open circuit
-   * would only delay that by up to {@link #OPEN_FOR}.
+   * A service whose failures count against it as {@link Failure#countsAgainstService()} says: it timed out, had no
+   * instance, or failed with a 5xx code of its own (query-service and monitor-service). A 503 is not its fault: the
+   * service answered at once that a dependency behind it (PostgreSQL) is down, and it will answer again the moment
+   * that dependency is back — an open circuit would only delay that by up to {@link #OPEN_FOR}.
    *
    * @param clock what the failure window and the {@code Retry-After} of an open circuit are measured by
    */
   public static Downstream of(Vertx vertx, String service, Clock clock) {
-    return new Downstream(vertx, service, Downstream::isServiceFault, clock);
+    return new Downstream(vertx, service, e -> Failure.of(e).countsAgainstService(), clock);
   }
 
   /**
@@ -99,21 +100,13 @@ public final class Downstream {
    * query-service).
    */
   public static Downstream cacheService(Vertx vertx, String service, Clock clock) {
-    return new Downstream(vertx, service,
-      e -> !(e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) && isServiceFault(e), clock);
+    return new Downstream(vertx, service, e -> {
+      Failure failure = Failure.of(e);
+      return failure != Failure.NO_INSTANCE && failure.countsAgainstService();
+    }, clock);
   }
 
-  static boolean isServiceFault(Throwable e) {
-    if (e instanceof ReplyException re) {
-      return switch (re.failureType()) {
-        case TIMEOUT, NO_HANDLERS -> true;
-        case RECIPIENT_FAILURE -> re.failureCode() >= 500 && re.failureCode() != Failures.DEPENDENCY_DOWN;
-        default -> true;
-      };
-    }
-    return true;
-  }
-
+  @Override
   public String service() {
     return service;
   }
@@ -128,6 +121,7 @@ public final class Downstream {
    * instance runs, the request timed out or the circuit is open; with the service's {@link ReplyException} when it
    * answered with a failure.
    */
+  @Override
   public <T> Future<Message<T>> request(String address, Object body, DeliveryOptions options) {
     return breaker.<Message<T>>execute(() -> vertx.eventBus().request(address, body, options))
       .recover(e -> Future.failedFuture(translate(e, options.getSendTimeout())));
@@ -136,17 +130,8 @@ public final class Downstream {
   private Throwable translate(Throwable e, long timeoutMillis) {
     if (e instanceof OpenCircuitException) {
       long remainingMillis = openedAt + OPEN_FOR.toMillis() - clock.millis();
-      long retryAfter = Math.max(1, (remainingMillis + 999) / 1000);
-      return new DownstreamFailure(service, DownstreamFailure.Kind.CIRCUIT_OPEN, service
-        + " kept failing, so the gateway does not send it requests for a while; retry in " + retryAfter + " s", retryAfter);
+      return DownstreamFailure.circuitOpen(service, Math.max(1, (remainingMillis + 999) / 1000));
     }
-    if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-      return new DownstreamFailure(service, DownstreamFailure.Kind.NO_INSTANCE, "no instance of " + service + " is running", 0);
-    }
-    if (e instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
-      return new DownstreamFailure(service, DownstreamFailure.Kind.TIMEOUT,
-        service + " did not complete the request within " + timeoutMillis + " ms", 0);
-    }
-    return e;
+    return DownstreamFailure.translate(service, e, timeoutMillis);
   }
 }

@@ -1,13 +1,13 @@
 package io.storedash.gateway.live;
 
 import io.storedash.common.Addresses;
-import io.storedash.gateway.downstream.Downstream;
-import io.storedash.gateway.downstream.DownstreamFailure;
+import io.storedash.common.ServiceNames;
+import io.storedash.common.client.MonitorClient;
+import io.storedash.common.client.DownstreamFailure;
 import io.storedash.gateway.http.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -34,8 +34,7 @@ public final class MonitorFeed {
   private static final long KEEP_ALIVE_EVERY_MS = 15_000;
 
   private final Vertx vertx;
-  private final Downstream monitorService;
-  private final long timeoutMillis;
+  private final MonitorClient monitorService;
   private final Clock clock;
   private final Set<HttpServerResponse> streams = new LinkedHashSet<>();
   private MessageConsumer<JsonObject> updates;
@@ -47,10 +46,9 @@ public final class MonitorFeed {
   private boolean polling;
 
   /** @param clock what the age of the last snapshot is measured by */
-  public MonitorFeed(Vertx vertx, Downstream monitorService, long timeoutMillis, Clock clock) {
+  public MonitorFeed(Vertx vertx, MonitorClient monitorService, Clock clock) {
     this.vertx = vertx;
     this.monitorService = monitorService;
-    this.timeoutMillis = timeoutMillis;
     this.clock = clock;
   }
 
@@ -126,16 +124,16 @@ public final class MonitorFeed {
       return;
     }
     polling = true;
-    monitorService.<JsonObject>request(Addresses.MONITOR_SNAPSHOT, new JsonObject(), new DeliveryOptions().setSendTimeout(timeoutMillis))
+    monitorService.snapshot()
       .onComplete(ar -> {
         polling = false;
         if (ar.succeeded()) {
-          onSnapshot(ar.result().body());
+          onSnapshot(ar.result());
         } else {
           String detail = ar.cause() instanceof DownstreamFailure df ? df.getMessage()
-            : Problems.safeDetail(ar.cause().getMessage(), monitorService.service() + " failed with an internal error");
+            : Problems.safeDetail(ar.cause().getMessage(), ServiceNames.MONITOR + " failed with an internal error");
           broadcast(Buffer.buffer("event: unavailable\ndata: " + new JsonObject()
-            .put("service", monitorService.service())
+            .put("service", ServiceNames.MONITOR)
             .put("detail", detail).encode() + "\n\n"));
         }
       });

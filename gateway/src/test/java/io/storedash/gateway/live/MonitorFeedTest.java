@@ -3,6 +3,8 @@ package io.storedash.gateway.live;
 import io.storedash.common.Addresses;
 import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.ManualClock;
+import io.storedash.common.ServiceNames;
+import io.storedash.common.client.MonitorClient;
 import io.storedash.gateway.downstream.Downstream;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -43,7 +45,8 @@ class MonitorFeedTest {
     this.vertx = vertx;
     context = vertx.getOrCreateContext();
     onTheFeedsContext(() -> {
-      feed = new MonitorFeed(vertx, Downstream.of(vertx, "monitor-service", clock), 1000, clock);
+      feed = new MonitorFeed(vertx, MonitorClient.create(Downstream.of(vertx, ServiceNames.MONITOR, clock),
+        Duration.ofMillis(1000)), clock);
       Router router = Router.router(vertx);
       router.get("/stream").handler(rc -> feed.subscribe(rc));
       return feed.start().compose(v -> vertx.createHttpServer().requestHandler(router).listen(0))

@@ -1,5 +1,6 @@
 package io.storedash.monitor.cluster;
 
+import io.storedash.common.CacheNodeStats;
 import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashMap;
@@ -20,60 +21,66 @@ import java.util.Map;
  *   misses). Without L4 lookups, the Redis tiers alone: (hits + stale) / (hits + stale + misses).</li>
  * </ul>
  */
-public final class CacheTierTotals {
+public record CacheTierTotals(int instances, int reporting, Map<String, Tier> tiers, Double hitRate) {
+
+  /** One tier's figures summed over the instances; a figure no instance reported is null. */
+  public record Tier(Long hits, Long misses, Long staleHits, Long bytes, Long entries, Long evictions, Long loads,
+                     Long bytesWritten, Double hitRate) {
+
+    public JsonObject toJson() {
+      return new JsonObject()
+        .put("hits", hits)
+        .put("misses", misses)
+        .put("stale_hits", staleHits)
+        .put("bytes", bytes)
+        .put("entries", entries)
+        .put("evictions", evictions)
+        .put("loads", loads)
+        .put("bytes_written", bytesWritten)
+        .put("hit_rate", hitRate);
+    }
+  }
 
   static final String IN_PROCESS_TIER = "L4";
   static final String COUNTERS_DOC = "hits, misses, stale_hits, bytes, evictions, loads, bytes_written";
-  private static final List<String> COUNTERS = List.of("hits", "misses", "stale_hits", "bytes", "evictions", "loads", "bytes_written");
   private static final List<String> TIERS = List.of("L1", "L2", "L3", "L4");
 
-  private CacheTierTotals() {
-  }
-
   /** @param instanceStats the {@code stats} of each live cache-service instance */
-  public static JsonObject sum(List<JsonObject> instanceStats) {
+  public static CacheTierTotals sum(List<CacheNodeStats> instanceStats) {
     Map<String, Map<String, Double>> totals = new LinkedHashMap<>();
     TIERS.forEach(tier -> totals.put(tier, new LinkedHashMap<>()));
     int reporting = 0;
-    for (JsonObject stats : instanceStats) {
-      JsonObject tiers = Figures.object(stats, "tiers");
-      if (tiers == null) {
+    for (CacheNodeStats stats : instanceStats) {
+      if (stats.tiers() == null) {
         continue;
       }
       reporting++;
-      for (String tier : tiers.fieldNames()) {
-        JsonObject figures = Figures.object(tiers, tier);
-        if (figures == null) {
-          continue;
-        }
-        Map<String, Double> sum = totals.computeIfAbsent(tier, t -> new LinkedHashMap<>());
-        for (String counter : COUNTERS) {
-          Double value = Figures.number(figures, counter);
-          if (value != null) {
-            sum.merge(counter, value, Double::sum);
-          }
-        }
-        Double entries = Figures.number(figures, "entries");
-        if (entries != null) {
-          sum.merge("entries", entries, IN_PROCESS_TIER.equals(tier) ? Double::sum : Double::max);
+      for (Map.Entry<String, CacheNodeStats.Tier> tier : stats.tiers().entrySet()) {
+        CacheNodeStats.Tier figures = tier.getValue();
+        Map<String, Double> sum = totals.computeIfAbsent(tier.getKey(), t -> new LinkedHashMap<>());
+        add(sum, "hits", figures.hits());
+        add(sum, "misses", figures.misses());
+        add(sum, "stale_hits", figures.staleHits());
+        add(sum, "bytes", figures.bytes());
+        add(sum, "evictions", figures.evictions());
+        add(sum, "loads", figures.loads());
+        add(sum, "bytes_written", figures.bytesWritten());
+        if (figures.entries() != null) {
+          sum.merge("entries", figures.entries().doubleValue(), IN_PROCESS_TIER.equals(tier.getKey()) ? Double::sum : Double::max);
         }
       }
     }
-    JsonObject tiers = new JsonObject();
+    Map<String, Tier> tiers = new LinkedHashMap<>();
     double answered = 0;
     double redisLookups = 0;
     for (Map.Entry<String, Map<String, Double>> tier : totals.entrySet()) {
       Map<String, Double> sum = tier.getValue();
-      JsonObject figures = new JsonObject();
-      for (String counter : List.of("hits", "misses", "stale_hits", "bytes", "entries", "evictions", "loads", "bytes_written")) {
-        Double value = sum.get(counter);
-        figures.put(counter, value == null ? null : value.longValue());
-      }
       double hits = sum.getOrDefault("hits", 0.0);
       double misses = sum.getOrDefault("misses", 0.0);
       double stale = sum.getOrDefault("stale_hits", 0.0);
-      figures.put("hit_rate", Figures.ratio(hits, hits + misses));
-      tiers.put(tier.getKey(), figures);
+      tiers.put(tier.getKey(), new Tier(whole(sum, "hits"), whole(sum, "misses"), whole(sum, "stale_hits"),
+        whole(sum, "bytes"), whole(sum, "entries"), whole(sum, "evictions"), whole(sum, "loads"),
+        whole(sum, "bytes_written"), Figures.ratio(hits, hits + misses)));
       answered += hits + stale;
       if (!IN_PROCESS_TIER.equals(tier.getKey())) {
         redisLookups += hits + stale + misses;
@@ -82,10 +89,27 @@ public final class CacheTierTotals {
     Map<String, Double> l4 = totals.get(IN_PROCESS_TIER);
     double requests = l4.getOrDefault("hits", 0.0) + l4.getOrDefault("misses", 0.0);
     Double hitRate = requests > 0 ? Figures.ratio(Math.min(answered, requests), requests) : Figures.ratio(answered, redisLookups);
+    return new CacheTierTotals(instanceStats.size(), reporting, tiers, hitRate);
+  }
+
+  public JsonObject toJson() {
+    JsonObject byTier = new JsonObject();
+    tiers.forEach((name, figures) -> byTier.put(name, figures.toJson()));
     return new JsonObject()
-      .put("instances", instanceStats.size())
+      .put("instances", instances)
       .put("reporting", reporting)
-      .put("tiers", tiers)
+      .put("tiers", byTier)
       .put("hit_rate", hitRate);
+  }
+
+  private static Long whole(Map<String, Double> sum, String counter) {
+    Double value = sum.get(counter);
+    return value == null ? null : value.longValue();
+  }
+
+  private static void add(Map<String, Double> sum, String counter, Long value) {
+    if (value != null) {
+      sum.merge(counter, value.doubleValue(), Double::sum);
+    }
   }
 }

@@ -1,10 +1,11 @@
 package io.storedash.monitor.cluster;
 
-import io.vertx.core.json.JsonArray;
+import io.storedash.common.ServiceNames;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,7 +21,7 @@ import java.util.TreeMap;
 public final class ClusterView {
 
   /** The services a complete StoreDash installation runs; one without a live instance makes the status red. */
-  public static final List<String> EXPECTED_SERVICES = List.of("gateway", "cache-service", "query-service", "monitor-service");
+  public static final List<String> EXPECTED_SERVICES = ServiceNames.ALL;
   public static final int MISSED_HEARTBEATS_GONE = 3;
   public static final int MISSED_HEARTBEATS_DROPPED = 12;
 
@@ -91,19 +92,16 @@ public final class ClusterView {
     return stats;
   }
 
-  /**
-   * {@code {"services": {name: [instance, ...]}, "missing": [...], "expected": [...], "live": n, "draining": n,
-   * "gone": n}}; an instance is {@code {node, state, version, uptime_ms, last_seen_ms_ago, system, stats}}.
-   */
-  public JsonObject view(long now) {
+  /** The cluster now; forgets instances silent for longer than {@value #MISSED_HEARTBEATS_DROPPED} heartbeats first. */
+  public ClusterSnapshot view(long now) {
     prune(now);
-    JsonObject byService = new JsonObject();
+    Map<String, List<ClusterSnapshot.Instance>> byService = new LinkedHashMap<>();
     int live = 0;
     int draining = 0;
     int gone = 0;
     List<String> serving = new ArrayList<>();
     for (Map.Entry<String, Map<String, Instance>> service : services.entrySet()) {
-      JsonArray instances = new JsonArray();
+      List<ClusterSnapshot.Instance> instances = new ArrayList<>();
       for (Map.Entry<String, Instance> node : service.getValue().entrySet()) {
         Instance instance = node.getValue();
         InstanceState state = stateOf(instance, now);
@@ -118,26 +116,18 @@ public final class ClusterView {
           case GONE -> gone++;
         }
         JsonObject heartbeat = instance.heartbeat();
-        instances.add(new JsonObject()
-          .put("node", node.getKey())
-          .put("state", state.name().toLowerCase(java.util.Locale.ROOT))
-          .put("version", heartbeat.getValue("version") instanceof String v ? v : null)
-          .put("uptime_ms", heartbeat.getValue("uptime_ms") instanceof Number n ? n.longValue() : null)
-          .put("last_seen_ms_ago", now - instance.seenAt())
-          .put("system", heartbeat.getValue("system") instanceof JsonObject system ? system : new JsonObject())
-          .put("stats", heartbeat.getValue("stats") instanceof JsonObject stats ? stats : new JsonObject()));
+        instances.add(new ClusterSnapshot.Instance(
+          node.getKey(),
+          state,
+          heartbeat.getValue("version") instanceof String v ? v : null,
+          heartbeat.getValue("uptime_ms") instanceof Number n ? n.longValue() : null,
+          now - instance.seenAt(),
+          heartbeat.getValue("system") instanceof JsonObject system ? system : new JsonObject(),
+          heartbeat.getValue("stats") instanceof JsonObject stats ? stats : new JsonObject()));
       }
-      byService.put(service.getKey(), instances);
+      byService.put(service.getKey(), List.copyOf(instances));
     }
-    JsonArray missing = new JsonArray();
-    EXPECTED_SERVICES.stream().filter(s -> !serving.contains(s)).forEach(missing::add);
-    return new JsonObject()
-      .put("services", byService)
-      .put("missing", missing)
-      .put("expected", new JsonArray(new ArrayList<>(EXPECTED_SERVICES)))
-      .put("live", live)
-      .put("draining", draining)
-      .put("gone", gone)
-      .put("heartbeat_interval_ms", intervalMs);
+    List<String> missing = EXPECTED_SERVICES.stream().filter(s -> !serving.contains(s)).toList();
+    return new ClusterSnapshot(byService, missing, EXPECTED_SERVICES, live, draining, gone, intervalMs);
   }
 }

@@ -13,13 +13,11 @@ import java.util.List;
  * is the count-weighted mean of the instances' p50 (an estimate, exact when the instances see the same
  * distribution); max is the largest. An instance that served no request adds nothing but its (zero) rate.
  */
-public final class GatewayTotals {
-
-  private GatewayTotals() {
-  }
+public record GatewayTotals(int instances, int reporting, long count1m, Double successRate1m, Double p50Ms, Double p99Ms,
+                            Double maxMs, Double ratePerS) {
 
   /** @param instanceStats the {@code stats} of each live gateway instance */
-  public static JsonObject combine(List<JsonObject> instanceStats) {
+  public static GatewayTotals combine(List<JsonObject> instanceStats) {
     double count = 0;
     double successWeighted = 0;
     double successCount = 0;
@@ -63,14 +61,23 @@ public final class GatewayTotals {
         anyRate = true;
       }
     }
+    return new GatewayTotals(instanceStats.size(), reporting, (long) count,
+      successCount > 0 ? Figures.round(successWeighted / successCount, 4) : null,
+      p50Count > 0 ? Figures.round(p50Weighted / p50Count, 3) : null,
+      p99 == null ? null : Figures.round(p99, 3),
+      max == null ? null : Figures.round(max, 3),
+      anyRate ? Figures.round(rate, 2) : null);
+  }
+
+  public JsonObject toJson() {
     return new JsonObject()
-      .put("instances", instanceStats.size())
+      .put("instances", instances)
       .put("reporting", reporting)
-      .put("count_1m", (long) count)
-      .put("success_rate_1m", successCount > 0 ? Figures.round(successWeighted / successCount, 4) : null)
-      .put("p50_ms", p50Count > 0 ? Figures.round(p50Weighted / p50Count, 3) : null)
-      .put("p99_ms", p99 == null ? null : Figures.round(p99, 3))
-      .put("max_ms", max == null ? null : Figures.round(max, 3))
-      .put("rate_per_s", anyRate ? Figures.round(rate, 2) : null);
+      .put("count_1m", count1m)
+      .put("success_rate_1m", successRate1m)
+      .put("p50_ms", p50Ms)
+      .put("p99_ms", p99Ms)
+      .put("max_ms", maxMs)
+      .put("rate_per_s", ratePerS);
   }
 }

@@ -1,5 +1,6 @@
 package io.storedash.monitor.status;
 
+import io.storedash.common.ServiceNames;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
@@ -14,7 +15,7 @@ import java.util.function.Function;
  */
 public final class MonitorMetrics {
 
-  private static final List<String> SERVICES = List.of("gateway", "cache-service", "query-service", "monitor-service");
+  private static final List<String> SERVICES = ServiceNames.ALL;
   private volatile JsonObject latest = new JsonObject();
 
   public MonitorMetrics(MeterRegistry registry) {

@@ -1,9 +1,15 @@
 package io.storedash.monitor.status;
 
+import io.storedash.monitor.cluster.CacheTierTotals;
+import io.storedash.monitor.cluster.ClusterSnapshot;
+import io.storedash.monitor.cluster.ClusterView;
+import io.storedash.monitor.cluster.GatewayTotals;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -15,7 +21,9 @@ import java.util.Locale;
  * {@value #PG_CONNECTIONS_YELLOW_PERCENT} % of max_connections or more, PostgreSQL slower than
  * {@value #PG_SLOW_MS} ms, an instance using {@value #HEAP_YELLOW_PERCENT} % of its heap or more.
  */
-public final class MonitorSnapshot {
+public record MonitorSnapshot(OverallStatus.Colour status, List<String> reasons, Instant generatedAt, JsonObject redis,
+                              JsonObject postgres, ClusterSnapshot cluster, CacheTierTotals cache, GatewayTotals gateway,
+                              JsonObject system) {
 
   public static final double SUCCESS_RATE_RED = 0.95;
   public static final double SUCCESS_RATE_YELLOW = 0.99;
@@ -23,35 +31,36 @@ public final class MonitorSnapshot {
   public static final double PG_SLOW_MS = 200;
   public static final double HEAP_YELLOW_PERCENT = 90;
 
-  private MonitorSnapshot() {
-  }
-
   /**
    * @param redis    the Redis part ({@code connected}, {@code state}, {@code warnings}, {@code errors}, ...)
    * @param postgres the PostgreSQL part ({@code reachable}, {@code latency_ms}, {@code connections}, ...)
-   * @param cluster  the cluster view ({@code services}, {@code missing}, ...)
+   * @param cluster  the cluster view
    * @param cache    the summed cache tiers
    * @param gateway  the combined gateway request figures
    * @param system   this node's figures
    */
-  public static JsonObject assemble(JsonObject redis, JsonObject postgres, JsonObject cluster, JsonObject cache,
-                                    JsonObject gateway, JsonObject system, Instant now) {
+  public static MonitorSnapshot assemble(JsonObject redis, JsonObject postgres, ClusterSnapshot cluster, CacheTierTotals cache,
+                                         GatewayTotals gateway, JsonObject system, Instant now) {
     OverallStatus status = new OverallStatus();
     judgeRedis(redis, status);
     judgePostgres(postgres, status);
     judgeCluster(cluster, status);
     judgeGateway(gateway, status);
-    JsonArray reasons = new JsonArray();
-    status.reasons().forEach(reasons::add);
+    return new MonitorSnapshot(status.colour(), List.copyOf(status.reasons()), now, redis, postgres, cluster, cache, gateway,
+      system);
+  }
+
+  /** The snapshot as monitor-service answers and publishes it. */
+  public JsonObject toJson() {
     return new JsonObject()
-      .put("status", status.colour().label())
-      .put("reasons", reasons)
-      .put("generated_at", now.toString())
+      .put("status", status.label())
+      .put("reasons", new JsonArray(new ArrayList<>(reasons)))
+      .put("generated_at", generatedAt.toString())
       .put("redis", redis)
       .put("postgres", postgres)
-      .put("cluster", cluster)
-      .put("cache", cache)
-      .put("gateway", gateway)
+      .put("cluster", cluster.toJson())
+      .put("cache", cache.toJson())
+      .put("gateway", gateway.toJson())
       .put("system", system);
   }
 
@@ -96,40 +105,33 @@ public final class MonitorSnapshot {
     }
   }
 
-  static void judgeCluster(JsonObject cluster, OverallStatus status) {
-    JsonArray missing = cluster.getJsonArray("missing", new JsonArray());
-    for (int i = 0; i < missing.size(); i++) {
-      status.red("no live instance of " + missing.getString(i));
+  static void judgeCluster(ClusterSnapshot cluster, OverallStatus status) {
+    for (String service : cluster.missing()) {
+      status.red("no live instance of " + service);
     }
-    JsonObject services = cluster.getJsonObject("services", new JsonObject());
-    for (String service : services.fieldNames()) {
-      JsonArray instances = services.getJsonArray(service);
-      for (int i = 0; i < instances.size(); i++) {
-        JsonObject instance = instances.getJsonObject(i);
-        String node = instance.getString("node");
-        if ("gone".equals(instance.getString("state"))) {
-          status.yellow(service + " on node " + node + " sent no heartbeat for "
-            + instance.getValue("last_seen_ms_ago") + " ms");
+    cluster.services().forEach((service, instances) -> {
+      for (ClusterSnapshot.Instance instance : instances) {
+        if (instance.state() == ClusterView.InstanceState.GONE) {
+          status.yellow(service + " on node " + instance.node() + " sent no heartbeat for " + instance.lastSeenMsAgo() + " ms");
           continue;
         }
-        JsonObject system = instance.getJsonObject("system", new JsonObject());
-        Double used = number(system.getValue("heap_used_mb"));
-        Double max = number(system.getValue("heap_max_mb"));
+        Double used = number(instance.system().getValue("heap_used_mb"));
+        Double max = number(instance.system().getValue("heap_max_mb"));
         if (used != null && max != null && max > 0 && used * 100 / max >= HEAP_YELLOW_PERCENT) {
           status.yellow(String.format(Locale.ROOT, "%s on node %s uses %.0f %% of its heap (%.0f of %.0f MB)",
-            service, node, used * 100 / max, used, max));
+            service, instance.node(), used * 100 / max, used, max));
         }
       }
-    }
+    });
   }
 
-  static void judgeGateway(JsonObject gateway, OverallStatus status) {
-    Double success = number(gateway.getValue("success_rate_1m"));
+  static void judgeGateway(GatewayTotals gateway, OverallStatus status) {
+    Double success = gateway.successRate1m();
     if (success == null) {
       return;
     }
     String message = String.format(Locale.ROOT, "gateway success rate %.2f %% over the last minute (%s requests)",
-      success * 100, gateway.getValue("count_1m"));
+      success * 100, gateway.count1m());
     if (success < SUCCESS_RATE_RED) {
       status.red(message);
     } else if (success < SUCCESS_RATE_YELLOW) {

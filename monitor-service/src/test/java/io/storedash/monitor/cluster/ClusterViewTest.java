@@ -32,7 +32,7 @@ class ClusterViewTest {
     view.record(heartbeat("cache-service", "n1"), 500);
     view.record(heartbeat("gateway", "n1"), 900);
 
-    JsonObject cluster = view.view(1_000);
+    JsonObject cluster = view.view(1_000).toJson();
 
     assertThat(cluster.getJsonObject("services").fieldNames()).containsExactlyInAnyOrder("cache-service", "gateway");
     JsonArray cache = instances(cluster, "cache-service");
@@ -56,16 +56,16 @@ class ClusterViewTest {
     view.record(heartbeat("query-service", "q2"), 0);
     view.record(heartbeat("query-service", "q2"), 3_500);
 
-    assertThat(instances(view.view(3_000), "query-service").getJsonObject(0).getString("state")).isEqualTo("live");
+    assertThat(instances(view.view(3_000).toJson(), "query-service").getJsonObject(0).getString("state")).isEqualTo("live");
 
-    JsonObject afterThreeMissed = view.view(3_001);
+    JsonObject afterThreeMissed = view.view(3_001).toJson();
     assertThat(instances(afterThreeMissed, "query-service").getJsonObject(0).getString("state")).isEqualTo("gone");
     assertThat(instances(afterThreeMissed, "query-service").getJsonObject(1).getString("state")).isEqualTo("live");
     assertThat(afterThreeMissed.getInteger("gone")).isEqualTo(1);
     assertThat(afterThreeMissed.getJsonArray("missing").stream().map(String::valueOf).toList()).doesNotContain("query-service");
     assertThat(view.liveStats("query-service", 3_001)).hasSize(1);
 
-    JsonObject afterTwelveMissed = view.view(12_001);
+    JsonObject afterTwelveMissed = view.view(12_001).toJson();
     assertThat(instances(afterTwelveMissed, "query-service")).hasSize(1);
     assertThat(instances(afterTwelveMissed, "query-service").getJsonObject(0).getString("node")).isEqualTo("q2");
   }
@@ -76,7 +76,7 @@ class ClusterViewTest {
     view.record(heartbeat("gateway", "g1"), 0);
     view.record(heartbeat("cache-service", "c1").put("draining", true), 4_000);
 
-    JsonObject cluster = view.view(4_000);
+    JsonObject cluster = view.view(4_000).toJson();
 
     assertThat(cluster.getJsonArray("missing").stream().map(String::valueOf).toList()).contains("gateway", "cache-service");
     assertThat(instances(cluster, "cache-service").getJsonObject(0).getString("state")).isEqualTo("draining");
@@ -92,7 +92,7 @@ class ClusterViewTest {
     assertThat(view.record("not json", 0)).isFalse();
     assertThat(view.record(new JsonObject().put("service", "gateway").put("node", "g1").put("stats", "oops"), 0)).isTrue();
 
-    JsonObject g1 = instances(view.view(10), "gateway").getJsonObject(0);
+    JsonObject g1 = instances(view.view(10).toJson(), "gateway").getJsonObject(0);
     assertThat(g1.getString("version")).isNull();
     assertThat(g1.getJsonObject("stats")).isEmpty();
     assertThat(g1.getJsonObject("system")).isEmpty();

@@ -1,9 +1,11 @@
 package io.storedash.monitor.cluster;
 
+import io.storedash.common.CacheNodeStats;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +21,11 @@ class StatsTotalsTest {
       .put("p50_ms", p50).put("p99_ms", p99).put("max_ms", p99 == null ? null : p99 * 2).put("rate_per_s", rate));
   }
 
+  /** Heartbeat stats as monitor-service reads them. */
+  private static List<CacheNodeStats> heartbeats(JsonObject... stats) {
+    return Stream.of(stats).map(CacheNodeStats::fromJson).toList();
+  }
+
   @Test
   void sumsEachTierOverTheInstances() {
     // Shaped like cache-service's heartbeat: Redis tiers count their keys in the shared Redis, L4 its own entries.
@@ -30,7 +37,7 @@ class StatsTotalsTest {
       .put("L3", tier(0, 0, 0, 0, 0, 0))
       .put("L4", tier(15, 20, 0, 700, 7, 1)));
 
-    JsonObject cache = CacheTierTotals.sum(List.of(a, b));
+    JsonObject cache = CacheTierTotals.sum(heartbeats(a, b)).toJson();
 
     JsonObject l2 = cache.getJsonObject("tiers").getJsonObject("L2");
     assertThat(l2.getLong("hits")).isEqualTo(90);
@@ -56,15 +63,15 @@ class StatsTotalsTest {
 
   @Test
   void withoutL4LookupsTheRedisTiersGiveTheHitRate() {
-    JsonObject cache = CacheTierTotals.sum(List.of(new JsonObject().put("tiers", new JsonObject()
-      .put("L1", tier(6, 3, 1, 0, 0, 0)))));
+    JsonObject cache = CacheTierTotals.sum(heartbeats(new JsonObject().put("tiers", new JsonObject()
+      .put("L1", tier(6, 3, 1, 0, 0, 0))))).toJson();
 
     assertThat(cache.getDouble("hit_rate")).isEqualTo(0.7);
   }
 
   @Test
   void cacheInstancesWithoutTiersGiveNullRates() {
-    JsonObject cache = CacheTierTotals.sum(List.of(new JsonObject(), new JsonObject().put("tiers", "broken")));
+    JsonObject cache = CacheTierTotals.sum(heartbeats(new JsonObject(), new JsonObject().put("tiers", "broken"))).toJson();
 
     assertThat(cache.getValue("hit_rate")).isNull();
     assertThat(cache.getInteger("reporting")).isZero();
@@ -79,7 +86,7 @@ class StatsTotalsTest {
       requests(100, 0.96, 30.0, 200.0, 1.5),
       // An idle gateway reports nulls, as the gateway does when it served nothing in the last minute.
       requests(0, null, null, null, 0),
-      new JsonObject()));
+      new JsonObject())).toJson();
 
     assertThat(gateway.getLong("count_1m")).isEqualTo(400);
     assertThat(gateway.getDouble("success_rate_1m")).isEqualTo(0.99);
@@ -93,7 +100,7 @@ class StatsTotalsTest {
 
   @Test
   void gatewayWithoutRequestsHasNullFigures() {
-    JsonObject gateway = GatewayTotals.combine(List.of(new JsonObject().put("requests", new JsonObject().put("count_1m", 0))));
+    JsonObject gateway = GatewayTotals.combine(List.of(new JsonObject().put("requests", new JsonObject().put("count_1m", 0)))).toJson();
 
     assertThat(gateway.getLong("count_1m")).isZero();
     assertThat(gateway.getValue("success_rate_1m")).isNull();

@@ -1,10 +1,19 @@
 package io.storedash.monitor.status;
 
+import io.storedash.monitor.cluster.CacheTierTotals;
+import io.storedash.monitor.cluster.ClusterSnapshot;
+import io.storedash.monitor.cluster.ClusterView;
+import io.storedash.monitor.cluster.ClusterView.InstanceState;
+import io.storedash.monitor.cluster.GatewayTotals;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,21 +30,34 @@ class MonitorSnapshotTest {
       .put("errors", new JsonArray());
   }
 
-  private static JsonObject instance(String node, String state) {
-    return new JsonObject().put("node", node).put("state", state).put("last_seen_ms_ago", 16_000)
-      .put("system", new JsonObject().put("heap_used_mb", 100).put("heap_max_mb", 1000));
+  private static ClusterSnapshot.Instance instance(String node, InstanceState state, int heapUsedMb) {
+    return new ClusterSnapshot.Instance(node, state, "0.1.0", 60_000L, 16_000,
+      new JsonObject().put("heap_used_mb", heapUsedMb).put("heap_max_mb", 1000), new JsonObject());
   }
 
-  private static JsonObject clusterComplete() {
-    JsonObject services = new JsonObject();
+  /** One live instance of every service, in a map a test may add to. */
+  private static Map<String, List<ClusterSnapshot.Instance>> complete() {
+    Map<String, List<ClusterSnapshot.Instance>> services = new LinkedHashMap<>();
     for (String s : new String[] {"gateway", "cache-service", "query-service", "monitor-service"}) {
-      services.put(s, new JsonArray().add(instance("n1", "live")));
+      services.put(s, new ArrayList<>(List.of(instance("n1", InstanceState.LIVE, 100))));
     }
-    return new JsonObject().put("services", services).put("missing", new JsonArray());
+    return services;
   }
 
-  private static JsonObject assemble(JsonObject redis, JsonObject pg, JsonObject cluster, JsonObject gateway) {
-    return MonitorSnapshot.assemble(redis, pg, cluster, new JsonObject(), gateway, new JsonObject(), Instant.EPOCH);
+  private static ClusterSnapshot cluster(Map<String, List<ClusterSnapshot.Instance>> services, String... missing) {
+    return new ClusterSnapshot(services, List.of(missing), ClusterView.EXPECTED_SERVICES, 4, 0, 0, 5000);
+  }
+
+  private static ClusterSnapshot clusterComplete() {
+    return cluster(complete());
+  }
+
+  /** @param gateway the combined gateway figures: {@code success_rate_1m} and {@code count_1m}, each optional */
+  private static JsonObject assemble(JsonObject redis, JsonObject pg, ClusterSnapshot cluster, JsonObject gateway) {
+    GatewayTotals totals = new GatewayTotals(1, 1, gateway.getLong("count_1m", 100L), gateway.getDouble("success_rate_1m"),
+      null, null, null, null);
+    return MonitorSnapshot.assemble(redis, pg, cluster, CacheTierTotals.sum(List.of()), totals, new JsonObject(), Instant.EPOCH)
+      .toJson();
   }
 
   @Test
@@ -88,8 +110,9 @@ class MonitorSnapshotTest {
   @Test
   void postgresUnreachableAndAMissingServiceAreRedAndListedFirst() {
     JsonObject pg = pgUp().put("reachable", false);
-    JsonObject cluster = clusterComplete().put("missing", new JsonArray().add("query-service"));
-    cluster.getJsonObject("services").getJsonArray("gateway").add(instance("n2", "gone"));
+    Map<String, List<ClusterSnapshot.Instance>> services = complete();
+    services.get("gateway").add(instance("n2", InstanceState.GONE, 100));
+    ClusterSnapshot cluster = cluster(services, "query-service");
 
     JsonObject snapshot = assemble(redisUp(), pg, cluster, new JsonObject());
 
@@ -102,8 +125,9 @@ class MonitorSnapshotTest {
 
   @Test
   void aGoneInstanceIsYellow() {
-    JsonObject cluster = clusterComplete();
-    cluster.getJsonObject("services").getJsonArray("cache-service").add(instance("n2", "gone"));
+    Map<String, List<ClusterSnapshot.Instance>> services = complete();
+    services.get("cache-service").add(instance("n2", InstanceState.GONE, 100));
+    ClusterSnapshot cluster = cluster(services);
 
     assertThat(assemble(redisUp(), pgUp(), cluster, new JsonObject()).getString("status")).isEqualTo("yellow");
   }
@@ -122,9 +146,9 @@ class MonitorSnapshotTest {
     JsonObject pg = pgUp().put("connections", new JsonObject().put("in_use", 85).put("max", 100).put("usage_percent", 85.0));
     assertThat(assemble(redisUp(), pg, clusterComplete(), new JsonObject()).getString("status")).isEqualTo("yellow");
 
-    JsonObject cluster = clusterComplete();
-    cluster.getJsonObject("services").getJsonArray("query-service").getJsonObject(0)
-      .put("system", new JsonObject().put("heap_used_mb", 950).put("heap_max_mb", 1000));
+    Map<String, List<ClusterSnapshot.Instance>> services = complete();
+    services.get("query-service").set(0, instance("n1", InstanceState.LIVE, 950));
+    ClusterSnapshot cluster = cluster(services);
     JsonObject snapshot = assemble(redisUp(), pgUp(), cluster, new JsonObject());
     assertThat(snapshot.getString("status")).isEqualTo("yellow");
     assertThat(snapshot.getJsonArray("reasons").getString(0)).isEqualTo("query-service on node n1 uses 95 % of its heap (950 of 1000 MB)");

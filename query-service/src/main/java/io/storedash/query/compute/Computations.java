@@ -1,7 +1,7 @@
 package io.storedash.query.compute;
 
 import io.storedash.common.DashboardQuery;
-import io.storedash.common.Failures;
+import io.storedash.common.Failure;
 import io.storedash.common.QueryKind;
 import io.storedash.query.storage.StorageFailures;
 import io.vertx.core.Future;
@@ -44,7 +44,7 @@ public final class Computations {
   public Future<JsonObject> answer(DashboardQuery query) {
     KindQuery kind = kinds.get(query.kind());
     if (kind == null) {
-      return Future.failedFuture(Failures.badRequest("query kind " + query.kind().wireName()
+      return Future.failedFuture(Failure.BAD_REQUEST.reply("query kind " + query.kind().wireName()
         + " is not served by this query-service version"));
     }
     Future<JsonObject> result;

@@ -1,7 +1,7 @@
 package io.storedash.query.compute;
 
 import io.storedash.common.DashboardQuery;
-import io.storedash.common.Failures;
+import io.storedash.common.Failure;
 import io.storedash.query.metrics.DayRange;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -42,7 +42,7 @@ public record StoreScope(String store, Integer storeId, DayRange range, ZoneId z
     return client.preparedQuery(STORE).execute(Tuple.of(query.store())).compose(rows -> {
       RowIterator<Row> it = rows.iterator();
       if (!it.hasNext()) {
-        return Future.failedFuture(Failures.unknownStore(query.store()));
+        return Future.failedFuture(Failure.unknownStore(query.store()));
       }
       Row row = it.next();
       ZoneId storeZone = ZoneId.of(row.getString(2));

@@ -1,7 +1,7 @@
 package io.storedash.query.ingest;
 
 import io.storedash.common.Addresses;
-import io.storedash.common.Failures;
+import io.storedash.common.Failure;
 import io.storedash.query.Channel;
 import io.storedash.query.ingest.csv.CsvImportParser;
 import io.storedash.query.ingest.csv.ImportColumn;
@@ -260,7 +260,7 @@ public final class CsvImport {
   }
 
   private ImportFailure rejected() {
-    return new ImportFailure(Failures.UNPROCESSABLE, refusedReport(ImportReport.rejectedDetail(rejections.total())));
+    return new ImportFailure(Failure.UNPROCESSABLE.code(), refusedReport(ImportReport.rejectedDetail(rejections.total())));
   }
 
   private ImportReport refusedReport(String detail) {

@@ -1,6 +1,6 @@
 package io.storedash.query.ingest;
 
-import io.storedash.common.Failures;
+import io.storedash.common.Failure;
 import io.storedash.common.ImportProtocol;
 import io.storedash.common.bootstrap.InFlight;
 import io.storedash.query.ingest.csv.ImportReport;
@@ -100,11 +100,11 @@ public final class ImportSessions {
 
   private void open(Message<Object> message) {
     if (draining.getAsBoolean()) {
-      message.fail(Failures.DEPENDENCY_DOWN, "this query-service instance is shutting down; retry");
+      message.fail(Failure.DEPENDENCY_DOWN.code(), "this query-service instance is shutting down; retry");
       return;
     }
     if (sessions.size() >= maxSessions) {
-      message.fail(Failures.DEPENDENCY_DOWN, maxSessions + " import(s) are running on this query-service instance; "
+      message.fail(Failure.DEPENDENCY_DOWN.code(), maxSessions + " import(s) are running on this query-service instance; "
         + "retry in a few seconds");
       return;
     }
@@ -115,7 +115,7 @@ public final class ImportSessions {
       return;
     }
     if (!(body instanceof JsonObject request)) {
-      message.fail(Failures.BAD_REQUEST, "an import starts with {\"filename\": ..., \"size\": ...} or with the whole "
+      message.fail(Failure.BAD_REQUEST.code(), "an import starts with {\"filename\": ..., \"size\": ...} or with the whole "
         + "file as a Buffer");
       return;
     }
@@ -123,7 +123,7 @@ public final class ImportSessions {
     String file = name == null || String.valueOf(name).isBlank() ? "upload.csv" : String.valueOf(name);
     Object size = request.getValue(ImportProtocol.SIZE);
     if (size != null && !(size instanceof Number)) {
-      message.fail(Failures.BAD_REQUEST, "size must be the file's length in bytes, got " + size);
+      message.fail(Failure.BAD_REQUEST.code(), "size must be the file's length in bytes, got " + size);
       return;
     }
     if (size != null && ((Number) size).longValue() > maxBytes) {
@@ -226,7 +226,7 @@ public final class ImportSessions {
 
     void receive(Message<Object> message) {
       if (ended) {
-        message.fail(Failures.BAD_REQUEST, "this import session is closed");
+        message.fail(Failure.BAD_REQUEST.code(), "this import session is closed");
         return;
       }
       // Not idle while a message is handled: the end of a large file may take longer than the idle timeout.
@@ -248,7 +248,7 @@ public final class ImportSessions {
 
     private Future<Void> handle(Message<Object> message) {
       if (ended) {
-        message.fail(Failures.BAD_REQUEST, "this import session is closed");
+        message.fail(Failure.BAD_REQUEST.code(), "this import session is closed");
         return Future.succeededFuture();
       }
       if ("true".equalsIgnoreCase(message.headers().get(ImportProtocol.ABORT))) {
@@ -261,11 +261,11 @@ public final class ImportSessions {
       } else if (body instanceof Buffer buffer) {
         chunk = buffer;
       } else {
-        return end("bad chunk").onComplete(ar -> message.fail(Failures.BAD_REQUEST,
+        return end("bad chunk").onComplete(ar -> message.fail(Failure.BAD_REQUEST.code(),
           "the chunks of a file must be Buffers, got " + body.getClass().getSimpleName() + "; the import is abandoned"));
       }
       if (chunk.length() > ImportProtocol.MAX_CHUNK_BYTES) {
-        return end("chunk too large").onComplete(ar -> message.fail(Failures.BAD_REQUEST, "a chunk may hold at most "
+        return end("chunk too large").onComplete(ar -> message.fail(Failure.BAD_REQUEST.code(), "a chunk may hold at most "
           + ImportProtocol.MAX_CHUNK_BYTES + " bytes, got " + chunk.length() + "; the import is abandoned"));
       }
       boolean last = "true".equalsIgnoreCase(message.headers().get(ImportProtocol.END));

@@ -1,6 +1,6 @@
 package io.storedash.query.storage;
 
-import io.storedash.common.Failures;
+import io.storedash.common.Failure;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Turns a failure of a PostgreSQL call into the reply the event-bus contract expects: 503 when the database is
+ * Turns a failure of a PostgreSQL call into the {@link Failure} the event-bus contract expects: 503 when the database is
  * unreachable, overloaded or shutting down (the caller may retry or serve stale data), 500 when a statement itself
  * failed (a bug), and any {@link ReplyException} or {@link IllegalArgumentException} (400) unchanged.
  */
@@ -24,15 +24,15 @@ public final class StorageFailures {
       return re;
     }
     if (failure instanceof IllegalArgumentException) {
-      return Failures.badRequest(failure.getMessage());
+      return Failure.BAD_REQUEST.reply(failure.getMessage());
     }
     if (isUnavailable(failure)) {
-      return Failures.dependencyDown("PostgreSQL is unavailable (" + describe(failure) + "); try again shortly");
+      return Failure.DEPENDENCY_DOWN.reply("PostgreSQL is unavailable (" + describe(failure) + "); try again shortly");
     }
     if (failure instanceof DatabaseException) {
-      return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failures.BUG, "PostgreSQL rejected a query: " + describe(failure));
+      return Failure.BUG.reply("PostgreSQL rejected a query: " + describe(failure));
     }
-    return Failures.asReply(failure);
+    return Failure.asReply(failure);
   }
 
   /** Whether the failure says the database cannot be used right now, rather than that a statement is wrong. */

@@ -1,7 +1,7 @@
 package io.storedash.query.compute;
 
 import io.storedash.common.DashboardQuery;
-import io.storedash.common.Failures;
+import io.storedash.common.Failure;
 import io.storedash.common.QueryKind;
 import io.storedash.common.config.ConfigLoader;
 import io.storedash.common.config.StoreDashConfig;
@@ -37,7 +37,7 @@ class FailureCodesTest {
       .answer(DashboardQuery.of(QueryKind.OVERVIEW, "S001", null, null))
       .onComplete(testContext.failing(e -> testContext.verify(() -> {
         assertThat(e).isInstanceOf(ReplyException.class);
-        assertThat(((ReplyException) e).failureCode()).isEqualTo(Failures.DEPENDENCY_DOWN);
+        assertThat(((ReplyException) e).failureCode()).isEqualTo(Failure.DEPENDENCY_DOWN.code());
         assertThat(e.getMessage()).startsWith("PostgreSQL is unavailable").doesNotContain("secret");
         testContext.completeNow();
       })));
@@ -46,12 +46,12 @@ class FailureCodesTest {
   @Test
   void aFailingStatementIs500AndAShutdownIs503() {
     ReplyException bug = StorageFailures.asReply(new PgException("relation \"nope\" does not exist", "ERROR", "42P01", null));
-    assertThat(bug.failureCode()).isEqualTo(Failures.BUG);
+    assertThat(bug.failureCode()).isEqualTo(Failure.BUG.code());
     assertThat(bug.getMessage()).contains("relation \"nope\" does not exist");
     ReplyException shutdown = StorageFailures.asReply(new PgException("terminating connection due to administrator command",
       "FATAL", "57P01", null));
-    assertThat(shutdown.failureCode()).isEqualTo(Failures.DEPENDENCY_DOWN);
-    assertThat(StorageFailures.asReply(new IllegalArgumentException("bad")).failureCode()).isEqualTo(Failures.BAD_REQUEST);
-    assertThat(StorageFailures.asReply(new NullPointerException("oops")).failureCode()).isEqualTo(Failures.BUG);
+    assertThat(shutdown.failureCode()).isEqualTo(Failure.DEPENDENCY_DOWN.code());
+    assertThat(StorageFailures.asReply(new IllegalArgumentException("bad")).failureCode()).isEqualTo(Failure.BAD_REQUEST.code());
+    assertThat(StorageFailures.asReply(new NullPointerException("oops")).failureCode()).isEqualTo(Failure.BUG.code());
   }
 }

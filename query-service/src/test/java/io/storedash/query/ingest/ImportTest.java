@@ -1,7 +1,7 @@
 package io.storedash.query.ingest;
 
 import io.storedash.common.Addresses;
-import io.storedash.common.Failures;
+import io.storedash.common.Failure;
 import io.storedash.common.ImportProtocol;
 import io.storedash.common.bootstrap.InFlight;
 import io.storedash.common.bootstrap.Node;
@@ -250,7 +250,7 @@ class ImportTest {
       + "A2,S099,新开店,eleme,2026-03-02 00:00:00,P1,可口可乐 330ml,饮料,1,3.00,,2.00,6.00,2.00,3.00,0,1.01\n"
       + "A2,S099,新开店,eleme,2026-03-02 00:00:00,P2,乐事薯片原味 75g,零食,2,8.00,10.00,5.00,6.00,2.00,3.00,0,1.01\n";
     String held = ": an order belongs to one store, so it cannot move; correct the store or the order id";
-    overview("S001").compose(before -> expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+    overview("S001").compose(before -> expectRefused(testContext, utf8(csv), Failure.UNPROCESSABLE.code(),
         "2 store_code: order A1 belongs to store S001 (和兴路店), not to S099" + held,
         "4 store_code: order A2 belongs to store S001 (和兴路店), not to S099" + held,
         "5 store_code: order A2 belongs to store S001 (和兴路店), not to S099" + held)
@@ -265,13 +265,13 @@ class ImportTest {
   @Test
   void storeCodesThatCannotBeToldApartOrNameEveryStore(VertxTestContext testContext) {
     String line = ",新店,meituan,2026-03-01 10:00:00,P1,可口可乐 330ml,饮料,1,3.00,3.00,2.00,,,,,\n";
-    expectRefused(testContext, utf8(HEADER + "R1,all" + line + "R2,ALL" + line), Failures.UNPROCESSABLE,
+    expectRefused(testContext, utf8(HEADER + "R1,all" + line + "R2,ALL" + line), Failure.UNPROCESSABLE.code(),
       "2 store_code: 'all' is reserved (in any case): 'all' means every store in the API; give the store another code",
       "3 store_code: 'ALL' is reserved (in any case): 'all' means every store in the API; give the store another code")
-      .compose(v -> expectRefused(testContext, utf8(HEADER + "R3,s001" + line), Failures.UNPROCESSABLE,
+      .compose(v -> expectRefused(testContext, utf8(HEADER + "R3,s001" + line), Failure.UNPROCESSABLE.code(),
         "2 store_code: store code 's001' differs only in case from the existing store 'S001': codes are compared "
           + "case-insensitively; write 'S001' to import into that store"))
-      .compose(v -> expectRefused(testContext, utf8(HEADER + "R4,S020" + line + "R5,s020" + line), Failures.UNPROCESSABLE,
+      .compose(v -> expectRefused(testContext, utf8(HEADER + "R4,S020" + line + "R5,s020" + line), Failure.UNPROCESSABLE.code(),
         "3 store_code: store code 's020' differs only in case from 'S020' earlier in the file: codes are compared "
           + "case-insensitively, so both name one store; write it the same way on every line"))
       .onComplete(testContext.succeedingThenComplete());
@@ -292,8 +292,8 @@ class ImportTest {
       + "D1,S010,大店,meituan,2026-03-02 10:00:00,P1,可口可乐 330ml,饮料,10,9000000.00,,1.00,,,,,\n"
       + "D2,S010,大店,eleme,2026-03-02 11:00:00,P1,可口可乐 330ml,饮料,10,9000000.00,,1.00,,,,,\n"
       + "D3,S010,大店,eleme,2026-03-03 11:00:00,P1,可口可乐 330ml,饮料,10,9000000.00,,1.00,,,,,\n";
-    expectRefused(testContext, utf8(huge.toString()), 64 * 1024, Failures.UNPROCESSABLE, expected)
-      .compose(v -> expectRefused(testContext, utf8(day), Failures.UNPROCESSABLE,
+    expectRefused(testContext, utf8(huge.toString()), 64 * 1024, Failure.UNPROCESSABLE.code(), expected)
+      .compose(v -> expectRefused(testContext, utf8(day), Failure.UNPROCESSABLE.code(),
         "2 null: store S010 on 2026-03-02 would total 180000000.00 yuan of list-price revenue with this file, more than "
           + "the limit of 100000000.00 yuan for one store-day",
         "2 null: store S010 on 2026-03-02 would total 180000000.00 yuan of revenue with this file, more than the limit "
@@ -386,7 +386,7 @@ class ImportTest {
   @Test
   void missingRequiredColumns(VertxTestContext testContext) {
     String csv = CHINESE.replace(",销量,", ",数量,").replace(",成本,", ",进价,");
-    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+    expectRefused(testContext, utf8(csv), Failure.UNPROCESSABLE.code(),
       "1 quantity: required column 销量 / quantity is missing",
       "1 unit_cost: required column 成本 / unit_cost is missing")
       .onComplete(testContext.succeedingThenComplete());
@@ -399,7 +399,7 @@ class ImportTest {
       + "T2,S010,店,eleme,2026-03-02 00:00:00,P1,可口可乐 330ml,饮料,-2,3.00,,2.00,6.00,2.00,3.00,0,1.01\n"
       + "T2,S010,店,eleme,2026-03-02 00:00:00,P2,乐事薯片原味 75g,零食,2,-8.00,10.00,5.00,6.00,2.00,3.00,0,1.01\n"
       + "T3,S010,店,offline,2026-03-03 12:30:00,P2,乐事薯片原味 75g,零食,1,10.00,10.00,四元,,,,,\n";
-    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+    expectRefused(testContext, utf8(csv), Failure.UNPROCESSABLE.code(),
       "2 quantity: must be a whole number > 0, got 'two'",
       "3 quantity: must be a whole number > 0, got '-2'",
       "4 unit_price: must not be negative, got -8.00",
@@ -410,7 +410,7 @@ class ImportTest {
   @Test
   void unparsableTimes(VertxTestContext testContext) {
     String csv = ENGLISH.replace("2026-03-01 23:59:59", "2026-13-01 23:59:59").replace("2026-03-03 12:30:00", "3月3日 12:30");
-    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+    expectRefused(testContext, utf8(csv), Failure.UNPROCESSABLE.code(),
       "2 ordered_at: is not a real date and time: '2026-13-01 23:59:59'",
       "6 ordered_at: must be a time like 2026-03-01 12:30:00 (store-local) or 2026-03-01T12:30:00+08:00, got '3月3日 12:30'")
       .onComplete(testContext.succeedingThenComplete());
@@ -418,9 +418,9 @@ class ImportTest {
 
   @Test
   void anEmptyFileOrOneWithoutLines(VertxTestContext testContext) {
-    expectRefused(testContext, new byte[0], Failures.UNPROCESSABLE,
+    expectRefused(testContext, new byte[0], Failure.UNPROCESSABLE.code(),
       "1 null: the file is empty: it needs a header row and at least one order line")
-      .compose(v -> expectRefused(testContext, utf8(HEADER + "\n\n"), Failures.UNPROCESSABLE,
+      .compose(v -> expectRefused(testContext, utf8(HEADER + "\n\n"), Failure.UNPROCESSABLE.code(),
         "2 null: the file has a header row but no order lines"))
       .onComplete(testContext.succeedingThenComplete());
   }
@@ -481,7 +481,7 @@ class ImportTest {
       + "T1,S010,店,meituan,2026-03-01 23:59:59,P1,可口可乐 330ml,饮料,2,3.00,3.00,2.00,5.00,0.48,0,3.00\n"
       + "T2,S010,店,eleme,2026-03-02 00:00:00,P1,可口可乐, 330ml,饮料,1,3.00,,2.00,6.00,2.00,3.00,0,1.01\n"
       + "T3,S010,店,offline,2026-03-03 12:30:00,P2,乐事薯片原味 75g,零食,1,10.00,10.00,4.00,,,,,\n";
-    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+    expectRefused(testContext, utf8(csv), Failure.UNPROCESSABLE.code(),
       "2 null: has 16 field(s) where the header has 17: a value or a comma is missing",
       "3 null: has 18 fields where the header has 17: an extra comma, or a value with a comma that is not in quotes?")
       .onComplete(testContext.succeedingThenComplete());
@@ -490,7 +490,7 @@ class ImportTest {
   @Test
   void mixedStoresInOneOrder(VertxTestContext testContext) {
     String csv = ENGLISH.replace("T2,S010,和兴路店二店,eleme,2026-03-02 00:00:00,P2", "T2,S001,和兴路店,eleme,2026-03-02 00:00:00,P2");
-    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+    expectRefused(testContext, utf8(csv), Failure.UNPROCESSABLE.code(),
       "4 store_code: order T2 mixes stores: 'S001' here, 'S010' on line 3; an order belongs to one store")
       .onComplete(testContext.succeedingThenComplete());
   }
@@ -501,7 +501,7 @@ class ImportTest {
       + "T2,S010,店,eleme,2026-03-02 00:00:00,P1,可口可乐 330ml,饮料,1,3.00,,2.00,,2.00,3.00,0,1.01\n"
       + "T2,S010,店,meituan,2026-03-02 00:00:01,P2,乐事薯片原味 75g,零食,2,8.00,10.00,5.00,6.00,2.00,3.00,0,1.01\n"
       + "T2,S010,店,eleme,2026-03-02 00:00:00,P3,新鲜鸡蛋 10枚,,1,10.00,10.00,12.00,7.00,2.00,3.00,0,1.01\n";
-    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+    expectRefused(testContext, utf8(csv), Failure.UNPROCESSABLE.code(),
       "3 channel: order T2 is 美团/meituan here but 饿了么/eleme on line 2; an order has one channel",
       "3 ordered_at: order T2 was placed at 2026-03-02 00:00:01 here but at 2026-03-02 00:00:00 on line 2; every line "
         + "of an order repeats its time",
@@ -513,7 +513,7 @@ class ImportTest {
   @Test
   void theSameProductTwiceInOneOrder(VertxTestContext testContext) {
     String csv = ENGLISH + "T2,S010,和兴路店二店,eleme,2026-03-02 00:00:00,P2,乐事薯片原味 75g,零食,1,8.00,10.00,5.00,6.00,2.00,3.00,0,1.01\n";
-    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+    expectRefused(testContext, utf8(csv), Failure.UNPROCESSABLE.code(),
       "7 sku: order T2 lists sku P2 again (first on line 4); order_id and sku identify a line: merge the two lines into one")
       .onComplete(testContext.succeedingThenComplete());
   }
@@ -524,7 +524,7 @@ class ImportTest {
       .replace("T3,S010,和兴路店二店,offline,2026-03-03 12:30:00,P2,乐事薯片原味 75g,零食,1,",
         "T3,S010,和兴路店二店,offline,2026-03-03 12:30:00,P2,乐事薯片原味 75g,零食,0,")
       .replace("T2,S010,和兴路店二店,eleme,2026-03-02 00:00:00,P2", "T2,S011,和兴路店二店,eleme,2026-03-02 00:00:00,P2");
-    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+    expectRefused(testContext, utf8(csv), Failure.UNPROCESSABLE.code(),
       "4 store_code: order T2 mixes stores: 'S011' here, 'S010' on line 3; an order belongs to one store",
       "6 quantity: must be a whole number > 0, got 0")
       .onComplete(testContext.succeedingThenComplete());
@@ -533,7 +533,7 @@ class ImportTest {
   @Test
   void anUnclosedQuote(VertxTestContext testContext) {
     String csv = ENGLISH.replace(",可口可乐 330ml,饮料,2,", ",\"可口可乐 330ml,饮料,2,");
-    expectRefused(testContext, utf8(csv), Failures.UNPROCESSABLE,
+    expectRefused(testContext, utf8(csv), Failure.UNPROCESSABLE.code(),
       "2 null: a quoted field starts here and is never closed: a quote (\") is missing")
       .onComplete(testContext.succeedingThenComplete());
   }
@@ -541,12 +541,12 @@ class ImportTest {
   @Test
   void filesThatAreNotCsvText(VertxTestContext testContext) {
     byte[] xlsx = {'P', 'K', 3, 4, 20, 0, 6, 0, 8, 0, 0, 0, 33, 0};
-    expectRefused(testContext, xlsx, Failures.BAD_REQUEST, "1 null: the file is a ZIP archive (an Excel .xlsx workbook is one), "
+    expectRefused(testContext, xlsx, Failure.BAD_REQUEST.code(), "1 null: the file is a ZIP archive (an Excel .xlsx workbook is one), "
       + "not CSV text: unzip it, or open the workbook in Excel and save it as \"CSV UTF-8\"; archives are never unpacked here")
-      .compose(v -> expectRefused(testContext, utf8("hello world\nthis is a letter\n"), Failures.BAD_REQUEST,
+      .compose(v -> expectRefused(testContext, utf8("hello world\nthis is a letter\n"), Failure.BAD_REQUEST.code(),
         "1 null: the first line names none of the columns of an order export (such as 订单ID / order_id, 销量 / quantity): "
           + "this is not an order export CSV, or its header row is missing"))
-      .compose(v -> expectRefused(testContext, new byte[] {'a', ',', 'b', '\n', 0, 1, 2, 3}, Failures.BAD_REQUEST,
+      .compose(v -> expectRefused(testContext, new byte[] {'a', ',', 'b', '\n', 0, 1, 2, 3}, Failure.BAD_REQUEST.code(),
         "2 null: the file contains a NUL byte at byte 4: it is a binary file, not CSV text"))
       .onComplete(testContext.succeedingThenComplete());
   }

@@ -1,0 +1,42 @@
+package io.storedash.common.client;
+
+import io.storedash.common.Addresses;
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.DashboardReply;
+import io.storedash.common.ServiceNames;
+import io.storedash.common.client.impl.CacheClientImpl;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+
+/**
+ * cache-service as its callers see it: dashboard views through the cache tiers, and the admin commands. Failures as
+ * {@link QueryClient}'s.
+ */
+public interface CacheClient {
+
+  /** Over the event bus. */
+  static CacheClient create(Vertx vertx, Duration timeout) {
+    return create(ServiceRequests.eventBus(vertx, ServiceNames.CACHE), timeout);
+  }
+
+  /** Through {@code via}, the caller's breaker to cache-service. */
+  static CacheClient create(ServiceRequests via, Duration timeout) {
+    return new CacheClientImpl(via, timeout);
+  }
+
+  /** A dashboard view through the cache tiers ({@link Addresses#DASHBOARD_QUERY}): gzip bytes and where they came from. */
+  Future<DashboardReply> query(DashboardQuery query);
+
+  /** Starts warming {@code stores} (every store when null) on one instance; its answer says how far warming got. */
+  Future<JsonObject> warm(JsonArray stores);
+
+  /** Deletes the entries of {@code tier} and {@code store} (each null for all) in Redis and in every instance's L4. */
+  Future<JsonObject> flush(String tier, String store);
+
+  /** One instance's figures: the same shape as its heartbeat stats. */
+  Future<JsonObject> stats();
+}

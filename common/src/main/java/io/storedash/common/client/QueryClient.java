@@ -1,0 +1,39 @@
+package io.storedash.common.client;
+
+import io.storedash.common.Addresses;
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.DashboardReply;
+import io.storedash.common.ServiceNames;
+import io.storedash.common.client.impl.QueryClientImpl;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+
+/**
+ * query-service as its callers see it. A failure is the service's own {@code ReplyException} (its {@code Failure}
+ * code and sentence), or a {@link DownstreamFailure} when no instance runs, it did not answer in time, or the
+ * caller's breaker is open.
+ */
+public interface QueryClient {
+
+  /** How long {@link #dataVersions()} waits: a cache that starts asks again soon rather than wait long. */
+  Duration VERSIONS_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Over the event bus; a computation may take up to {@code timeout}. */
+  static QueryClient create(Vertx vertx, Duration timeout) {
+    return create(ServiceRequests.eventBus(vertx, ServiceNames.QUERY), timeout);
+  }
+
+  /** Through {@code via}, the caller's breaker to query-service. */
+  static QueryClient create(ServiceRequests via, Duration timeout) {
+    return new QueryClientImpl(via, timeout);
+  }
+
+  /** Computes a dashboard view from PostgreSQL ({@link Addresses#DASHBOARD_COMPUTE}): the result JSON bytes. */
+  Future<DashboardReply> compute(DashboardQuery query);
+
+  /** The data version of every store ({@link Addresses#DATA_VERSIONS}): {@code {stores: {code: version}, version}}. */
+  Future<JsonObject> dataVersions();
+}

@@ -1,0 +1,51 @@
+package io.storedash.common.client.impl;
+
+import io.storedash.common.Addresses;
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.DashboardReply;
+import io.storedash.common.client.CacheClient;
+import io.storedash.common.client.ServiceRequests;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+
+public final class CacheClientImpl implements CacheClient {
+
+  private final Requests requests;
+
+  public CacheClientImpl(ServiceRequests via, Duration timeout) {
+    this.requests = new Requests(via, timeout);
+  }
+
+  @Override
+  public Future<DashboardReply> query(DashboardQuery query) {
+    return requests.<Buffer>send(Addresses.DASHBOARD_QUERY, query.toJson()).map(DashboardReply::of);
+  }
+
+  @Override
+  public Future<JsonObject> warm(JsonArray stores) {
+    JsonObject command = new JsonObject().put("action", "warm");
+    if (stores != null) {
+      command.put("stores", stores);
+    }
+    return admin(command);
+  }
+
+  @Override
+  public Future<JsonObject> flush(String tier, String store) {
+    return admin(new JsonObject().put("action", "flush").put("tier", tier).put("store", store));
+  }
+
+  @Override
+  public Future<JsonObject> stats() {
+    return admin(new JsonObject().put("action", "stats"));
+  }
+
+  private Future<JsonObject> admin(JsonObject command) {
+    return requests.<JsonObject>send(Addresses.CACHE_ADMIN, command).map(Message::body);
+  }
+}

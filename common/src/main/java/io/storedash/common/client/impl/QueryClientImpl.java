@@ -1,0 +1,33 @@
+package io.storedash.common.client.impl;
+
+import io.storedash.common.Addresses;
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.DashboardReply;
+import io.storedash.common.client.QueryClient;
+import io.storedash.common.client.ServiceRequests;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+
+public final class QueryClientImpl implements QueryClient {
+
+  private final Requests requests;
+
+  public QueryClientImpl(ServiceRequests via, Duration timeout) {
+    this.requests = new Requests(via, timeout);
+  }
+
+  @Override
+  public Future<DashboardReply> compute(DashboardQuery query) {
+    return requests.<Buffer>send(Addresses.DASHBOARD_COMPUTE, query.toJson()).map(DashboardReply::of);
+  }
+
+  @Override
+  public Future<JsonObject> dataVersions() {
+    return requests.<JsonObject>send(Addresses.DATA_VERSIONS, new JsonObject(), VERSIONS_TIMEOUT.toMillis())
+      .map(Message::body);
+  }
+}

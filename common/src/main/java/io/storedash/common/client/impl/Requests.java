@@ -1,0 +1,30 @@
+package io.storedash.common.client.impl;
+
+import io.storedash.common.client.DownstreamFailure;
+import io.storedash.common.client.ServiceRequests;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+
+import java.time.Duration;
+
+/** What every client does with a request: the send timeout, and no instance or no answer as a {@link DownstreamFailure}. */
+final class Requests {
+
+  private final ServiceRequests via;
+  private final long timeoutMillis;
+
+  Requests(ServiceRequests via, Duration timeout) {
+    this.via = via;
+    this.timeoutMillis = timeout.toMillis();
+  }
+
+  <T> Future<Message<T>> send(String address, Object body) {
+    return send(address, body, timeoutMillis);
+  }
+
+  <T> Future<Message<T>> send(String address, Object body, long timeoutMillis) {
+    return via.<T>request(address, body, new DeliveryOptions().setSendTimeout(timeoutMillis))
+      .recover(e -> Future.failedFuture(DownstreamFailure.translate(via.service(), e, timeoutMillis)));
+  }
+}

@@ -1,0 +1,236 @@
+package io.storedash.gateway;
+
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.DashboardReply;
+import io.storedash.common.Gzip;
+import io.storedash.common.QueryKind;
+import io.storedash.common.QueryParams;
+import io.storedash.common.ServiceNames;
+import io.storedash.common.client.CacheClient;
+import io.storedash.common.client.DownstreamFailure;
+import io.storedash.common.client.MonitorClient;
+import io.storedash.common.client.QueryClient;
+import io.storedash.gateway.http.ConstantPayload;
+import io.storedash.gateway.http.ContentNegotiation;
+import io.storedash.gateway.http.ParameterProblem;
+import io.storedash.gateway.live.MonitorFeed;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The dashboard API: each request is validated into a {@link DashboardQuery} before any event-bus message is sent,
+ * then asked of cache-service (query-service directly when no cache-service instance is running or its circuit is
+ * open), and the result bytes are streamed to the client without being parsed. Also the monitor snapshot and the
+ * load-test baseline.
+ */
+final class DashboardRoutes {
+
+  /** With the admin token, asks query-service directly: the load test's uncached path. */
+  static final String BYPASS_HEADER = "X-Cache-Bypass";
+  /** The per-store views, each at {@code /api/v1/stores/{store}/<kind>}. */
+  static final List<QueryKind> STORE_KINDS = List.of(QueryKind.OVERVIEW, QueryKind.TREND, QueryKind.CHANNELS,
+    QueryKind.CATEGORIES, QueryKind.HOURS, QueryKind.PRODUCTS, QueryKind.DIAGNOSIS, QueryKind.ORDERS);
+  private static final String JSON = "application/json; charset=utf-8";
+
+  private final CacheClient cacheService;
+  private final QueryClient queryService;
+  private final MonitorClient monitorService;
+  private final MonitorFeed monitorFeed;
+  private final AdminRoutes admin;
+  private final ConstantPayload constant = new ConstantPayload();
+
+  DashboardRoutes(CacheClient cacheService, QueryClient queryService, MonitorClient monitorService, MonitorFeed monitorFeed,
+                  AdminRoutes admin) {
+    this.cacheService = cacheService;
+    this.queryService = queryService;
+    this.monitorService = monitorService;
+    this.monitorFeed = monitorFeed;
+    this.admin = admin;
+  }
+
+  void mount(Router router) {
+    router.get("/api/v1/stores").handler(rc -> dashboard(rc, QueryKind.STORES, DashboardQuery.ALL_STORES));
+    for (QueryKind kind : STORE_KINDS) {
+      router.get("/api/v1/stores/:store/" + kind.wireName()).handler(rc -> dashboard(rc, kind, rc.pathParam("store")));
+    }
+    router.get("/api/v1/ranking").handler(rc -> dashboard(rc, QueryKind.RANKING, DashboardQuery.ALL_STORES));
+    router.get("/api/v1/monitor").handler(this::monitor);
+    router.get("/api/v1/monitor/stream").handler(monitorFeed::subscribe);
+    router.get("/api/v1/bench/constant").handler(this::constant);
+  }
+
+  private void dashboard(RoutingContext rc, QueryKind kind, String store) {
+    DashboardQuery query;
+    try {
+      query = queryOf(kind, store, rc.queryParams());
+    } catch (IllegalArgumentException e) {
+      rc.fail(400, e);
+      return;
+    }
+    boolean bypass = rc.request().getHeader(BYPASS_HEADER) != null;
+    if (bypass && !admin.authorized(rc)) {
+      return;
+    }
+    answer(rc, query, bypass);
+  }
+
+  /**
+   * The query a request asks: {@code from}/{@code to} plus the kind's own parameters. Each parameter is checked on
+   * its own first, so that the 400 names the one that is wrong; anything unknown, or given twice, is refused so
+   * that a typo never silently answers another question.
+   *
+   * @throws ParameterProblem naming the parameter
+   */
+  static DashboardQuery queryOf(QueryKind kind, String store, MultiMap queryParams) {
+    for (String name : queryParams.names()) {
+      if (queryParams.getAll(name).size() > 1) {
+        throw new ParameterProblem(name, "parameter " + name + " is given more than once");
+      }
+      if (!name.equals("from") && !name.equals("to") && !QueryParams.namesOf(kind).contains(name)) {
+        throw new ParameterProblem(name, "unknown parameter '" + name + "'; " + kind.wireName() + " takes from, to"
+          + QueryParams.namesOf(kind).stream().sorted().map(n -> ", " + n).reduce("", String::concat));
+      }
+    }
+    try {
+      DashboardQuery.of(kind, store, null, null);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterProblem("store", e.getMessage());
+    }
+    LocalDate from = day("from", queryParams.get("from"));
+    LocalDate to = day("to", queryParams.get("to"));
+    Map<String, String> params = new TreeMap<>();
+    for (String name : QueryParams.namesOf(kind)) {
+      String value = queryParams.get(name);
+      if (value != null) {
+        try {
+          DashboardQuery.of(kind, store, null, null, Map.of(name, value));
+        } catch (IllegalArgumentException e) {
+          throw new ParameterProblem(name, e.getMessage());
+        }
+        params.put(name, value);
+      }
+    }
+    try {
+      return DashboardQuery.of(kind, store, from, to, params);
+    } catch (IllegalArgumentException e) {
+      // Each part was valid alone: what is left is the range (both given, in order, not too long).
+      throw new ParameterProblem(from != null && to == null ? "to" : "from", e.getMessage());
+    }
+  }
+
+  private static LocalDate day(String name, String value) {
+    try {
+      return DashboardQuery.parseDay(name, value);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterProblem(name, e.getMessage());
+    }
+  }
+
+  private void answer(RoutingContext rc, DashboardQuery query, boolean bypassCache) {
+    Future<DashboardReply> reply;
+    if (bypassCache) {
+      rc.put(FailureResponses.DOWNSTREAM_KEY, ServiceNames.QUERY);
+      reply = queryService.compute(query);
+    } else {
+      rc.put(FailureResponses.DOWNSTREAM_KEY, ServiceNames.CACHE);
+      reply = cacheService.query(query).recover(e -> withoutCache(rc, query, e));
+    }
+    reply.onSuccess(result -> respond(rc, result)).onFailure(e -> rc.fail(FailureResponses.statusOf(e), e));
+  }
+
+  /**
+   * No cache-service instance, or none that answers: asks query-service directly rather than fail. When query-service
+   * has no instance either, the answer says both are missing (or that cache-service's circuit is open).
+   */
+  private Future<DashboardReply> withoutCache(RoutingContext rc, DashboardQuery query, Throwable cacheFailure) {
+    if (!(cacheFailure instanceof DownstreamFailure df)
+      || (df.kind() != DownstreamFailure.Kind.NO_INSTANCE && df.kind() != DownstreamFailure.Kind.CIRCUIT_OPEN)) {
+      return Future.failedFuture(cacheFailure);
+    }
+    rc.put(FailureResponses.DOWNSTREAM_KEY, ServiceNames.QUERY);
+    return queryService.compute(query).recover(e -> Future.failedFuture(
+      !(e instanceof DownstreamFailure none && none.kind() == DownstreamFailure.Kind.NO_INSTANCE) ? e
+        : df.kind() == DownstreamFailure.Kind.CIRCUIT_OPEN ? df
+        : new HttpException(503, "no instance of cache-service or query-service is running")));
+  }
+
+  /**
+   * The snapshot monitor-service published last, while it is fresh (every instance publishes every 5 s): no
+   * event-bus round trip, and the loss of one monitor-service instance goes unnoticed. Without a fresh one, the
+   * gateway asks monitor-service, and answers 503 when none does.
+   */
+  private void monitor(RoutingContext rc) {
+    rc.put(FailureResponses.DOWNSTREAM_KEY, ServiceNames.MONITOR);
+    MonitorFeed.Snapshot fresh = monitorFeed.freshSnapshot();
+    if (fresh != null) {
+      rc.response()
+        .putHeader("Content-Type", JSON)
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Age", String.valueOf(fresh.ageSeconds()))
+        .end(fresh.json());
+      return;
+    }
+    monitorService.snapshot()
+      .onSuccess(snapshot -> rc.response()
+        .putHeader("Content-Type", JSON)
+        .putHeader("Cache-Control", "no-store")
+        .end(snapshot.toBuffer()))
+      .onFailure(e -> rc.fail(FailureResponses.statusOf(e), e));
+  }
+
+  /** The load-test baseline: the hot path of a cache hit without the event bus. */
+  private void constant(RoutingContext rc) {
+    sendResult(rc, constant.gzip(), true, constant.etag(), "CONST", "gateway;dur=0");
+  }
+
+  private static void respond(RoutingContext rc, DashboardReply reply) {
+    String tier = reply.tier();
+    String status = reply.cacheStatus();
+    String xCache = tier == null ? "BYPASS" : "HIT".equals(status) ? tier : status;
+    long totalMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - rc.<Long>get(GatewayVerticle.STARTED_KEY));
+    StringBuilder timing = new StringBuilder("gateway;dur=").append(totalMicros / 1000.0);
+    if (tier != null) {
+      timing.append(", cache;desc=\"").append(tier).append(' ').append(status).append('"');
+    }
+    if (reply.computeMs() != null) {
+      timing.append(", compute;dur=").append(reply.computeMs());
+    }
+    sendResult(rc, reply.body(), reply.gzipped(), reply.etag(), xCache, timing.toString());
+  }
+
+  /** Result bytes as they are: stored gzip to clients that accept it, decoded only for those that do not. */
+  private static void sendResult(RoutingContext rc, Buffer body, boolean gzipped, String etag, String xCache, String timing) {
+    HttpServerResponse response = rc.response();
+    response.putHeader("Content-Type", JSON)
+      .putHeader("X-Cache", xCache)
+      .putHeader("Server-Timing", timing)
+      .putHeader("Vary", "Accept-Encoding")
+      .putHeader("Cache-Control", "no-cache");
+    if (etag != null) {
+      response.putHeader("ETag", etag);
+      if (ContentNegotiation.matches(rc.request().getHeader("If-None-Match"), etag)) {
+        response.setStatusCode(304).end();
+        return;
+      }
+    }
+    if (gzipped) {
+      if (ContentNegotiation.acceptsGzip(rc.request().getHeader("Accept-Encoding"))) {
+        response.putHeader("Content-Encoding", "gzip").end(body);
+        return;
+      }
+      body = Buffer.buffer(Gzip.decompress(body.getBytes()));
+    }
+    response.end(body);
+  }
+}
