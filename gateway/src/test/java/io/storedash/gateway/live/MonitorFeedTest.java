@@ -72,14 +72,17 @@ class MonitorFeedTest {
       && snapshot.equals(freshSnapshot().json().toJsonObject()));
   }
 
-  /** Opens a stream and returns what it received once {@code expected} is in it (or 5 s have passed). */
+  /**
+   * Opens a stream and returns what it received once {@code expected} is in it (or 15 s have passed: generous, since
+   * the deadline only matters when the test fails, and a full suite on 2 busy cores once took over 5 s).
+   */
   private String stream(String expected) {
     // Appended to on the event loop while the test thread reads it: a StringBuffer, whose methods are synchronized.
     StringBuffer received = new StringBuffer();
     http.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/stream")
       .compose(req -> req.send())
       .onSuccess(resp -> resp.handler(chunk -> received.append(chunk.toString())));
-    return Eventually.poll(Duration.ofSeconds(5), received::toString, text -> text.contains(expected));
+    return Eventually.poll(Duration.ofSeconds(15), received::toString, text -> text.contains(expected));
   }
 
   @Test
