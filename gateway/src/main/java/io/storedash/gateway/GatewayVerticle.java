@@ -100,7 +100,7 @@ public final class GatewayVerticle extends VerticleBase {
     admin = new AdminRoutes(cacheClient, service.config());
     slowClients = new SlowClients(vertx, service.config().httpSlowClientTimeout().toMillis(),
       service.config().httpIdleTimeout().toMillis());
-    imports = new ImportRoutes(vertx, queryService, timeout, slowClients);
+    imports = new ImportRoutes(vertx, queryService, timeout, slowClients, clock);
     dashboards = new DashboardRoutes(cacheClient, QueryClient.create(queryService, timeout), monitorClient, monitorFeed, admin);
     failures = new FailureResponses(vertx, ADMIN_BODY_LIMIT);
 
