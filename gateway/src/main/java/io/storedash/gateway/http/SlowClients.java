@@ -7,12 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Deadlines that the idle timeout cannot give: a client that sends one byte a second is never idle, yet it holds a
@@ -34,7 +31,6 @@ public final class SlowClients {
   private final Vertx vertx;
   private final long firstHeadMillis;
   private final long nextHeadMillis;
-  private final Set<HttpServerRequest> pacedByRoute = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<HttpConnection, Watch> watched = new HashMap<>();
   private long timer = -1;
   private long cutOff;
@@ -44,6 +40,8 @@ public final class SlowClients {
     HttpServerRequest current;
     long since;
     boolean reused;
+    /** The route paces the current request's body itself. */
+    boolean pacedByRoute;
 
     Watch(long since) {
       this.since = since;
@@ -67,18 +65,17 @@ public final class SlowClients {
 
   /** The route streams this request's body and cuts it off itself when it comes too slowly. */
   public void pacedByRoute(HttpServerRequest request) {
-    pacedByRoute.add(request);
+    // By connection: a route sees Vert.x Web's wrapper of the request, never the request headArrived saw.
+    Watch watch = watched.get(request.connection());
+    if (watch != null) {
+      watch.pacedByRoute = true;
+    }
   }
 
   /** For {@code HttpServer.connectionHandler}. */
   public void connected(HttpConnection connection) {
     watched.put(connection, new Watch(System.currentTimeMillis()));
-    connection.closeHandler(v -> {
-      Watch watch = watched.remove(connection);
-      if (watch != null && watch.current != null) {
-        pacedByRoute.remove(watch.current);
-      }
-    });
+    connection.closeHandler(v -> watched.remove(connection));
     if (timer < 0) {
       timer = vertx.setPeriodic(SWEEP_MILLIS, t -> sweep(System.currentTimeMillis()));
     }
@@ -90,6 +87,7 @@ public final class SlowClients {
     if (watch != null) {
       watch.current = request;
       watch.since = System.currentTimeMillis();
+      watch.pacedByRoute = false;
     }
   }
 
@@ -116,7 +114,7 @@ public final class SlowClients {
       Watch watch = e.getValue();
       HttpServerRequest request = watch.current;
       if (request != null && request.response().ended()) {
-        pacedByRoute.remove(request);
+        watch.pacedByRoute = false;
         watch.current = null;
         watch.since = now;
         watch.reused = true;
@@ -126,16 +124,13 @@ public final class SlowClients {
         if (now - watch.since > (watch.reused ? nextHeadMillis : firstHeadMillis)) {
           late.add(e.getKey());
         }
-      } else if (!request.isEnded() && now - watch.since > firstHeadMillis && !pacedByRoute.contains(request)) {
+      } else if (!request.isEnded() && now - watch.since > firstHeadMillis && !watch.pacedByRoute) {
         bodyTooSlow(request);
         late.add(e.getKey());
       }
     }
     for (HttpConnection connection : late) {
-      Watch watch = watched.remove(connection);
-      if (watch.current != null) {
-        pacedByRoute.remove(watch.current);
-      }
+      watched.remove(connection);
       cutOff++;
       LOG.info("closed a connection from {}: the client was too slow to send its request", connection.remoteAddress());
       connection.close();
