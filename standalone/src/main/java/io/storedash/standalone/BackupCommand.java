@@ -1,7 +1,5 @@
 package io.storedash.standalone;
 
-import io.storedash.common.config.ConfigException;
-import io.storedash.common.config.ConfigLoader;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.embedded.DataDirectoryInUse;
 import io.storedash.query.storage.DatabaseBackup;
@@ -32,17 +30,14 @@ final class BackupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    StoreDashConfig config;
-    try {
-      config = ConfigLoader.fromEnvironment();
-    } catch (ConfigException e) {
-      System.err.println("StoreDash cannot back up: " + e.getMessage());
+    StoreDashConfig config = Standalone.configuration("back up");
+    if (config == null) {
       return 2;
     }
     if (config.pgUrl().isPresent()) {
       return backup(JdbcDatabase.of(config.pgUrlOrDefault()), "the database PG_URL names");
     }
-    Path dir = dataDir != null ? dataDir : parent.dataDir;
+    Path dir = parent.dataDir(dataDir);
     if (!EmbeddedDatabase.exists(dir)) {
       System.err.println("StoreDash cannot back up: " + dir.toAbsolutePath() + " holds no embedded database (start "
         + "StoreDash once, or give --data-dir)");

@@ -1,7 +1,6 @@
 package io.storedash.standalone;
 
-import io.storedash.common.config.ConfigException;
-import io.storedash.common.config.ConfigLoader;
+import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.embedded.DataDirectoryInUse;
 import io.storedash.query.storage.DatabaseBackup;
 import io.storedash.query.storage.JdbcDatabase;
@@ -45,14 +44,13 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try {
-      if (ConfigLoader.fromEnvironment().pgUrl().isPresent()) {
-        System.err.println("StoreDash cannot restore: PG_URL names an external PostgreSQL; restore is for the embedded "
-          + "database (docs/OPERATIONS.md, \"Backup and restore\", says how to back up and restore an external one)");
-        return 2;
-      }
-    } catch (ConfigException e) {
-      System.err.println("StoreDash cannot restore: " + e.getMessage());
+    StoreDashConfig config = Standalone.configuration("restore");
+    if (config == null) {
+      return 2;
+    }
+    if (config.pgUrl().isPresent()) {
+      System.err.println("StoreDash cannot restore: PG_URL names an external PostgreSQL; restore is for the embedded "
+        + "database (docs/OPERATIONS.md, \"Backup and restore\", says how to back up and restore an external one)");
       return 2;
     }
     if (!Files.isRegularFile(file)) {
@@ -67,7 +65,7 @@ final class RestoreCommand implements Callable<Integer> {
       System.err.println("StoreDash cannot restore: " + e.getMessage());
       return 2;
     }
-    Path dir = dataDir != null ? dataDir : parent.dataDir;
+    Path dir = parent.dataDir(dataDir);
     try (EmbeddedDatabase server = EmbeddedDatabase.exclusive(dir)) {
       JdbcDatabase admin = server.database("postgres");
       execute(admin, "DROP DATABASE IF EXISTS " + STAGING);

@@ -95,11 +95,8 @@ public final class Standalone implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    StoreDashConfig config;
-    try {
-      config = ConfigLoader.fromEnvironment();
-    } catch (ConfigException e) {
-      System.err.println("StoreDash cannot start: " + e.getMessage());
+    StoreDashConfig config = configuration("start");
+    if (config == null) {
       return 2;
     }
     if (fresh && config.pgUrl().isPresent()) {
@@ -117,6 +114,21 @@ public final class Standalone implements Callable<Integer> {
     LocalDate end = endDate != null ? endDate : LocalDate.now(config.timezone()).minusDays(1);
     DemoOptions demo = new DemoOptions(stores, rowsPerStore, days, seed, end);
     return infraOnly ? runInfrastructure(config, demo) : runServices(config, demo);
+  }
+
+  /** The configuration from the environment, or null after saying why StoreDash cannot {@code doing} with it. */
+  static StoreDashConfig configuration(String doing) {
+    try {
+      return ConfigLoader.fromEnvironment();
+    } catch (ConfigException e) {
+      System.err.println("StoreDash cannot " + doing + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** The data directory a command names, else the one given before the command (default {@code data}). */
+  Path dataDir(Path commandDataDir) {
+    return commandDataDir != null ? commandDataDir : dataDir;
   }
 
   /** Starts embedded PostgreSQL/Redis for whichever of PG_URL/REDIS_URL is not set. */
