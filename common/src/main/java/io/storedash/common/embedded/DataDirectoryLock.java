@@ -90,16 +90,6 @@ public final class DataDirectoryLock implements AutoCloseable {
     return facts;
   }
 
-  /** Whether some process holds {@code directory}'s lock right now. */
-  public static boolean isHeld(Path directory) {
-    try {
-      acquire(directory).close();
-      return false;
-    } catch (DataDirectoryInUse e) {
-      return true;
-    }
-  }
-
   private static DataDirectoryInUse inUse(Path directory, Map<String, String> holder) {
     String pid = holder.getOrDefault("pid", "?");
     long id = -1;

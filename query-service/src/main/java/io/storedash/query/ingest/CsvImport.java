@@ -304,7 +304,8 @@ public final class CsvImport {
     return abort().transform(v -> Future.failedFuture(result));
   }
 
-  private static long ms(long from, long to) {
+  /** Milliseconds between two nanoTime readings, for the logs. */
+  static long ms(long from, long to) {
     return TimeUnit.NANOSECONDS.toMillis(to - from);
   }
 

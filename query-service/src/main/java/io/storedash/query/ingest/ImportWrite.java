@@ -11,7 +11,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
-import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -23,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -66,14 +64,6 @@ final class ImportWrite {
       .compose(v -> conn.query("SET LOCAL work_mem = '128MB'").execute())
       .compose(v -> stores())
       .compose(v -> rejections.isEmpty() ? rest() : Future.failedFuture(refused.get()));
-  }
-
-  private static String yuan(long cents) {
-    return BigDecimal.valueOf(cents, 2).toPlainString();
-  }
-
-  private static long ms(long from, long to) {
-    return TimeUnit.NANOSECONDS.toMillis(to - from);
   }
 
   private final List<String> fileStores = new ArrayList<>();
@@ -286,8 +276,8 @@ final class ImportWrite {
       .map(rows -> {
         for (Row row : rows) {
           rejections.add(new Rejection(row.getInteger(0), null, "store " + row.getString(1) + " on " + row.getLocalDate(2)
-            + " would total " + yuan(row.getLong(4)) + " yuan of " + row.getString(3) + " with this file, more than the "
-            + "limit of " + yuan(LineParser.MAX_CENTS) + " yuan for one store-day"));
+            + " would total " + LineParser.yuan(row.getLong(4)) + " yuan of " + row.getString(3) + " with this file, more than the "
+            + "limit of " + LineParser.yuan(LineParser.MAX_CENTS) + " yuan for one store-day"));
         }
         return null;
       });
@@ -295,7 +285,7 @@ final class ImportWrite {
 
   private <T> Future<T> timed(String step, Supplier<Future<T>> work) {
     long begun = System.nanoTime();
-    return work.get().andThen(ar -> steps.put(step, ms(begun, System.nanoTime())));
+    return work.get().andThen(ar -> steps.put(step, CsvImport.ms(begun, System.nanoTime())));
   }
 
   private void widen(LocalDate from, LocalDate to) {

@@ -305,7 +305,8 @@ public final class LineParser {
     rejections.add(new Rejection(line, column == null ? null : column.english(), reason));
   }
 
-  private static String yuan(long cents) {
+  /** Cents as yuan with two decimals, for messages. */
+  public static String yuan(long cents) {
     return BigDecimal.valueOf(cents, 2).toPlainString();
   }
 
