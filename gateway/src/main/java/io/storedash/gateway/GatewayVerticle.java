@@ -12,6 +12,7 @@ import io.storedash.gateway.downstream.Instances;
 import io.storedash.gateway.http.AccessLog;
 import io.storedash.gateway.http.ApiDocument;
 import io.storedash.gateway.http.CredentialsInUrl;
+import io.storedash.gateway.http.Problems;
 import io.storedash.gateway.http.RequestBodies;
 import io.storedash.gateway.http.RequestStats;
 import io.storedash.gateway.http.SecurityHeaders;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -142,6 +144,20 @@ public final class GatewayVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * The static handler fails (500 from inside Vert.x Web) on a path such as {@code /..%2F..} whose normalised form is
+   * empty, and no file of the page has an encoded slash or backslash in its name: such a path is not found here.
+   */
+  private static void refuseOddStaticPaths(RoutingContext rc) {
+    String normalized = rc.normalizedPath();
+    String raw = rc.request().path().toLowerCase(Locale.ROOT);
+    if (normalized == null || !normalized.startsWith("/") || raw.contains("%2f") || raw.contains("%5c")) {
+      Problems.send(rc.response(), Problems.problem(404, "no such page or file", rc.request().path()));
+      return;
+    }
+    rc.next();
+  }
+
   private Router router(Assets assets) {
     Router router = Router.router(vertx);
     router.route().handler(this::measure);
@@ -174,6 +190,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.get(VendorAssets.ECHARTS_PATH).handler(assets.vendor()::echarts);
     // Status only on this port, and metrics only with the admin token: the details are on the management port.
     service.mountPublicProbes(router, admin::authorizeMetrics);
+    router.get("/*").handler(GatewayVerticle::refuseOddStaticPaths);
     router.get("/*").handler(StaticHandler.create("webroot")
       .setIndexPage("index.html")
       .setDefaultContentEncoding("UTF-8")
