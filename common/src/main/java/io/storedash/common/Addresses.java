@@ -17,6 +17,11 @@ public final class Addresses {
   public static final String DASHBOARD_COMPUTE = "storedash.query.compute";
   /** query-service: a CSV batch to import. */
   public static final String IMPORT = "storedash.query.import";
+  /**
+   * query-service: the sales channels, {@code {"action": "list"}}, or HQ's change of a channel's fee flag,
+   * {@code {"action": "set", "code": ..., "charges_fee": true|false}}.
+   */
+  public static final String CHANNELS = "storedash.query.channels";
   /** query-service: the current data version of every store, for caches that start after an import. */
   public static final String DATA_VERSIONS = "storedash.query.versions";
   /** Published by query-service after every import: {@code {stores:[...], version}}. */

@@ -101,6 +101,11 @@ public final class DashboardQuery {
     return store;
   }
 
+  /** Whether {@code code} has the form of a store code: letters, digits, _ or -, at most 32 (it may be {@code all}). */
+  public static boolean isStoreCode(String code) {
+    return code != null && STORE_CODE.matcher(code).matches();
+  }
+
   public static DashboardQuery of(QueryKind kind, String store, LocalDate from, LocalDate to) {
     return of(kind, store, from, to, Map.of());
   }

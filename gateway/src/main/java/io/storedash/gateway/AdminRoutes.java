@@ -3,6 +3,7 @@ package io.storedash.gateway;
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.ServiceNames;
 import io.storedash.common.client.CacheClient;
+import io.storedash.common.client.QueryClient;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.gateway.http.AdminToken;
 import io.storedash.gateway.http.ParameterProblem;
@@ -23,10 +24,12 @@ import java.util.TreeSet;
 final class AdminRoutes {
 
   private final CacheClient cacheService;
+  private final QueryClient queryService;
   private final AdminToken token;
 
-  AdminRoutes(CacheClient cacheService, StoreDashConfig config) {
+  AdminRoutes(CacheClient cacheService, QueryClient queryService, StoreDashConfig config) {
     this.cacheService = cacheService;
+    this.queryService = queryService;
     this.token = new AdminToken(config.adminToken());
   }
 
@@ -132,6 +135,44 @@ final class AdminRoutes {
     send(rc, cacheService.stats(), 200);
   }
 
+  /** GET /api/v1/admin/channels: every sales channel with its fee flag and orders. */
+  void channels(RoutingContext rc) {
+    if (!onlyParameters(rc, Set.of())) {
+      return;
+    }
+    send(rc, queryService.channels(new JsonObject().put("action", "list")), 200, ServiceNames.QUERY);
+  }
+
+  /**
+   * PUT /api/v1/admin/channels/{code}, body {@code {"charges_fee": true|false}}: whether the channel's platform takes
+   * a service fee. query-service re-derives the figures of its orders.
+   */
+  void setChannel(RoutingContext rc) {
+    if (!onlyParameters(rc, Set.of())) {
+      return;
+    }
+    String code = rc.pathParam("code");
+    Object flag;
+    try {
+      JsonObject body = rc.body() == null || rc.body().buffer() == null ? null : rc.body().asJsonObject();
+      flag = body == null ? null : body.getValue("charges_fee");
+      if (body == null || !(flag instanceof Boolean) || body.size() != 1) {
+        throw new ParameterProblem("charges_fee", "the body must be {\"charges_fee\": true} or {\"charges_fee\": false}");
+      }
+      if (code == null || !code.matches("[A-Za-z0-9_-]{1,40}")) {
+        throw new ParameterProblem("code", "a channel code is letters, digits, _ or -, got '" + Problems.shown(String.valueOf(code)) + "'");
+      }
+    } catch (DecodeException e) {
+      rc.fail(400, new ParameterProblem("charges_fee", "the body is not JSON: " + e.getMessage()));
+      return;
+    } catch (IllegalArgumentException e) {
+      rc.fail(400, e);
+      return;
+    }
+    send(rc, queryService.channels(new JsonObject().put("action", "set").put("code", code).put("charges_fee", flag)), 200,
+      ServiceNames.QUERY);
+  }
+
   /** Refuses a parameter the route does not take, or one given twice: a typo must not flush more than was meant. */
   private static boolean onlyParameters(RoutingContext rc, Set<String> allowed) {
     for (String name : rc.queryParams().names()) {
@@ -149,7 +190,11 @@ final class AdminRoutes {
   }
 
   private void send(RoutingContext rc, Future<JsonObject> answer, int status) {
-    rc.put(FailureResponses.DOWNSTREAM_KEY, ServiceNames.CACHE);
+    send(rc, answer, status, ServiceNames.CACHE);
+  }
+
+  private void send(RoutingContext rc, Future<JsonObject> answer, int status, String service) {
+    rc.put(FailureResponses.DOWNSTREAM_KEY, service);
     answer
       .onSuccess(reply -> rc.response().setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")

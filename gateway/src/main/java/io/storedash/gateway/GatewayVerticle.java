@@ -99,11 +99,12 @@ public final class GatewayVerticle extends VerticleBase {
     CacheClient cacheClient = CacheClient.create(cacheService, timeout);
     MonitorClient monitorClient = MonitorClient.create(monitorService, timeout);
     monitorFeed = new MonitorFeed(vertx, monitorClient, clock);
-    admin = new AdminRoutes(cacheClient, service.config());
+    QueryClient queryClient = QueryClient.create(queryService, timeout);
+    admin = new AdminRoutes(cacheClient, queryClient, service.config());
     slowClients = new SlowClients(vertx, service.config().httpSlowClientTimeout().toMillis(),
       service.config().httpIdleTimeout().toMillis());
     imports = new ImportRoutes(vertx, queryService, timeout, slowClients, clock);
-    dashboards = new DashboardRoutes(cacheClient, QueryClient.create(queryService, timeout), monitorClient, monitorFeed, admin);
+    dashboards = new DashboardRoutes(cacheClient, queryClient, monitorClient, monitorFeed, admin);
     failures = new FailureResponses(vertx, ADMIN_BODY_LIMIT);
 
     service.heartbeatStats(() -> new JsonObject()
@@ -176,6 +177,9 @@ public final class GatewayVerticle extends VerticleBase {
     router.post(WARM_PATH).handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT)).handler(admin::warm);
     router.delete("/api/v1/admin/cache").handler(admin::flush);
     router.get("/api/v1/admin/cache/stats").handler(admin::stats);
+    router.get("/api/v1/admin/channels").handler(admin::channels);
+    router.put("/api/v1/admin/channels/:code").handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT))
+      .handler(admin::setChannel);
 
     router.get("/openapi.yaml").handler(assets.api()::serveYaml);
     router.get("/openapi.json").handler(assets.api()::serveJson);

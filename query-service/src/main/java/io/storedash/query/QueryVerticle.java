@@ -53,6 +53,7 @@ public final class QueryVerticle extends VerticleBase {
   private Pool importPool;
   private ImportSessions imports;
   private Computations computations;
+  private ChannelAdmin channelAdmin;
 
   public QueryVerticle(ServiceContext context) {
     this.context = context;
@@ -66,6 +67,7 @@ public final class QueryVerticle extends VerticleBase {
       .compose(migrated -> {
         pool = PgPools.create(vertx, config, config.pgPoolSize(), POOL_NAME);
         computations = new Computations(pool, config.timezone());
+        channelAdmin = new ChannelAdmin(vertx, pool);
         // Imports hold a connection for as long as an upload lasts: they get their own, so dashboards keep theirs.
         importPool = PgPools.create(vertx, config, IMPORT_SESSIONS, null);
         imports = new ImportSessions(vertx, importPool, config.timezone(), ImportProtocol.MAX_FILE_BYTES,
@@ -75,6 +77,7 @@ public final class QueryVerticle extends VerticleBase {
         return Future.all(
           register(Addresses.DASHBOARD_COMPUTE, this::compute),
           register(Addresses.DATA_VERSIONS, this::versions),
+          register(Addresses.CHANNELS, this::channels),
           imports.register(Addresses.IMPORT));
       })
       .onSuccess(v -> LOG.info("query-service consuming {}, {} and {} with PostgreSQL {}", Addresses.DASHBOARD_COMPUTE,
@@ -125,6 +128,24 @@ public final class QueryVerticle extends VerticleBase {
         if (failure.failureCode() >= Failure.BUG.code()) {
           LOG.warn("compute {} failed with {}: {}", query, failure.failureCode(), failure.getMessage());
         }
+        message.fail(failure.failureCode(), failure.getMessage());
+      }
+    });
+  }
+
+  private void channels(Message<Object> message) {
+    JsonObject command;
+    try {
+      command = asJson(message.body());
+    } catch (IllegalArgumentException e) {
+      message.fail(Failure.BAD_REQUEST.code(), e.getMessage());
+      return;
+    }
+    context.inFlight().track(channelAdmin.handle(command)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(ar.result());
+      } else {
+        ReplyException failure = StorageFailures.asReply(ar.cause());
         message.fail(failure.failureCode(), failure.getMessage());
       }
     });

@@ -78,10 +78,11 @@ class HostileImportTest {
   static Stream<Arguments> corpus() {
     List<Case> cases = List.of(
       csvFile("missing-columns.csv", 422, "required column 销量 / quantity is missing"),
-      csvFile("bad-numbers.csv", 422, "quantity: must be a whole number > 0, got 'two'", "unit_price: must not be negative, got -3.50",
-        "unit_price: has more than 2 decimals (cents), got 3.505", "quantity: must be a whole number > 0, got 0",
-        "quantity: must be at most 1000000, got 1000001", "unit_price: is too large: 99999999999.99",
-        "list_price: must be at least the unit price 3.50, got 2.00", "delivery_cost: must be an amount of yuan like 12.50, got 'NaN'"),
+      // 销量 0 (a refunded line) and a list price below the price are accepted now; the file is refused for the others.
+      csvFile("bad-numbers.csv", 422, "quantity: must be a whole number, got 'two'", "unit_price: must not be negative, got -3.50",
+        "unit_price: has more than 2 decimals (cents), got 3.505",
+        "quantity: must be from -1000000 to 1000000, got 1000001", "unit_price: is too large: 99999999999.99",
+        "delivery_cost: must be an amount of yuan like 12.50, got 'NaN'"),
       csvFile("bad-times.csv", 422, "line 2 ordered_at: is not a real date and time: '2026-13-01 12:00:00'",
         "line 3 ordered_at: must be a time like 2026-03-01 12:30:00 (store-local) or 2026-03-01T12:30:00+08:00, got 'yesterday'",
         "is not a real date and time: '2026-02-30 10:00:00'", "between the years 2000 and 2100, got '1999-12-31 23:59:59'"),
@@ -90,9 +91,10 @@ class HostileImportTest {
       csvFile("wrong-field-counts.csv", 422, "line 2 -: has 19 fields where the header has 17",
         "line 3 -: has 10 field(s) where the header has 17"),
       csvFile("mixed-stores.csv", 422, "order M1 mixes stores: 'S002' here, 'S001' on line 2"),
-      csvFile("inconsistent-order.csv", 422, "order C1 is 饿了么/eleme here but 美团/meituan on line 2",
+      csvFile("inconsistent-order.csv", 422, "order C1 is 'eleme' here but 'meituan' on line 2",
         "order C1 has delivery_cost 6.00 here but 5.00 on line 2"),
-      csvFile("duplicate-line.csv", 422, "order D1 lists sku P1 again (first on line 2)"),
+      new Case("an order of 10,001 lines", HostileImportTest::aHugeOrder, 422,
+        "order L1 has 10001 lines, more than the 10000 one order may have"),
       csvFile("reserved-store-code.csv", 422, "line 2 store_code: 'all' is reserved (in any case)",
         "line 3 store_code: 'All' is reserved (in any case)"),
       csvFile("store-code-case.csv", 422, "store code 's001' differs only in case from the existing store 'S001'"),
@@ -102,12 +104,12 @@ class HostileImportTest {
       csvFile("unclosed-quote.csv", 422, "a quoted field starts here and is never closed"),
       csvFile("not-an-export.csv", 400, "the first line names none of the columns of an order export"),
       csvFile("injection-in-keys.csv", 422, "store_code: must be letters, digits, _ or - (at most 32), got 'S001'; DROP TABLE orders;--'",
-        "store_code: must be letters, digits, _ or - (at most 32), got '../../etc'", "channel: must be one of 美团/meituan"),
+        "store_code: must be letters, digits, _ or - (at most 32), got '../../etc'"),
       csvFile("control-chars.csv", 422, "product_name: contains the control character U+0007"),
       csvFile("overlong-cells.csv", 422, "store_name: is longer than 100 characters (101)", "order_id: is longer than 64 characters (65)"),
       csvFile("latin1.csv", 400, "the file is neither UTF-8 nor GBK text"),
       csvFile("utf16.csv", 400, "the file is UTF-16 text"),
-      csvFile("mixed-line-endings-bad.csv", 422, "line 4 quantity: must be a whole number > 0, got '-1'"),
+      csvFile("mixed-line-endings-bad.csv", 422, "line 4 quantity: must be a whole number, got '-1.5'"),
       new Case("a 10 MiB line (one field)", () -> postCsv(utf8(HEADER + "\n" + "B1,S001,店,meituan,2026-10-01 12:00:00,P1,"
         + "x".repeat(10 << 20) + ",饮料,1,3.50,3.50,1.20,,,,,\n"), "text/csv"), 422,
         "line 2 -: a field is longer than 4096 characters"),
@@ -238,6 +240,15 @@ class HostileImportTest {
   // ---- how the cases are sent ------------------------------------------------------------------------------
 
   /** S001's newest order, sent again under S002: an order belongs to one store and must not move. */
+  /** One order id on 10,001 lines: no basket has them, so the file is refused before anything is written. */
+  private static Answer aHugeOrder() {
+    StringBuilder csv = new StringBuilder(HEADER).append('\n');
+    for (int i = 0; i <= 10_000; i++) {
+      csv.append("L1,S001,店,meituan,2026-10-01 12:00:00,P").append(i).append(",可乐").append(i).append(",饮料,1,3.50,3.50,1.20,,,,,\n");
+    }
+    return postCsv(utf8(csv.toString()), "text/csv");
+  }
+
   private static Answer moveAnOrder() {
     JsonObject page = stack.client.get("/api/v1/stores/S001/orders").send().await().bodyAsJsonObject();
     String order = page.getJsonArray("lines").getJsonObject(0).getString("order_id");

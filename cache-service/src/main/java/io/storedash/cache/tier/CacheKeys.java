@@ -14,8 +14,11 @@ import java.util.HexFormat;
  */
 public final class CacheKeys {
 
-  /** Bumped when the result format changes, so a new release never reads an old release's entries. */
-  public static final String FORMAT = "1";
+  /**
+   * Bumped when the result format changes, so a new release never reads an old release's entries: 2 since the answers
+   * carry the chain's calculation standard (issue 15).
+   */
+  public static final String FORMAT = "2";
   static final String PREFIX = "sd:" + FORMAT + ":";
 
   private CacheKeys() {

@@ -34,6 +34,9 @@ public interface QueryClient {
   /** Computes a dashboard view from PostgreSQL ({@link Addresses#DASHBOARD_COMPUTE}): the result JSON bytes. */
   Future<DashboardReply> compute(DashboardQuery query);
 
+  /** The sales channels and their fee flags, or a change of a flag ({@link Addresses#CHANNELS}). */
+  Future<JsonObject> channels(JsonObject command);
+
   /** The data version of every store ({@link Addresses#DATA_VERSIONS}): {@code {stores: {code: version}, version}}. */
   Future<JsonObject> dataVersions();
 }

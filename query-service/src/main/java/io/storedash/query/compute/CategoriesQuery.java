@@ -16,9 +16,10 @@ final class CategoriesQuery extends RollupQuery {
   private static final String SELECT = "SELECT p.category, sum(d.quantity)::int8, sum(d.revenue)::int8, sum(d.cost)::int8, "
     + "count(DISTINCT d.product_id) FROM ";
   private static final String CHAIN_SQL = SELECT
-    + "daily_product d JOIN products p ON p.id = d.product_id WHERE d.day BETWEEN $1 AND $2 GROUP BY p.category";
+    + "daily_product d JOIN products p ON p.id = d.product_id WHERE d.day BETWEEN $1 AND $2 AND d."
+    + StoreScope.NOT_CONSUMABLE + " GROUP BY p.category";
   private static final String STORE_SQL = SELECT
-    + "daily_store_product d JOIN products p ON p.id = d.product_id WHERE d.day BETWEEN $1 AND $2 AND d.store_id = $3 "
+    + "daily_store_product d JOIN products p ON p.id = d.product_id WHERE d.day BETWEEN $1 AND $2 AND d.store_id = $3 AND d." + StoreScope.NOT_CONSUMABLE + " "
     + "GROUP BY p.category";
 
   CategoriesQuery(SqlClient client, ZoneId zone) {

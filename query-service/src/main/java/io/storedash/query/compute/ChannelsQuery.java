@@ -1,35 +1,62 @@
 package io.storedash.query.compute;
 
-import io.storedash.query.Channel;
+import io.storedash.common.DashboardQuery;
 import io.storedash.query.metrics.ChannelSplit;
-import io.storedash.query.metrics.KpiTotals;
+import io.storedash.query.metrics.DayRange;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
 
 import java.time.ZoneId;
-import java.util.EnumMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 
-/** {@code channels}: the KPIs per sales channel, from the channel rollup summed per channel. */
-final class ChannelsQuery extends RollupQuery {
+/**
+ * {@code channels}: the chain's figures per sales channel for the range and the previous range, from the channel
+ * rollup summed per channel (both periods in one statement, split by a FILTER on the day), with each channel's code,
+ * name and fee flag.
+ */
+final class ChannelsQuery implements KindQuery {
 
-  private static final String CHAIN_SQL = "SELECT channel, " + OverviewQuery.SUM_COLUMNS
-    + " FROM daily_channel WHERE day BETWEEN $1 AND $2 GROUP BY channel";
-  private static final String STORE_SQL = "SELECT channel, " + OverviewQuery.SUM_COLUMNS
-    + " FROM daily_store_channel WHERE day BETWEEN $1 AND $2 AND store_id = $3 GROUP BY channel";
+  // $1 first day of the current range, $2 first day of the previous range, $3 last day of the current range.
+  private static final String SUMS = OverviewQuery.SUMS.stream()
+    .map(c -> "coalesce(sum(" + c + ") FILTER (WHERE day >= $1), 0)::int8")
+    .collect(Collectors.joining(", ")) + ", "
+    + OverviewQuery.SUMS.stream().map(c -> "coalesce(sum(" + c + ") FILTER (WHERE day < $1), 0)::int8")
+    .collect(Collectors.joining(", "));
+  private static final String SQL = "SELECT c.code, c.name_zh, c.charges_fee, x.* FROM (SELECT channel, " + SUMS
+    + " FROM %s WHERE day BETWEEN $2 AND $3%s GROUP BY channel) x JOIN channels c ON c.id = x.channel";
+  private static final String CHAIN_SQL = String.format(SQL, "daily_channel", "");
+  private static final String STORE_SQL = String.format(SQL, "daily_store_channel", " AND store_id = $4");
+
+  private final SqlClient client;
+  private final ZoneId zone;
 
   ChannelsQuery(SqlClient client, ZoneId zone) {
-    super(client, zone, CHAIN_SQL, STORE_SQL);
+    this.client = client;
+    this.zone = zone;
   }
 
   @Override
-  JsonObject result(StoreScope scope, RowSet<Row> rows) {
-    Map<Channel, KpiTotals> channels = new EnumMap<>(Channel.class);
-    for (Row row : rows) {
-      channels.put(Channel.ofId(row.getShort(0)), OverviewQuery.totals(row, 1));
-    }
-    return new JsonObject(new ChannelSplit(scope.store(), scope.range(), channels).toMap());
+  public Future<JsonObject> answer(DashboardQuery query) {
+    return StoreScope.resolve(client, query, zone).compose(scope -> {
+      DayRange range = scope.range();
+      Tuple args = Tuple.of(range.from(), range.previous().from(), range.to());
+      if (!scope.allStores()) {
+        args.addInteger(scope.storeId());
+      }
+      return client.preparedQuery(scope.allStores() ? CHAIN_SQL : STORE_SQL).execute(args).map(rows -> {
+        List<ChannelSplit.ChannelFigures> channels = new ArrayList<>();
+        int sums = OverviewQuery.SUMS.size();
+        for (Row row : rows) {
+          channels.add(new ChannelSplit.ChannelFigures(row.getString(0), row.getString(1), row.getBoolean(2),
+            OverviewQuery.totals(row, 4), OverviewQuery.totals(row, 4 + sums)));
+        }
+        return new JsonObject(new ChannelSplit(scope.store(), range, channels).toMap());
+      });
+    });
   }
 }

@@ -2,7 +2,6 @@ package io.storedash.query.compute;
 
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.QueryKind;
-import io.storedash.query.Channel;
 import io.storedash.query.metrics.OrderLinesPage;
 import io.storedash.query.metrics.PageWindow;
 import io.vertx.core.Future;
@@ -28,12 +27,14 @@ final class OrdersQuery implements KindQuery {
 
   // $1 store, $2 oldest day, $3 newest day of the page, $4 page size, $5 lines of those days to skip.
   private static final String LINES = """
-    SELECT o.order_no, o.ordered_at, o.channel, p.sku, p.name, l.quantity, l.unit_price, l.list_price, l.unit_cost
+    SELECT o.order_no, o.ordered_at, c.code, p.sku, p.name, l.quantity, l.unit_price, l.list_price, l.cost,
+           l.gross_profit, l.service_fee, l.valid
     FROM order_lines l
     JOIN orders o ON o.id = l.order_id
     JOIN products p ON p.id = l.product_id
+    JOIN channels c ON c.id = l.channel
     WHERE l.store_id = $1 AND l.local_day BETWEEN $2 AND $3
-    ORDER BY l.local_day DESC, o.ordered_at DESC, o.order_no, p.sku
+    ORDER BY l.local_day DESC, o.ordered_at DESC, o.order_no, l.line_no
     LIMIT $4 OFFSET $5""";
 
   private final SqlClient client;
@@ -64,8 +65,9 @@ final class OrdersQuery implements KindQuery {
           List<OrderLinesPage.OrderLine> lines = new ArrayList<>(rows.size());
           for (Row row : rows) {
             lines.add(new OrderLinesPage.OrderLine(row.getString(0),
-              row.getOffsetDateTime(1).atZoneSameInstant(scope.zone()).toOffsetDateTime(), Channel.ofId(row.getShort(2)),
-              row.getString(3), row.getString(4), row.getInteger(5), row.getLong(6), row.getLong(7), row.getLong(8)));
+              row.getOffsetDateTime(1).atZoneSameInstant(scope.zone()).toOffsetDateTime(), row.getString(2),
+              row.getString(3), row.getString(4), row.getInteger(5), row.getLong(6), row.getLong(7), row.getLong(8),
+              row.getLong(9), row.getLong(10), row.getBoolean(11)));
           }
           return new OrderLinesPage(scope.store(), scope.range(), page, size, window.total(), lines);
         });

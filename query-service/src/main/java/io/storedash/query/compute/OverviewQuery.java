@@ -22,8 +22,7 @@ import java.util.stream.Collectors;
 final class OverviewQuery implements KindQuery {
 
   /** The rollup sums, in {@link KpiTotals} component order. */
-  static final List<String> SUMS = List.of("orders", "items", "revenue", "cost", "list_revenue", "discount",
-    "delivery_cost", "platform_fee", "customer_delivery_fee", "packaging_fee");
+  static final List<String> SUMS = KpiTotals.COLUMNS;
   /** The sums of {@link #SUMS} as select expressions, for a GROUP BY over a channel rollup. */
   static final String SUM_COLUMNS = SUMS.stream().map(c -> "sum(" + c + ")::int8").collect(Collectors.joining(", "));
 
@@ -34,8 +33,15 @@ final class OverviewQuery implements KindQuery {
     + SUMS.stream()
     .map(c -> "coalesce(sum(" + c + ") FILTER (WHERE day < $1), 0)::int8")
     .collect(Collectors.joining(", "));
-  private static final String CHAIN_SQL = SELECT + " FROM daily_channel WHERE day BETWEEN $2 AND $3";
-  private static final String STORE_SQL = SELECT + " FROM daily_store_channel WHERE day BETWEEN $2 AND $3 AND store_id = $4";
+  /** 动销商品数 of both ranges: distinct products, consumables left out, with a line of 销量 > 0. */
+  private static final String ACTIVE = ", (SELECT count(DISTINCT product_id) FILTER (WHERE day >= $1) || ','"
+    + " || count(DISTINCT product_id) FILTER (WHERE day < $1) FROM %s d JOIN products p ON p.id = d.product_id"
+    + " WHERE d.day BETWEEN $2 AND $3 AND d.sold_lines > 0 AND p.category <> '耗材'"
+    + " AND coalesce(p.subcategory, '') <> '耗材'%s)";
+  private static final String CHAIN_SQL = SELECT + String.format(ACTIVE, "daily_product", "")
+    + " FROM daily_channel WHERE day BETWEEN $2 AND $3";
+  private static final String STORE_SQL = SELECT + String.format(ACTIVE, "daily_store_product", " AND d.store_id = $4")
+    + " FROM daily_store_channel WHERE day BETWEEN $2 AND $3 AND store_id = $4";
 
   private final SqlClient client;
   private final ZoneId zone;
@@ -55,15 +61,19 @@ final class OverviewQuery implements KindQuery {
       }
       return client.preparedQuery(scope.allStores() ? CHAIN_SQL : STORE_SQL).execute(args).map(rows -> {
         Row row = rows.iterator().next();
-        Overview overview = new Overview(scope.store(), range, totals(row, 0), totals(row, SUMS.size()));
+        String[] active = row.getString(2 * SUMS.size()).split(",");
+        Overview overview = new Overview(scope.store(), range, totals(row, 0), totals(row, SUMS.size()),
+          Long.parseLong(active[0]), Long.parseLong(active[1]));
         return new JsonObject(overview.toMap());
       });
     });
   }
 
   static KpiTotals totals(Row row, int offset) {
-    return new KpiTotals(row.getLong(offset), row.getLong(offset + 1), row.getLong(offset + 2), row.getLong(offset + 3),
-      row.getLong(offset + 4), row.getLong(offset + 5), row.getLong(offset + 6), row.getLong(offset + 7),
-      row.getLong(offset + 8), row.getLong(offset + 9));
+    long[] values = new long[SUMS.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = row.getLong(offset + i);
+    }
+    return KpiTotals.of(values);
   }
 }

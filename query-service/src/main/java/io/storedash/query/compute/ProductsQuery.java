@@ -36,7 +36,7 @@ final class ProductsQuery implements KindQuery {
     WITH x AS (
       SELECT product_id, sum(quantity)::int8 AS quantity, sum(orders)::int8 AS orders, sum(revenue)::int8 AS revenue,
              sum(cost)::int8 AS cost, sum(list_revenue)::int8 AS list_revenue
-      FROM daily_store_product WHERE day BETWEEN $1 AND $2 AND store_id = $3 GROUP BY product_id)
+      FROM daily_store_product WHERE day BETWEEN $1 AND $2 AND store_id = $3 AND %s GROUP BY product_id)
     SELECT t.total, t.revenue, r.sku, r.name, r.category, r.quantity, r.orders, r.revenue, r.cost, r.list_revenue
     FROM (SELECT count(*) AS total, coalesce(sum(revenue), 0)::int8 AS revenue FROM x) t
     LEFT JOIN LATERAL (
@@ -57,7 +57,7 @@ final class ProductsQuery implements KindQuery {
       if (expression == null) {
         throw new IllegalStateException("no ORDER BY for product sort " + sort);
       }
-      statements.put(sort, SQL.formatted(expression));
+      statements.put(sort, SQL.formatted(StoreScope.NOT_CONSUMABLE, expression));
     }
   }
 

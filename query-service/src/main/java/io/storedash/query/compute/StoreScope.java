@@ -22,6 +22,13 @@ import java.time.ZoneId;
 public record StoreScope(String store, Integer storeId, DayRange range, ZoneId zone) {
 
   private static final String STORE = "SELECT id, last_day, timezone FROM stores WHERE code = $1";
+
+  /**
+   * The condition that leaves consumables (耗材: carrier bags and the like) out of product and category views: they
+   * count in order profit, but they are not what a store sells.
+   */
+  static final String NOT_CONSUMABLE = "product_id NOT IN (SELECT id FROM products WHERE category = '耗材' "
+    + "OR subcategory = '耗材')";
   private static final String CHAIN = "SELECT max(last_day) FROM stores";
 
   public boolean allStores() {

@@ -38,7 +38,7 @@ public final class BulkLoader {
   private static final Logger LOG = LoggerFactory.getLogger(BulkLoader.class);
 
   /** pg_advisory_xact_lock key that serializes loads ("SDLOAD"). */
-  static final long LOAD_LOCK = 0x5344_4C4F_4144L;
+  public static final long LOAD_LOCK = 0x5344_4C4F_4144L;
   /** Orders per statement: large enough to amortize a round trip, small enough to keep the arrays modest. */
   static final int ORDERS_PER_BATCH = 4_000;
   /** Above this many lines the planner is given fresh statistics before the rollups are rebuilt. */

@@ -1,11 +1,13 @@
 package io.storedash.query.ingest;
 
 import io.storedash.common.Addresses;
+import io.storedash.common.DashboardQuery;
 import io.storedash.common.Failure;
-import io.storedash.query.Channel;
 import io.storedash.query.ingest.csv.CsvImportParser;
 import io.storedash.query.ingest.csv.ImportColumn;
+import io.storedash.query.ingest.csv.ImportHeader;
 import io.storedash.query.ingest.csv.ImportRefused;
+import io.storedash.query.ingest.csv.LineParser;
 import io.storedash.query.ingest.csv.ImportReport;
 import io.storedash.query.ingest.csv.OrderConsistency;
 import io.storedash.query.ingest.csv.ParsedLine;
@@ -26,8 +28,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -95,7 +95,7 @@ public final class CsvImport {
    */
   public static Future<CsvImport> open(Vertx vertx, Pool pool, String file, ZoneId defaultZone, long maxBytes) {
     return pool.getConnection().compose(conn -> conn.begin()
-      .compose(tx -> conn.query(ImportSql.CREATE_STAGING).execute()
+      .compose(tx -> conn.query(ImportStaging.CREATE).execute()
         .map(v -> new CsvImport(vertx, conn, tx, file, defaultZone, maxBytes)))
       .onFailure(e -> conn.close()));
   }
@@ -156,7 +156,7 @@ public final class CsvImport {
       .andThen(v -> stagedAt = System.nanoTime())
       .compose(v -> conn.query("ANALYZE import_lines").execute())
       .compose(v -> checkOrders())
-      .compose(v -> checkDuplicates())
+      .compose(v -> checkLongOrders())
       .andThen(v -> checkedAt = System.nanoTime())
       .compose(v -> rejections.isEmpty() ? write() : Future.failedFuture(rejected()))
       .andThen(v -> writtenAt = System.nanoTime())
@@ -176,87 +176,33 @@ public final class CsvImport {
   private Future<Void> stage(List<List<ParsedLine>> batches) {
     Future<Void> done = Future.succeededFuture();
     for (List<ParsedLine> batch : batches) {
-      done = done.compose(v -> conn.preparedQuery(ImportSql.STAGE).execute(stagingArguments(batch)).mapEmpty());
+      done = done.compose(v -> conn.preparedQuery(ImportStaging.INSERT).execute(ImportStaging.arguments(batch)).mapEmpty());
     }
     return done;
   }
 
-  private static Tuple stagingArguments(List<ParsedLine> batch) {
-    int n = batch.size();
-    Integer[] line = new Integer[n];
-    String[] orderNo = new String[n];
-    String[] storeCode = new String[n];
-    String[] storeName = new String[n];
-    String[] storeKey = new String[n];
-    Short[] channel = new Short[n];
-    LocalDateTime[] localTime = new LocalDateTime[n];
-    OffsetDateTime[] instant = new OffsetDateTime[n];
-    String[] sku = new String[n];
-    Boolean[] skuDerived = new Boolean[n];
-    String[] productName = new String[n];
-    String[] category = new String[n];
-    Integer[] quantity = new Integer[n];
-    Long[] unitPrice = new Long[n];
-    Long[] listPrice = new Long[n];
-    Long[] unitCost = new Long[n];
-    Long[] deliveryCost = new Long[n];
-    Long[] platformFee = new Long[n];
-    Long[] discount = new Long[n];
-    Long[] customerDeliveryFee = new Long[n];
-    Long[] packagingFee = new Long[n];
-    for (int i = 0; i < n; i++) {
-      ParsedLine l = batch.get(i);
-      line[i] = l.line();
-      orderNo[i] = l.orderNo();
-      storeCode[i] = l.storeCode();
-      storeName[i] = l.storeName();
-      storeKey[i] = l.storeKey();
-      channel[i] = l.channel().id();
-      localTime[i] = l.localTime();
-      instant[i] = l.instant();
-      sku[i] = l.sku();
-      skuDerived[i] = l.skuDerived();
-      productName[i] = l.productName();
-      category[i] = l.category();
-      quantity[i] = l.quantity();
-      unitPrice[i] = l.unitPrice();
-      listPrice[i] = l.listPrice();
-      unitCost[i] = l.unitCost();
-      deliveryCost[i] = l.deliveryCost();
-      platformFee[i] = l.platformFee();
-      discount[i] = l.discount();
-      customerDeliveryFee[i] = l.customerDeliveryFee();
-      packagingFee[i] = l.packagingFee();
-    }
-    return Tuple.tuple()
-      .addArrayOfInteger(line).addArrayOfString(orderNo).addArrayOfString(storeCode).addArrayOfString(storeName)
-      .addArrayOfString(storeKey).addArrayOfShort(channel).addArrayOfLocalDateTime(localTime)
-      .addArrayOfOffsetDateTime(instant).addArrayOfString(sku).addArrayOfBoolean(skuDerived)
-      .addArrayOfString(productName).addArrayOfString(category).addArrayOfInteger(quantity)
-      .addArrayOfLong(unitPrice).addArrayOfLong(listPrice).addArrayOfLong(unitCost).addArrayOfLong(deliveryCost)
-      .addArrayOfLong(platformFee).addArrayOfLong(discount).addArrayOfLong(customerDeliveryFee)
-      .addArrayOfLong(packagingFee);
-  }
-
-  /** The lines of each order against each other: one store, channel and time, equal order-level fees. */
+  /** The lines of each order against each other: one store, channel and time, equal order-level money. */
   private Future<Void> checkOrders() {
-    String storeColumn = parser.header() != null && !parser.header().has(ImportColumn.STORE_CODE)
-      ? ImportColumn.STORE_NAME.english() : ImportColumn.STORE_CODE.english();
+    ImportHeader header = parser.header();
+    String storeColumn = (header == null || header.has(ImportColumn.STORE_CODE) ? ImportColumn.STORE_CODE
+      : header.has(ImportColumn.STORE_ID) ? ImportColumn.STORE_ID : ImportColumn.STORE_NAME).english();
     OrderConsistency consistency = new OrderConsistency(storeColumn, rejections);
-    return ImportCursor.stream(conn, ImportSql.CONFLICTING_LINES, row -> consistency.accept(new OrderConsistency.OrderValues(row.getInteger(0),
-      row.getString(1), row.getString(2), Channel.ofId(row.getShort(3)), row.getLocalDateTime(4),
-      row.getOffsetDateTime(5), new Long[] {row.getLong(6), row.getLong(7), row.getLong(8), row.getLong(9), row.getLong(10)})));
+    int money = ImportColumn.ORDER_MONEY.size();
+    return ImportCursor.stream(conn, ImportSql.CONFLICTING_LINES, row -> {
+      Long[] values = new Long[money];
+      for (int i = 0; i < money; i++) {
+        values[i] = row.getLong(6 + i);
+      }
+      consistency.accept(new OrderConsistency.OrderValues(row.getInteger(0), row.getString(1), row.getString(2),
+        row.getString(3), row.getLocalDateTime(4), row.getOffsetDateTime(5), values));
+    });
   }
 
-  /** Two lines with the same order_id and sku: the key of a line, so one of them would silently replace the other. */
-  private Future<Void> checkDuplicates() {
-    return ImportCursor.stream(conn, ImportSql.DUPLICATE_LINES, row -> {
-      boolean derived = row.getBoolean(3);
-      String what = derived ? "product '" + row.getString(4) + "'" : "sku " + row.getString(2);
-      rejections.add(new Rejection(row.getInteger(0), derived ? ImportColumn.PRODUCT_NAME.english() : ImportColumn.SKU.english(),
-        "order " + row.getString(1) + " lists " + what + " again (first on line " + row.getInteger(5)
-          + "); order_id and sku identify a line: merge the two lines into one"));
-    });
+  /** An order with more lines than {@link ImportSql#MAX_ORDER_LINES}: no basket has them, the file is wrong. */
+  private Future<Void> checkLongOrders() {
+    return ImportCursor.stream(conn, ImportSql.LONG_ORDERS, row -> rejections.add(new Rejection(row.getInteger(0),
+      ImportColumn.ORDER_ID.english(), "order " + row.getString(1) + " has " + row.getLong(2) + " lines, more than the "
+        + ImportSql.MAX_ORDER_LINES + " one order may have: is 订单ID the same on lines of different orders?")));
   }
 
   private ImportFailure rejected() {
@@ -265,7 +211,8 @@ public final class CsvImport {
 
   private ImportReport refusedReport(String detail) {
     return ImportReport.refused(file, detail, parser.encoding(), parser.convertedFromGbk(), parser.lines(),
-      parser.header() == null ? List.of() : parser.header().ignored(), millis(), rejections);
+      parser.header() == null ? List.of() : parser.header().ignored(),
+      parser.header() == null ? List.of() : parser.header().personal(), millis(), rejections);
   }
 
   private Future<ImportWrite.Written> write() {
@@ -277,8 +224,8 @@ public final class CsvImport {
     return tx.commit().eventually(conn::close).map(v -> {
       ImportReport report = new ImportReport(file, true, "imported " + parser.lines() + " lines of " + written.orders()
         + " orders", parser.encoding(), parser.convertedFromGbk(), parser.lines(), written.orders(), written.stores(),
-        written.newStores(), written.newProducts(), written.newOrders(), written.updatedOrders(), written.newLines(),
-        written.updatedLines(), parser.header().ignored(), written.version(), millis(), List.of(), 0);
+        written.newStores(), written.newChannels(), written.newProducts(), written.newOrders(), written.updatedOrders(), written.newLines(),
+        written.updatedLines(), parser.header().ignored(), parser.header().personal(), written.version(), millis(), List.of(), 0);
       LOG.info("imported {}: {} lines, {} orders ({} new, {} updated), stores {}, {} ms (received and staged {}, "
           + "checked {}, written {} {}, committed {}), encoding {}, data version {}",
         file, report.lines(), report.orders(), report.newOrders(), report.updatedOrders(), report.stores(), report.millis(),
@@ -313,13 +260,22 @@ public final class CsvImport {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
   }
 
-  /** The code a store gets when a file names it only by name: N- and 10 hex digits of the name's SHA-256. */
-  static String codeForName(String name) {
+  /**
+   * The code a store known by name or 门店ID gets when it needs one: {@code prefix} and 10 hex digits of the SHA-256
+   * of the text ({@code N-} for names, {@code S-} for ids that are no code).
+   */
+  static String hashedCode(String prefix, String text) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(name.strip().getBytes(StandardCharsets.UTF_8));
-      return "N-" + HexFormat.of().withUpperCase().formatHex(hash, 0, 5);
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.strip().getBytes(StandardCharsets.UTF_8));
+      return prefix + HexFormat.of().withUpperCase().formatHex(hash, 0, 5);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
+  }
+
+  /** The code of a new store known by its 门店ID: the id when it is a valid store code, else a hash of it. */
+  static String codeForExternalId(String externalId) {
+    return DashboardQuery.isStoreCode(externalId) && !externalId.equalsIgnoreCase(LineParser.RESERVED_STORE_CODE)
+      ? externalId : hashedCode("S-", externalId);
   }
 }

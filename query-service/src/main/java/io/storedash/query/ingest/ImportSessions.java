@@ -195,7 +195,7 @@ public final class ImportSessions {
   private static JsonObject tooLarge(String file, String reason) {
     RejectionList rejections = new RejectionList();
     rejections.add(new Rejection(1, null, reason));
-    return new JsonObject(ImportReport.refused(file, "nothing was imported: " + reason, null, false, 0, List.of(), 0,
+    return new JsonObject(ImportReport.refused(file, "nothing was imported: " + reason, null, false, 0, List.of(), List.of(), 0,
       rejections).toMap());
   }
 

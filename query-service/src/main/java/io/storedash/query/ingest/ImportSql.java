@@ -1,63 +1,61 @@
 package io.storedash.query.ingest;
 
+import io.storedash.query.ingest.csv.ImportColumn;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
 /**
- * The SQL of a CSV import ({@link CsvImport}, {@link ImportWrite}), in the order the import runs it: the staging
- * table the file's lines go into, the checks of the lines against each other and against the stored data, and the
- * upserts of stores, products, orders and lines. Temporary tables live for the import's transaction only.
+ * The SQL of an import ({@link CsvImport}, {@link ImportWrite}), in the order the import runs it: the checks of the
+ * staged lines ({@link ImportStaging}) against each other and against the stored data, and the writes of stores,
+ * channels, products, orders and lines. Temporary tables live for the import's transaction only.
  */
 final class ImportSql {
 
   private ImportSql() {
   }
 
-  static final String CREATE_STAGING = """
-    CREATE TEMP TABLE import_lines (
-      line int4 NOT NULL, order_no text NOT NULL, store_code text, store_name text, store_key text NOT NULL,
-      channel int2 NOT NULL, local_time timestamp, instant timestamptz, sku text NOT NULL, sku_derived bool NOT NULL,
-      product_name text NOT NULL, category text NOT NULL, quantity int4 NOT NULL, unit_price int8 NOT NULL,
-      list_price int8 NOT NULL, unit_cost int8 NOT NULL, delivery_cost int8, platform_fee int8, discount int8,
-      customer_delivery_fee int8, packaging_fee int8
-    ) ON COMMIT DROP""";
+  /** Most lines one order may have: far above a real basket, and within the smallint of a line number. */
+  static final int MAX_ORDER_LINES = 10_000;
 
-  static final String STAGE = """
-    INSERT INTO import_lines
-    SELECT * FROM unnest($1::int4[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int2[], $7::timestamp[],
-                         $8::timestamptz[], $9::text[], $10::bool[], $11::text[], $12::text[], $13::int4[], $14::int8[],
-                         $15::int8[], $16::int8[], $17::int8[], $18::int8[], $19::int8[], $20::int8[], $21::int8[])""";
+  /** The order-level money as staged, in {@link ImportColumn#ORDER_MONEY} order. */
+  static final List<String> ORDER_MONEY = ImportColumn.ORDER_MONEY.stream().map(ImportStaging::orderMoneyColumn).toList();
 
   // min() <> max() finds two different values in one hash aggregate (count(DISTINCT) would sort every group).
-  static final String CONFLICTING_LINES = """
-    SELECT l.line, l.order_no, l.store_key, l.channel, l.local_time, l.instant, l.delivery_cost, l.platform_fee,
-           l.discount, l.customer_delivery_fee, l.packaging_fee
-    FROM import_lines l
-    WHERE l.order_no IN (
-      SELECT order_no FROM import_lines GROUP BY order_no
-      HAVING min(store_key) <> max(store_key) OR min(channel) <> max(channel)
-          OR min(local_time) <> max(local_time) OR min(instant) <> max(instant)
-          OR (count(local_time) > 0 AND count(instant) > 0)
-          OR min(delivery_cost) <> max(delivery_cost) OR min(platform_fee) <> max(platform_fee)
-          OR min(discount) <> max(discount) OR min(customer_delivery_fee) <> max(customer_delivery_fee)
-          OR min(packaging_fee) <> max(packaging_fee))
-    ORDER BY l.order_no, l.line""";
+  static final String CONFLICTING_LINES = "SELECT l.line, l.order_no, l.store_key, l.channel, l.local_time, l.instant, "
+    + ORDER_MONEY.stream().map(c -> "l." + c).collect(Collectors.joining(", "))
+    + " FROM import_lines l WHERE l.order_no IN (SELECT order_no FROM import_lines GROUP BY order_no"
+    + " HAVING min(store_key) <> max(store_key) OR min(channel) <> max(channel)"
+    + " OR min(local_time) <> max(local_time) OR min(instant) <> max(instant)"
+    + " OR (count(local_time) > 0 AND count(instant) > 0) OR "
+    + ORDER_MONEY.stream().map(c -> "min(" + c + ") <> max(" + c + ")").collect(Collectors.joining(" OR "))
+    + ") ORDER BY l.order_no, l.line";
 
-  static final String DUPLICATE_LINES = """
-    SELECT l.line, l.order_no, l.sku, l.sku_derived, l.product_name, d.first_line
-    FROM import_lines l
-    JOIN (SELECT order_no, sku, min(line) AS first_line FROM import_lines GROUP BY order_no, sku HAVING count(*) > 1) d
-      ON d.order_no = l.order_no AND d.sku = l.sku
-    WHERE l.line <> d.first_line
-    ORDER BY l.line""";
+  static final String LONG_ORDERS = "SELECT min(line), order_no, count(*) FROM import_lines GROUP BY order_no"
+    + " HAVING count(*) > " + MAX_ORDER_LINES + " ORDER BY 1";
 
   static final String STORE_KEYS = """
-    SELECT store_key, min(store_code), (array_agg(store_name ORDER BY line) FILTER (WHERE store_name IS NOT NULL))[1],
-           min(line)
+    SELECT store_key, min(store_code), min(store_ext),
+           (array_agg(store_name ORDER BY line) FILTER (WHERE store_name IS NOT NULL))[1], min(line),
+           (array_agg(city ORDER BY line) FILTER (WHERE city IS NOT NULL))[1]
     FROM import_lines GROUP BY store_key""";
   static final String INSERT_STORES = """
-    INSERT INTO stores (code, name, timezone)
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+    INSERT INTO stores (code, name, timezone, city, external_id)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
     ON CONFLICT (code) DO NOTHING
     RETURNING code""";
   static final String STORES_BY_CODE = "SELECT id, code, name, timezone FROM stores WHERE code = ANY($1)";
+  static final String STORES_BY_EXTERNAL_ID = "SELECT id, code, name, timezone, external_id FROM stores WHERE external_id = ANY($1)";
+  /** Stores of earlier imports that knew a store by its name only: an export with its 门店ID adopts them. */
+  static final String STORES_WITHOUT_ID_BY_NAME = """
+    SELECT id, code, name, timezone FROM stores WHERE external_id IS NULL AND name = ANY($1) ORDER BY code""";
+  static final String ADOPT_EXTERNAL_ID = "UPDATE stores SET external_id = $2 WHERE id = $1";
+  /** A store known by its 门店ID keeps its code and history; it takes the file's newest name and city. */
+  static final String RENAME_STORES = """
+    UPDATE stores s SET name = coalesce(f.name, s.name), city = coalesce(f.city, s.city)
+    FROM unnest($1::int4[], $2::text[], $3::text[]) AS f(id, name, city)
+    WHERE s.id = f.id AND (s.name, s.city) IS DISTINCT FROM (coalesce(f.name, s.name), coalesce(f.city, s.city))""";
+  static final String CODES_TAKEN = "SELECT lower(code) FROM stores WHERE lower(code) = ANY($1)";
   /** Existing stores whose code equals one of the file's but for case: codes are compared case-insensitively. */
   static final String CODES_BUT_FOR_CASE = """
     SELECT f.code, s.code
@@ -69,35 +67,54 @@ final class ImportSql {
   static final String FILL_STORE_MAP =
     "INSERT INTO import_stores SELECT * FROM unnest($1::text[], $2::int4[], $3::text[])";
 
+  static final String FILE_CHANNELS = "SELECT channel, min(line) FROM import_lines GROUP BY channel ORDER BY 2";
+  static final String CREATE_CHANNEL_MAP = "CREATE TEMP TABLE import_channels (name text PRIMARY KEY, id int2 NOT NULL) ON COMMIT DROP";
+  static final String FILL_CHANNEL_MAP = "INSERT INTO import_channels SELECT * FROM unnest($1::text[], $2::int2[])";
+
   // An existing product keeps its name; it takes the file's category only where it had none.
   // The first line of each sku names the product: found by a hash aggregate and a hash join, not a sort of the file.
   static final String UPSERT_PRODUCTS = """
     WITH up AS (
-      INSERT INTO products (sku, name, category)
-      SELECT l.sku, l.product_name, l.category
+      INSERT INTO products (sku, name, category, barcode, subcategory)
+      SELECT l.sku, l.product_name, l.category, l.barcode, l.subcategory
       FROM (SELECT sku, min(line) AS line FROM import_lines GROUP BY sku) f
       JOIN import_lines l ON l.line = f.line
-      ON CONFLICT (sku) DO UPDATE SET category = EXCLUDED.category
+      ON CONFLICT (sku) DO UPDATE SET category = EXCLUDED.category, subcategory = EXCLUDED.subcategory
         WHERE products.category = '未分类' AND EXCLUDED.category <> '未分类'
       RETURNING (xmax = 0) AS inserted)
     SELECT count(*) FILTER (WHERE inserted) FROM up""";
 
+  /** The columns of an order that an import writes, in {@code import_orders} and {@code orders} alike. */
+  static final List<String> ORDER_COLUMNS = List.of("store_id", "channel", "ordered_at", "local_day", "local_hour",
+    "order_code", "distance_m", "delivery_platform", "delivery_cost", "commission", "customer_delivery_fee",
+    "delivery_fee_discount", "full_reduction", "product_discount", "new_customer_discount", "merchant_voucher",
+    "merchant_coupon", "gift_amount", "other_discount", "packaging_fee", "service_fee", "lines", "items", "revenue",
+    "cost", "gross_profit", "consumables_cost", "rebate", "expected_income", "list_gmv", "gmv_order", "valid");
+
   // Times without an offset are store-local: they become instants with the store's zone, here, where it is known.
-  static final String CREATE_ORDERS = """
-    CREATE TEMP TABLE import_orders ON COMMIT DROP AS
-    SELECT order_no, store_id, channel, ordered_at, (ordered_at AT TIME ZONE timezone)::date AS local_day,
-           extract(hour FROM ordered_at AT TIME ZONE timezone)::int2 AS local_hour, delivery_cost, platform_fee,
-           discount, customer_delivery_fee, packaging_fee
-    FROM (SELECT o.order_no, s.store_id, s.timezone, o.channel,
-                 coalesce(o.instant, o.local_time AT TIME ZONE s.timezone) AS ordered_at, o.delivery_cost,
-                 o.platform_fee, o.discount, o.customer_delivery_fee, o.packaging_fee
-          FROM (SELECT order_no, min(store_key) AS store_key, min(channel) AS channel, min(local_time) AS local_time,
-                       min(instant) AS instant, coalesce(max(delivery_cost), 0) AS delivery_cost,
-                       coalesce(max(platform_fee), 0) AS platform_fee, coalesce(max(discount), 0) AS discount,
-                       coalesce(max(customer_delivery_fee), 0) AS customer_delivery_fee,
-                       coalesce(max(packaging_fee), 0) AS packaging_fee
-                FROM import_lines GROUP BY order_no) o
-          JOIN import_stores s ON s.store_key = o.store_key) x""";
+  // An order's service fee is the sum of its lines' (the export), or the order-level value of StoreDash's layout.
+  static final String CREATE_ORDERS = "CREATE TEMP TABLE import_orders ON COMMIT DROP AS SELECT order_no, "
+    + String.join(", ", ORDER_COLUMNS) + " FROM (SELECT x.*, (ordered_at AT TIME ZONE timezone)::date AS local_day,"
+    + " extract(hour FROM ordered_at AT TIME ZONE timezone)::int2 AS local_hour,"
+    + " NOT (charges_fee AND service_fee <= 0) AS valid"
+    + " FROM (SELECT o.*, s.store_id, s.timezone, ch.id AS channel, c.charges_fee,"
+    + " coalesce(o.instant, o.local_time AT TIME ZONE s.timezone) AS ordered_at"
+    + " FROM (SELECT order_no, min(store_key) AS store_key, min(channel) AS channel_name, min(local_time) AS local_time,"
+    + " min(instant) AS instant, min(order_code) AS order_code, min(distance_m) AS distance_m,"
+    + " min(delivery_platform) AS delivery_platform, "
+    + ImportColumn.ORDER_MONEY.stream().filter(c -> c != ImportColumn.ORDER_SERVICE_FEE)
+    .map(c -> "coalesce(max(" + ImportStaging.orderMoneyColumn(c) + "), 0) AS " + ImportStaging.orderMoneyColumn(c))
+    .collect(Collectors.joining(", "))
+    + ", coalesce(max(order_service_fee), sum(service_fee)) AS service_fee, count(*) AS lines,"
+    + " sum(greatest(quantity, 0)) AS items, sum(quantity::int8 * unit_price) AS revenue, sum(cost) AS cost,"
+    + " sum(gross_profit) AS gross_profit, coalesce(sum(cost) FILTER (WHERE consumable), 0) AS consumables_cost,"
+    + " sum(rebate) AS rebate, sum(expected_income) AS expected_income,"
+    + " coalesce(sum(quantity::int8 * list_price) FILTER (WHERE quantity > 0 AND list_price > 0), 0) AS list_gmv,"
+    + " coalesce(bool_or(quantity > 0 AND list_price > 0), false) AS gmv_order"
+    + " FROM import_lines GROUP BY order_no) o"
+    + " JOIN import_stores s ON s.store_key = o.store_key"
+    + " JOIN import_channels ch ON ch.name = o.channel_name"
+    + " JOIN channels c ON c.id = ch.id) x) y";
 
   /** Lines of orders that another store already holds: an order belongs to one store and never moves. */
   static final String ORDERS_OF_OTHER_STORES = """
@@ -110,19 +127,20 @@ final class ImportSql {
     ORDER BY l.line""";
 
   /**
-   * Store-days whose totals, with this file's orders in, pass the limit of one store-day ({@link LineParser#MAX_CENTS}),
-   * with the file's first line on that store-day.
+   * Store-days whose totals, with this file's orders in, pass the limit of one store-day ({@link
+   * io.storedash.query.ingest.csv.LineParser#MAX_CENTS}), with the file's first line on that store-day.
    */
   static final String STORE_DAYS_OVER_LIMIT = """
     SELECT (SELECT min(l.line) FROM import_order_ids i JOIN import_lines l ON l.order_no = i.order_no
             WHERE i.store_id = d.store_id AND i.local_day = d.day), s.code, d.day, x.name, x.total
     FROM daily_store d
     JOIN stores s ON s.id = d.store_id
-    CROSS JOIN LATERAL (VALUES ('revenue', d.revenue), ('list-price revenue', d.list_revenue), ('cost', d.cost),
-                               ('discount', d.discount), ('delivery_cost', d.delivery_cost),
-                               ('platform_fee', d.platform_fee), ('customer_delivery_fee', d.customer_delivery_fee),
-                               ('packaging_fee', d.packaging_fee)) AS x(name, total)
-    WHERE d.store_id = ANY($1) AND d.day BETWEEN $2 AND $3 AND x.total > $4
+    CROSS JOIN LATERAL (VALUES ('revenue', d.revenue), ('GMV', d.gmv), ('cost', d.cost),
+                               ('gross profit', d.gross_profit), ('marketing', d.marketing),
+                               ('delivery cost', d.delivery_cost), ('service fee', d.service_fee),
+                               ('customer delivery fee', d.customer_delivery_fee), ('rebate', d.rebate),
+                               ('commission', d.commission), ('expected income', d.expected_income)) AS x(name, total)
+    WHERE d.store_id = ANY($1) AND d.day BETWEEN $2 AND $3 AND abs(x.total) > $4
     ORDER BY 1, x.name""";
 
   static final String OLD_PLACES = """
@@ -134,61 +152,47 @@ final class ImportSql {
   static final String CREATE_ORDER_IDS = """
     CREATE TEMP TABLE import_order_ids (
       order_no text NOT NULL, id int8 NOT NULL, store_id int4 NOT NULL, local_day date NOT NULL, channel int2 NOT NULL,
-      local_hour int2 NOT NULL, moved bool NOT NULL
+      local_hour int2 NOT NULL, valid bool NOT NULL, inserted bool NOT NULL
     ) ON COMMIT DROP""";
 
-  static final String UPSERT_ORDERS = """
-    WITH up AS (
-      INSERT INTO orders (order_no, store_id, channel, ordered_at, local_day, local_hour, delivery_cost, platform_fee,
-                          discount, customer_delivery_fee, packaging_fee)
-      SELECT order_no, store_id, channel, ordered_at, local_day, local_hour, delivery_cost, platform_fee, discount,
-             customer_delivery_fee, packaging_fee
-      FROM import_orders
-      ON CONFLICT (order_no) DO UPDATE SET store_id = EXCLUDED.store_id, channel = EXCLUDED.channel,
-        ordered_at = EXCLUDED.ordered_at, local_day = EXCLUDED.local_day, local_hour = EXCLUDED.local_hour,
-        delivery_cost = EXCLUDED.delivery_cost, platform_fee = EXCLUDED.platform_fee, discount = EXCLUDED.discount,
-        customer_delivery_fee = EXCLUDED.customer_delivery_fee, packaging_fee = EXCLUDED.packaging_fee
-      WHERE (orders.store_id, orders.channel, orders.ordered_at, orders.delivery_cost, orders.platform_fee,
-             orders.discount, orders.customer_delivery_fee, orders.packaging_fee)
-            IS DISTINCT FROM (EXCLUDED.store_id, EXCLUDED.channel, EXCLUDED.ordered_at, EXCLUDED.delivery_cost,
-             EXCLUDED.platform_fee, EXCLUDED.discount, EXCLUDED.customer_delivery_fee, EXCLUDED.packaging_fee)
-      RETURNING id, order_no, store_id, local_day, channel, local_hour, (xmax = 0) AS inserted),
-    saved AS (INSERT INTO import_order_ids SELECT order_no, id, store_id, local_day, channel, local_hour, NOT inserted FROM up)
-    SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up""";
+  static final String UPSERT_ORDERS = "WITH up AS (INSERT INTO orders (order_no, " + String.join(", ", ORDER_COLUMNS)
+    + ") SELECT order_no, " + String.join(", ", ORDER_COLUMNS) + " FROM import_orders ON CONFLICT (order_no) DO UPDATE SET "
+    + ORDER_COLUMNS.stream().map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "))
+    + " WHERE (" + ORDER_COLUMNS.stream().map(c -> "orders." + c).collect(Collectors.joining(", "))
+    + ") IS DISTINCT FROM (" + ORDER_COLUMNS.stream().map(c -> "EXCLUDED." + c).collect(Collectors.joining(", "))
+    + ") RETURNING id, order_no, store_id, local_day, channel, local_hour, valid, (xmax = 0) AS inserted),"
+    + " saved AS (INSERT INTO import_order_ids SELECT order_no, id, store_id, local_day, channel, local_hour, valid, inserted FROM up)"
+    + " SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up";
 
   // Orders the upsert did not touch (already equal) are the only ones looked up: none on a first import.
   static final String UNCHANGED_ORDER_IDS = """
     INSERT INTO import_order_ids
-    SELECT o.order_no, o.id, o.store_id, o.local_day, o.channel, o.local_hour, false
+    SELECT o.order_no, o.id, o.store_id, o.local_day, o.channel, o.local_hour, o.valid, false
     FROM import_orders i JOIN orders o ON o.order_no = i.order_no
     WHERE NOT EXISTS (SELECT 1 FROM import_order_ids x WHERE x.order_no = i.order_no)""";
 
-  static final String UPSERT_LINES = """
-    WITH up AS (
-      INSERT INTO order_lines (order_id, unit_price, list_price, unit_cost, product_id, store_id, local_day, quantity,
-                               channel, local_hour)
-      SELECT i.id, l.unit_price, l.list_price, l.unit_cost, p.id, i.store_id, i.local_day, l.quantity, i.channel,
-             i.local_hour
+  /** A file replaces each of its orders whole: the lines the order had are removed, the file's written. */
+  static final String DELETE_LINES = "DELETE FROM order_lines l USING import_order_ids i WHERE l.order_id = i.id";
+
+  static final String INSERT_LINES = """
+    WITH ins AS (
+      INSERT INTO order_lines (order_id, line_no, unit_price, sale_price, list_price, cost, gross_profit, service_fee,
+                               expected_income, rebate, stock, refund_quantity, product_id, store_id, local_day,
+                               quantity, channel, local_hour, valid)
+      SELECT i.id, row_number() OVER (PARTITION BY l.order_no ORDER BY l.line)::int2, l.unit_price, l.sale_price,
+             l.list_price, l.cost, l.gross_profit,
+             -- StoreDash's layout gives the order's fee on every line: it goes on the order's first line.
+             CASE WHEN max(l.order_service_fee) OVER (PARTITION BY l.order_no) IS NULL THEN l.service_fee
+                  WHEN row_number() OVER (PARTITION BY l.order_no ORDER BY l.line) = 1
+                  THEN max(l.order_service_fee) OVER (PARTITION BY l.order_no) ELSE 0 END,
+             l.expected_income, l.rebate, l.stock,
+             l.refund_quantity, p.id, i.store_id, i.local_day, l.quantity, i.channel, i.local_hour, i.valid
       FROM import_lines l
       JOIN import_order_ids i ON i.order_no = l.order_no
       JOIN products p ON p.sku = l.sku
-      ON CONFLICT (order_id, product_id) DO UPDATE SET unit_price = EXCLUDED.unit_price,
-        list_price = EXCLUDED.list_price, unit_cost = EXCLUDED.unit_cost, quantity = EXCLUDED.quantity,
-        store_id = EXCLUDED.store_id, local_day = EXCLUDED.local_day, channel = EXCLUDED.channel,
-        local_hour = EXCLUDED.local_hour
-      WHERE (order_lines.unit_price, order_lines.list_price, order_lines.unit_cost, order_lines.quantity,
-             order_lines.store_id, order_lines.local_day, order_lines.channel, order_lines.local_hour)
-            IS DISTINCT FROM (EXCLUDED.unit_price, EXCLUDED.list_price, EXCLUDED.unit_cost, EXCLUDED.quantity,
-             EXCLUDED.store_id, EXCLUDED.local_day, EXCLUDED.channel, EXCLUDED.local_hour)
-      RETURNING (xmax = 0) AS inserted)
-    SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up""";
-
-  // Lines of a moved order that the file does not list follow their order.
-  static final String MOVE_OTHER_LINES = """
-    UPDATE order_lines l SET store_id = o.store_id, local_day = o.local_day, channel = o.channel, local_hour = o.local_hour
-    FROM import_order_ids m JOIN orders o ON o.id = m.id
-    WHERE m.moved AND l.order_id = o.id
-      AND (l.store_id, l.local_day, l.channel, l.local_hour) IS DISTINCT FROM (o.store_id, o.local_day, o.channel, o.local_hour)""";
+      RETURNING order_id)
+    SELECT count(*) FILTER (WHERE i.inserted), count(*) FILTER (WHERE NOT i.inserted)
+    FROM ins JOIN import_order_ids i ON i.id = ins.order_id""";
 
   static final String NEW_DAYS = "SELECT min(local_day), max(local_day), count(*) FROM import_orders";
   static final String STORE_CODES = "SELECT code FROM stores WHERE id = ANY($1) ORDER BY code";

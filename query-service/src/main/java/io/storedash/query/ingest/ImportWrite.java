@@ -1,5 +1,6 @@
 package io.storedash.query.ingest;
 
+import io.storedash.query.Channels;
 import io.storedash.query.ingest.csv.ImportColumn;
 import io.storedash.query.ingest.csv.ImportHeader;
 import io.storedash.query.ingest.csv.LineParser;
@@ -14,8 +15,11 @@ import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +37,7 @@ import java.util.function.Supplier;
 final class ImportWrite {
 
   /** What the writing phase did, for the report and the event. */
-  record Written(List<String> stores, List<String> newStores, long newProducts, long orders, long newOrders,
+  record Written(List<String> stores, List<String> newStores, List<String> newChannels, long newProducts, long orders, long newOrders,
                  long updatedOrders, long newLines, long updatedLines, long version, List<String> changedStores) {
   }
 
@@ -68,6 +72,7 @@ final class ImportWrite {
 
   private final List<String> fileStores = new ArrayList<>();
   private final List<String> newStores = new ArrayList<>();
+  private final List<String> newChannels = new ArrayList<>();
   private final Set<Integer> touched = new LinkedHashSet<>();
   private LocalDate first;
   private LocalDate last;
@@ -82,22 +87,28 @@ final class ImportWrite {
   private Future<Void> stores() {
     return conn.query(ImportSql.STORE_KEYS).execute().compose(rows -> {
       List<String[]> byCode = new ArrayList<>();
+      List<String[]> byId = new ArrayList<>();
       List<String[]> byName = new ArrayList<>();
       Map<String, Integer> firstLine = new HashMap<>();
       for (Row row : rows) {
         String key = row.getString(0);
         String code = row.getString(1);
-        String name = row.getString(2);
-        firstLine.put(key, row.getInteger(3));
-        if (code != null) {
-          byCode.add(new String[] {key, code, name == null ? code : name});
+        String externalId = row.getString(2);
+        String name = row.getString(3);
+        String city = row.getString(5);
+        firstLine.put(key, row.getInteger(4));
+        if (key.startsWith("code:")) {
+          byCode.add(new String[] {key, code, name == null ? code : name, city, null});
+        } else if (key.startsWith("id:")) {
+          byId.add(new String[] {key, externalId, name, city});
         } else {
-          byName.add(new String[] {key, name});
+          byName.add(new String[] {key, name, city});
         }
       }
       Map<String, Object[]> mapping = new HashMap<>();
       return codesButForCase(byCode, firstLine)
         .compose(v -> rejections.isEmpty() ? byCode(byCode, mapping) : Future.succeededFuture())
+        .compose(v -> byExternalId(byId, mapping))
         .compose(v -> byName(byName, firstLine, mapping))
         .compose(v -> conn.query(ImportSql.CREATE_STORE_MAP).execute())
         .compose(v -> {
@@ -109,7 +120,125 @@ final class ImportWrite {
           keys.forEach(k -> fileStores.add((String) mapping.get(k)[2]));
           mapping.values().forEach(v2 -> touched.add((Integer) v2[0]));
           return conn.preparedQuery(ImportSql.FILL_STORE_MAP).execute(args).mapEmpty();
-        });
+        })
+        .compose(v -> channels());
+    });
+  }
+
+  /**
+   * Stores known by their 门店ID: the store with that id; else the one store of that name that has no id yet (it was
+   * imported by name before), which takes the id; else a new store. Its code is the 门店ID when that is a valid code
+   * no store has, else {@code S-} and a hash of the id. A known store takes the file's name and city: a renamed store
+   * keeps its code and history.
+   */
+  private Future<Void> byExternalId(List<String[]> stores, Map<String, Object[]> mapping) {
+    if (stores.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String[] ids = stores.stream().map(s -> s[1]).toArray(String[]::new);
+    return conn.preparedQuery(ImportSql.STORES_BY_EXTERNAL_ID).execute(Tuple.tuple().addArrayOfString(ids)).compose(rows -> {
+      Map<String, Row> found = new HashMap<>();
+      rows.forEach(row -> found.put(row.getString(4), row));
+      List<String[]> missing = new ArrayList<>();
+      for (String[] store : stores) {
+        Row row = found.get(store[1]);
+        if (row != null) {
+          mapping.put(store[0], new Object[] {row.getInteger(0), row.getString(3), row.getString(1)});
+        } else {
+          missing.add(store);
+        }
+      }
+      return adoptByName(missing, mapping).compose(unadopted -> create(unadopted, mapping)).compose(v -> {
+        Integer[] storeIds = stores.stream().map(s -> (Integer) mapping.get(s[0])[0]).toArray(Integer[]::new);
+        Tuple rename = Tuple.tuple().addArrayOfInteger(storeIds)
+          .addArrayOfString(stores.stream().map(s -> s[2]).toArray(String[]::new))
+          .addArrayOfString(stores.stream().map(s -> s[3]).toArray(String[]::new));
+        return conn.preparedQuery(ImportSql.RENAME_STORES).execute(rename).mapEmpty();
+      });
+    });
+  }
+
+  /** Of {@code stores} (not found by id), those whose name is one id-less store's take that store; the rest come back. */
+  private Future<List<String[]>> adoptByName(List<String[]> stores, Map<String, Object[]> mapping) {
+    List<String[]> named = stores.stream().filter(s -> s[2] != null).toList();
+    if (named.isEmpty()) {
+      return Future.succeededFuture(stores);
+    }
+    Tuple names = Tuple.tuple().addArrayOfString(named.stream().map(s -> s[2]).toArray(String[]::new));
+    return conn.preparedQuery(ImportSql.STORES_WITHOUT_ID_BY_NAME).execute(names).compose(rows -> {
+      Map<String, List<Row>> byName = new HashMap<>();
+      rows.forEach(row -> byName.computeIfAbsent(row.getString(2), n -> new ArrayList<>()).add(row));
+      List<String[]> rest = new ArrayList<>();
+      Future<Void> adopted = Future.succeededFuture();
+      Set<Integer> taken = new HashSet<>();
+      for (String[] store : stores) {
+        List<Row> matches = store[2] == null ? List.of() : byName.getOrDefault(store[2], List.of());
+        if (matches.size() == 1 && taken.add(matches.get(0).getInteger(0))) {
+          Row row = matches.get(0);
+          mapping.put(store[0], new Object[] {row.getInteger(0), row.getString(3), row.getString(1)});
+          adopted = adopted.compose(v -> conn.preparedQuery(ImportSql.ADOPT_EXTERNAL_ID)
+            .execute(Tuple.of(row.getInteger(0), store[1])).mapEmpty());
+        } else {
+          rest.add(store);
+        }
+      }
+      return adopted.map(rest);
+    });
+  }
+
+  /** New stores for 门店IDs no store has. */
+  private Future<Void> create(List<String[]> stores, Map<String, Object[]> mapping) {
+    if (stores.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String[] wanted = stores.stream().map(s -> CsvImport.codeForExternalId(s[1])).toArray(String[]::new);
+    Tuple lower = Tuple.tuple().addArrayOfString(Arrays.stream(wanted).map(c -> c.toLowerCase(Locale.ROOT)).toArray(String[]::new));
+    return conn.preparedQuery(ImportSql.CODES_TAKEN).execute(lower).compose(rows -> {
+      Set<String> taken = new HashSet<>();
+      rows.forEach(row -> taken.add(row.getString(0)));
+      List<String[]> created = new ArrayList<>();
+      for (int i = 0; i < stores.size(); i++) {
+        String[] store = stores.get(i);
+        String code = wanted[i];
+        if (!taken.add(code.toLowerCase(Locale.ROOT))) {
+          code = CsvImport.hashedCode("S-", store[1]);
+        }
+        created.add(new String[] {store[0], code, store[2] == null ? store[1] : store[2], store[3], store[1]});
+      }
+      Map<String, Object[]> byCodeMapping = new HashMap<>();
+      return byCode(created, byCodeMapping).map(v -> {
+        for (String[] store : created) {
+          mapping.put(store[0], byCodeMapping.get(store[1]));
+        }
+        return null;
+      });
+    });
+  }
+
+  /**
+   * The file's channels: each 渠道 is the channel with that name (or code); a new one becomes a channel with a code of
+   * its own and the default fee flag ({@link Channels#resolve}).
+   */
+  private Future<Void> channels() {
+    return conn.query(ImportSql.FILE_CHANNELS).execute().compose(fileRows -> {
+      Map<String, Integer> firstLine = new LinkedHashMap<>();
+      fileRows.forEach(row -> firstLine.put(row.getString(0), row.getInteger(1)));
+      return Channels.resolve(conn, firstLine.keySet()).recover(e -> {
+        if (e instanceof Channels.TooMany many) {
+          rejections.add(new Rejection(firstLine.get(many.first()), ImportColumn.CHANNEL.english(), "the file names "
+            + many.added() + " new channels; with the " + many.known() + " StoreDash has, that is more than the "
+            + Channels.MAX_CHANNELS + " it keeps: is 渠道 the right column?"));
+          return Future.failedFuture(refused.get());
+        }
+        return Future.failedFuture(e);
+      });
+    }).compose(resolved -> {
+      newChannels.addAll(resolved.created());
+      return conn.query(ImportSql.CREATE_CHANNEL_MAP).execute()
+        .compose(v -> conn.preparedQuery(ImportSql.FILL_CHANNEL_MAP).execute(Tuple.tuple()
+          .addArrayOfString(resolved.ids().keySet().toArray(String[]::new))
+          .addArrayOfShort(resolved.ids().values().toArray(Short[]::new))))
+        .mapEmpty();
     });
   }
 
@@ -149,7 +278,9 @@ final class ImportWrite {
     String[] codes = stores.stream().map(s -> s[1]).toArray(String[]::new);
     Tuple insert = Tuple.tuple().addArrayOfString(codes)
       .addArrayOfString(stores.stream().map(s -> s[2]).toArray(String[]::new))
-      .addArrayOfString(stores.stream().map(s -> defaultZone.getId()).toArray(String[]::new));
+      .addArrayOfString(stores.stream().map(s -> defaultZone.getId()).toArray(String[]::new))
+      .addArrayOfString(stores.stream().map(s -> s[3] == null ? "" : s[3]).toArray(String[]::new))
+      .addArrayOfString(stores.stream().map(s -> s[4]).toArray(String[]::new));
     return conn.preparedQuery(ImportSql.INSERT_STORES).execute(insert)
       .compose(created -> {
         created.forEach(row -> newStores.add(row.getString(0)));
@@ -182,11 +313,11 @@ final class ImportWrite {
           Row row = matches.get(0);
           mapping.put(store[0], new Object[] {row.getInteger(0), row.getString(3), row.getString(1)});
         } else if (matches.isEmpty()) {
-          missing.add(new String[] {store[0], CsvImport.codeForName(store[1]), store[1]});
+          missing.add(new String[] {store[0], CsvImport.hashedCode("N-", store[1]), store[1], store[2], null});
         } else {
           rejections.add(new Rejection(firstLine.get(store[0]), ImportColumn.STORE_NAME.english(), "store name '"
             + store[1] + "' belongs to several stores (" + String.join(", ", matches.stream().map(r -> r.getString(1)).toList())
-            + "): add the column " + ImportColumn.STORE_CODE.bothNames() + " to say which"));
+            + "): add the column " + ImportColumn.STORE_ID.bothNames() + " to say which"));
         }
       }
       if (missing.isEmpty()) {
@@ -235,12 +366,13 @@ final class ImportWrite {
           : timed("unchanged order ids", () -> conn.query(ImportSql.UNCHANGED_ORDER_IDS).execute());
         return lookup.compose(v -> conn.query("ANALYZE import_order_ids").execute());
       })
-      .compose(v -> timed("lines", () -> conn.query(ImportSql.UPSERT_LINES).execute()))
+      .compose(v -> timed("old lines", () -> conn.query(ImportSql.DELETE_LINES).execute()))
+      .compose(v -> timed("lines", () -> conn.query(ImportSql.INSERT_LINES).execute()))
       .compose(rows -> {
         Row row = rows.iterator().next();
         newLines = row.getLong(0);
         updatedLines = row.getLong(1);
-        return timed("moved lines", () -> conn.query(ImportSql.MOVE_OTHER_LINES).execute());
+        return Future.succeededFuture();
       })
       .compose(v -> {
         Integer[] ids = touched.toArray(Integer[]::new);
@@ -252,15 +384,15 @@ final class ImportWrite {
               List<String> changed = new ArrayList<>();
               codes.forEach(c -> changed.add(c.getString(0)));
               return new Written(List.copyOf(new TreeSet<>(fileStores)), List.copyOf(new TreeSet<>(newStores)),
-                newProducts, orders, newOrders, updatedOrders, newLines, updatedLines, version, changed);
+                List.copyOf(newChannels), newProducts, orders, newOrders, updatedOrders, newLines, updatedLines, version, changed);
             }));
       });
   }
 
   /** Refuses every line of an order that another store holds, naming that store. */
   private Future<Void> ordersOfOtherStores() {
-    String column = header != null && header.has(ImportColumn.STORE_CODE)
-      ? ImportColumn.STORE_CODE.english() : ImportColumn.STORE_NAME.english();
+    String column = (header == null || header.has(ImportColumn.STORE_CODE) ? ImportColumn.STORE_CODE
+      : header.has(ImportColumn.STORE_ID) ? ImportColumn.STORE_ID : ImportColumn.STORE_NAME).english();
     return ImportCursor.stream(conn, ImportSql.ORDERS_OF_OTHER_STORES, row -> rejections.add(new Rejection(row.getInteger(0), column, "order "
       + row.getString(1) + " belongs to store " + row.getString(2) + " (" + row.getString(3) + "), not to "
       + row.getString(4) + ": an order belongs to one store, so it cannot move; correct the store or the order id")));

@@ -3,30 +3,35 @@ package io.storedash.query.metrics;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The KPIs of an overview, in the order they appear in JSON, with their exact definitions (docs/DESIGN.md §4.1).
- * Values are computed exactly and rounded half-up only when they are written: money to 2 decimals of a yuan,
- * ratios to 4 decimals. A ratio over a zero denominator has no value (null).
+ * The figures of the chain's calculation standard, in the order they appear in JSON, with their definitions
+ * (docs/DESIGN.md §4.1) and the chain's names for them. Values are computed exactly and rounded half-up only when they
+ * are written: money to 2 decimals of a yuan, ratios to 4 decimals. A ratio over a zero denominator has no value (null).
+ * 动销商品数 is not here: it counts distinct products, which no sum gives ({@link Overview}).
  */
 public enum Kpi {
-  ORDERS("orders", Unit.COUNT, t -> BigDecimal.valueOf(t.orders())),
-  ITEMS("items", Unit.COUNT, t -> BigDecimal.valueOf(t.items())),
-  REVENUE("revenue", Unit.MONEY, t -> yuan(t.revenue())),
-  GROSS_PROFIT("gross_profit", Unit.MONEY, t -> yuan(t.grossProfit())),
-  DISCOUNT("discount", Unit.MONEY, t -> yuan(t.discount())),
-  DELIVERY_COST("delivery_cost", Unit.MONEY, t -> yuan(t.deliveryCost())),
-  PLATFORM_FEE("platform_fee", Unit.MONEY, t -> yuan(t.platformFee())),
-  CUSTOMER_DELIVERY_FEE("customer_delivery_fee", Unit.MONEY, t -> yuan(t.customerDeliveryFee())),
-  PACKAGING_FEE("packaging_fee", Unit.MONEY, t -> yuan(t.packagingFee())),
-  NET_REVENUE("net_revenue", Unit.MONEY, t -> yuan(t.netRevenue())),
-  PROFIT("profit", Unit.MONEY, t -> yuan(t.profit())),
-  AOV("aov", Unit.MONEY, t -> ratio(t.netRevenue(), t.orders() * 100)),
-  GROSS_MARGIN("gross_margin", Unit.RATIO, t -> ratio(t.grossProfit(), t.revenue())),
-  PROFIT_MARGIN("profit_margin", Unit.RATIO, t -> ratio(t.profit(), t.revenue())),
-  DISCOUNT_RATE("discount_rate", Unit.RATIO, t -> ratio(t.discount(), t.revenue())),
-  DELIVERY_COST_RATIO("delivery_cost_ratio", Unit.RATIO, t -> ratio(t.deliveryCost(), t.revenue()));
+  ORDERS("orders", "订单数", Unit.COUNT, t -> BigDecimal.valueOf(t.orders())),
+  INVALID_ORDERS("invalid_orders", "无效订单", Unit.COUNT, t -> BigDecimal.valueOf(t.invalidOrders())),
+  ITEMS("items", "销量", Unit.COUNT, t -> BigDecimal.valueOf(t.items())),
+  REVENUE("revenue", "商品实收额", Unit.MONEY, t -> yuan(t.revenue())),
+  GROSS_PROFIT("gross_profit", "利润额", Unit.MONEY, t -> yuan(t.grossProfit())),
+  PROFIT("profit", "订单实际利润", Unit.MONEY, t -> yuan(t.profit())),
+  AOV("aov", "客单价", Unit.MONEY, t -> ratio(t.revenue(), t.orders() * 100)),
+  PROFIT_MARGIN("profit_margin", "利润率", Unit.RATIO, t -> ratio(t.profit(), t.revenue())),
+  GMV("gmv", "GMV", Unit.MONEY, t -> yuan(t.gmv())),
+  MARKETING_COST("marketing_cost", "营销成本", Unit.MONEY, t -> yuan(t.marketing())),
+  MARKETING_RATE("marketing_rate", "营销成本率", Unit.RATIO, t -> ratio(t.marketing(), t.gmv())),
+  DELIVERY_NET_COST("delivery_net_cost", "配送净成本", Unit.MONEY, t -> yuan(t.deliveryNetCost())),
+  SERVICE_FEE("service_fee", "平台服务费", Unit.MONEY, t -> yuan(t.serviceFee())),
+  PROFIT_PER_ORDER("profit_per_order", "单均利润", Unit.MONEY, t -> ratio(t.profit(), t.orders() * 100)),
+  MARKETING_PER_ORDER("marketing_per_order", "单均营销", Unit.MONEY, t -> ratio(t.marketing(), t.orders() * 100)),
+  DELIVERY_PER_ORDER("delivery_per_order", "单均配送", Unit.MONEY, t -> ratio(t.deliveryNetCost(), t.orders() * 100)),
+  COST("cost", "成本", Unit.MONEY, t -> yuan(t.cost())),
+  REBATE("rebate", "企客后返", Unit.MONEY, t -> yuan(t.rebate()));
 
   /** How a value is written: whole numbers, yuan with 2 decimals, or ratios with 4. */
   public enum Unit {
@@ -47,17 +52,24 @@ public enum Kpi {
   private static final MathContext EXACT = MathContext.DECIMAL128;
 
   private final String wireName;
+  private final String label;
   private final Unit unit;
   private final Function<KpiTotals, BigDecimal> value;
 
-  Kpi(String wireName, Unit unit, Function<KpiTotals, BigDecimal> value) {
+  Kpi(String wireName, String label, Unit unit, Function<KpiTotals, BigDecimal> value) {
     this.wireName = wireName;
+    this.label = label;
     this.unit = unit;
     this.value = value;
   }
 
   public String wireName() {
     return wireName;
+  }
+
+  /** The chain's name for the figure, as the page shows it. */
+  public String label() {
+    return label;
   }
 
   public Unit unit() {
@@ -71,33 +83,50 @@ public enum Kpi {
 
   /** The value as it is written: a {@link Long} for counts, a {@link BigDecimal} of the unit's scale, or null. */
   public Number written(KpiTotals totals) {
-    BigDecimal exact = exact(totals);
+    return written(unit, exact(totals));
+  }
+
+  static Number written(Unit unit, BigDecimal exact) {
     if (exact == null) {
       return null;
     }
     return unit == Unit.COUNT ? exact.longValueExact() : exact.setScale(unit.scale(), RoundingMode.HALF_UP);
   }
 
-  /**
-   * (current − previous) / previous of the exact values, as a 4-decimal ratio; null when the previous value is
-   * zero or either value does not exist.
-   */
-  public BigDecimal change(KpiTotals current, KpiTotals previous) {
-    return change(exact(current), exact(previous));
+  /** The change of this figure from {@code previous} to {@code current}: {@link #change(Unit, BigDecimal, BigDecimal)}. */
+  public Map<String, Object> change(KpiTotals current, KpiTotals previous) {
+    return change(unit, exact(current), exact(previous));
   }
 
-  public static BigDecimal change(BigDecimal current, BigDecimal previous) {
+  /**
+   * 环比 as JSON: money and counts as a relative change, {@code {"relative": (current − previous) / previous}} (4
+   * decimals; null when the previous value is 0 or either does not exist); ratios as a difference in percentage
+   * points, {@code {"points": (current − previous) × 100}} (2 decimals; null when either does not exist).
+   */
+  public static Map<String, Object> change(Unit unit, BigDecimal current, BigDecimal previous) {
+    Map<String, Object> change = new LinkedHashMap<>();
+    if (unit == Unit.RATIO) {
+      change.put("points", current == null || previous == null ? null
+        : current.subtract(previous).movePointRight(2).setScale(2, RoundingMode.HALF_UP));
+    } else {
+      change.put("relative", relative(current, previous));
+    }
+    return change;
+  }
+
+  /** (current − previous) / previous as a 4-decimal ratio; null when the previous value is 0 or either is missing. */
+  public static BigDecimal relative(BigDecimal current, BigDecimal previous) {
     if (current == null || previous == null || previous.signum() == 0) {
       return null;
     }
-    return current.subtract(previous).divide(previous, EXACT).setScale(Unit.RATIO.scale(), RoundingMode.HALF_UP);
+    return current.subtract(previous).divide(previous.abs(), EXACT).setScale(Unit.RATIO.scale(), RoundingMode.HALF_UP);
   }
 
   private static BigDecimal yuan(long cents) {
     return BigDecimal.valueOf(cents, 2);
   }
 
-  private static BigDecimal ratio(long numerator, long denominator) {
+  static BigDecimal ratio(long numerator, long denominator) {
     return denominator == 0 ? null : BigDecimal.valueOf(numerator).divide(BigDecimal.valueOf(denominator), EXACT);
   }
 }

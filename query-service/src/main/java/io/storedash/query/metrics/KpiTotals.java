@@ -1,41 +1,77 @@
 package io.storedash.query.metrics;
 
+import java.util.List;
+
 /**
- * The sums every KPI is derived from, for one store (or the chain) over one range. Money is in cents.
- * Line sums: items, revenue (Σ unit_price × qty), cost (Σ unit_cost × qty), listRevenue (Σ list_price × qty).
- * Order sums (each order counted once): orders and the order-level fees.
+ * The sums every figure of the chain's standard is derived from (docs/DESIGN.md §4.1), for a store, a channel or the
+ * chain over a range: the columns of the channel rollup, in its order, each summed over VALID orders only (an order
+ * on a fee-charging channel whose service fee sums to 0 or less is cancelled or refunded). Money is in cents.
+ * invalidOrders counts the other orders; lines counts every line.
  */
 public record KpiTotals(
   long orders,
+  long invalidOrders,
+  long lines,
   long items,
   long revenue,
   long cost,
-  long listRevenue,
-  long discount,
+  long grossProfit,
+  long consumablesCost,
+  long serviceFee,
+  long rebate,
   long deliveryCost,
-  long platformFee,
   long customerDeliveryFee,
-  long packagingFee) {
+  long deliveryFeeDiscount,
+  long gmv,
+  long marketing,
+  long productDiscount,
+  long commission,
+  long expectedIncome) {
 
-  public static final KpiTotals ZERO = new KpiTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  /** The rollup columns, in component order. */
+  public static final List<String> COLUMNS = List.of("orders", "invalid_orders", "lines", "items", "revenue", "cost",
+    "gross_profit", "consumables_cost", "service_fee", "rebate", "delivery_cost", "customer_delivery_fee",
+    "delivery_fee_discount", "gmv", "marketing", "product_discount", "commission", "expected_income");
 
-  public long grossProfit() {
-    return revenue - cost;
+  public static final KpiTotals ZERO = of(new long[COLUMNS.size()]);
+
+  /** Totals from the values of {@link #COLUMNS}, in order. */
+  public static KpiTotals of(long[] v) {
+    return new KpiTotals(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14],
+      v[15], v[16], v[17]);
   }
 
-  /** revenue − discount + customer_delivery_fee + packaging_fee */
-  public long netRevenue() {
-    return revenue - discount + customerDeliveryFee + packagingFee;
-  }
-
-  /** gross_profit − discount − platform_fee − delivery_cost + customer_delivery_fee + packaging_fee */
+  /** 订单实际利润: Σ利润额 − Σ平台服务费 − Σ物流配送费 + Σ企客后返 (per order, summed). */
   public long profit() {
-    return grossProfit() - discount - platformFee - deliveryCost + customerDeliveryFee + packagingFee;
+    return grossProfit - serviceFee - deliveryCost + rebate;
+  }
+
+  /** 配送净成本: Σ物流配送费 − (Σ用户支付配送费 − Σ配送费减免金额) − Σ企客后返; negative when delivery earned money. */
+  public long deliveryNetCost() {
+    return deliveryCost - (customerDeliveryFee - deliveryFeeDiscount) - rebate;
+  }
+
+  /** The cost of the products sold, without consumables. */
+  public long productCost() {
+    return cost - consumablesCost;
+  }
+
+  /** Marketing other than 商品减免金额. */
+  public long otherMarketing() {
+    return marketing - productDiscount;
+  }
+
+  public long[] values() {
+    return new long[] {orders, invalidOrders, lines, items, revenue, cost, grossProfit, consumablesCost, serviceFee, rebate,
+      deliveryCost, customerDeliveryFee, deliveryFeeDiscount, gmv, marketing, productDiscount, commission, expectedIncome};
   }
 
   public KpiTotals plus(KpiTotals other) {
-    return new KpiTotals(orders + other.orders, items + other.items, revenue + other.revenue, cost + other.cost,
-      listRevenue + other.listRevenue, discount + other.discount, deliveryCost + other.deliveryCost,
-      platformFee + other.platformFee, customerDeliveryFee + other.customerDeliveryFee, packagingFee + other.packagingFee);
+    long[] a = values();
+    long[] b = other.values();
+    for (int i = 0; i < a.length; i++) {
+      a[i] += b[i];
+    }
+    return of(a);
   }
 }

@@ -1,6 +1,5 @@
 package io.storedash.query.metrics;
 
-import io.storedash.query.Channel;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -16,25 +15,29 @@ public record OrderLinesPage(String store, DayRange range, int page, int size, l
   public static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
 
   /**
-   * One line of an order; money in cents per unit.
+   * One line of an order; prices in cents per unit, cost, gross profit and service fee in cents for the line.
    *
    * @param orderedAt the order's time in the store's zone
    */
-  public record OrderLine(String orderId, OffsetDateTime orderedAt, Channel channel, String sku, String productName,
-                          int quantity, long unitPrice, long listPrice, long unitCost) {
+  public record OrderLine(String orderId, OffsetDateTime orderedAt, String channel, String sku, String productName,
+                          int quantity, long unitPrice, long listPrice, long cost, long grossProfit, long serviceFee,
+                          boolean valid) {
 
     Map<String, Object> toMap() {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("order_id", orderId);
       row.put("ordered_at", LOCAL_TIME.format(orderedAt));
-      row.put("channel", channel.code());
+      row.put("channel", channel);
       row.put("sku", sku);
       row.put("product_name", productName);
       row.put("quantity", quantity);
       row.put("unit_price", Figures.money(unitPrice));
       row.put("list_price", Figures.money(listPrice));
-      row.put("unit_cost", Figures.money(unitCost));
       row.put("revenue", Figures.money(unitPrice * quantity));
+      row.put("cost", Figures.money(cost));
+      row.put("gross_profit", Figures.money(grossProfit));
+      row.put("service_fee", Figures.money(serviceFee));
+      row.put("valid_order", valid);
       return row;
     }
   }

@@ -69,12 +69,16 @@ public record StoreRanking(DayRange range, Metric metric, List<StoreFigures> sto
       BigDecimal previous = metric == Metric.GROWTH ? null : metric.exact(new StoreFigures(s.code(), s.name(), s.city(),
         s.previous(), KpiTotals.ZERO));
       row.put("previous_value", written(metric, previous));
-      row.put("change", metric == Metric.GROWTH ? null : Kpi.change(metric.exact(s), previous));
+      row.put("change", metric == Metric.GROWTH ? null : Kpi.change(metric == Metric.PROFIT_MARGIN ? Kpi.Unit.RATIO
+        : Kpi.Unit.MONEY, metric.exact(s), previous));
       row.put("revenue", Figures.money(s.current().revenue()));
       row.put("profit", Figures.money(s.current().profit()));
       row.put("orders", s.current().orders());
       row.put("profit_margin", Figures.ratio(s.current().profit(), s.current().revenue()));
       row.put("growth", Figures.asRatio(Metric.GROWTH.exact(s)));
+      row.put("gmv", Figures.money(s.current().gmv()));
+      row.put("marketing_rate", Figures.ratio(s.current().marketing(), s.current().gmv()));
+      row.put("delivery_net_cost", Figures.money(s.current().deliveryNetCost()));
       Map<String, Object> before = new LinkedHashMap<>();
       before.put("revenue", Figures.money(s.previous().revenue()));
       before.put("profit", Figures.money(s.previous().profit()));

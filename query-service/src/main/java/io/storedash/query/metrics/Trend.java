@@ -13,8 +13,9 @@ import java.util.Map;
 public record Trend(String store, DayRange range, Map<LocalDate, KpiTotals> days) {
 
   /** The KPIs of each day, in JSON order. */
-  public static final List<Kpi> KPIS = List.of(Kpi.ORDERS, Kpi.ITEMS, Kpi.REVENUE, Kpi.GROSS_PROFIT, Kpi.NET_REVENUE,
-    Kpi.PROFIT, Kpi.AOV, Kpi.GROSS_MARGIN);
+  public static final List<Kpi> KPIS = List.of(Kpi.ORDERS, Kpi.INVALID_ORDERS, Kpi.ITEMS, Kpi.REVENUE, Kpi.GROSS_PROFIT,
+    Kpi.PROFIT, Kpi.AOV, Kpi.PROFIT_MARGIN, Kpi.GMV, Kpi.MARKETING_COST, Kpi.MARKETING_RATE, Kpi.DELIVERY_NET_COST,
+    Kpi.SERVICE_FEE);
 
   /** {@code {"store", "from", "to", "days": [{"day", "orders", "items", "revenue", ...}]}} */
   public Map<String, Object> toMap() {

@@ -47,6 +47,7 @@ public final class Migrations {
     return Flyway.configure(Migrations.class.getClassLoader())
       .dataSource(database.jdbcUrl(), database.user(), database.password())
       .locations("classpath:db/migration")
+      .javaMigrations(new V3_1__RebuildRollups())
       .connectRetries(0);
   }
 }

@@ -4,77 +4,99 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * Rebuilds the rollups of some stores over a day range inside the caller's transaction, after a load or an import
- * changed their orders: the per-store rollups ({@code daily_store_channel}, {@code daily_store_product},
- * {@code daily_store_hour}) are recomputed from the lines, and the chain-wide ones ({@code daily_channel},
- * {@code daily_product}, {@code daily_hour}) are corrected by the difference: the old per-store rows are subtracted
+ * changed their orders (or HQ changed a channel's fee flag): the per-store rollups are recomputed — the channel, hour
+ * and distance rollups from {@code orders} alone (an order carries the sums of its lines), the product rollup from
+ * {@code order_lines} — and the chain-wide ones are corrected by the difference: the old per-store rows are subtracted
  * before they are deleted and the new ones added after they are written. The cost is that of the touched stores,
  * whatever the size of the chain. {@code daily_store} (per store and day, all channels) is rebuilt from
  * {@code daily_store_channel}. Then the stores' first/last days and the data versions are updated.
+ * <p>
+ * Every sum is over valid orders (docs/DESIGN.md §4.1): an order on a channel that charges a service fee whose fee
+ * sums to 0 or less is cancelled or refunded; {@code invalid_orders} counts those, {@code lines} counts every line.
  */
 public final class Rollups {
 
-  private static final List<String> CHANNEL_SUMS = List.of("orders", "lines", "items", "revenue", "cost",
-    "list_revenue", "discount", "delivery_cost", "platform_fee", "customer_delivery_fee", "packaging_fee");
-  private static final List<String> PRODUCT_SUMS = List.of("quantity", "revenue", "cost", "list_revenue", "orders");
-  private static final List<String> HOUR_SUMS = List.of("orders", "items", "revenue");
+  /** Order profit (订单实际利润) of one order row: Σ利润额 − Σ平台服务费 − 物流配送费 + Σ企客后返. */
+  public static final String ORDER_PROFIT = "(gross_profit - service_fee - delivery_cost + rebate)";
+  /** Net delivery cost of one order row: 物流配送费 − (用户支付配送费 − 配送费减免金额) − Σ企客后返. */
+  public static final String ORDER_DELIVERY_NET = "(delivery_cost - (customer_delivery_fee - delivery_fee_discount) - rebate)";
+  /** GMV of one order row: Σ原价 × 销量 of its sold lines with a list price, plus bag and delivery fee once. */
+  static final String ORDER_GMV = "(list_gmv + CASE WHEN gmv_order THEN packaging_fee + customer_delivery_fee ELSE 0 END)";
+  /** Marketing cost of one order row, over the orders GMV counts. */
+  static final String ORDER_MARKETING = "(CASE WHEN gmv_order THEN full_reduction + product_discount + merchant_voucher"
+    + " + merchant_coupon + gift_amount + other_discount + new_customer_discount ELSE 0 END)";
 
-  private record Rollup(String storeTable, String chainTable, List<String> keys, List<String> sums, String rebuild) {
+  /** The channel rollup's sums in column order, each with its expression over an {@code orders} row. */
+  private static final List<String[]> CHANNEL_EXPRESSIONS = List.of(
+    new String[] {"orders", "count(*) FILTER (WHERE valid)"},
+    new String[] {"invalid_orders", "count(*) FILTER (WHERE NOT valid)"},
+    new String[] {"lines", "sum(lines)"},
+    valid("items", "items"),
+    valid("revenue", "revenue"),
+    valid("cost", "cost"),
+    valid("gross_profit", "gross_profit"),
+    valid("consumables_cost", "consumables_cost"),
+    valid("service_fee", "service_fee"),
+    valid("rebate", "rebate"),
+    valid("delivery_cost", "delivery_cost"),
+    valid("customer_delivery_fee", "customer_delivery_fee"),
+    valid("delivery_fee_discount", "delivery_fee_discount"),
+    valid("gmv", ORDER_GMV),
+    valid("marketing", ORDER_MARKETING),
+    valid("product_discount", "CASE WHEN gmv_order THEN product_discount ELSE 0 END"),
+    valid("commission", "commission"),
+    valid("expected_income", "expected_income"));
+
+  /** The sums of the channel rollup (and of {@code daily_store} and {@code daily_channel}), in column order. */
+  public static final List<String> CHANNEL_SUMS = CHANNEL_EXPRESSIONS.stream().map(e -> e[0]).toList();
+  private static final List<String> PRODUCT_SUMS = List.of("quantity", "revenue", "cost", "gross_profit", "list_revenue",
+    "orders", "sold_lines");
+  private static final List<String> HOUR_SUMS = List.of("orders", "items", "revenue", "profit");
+  private static final List<String> DISTANCE_SUMS = List.of("orders", "revenue", "profit", "delivery_net");
+
+  /** The first sum is 0 exactly when a chain row has nothing left: it is then removed. */
+  private record Rollup(String storeTable, String chainTable, List<String> keys, List<String> sums, String rebuild,
+                        String emptyWhenZero) {
   }
 
-  // Order-level sums come from orders (each order once), line sums from lines, grouped the same way and merged by
-  // a second GROUP BY: no join, so no plan can re-run one aggregate per row of the other (fresh tables have no stats).
-  private static final String INSERT_CHANNEL = """
-    INSERT INTO daily_store_channel (store_id, day, channel, orders, lines, items, revenue, cost, list_revenue,
-                                     discount, delivery_cost, platform_fee, customer_delivery_fee, packaging_fee)
-    SELECT store_id, day, channel, sum(orders), sum(lines), sum(items), sum(revenue), sum(cost), sum(list_revenue),
-           sum(discount), sum(delivery_cost), sum(platform_fee), sum(customer_delivery_fee), sum(packaging_fee)
-    FROM (SELECT store_id, local_day AS day, channel, count(*) AS orders, 0 AS lines, 0 AS items, 0 AS revenue,
-                 0 AS cost, 0 AS list_revenue, sum(discount) AS discount, sum(delivery_cost) AS delivery_cost,
-                 sum(platform_fee) AS platform_fee, sum(customer_delivery_fee) AS customer_delivery_fee,
-                 sum(packaging_fee) AS packaging_fee
-          FROM orders
-          WHERE store_id = ANY($1) AND local_day BETWEEN $2 AND $3
-          GROUP BY store_id, local_day, channel
-          UNION ALL
-          SELECT store_id, local_day, channel, 0, count(*), sum(quantity), sum(quantity::int8 * unit_price),
-                 sum(quantity::int8 * unit_cost), sum(quantity::int8 * list_price), 0, 0, 0, 0, 0
-          FROM order_lines
-          WHERE store_id = ANY($1) AND local_day BETWEEN $2 AND $3
-          GROUP BY store_id, local_day, channel) parts
-    GROUP BY store_id, day, channel""";
+  private static final String SELECTED = " WHERE store_id = ANY($1) AND local_day BETWEEN $2 AND $3";
+
+  private static final String INSERT_CHANNEL = "INSERT INTO daily_store_channel (store_id, day, channel, "
+    + String.join(", ", CHANNEL_SUMS) + ") SELECT store_id, local_day, channel, "
+    + CHANNEL_EXPRESSIONS.stream().map(e -> e[1]).collect(Collectors.joining(", "))
+    + " FROM orders" + SELECTED + " GROUP BY store_id, local_day, channel";
 
   private static final String INSERT_PRODUCT = """
-    INSERT INTO daily_store_product (store_id, day, product_id, quantity, revenue, cost, list_revenue, orders)
-    SELECT store_id, local_day, product_id, sum(quantity), sum(quantity::int8 * unit_price),
-           sum(quantity::int8 * unit_cost), sum(quantity::int8 * list_price), count(*)
-    FROM order_lines
-    WHERE store_id = ANY($1) AND local_day BETWEEN $2 AND $3
-    GROUP BY store_id, local_day, product_id""";
+    INSERT INTO daily_store_product (store_id, day, product_id, quantity, revenue, cost, gross_profit, list_revenue,
+                                     orders, sold_lines)
+    SELECT store_id, local_day, product_id, sum(quantity), sum(quantity::int8 * unit_price), sum(cost),
+           sum(gross_profit), sum(quantity::int8 * list_price), count(*), count(*) FILTER (WHERE quantity > 0)
+    FROM order_lines""" + SELECTED + " AND valid GROUP BY store_id, local_day, product_id";
 
-  private static final String INSERT_HOUR = """
-    INSERT INTO daily_store_hour (store_id, day, hour, orders, items, revenue)
-    SELECT store_id, day, hour, sum(orders), sum(items), sum(revenue)
-    FROM (SELECT store_id, local_day AS day, local_hour AS hour, count(*) AS orders, 0 AS items, 0 AS revenue
-          FROM orders
-          WHERE store_id = ANY($1) AND local_day BETWEEN $2 AND $3
-          GROUP BY store_id, local_day, local_hour
-          UNION ALL
-          SELECT store_id, local_day, local_hour, 0, sum(quantity), sum(quantity::int8 * unit_price)
-          FROM order_lines
-          WHERE store_id = ANY($1) AND local_day BETWEEN $2 AND $3
-          GROUP BY store_id, local_day, local_hour) parts
-    GROUP BY store_id, day, hour""";
+  private static final String INSERT_HOUR = "INSERT INTO daily_store_hour (store_id, day, hour, orders, items, revenue, "
+    + "profit) SELECT store_id, local_day, local_hour, count(*), sum(items), sum(revenue), sum(" + ORDER_PROFIT + ")"
+    + " FROM orders" + SELECTED + " AND valid GROUP BY store_id, local_day, local_hour";
+
+  private static final String INSERT_DISTANCE = "INSERT INTO daily_store_distance (store_id, day, band, orders, revenue, "
+    + "profit, delivery_net) SELECT store_id, local_day, least(distance_m / 1000, 6), count(*), sum(revenue), sum("
+    + ORDER_PROFIT + "), sum(" + ORDER_DELIVERY_NET + ") FROM orders" + SELECTED
+    + " AND valid AND distance_m IS NOT NULL GROUP BY store_id, local_day, least(distance_m / 1000, 6)";
 
   private static final List<Rollup> ROLLUPS = List.of(
-    new Rollup("daily_store_channel", "daily_channel", List.of("day", "channel"), CHANNEL_SUMS, INSERT_CHANNEL),
-    new Rollup("daily_store_product", "daily_product", List.of("day", "product_id"), PRODUCT_SUMS, INSERT_PRODUCT),
-    new Rollup("daily_store_hour", "daily_hour", List.of("day", "hour"), HOUR_SUMS, INSERT_HOUR));
+    new Rollup("daily_store_channel", "daily_channel", List.of("day", "channel"), CHANNEL_SUMS, INSERT_CHANNEL, "lines"),
+    new Rollup("daily_store_product", "daily_product", List.of("day", "product_id"), PRODUCT_SUMS, INSERT_PRODUCT, "orders"),
+    new Rollup("daily_store_hour", "daily_hour", List.of("day", "hour"), HOUR_SUMS, INSERT_HOUR, "orders"),
+    new Rollup("daily_store_distance", "daily_distance", List.of("day", "band"), DISTANCE_SUMS, INSERT_DISTANCE, "orders"));
 
   private static final String DELETE_STORE_DAYS = "DELETE FROM daily_store WHERE store_id = ANY($1) AND day BETWEEN $2 AND $3";
   private static final String INSERT_STORE_DAYS = "INSERT INTO daily_store (day, store_id, "
@@ -101,34 +123,68 @@ public final class Rollups {
   private Rollups() {
   }
 
+  /** One statement of a refresh and what it takes: the stores and days ($1–$3), the days only ($1–$2), or the stores. */
+  private enum Arguments { RANGE, DAYS, STORES }
+
+  private record Step(String sql, Arguments arguments) {
+  }
+
+  /** The statements of a refresh, in order; the rollup steps only when there are days to rebuild. */
+  private static List<Step> steps(boolean days) {
+    List<Step> steps = new ArrayList<>();
+    if (days) {
+      for (Rollup rollup : ROLLUPS) {
+        steps.add(new Step(subtract(rollup), Arguments.RANGE));
+        steps.add(new Step("DELETE FROM " + rollup.storeTable() + " WHERE store_id = ANY($1) AND day BETWEEN $2 AND $3",
+          Arguments.RANGE));
+        steps.add(new Step(rollup.rebuild(), Arguments.RANGE));
+        steps.add(new Step(add(rollup), Arguments.RANGE));
+        // A chain row whose stores no longer sell anything that day is removed, not kept at zero.
+        steps.add(new Step("DELETE FROM " + rollup.chainTable() + " WHERE day BETWEEN $1 AND $2 AND "
+          + rollup.emptyWhenZero() + " = 0", Arguments.DAYS));
+      }
+      steps.add(new Step(DELETE_STORE_DAYS, Arguments.RANGE));
+      steps.add(new Step(INSERT_STORE_DAYS, Arguments.RANGE));
+    }
+    steps.add(new Step(UPDATE_STORE_DAYS, Arguments.STORES));
+    return steps;
+  }
+
   /**
    * Rebuilds every rollup of {@code storeIds} for the days {@code first}..{@code last} (nothing when
    * {@code first} is null), then the stores' first and last days.
    */
   public static Future<Void> refresh(SqlConnection conn, Integer[] storeIds, LocalDate first, LocalDate last) {
+    boolean days = first != null && storeIds.length > 0;
     Future<Void> done = Future.succeededFuture();
-    if (first != null && storeIds.length > 0) {
-      Tuple range = Tuple.tuple().addArrayOfInteger(storeIds).addLocalDate(first).addLocalDate(last);
-      Tuple days = Tuple.of(first, last);
-      for (Rollup rollup : ROLLUPS) {
-        done = done
-          .compose(v -> conn.preparedQuery(subtract(rollup)).execute(range))
-          .compose(v -> conn.preparedQuery("DELETE FROM " + rollup.storeTable()
-            + " WHERE store_id = ANY($1) AND day BETWEEN $2 AND $3").execute(range))
-          .compose(v -> conn.preparedQuery(rollup.rebuild()).execute(range))
-          .compose(v -> conn.preparedQuery(add(rollup)).execute(range))
-          // A chain row whose stores no longer sell anything that day is removed, not kept at zero.
-          .compose(v -> conn.preparedQuery("DELETE FROM " + rollup.chainTable() + " WHERE day BETWEEN $1 AND $2 AND "
-            + rollup.sums().get(0) + " = 0").execute(days))
-          .mapEmpty();
-      }
-      done = done
-        .compose(v -> conn.preparedQuery(DELETE_STORE_DAYS).execute(range))
-        .compose(v -> conn.preparedQuery(INSERT_STORE_DAYS).execute(range))
-        .mapEmpty();
+    for (Step step : steps(days)) {
+      Tuple args = switch (step.arguments()) {
+        case RANGE -> Tuple.tuple().addArrayOfInteger(storeIds).addLocalDate(first).addLocalDate(last);
+        case DAYS -> Tuple.of(first, last);
+        case STORES -> Tuple.tuple().addArrayOfInteger(storeIds);
+      };
+      done = done.compose(v -> conn.preparedQuery(step.sql()).execute(args)).mapEmpty();
     }
-    return done.compose(v -> conn.preparedQuery(UPDATE_STORE_DAYS).execute(Tuple.tuple().addArrayOfInteger(storeIds)))
-      .mapEmpty();
+    return done;
+  }
+
+  /**
+   * Rebuilds every rollup of every store over JDBC, for a schema migration that changed what the rollups hold: the
+   * same statements as {@link #refresh}, for all stores and all days.
+   */
+  public static void rebuildAll(Connection conn) throws SQLException {
+    try (Statement statement = conn.createStatement()) {
+      for (Step step : steps(true)) {
+        String sql = step.sql();
+        if (step.arguments() == Arguments.DAYS) {
+          sql = sql.replace("$1", "DATE '1900-01-01'").replace("$2", "DATE '2200-12-31'");
+        } else {
+          sql = sql.replace("$1::int4[]", "$1").replace("$1", "ARRAY(SELECT id FROM stores)")
+            .replace("$2", "DATE '1900-01-01'").replace("$3", "DATE '2200-12-31'");
+        }
+        statement.execute(sql);
+      }
+    }
   }
 
   /** Increments the dataset version and gives it to {@code storeIds}; completes with the new version. */
@@ -138,6 +194,10 @@ public final class Rollups {
       .compose(version -> conn.preparedQuery(SET_STORE_VERSIONS)
         .execute(Tuple.tuple().addLong(version).addArrayOfInteger(storeIds))
         .map(version));
+  }
+
+  private static String[] valid(String column, String expression) {
+    return new String[] {column, "coalesce(sum(" + expression + ") FILTER (WHERE valid), 0)"};
   }
 
   /** Subtracts the current per-store rows of the stores and days from the chain rows. */

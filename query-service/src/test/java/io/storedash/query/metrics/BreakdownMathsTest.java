@@ -1,6 +1,5 @@
 package io.storedash.query.metrics;
 
-import io.storedash.query.Channel;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -25,31 +24,62 @@ class BreakdownMathsTest {
     assertThat(Figures.money(-499)).isEqualTo(new BigDecimal("-4.99"));
   }
 
+  /** Totals with orders, revenue, gross profit and the other columns zero (cents). */
+  static KpiTotals totals(long orders, long revenue, long grossProfit) {
+    long[] v = new long[KpiTotals.COLUMNS.size()];
+    v[KpiTotals.COLUMNS.indexOf("orders")] = orders;
+    v[KpiTotals.COLUMNS.indexOf("revenue")] = revenue;
+    v[KpiTotals.COLUMNS.indexOf("gross_profit")] = grossProfit;
+    return KpiTotals.of(v);
+  }
+
   @Test
   void trendHasEveryDayOfTheRange() {
-    KpiTotals day2 = new KpiTotals(2, 3, 1000, 600, 1000, 0, 0, 0, 0, 0);
+    KpiTotals day2 = totals(2, 1000, 400);
     List<?> days = (List<?>) new Trend("S", RANGE, Map.of(LocalDate.of(2026, 3, 2), day2)).toMap().get("days");
     assertThat(days).hasSize(3);
     assertThat(((Map<?, ?>) days.get(0)).get("orders")).isEqualTo(0L);
     assertThat(((Map<?, ?>) days.get(0)).get("aov")).isNull();
     assertThat(((Map<?, ?>) days.get(1)).get("aov")).isEqualTo(new BigDecimal("5.00"));
-    assertThat(((Map<?, ?>) days.get(1)).get("gross_margin")).isEqualTo(new BigDecimal("0.4000"));
+    assertThat(((Map<?, ?>) days.get(1)).get("profit_margin")).isEqualTo(new BigDecimal("0.4000"));
   }
 
   @Test
-  void channelsAreAllListedByRevenue() {
-    Map<String, Object> map = new ChannelSplit("S", RANGE, Map.of(
-      Channel.ELEME, new KpiTotals(1, 1, 300, 100, 300, 0, 0, 0, 0, 0),
-      Channel.OFFLINE, new KpiTotals(1, 1, 100, 50, 100, 0, 0, 0, 0, 0))).toMap();
+  void channelsAreListedByRevenueWithShares() {
+    Map<String, Object> map = new ChannelSplit("S", RANGE, List.of(
+      new ChannelSplit.ChannelFigures("pos", "收银机订单", false, totals(1, 100, 50), KpiTotals.ZERO),
+      new ChannelSplit.ChannelFigures("eleme", "饿了么", true, totals(3, 300, 100), KpiTotals.ZERO))).toMap();
     List<?> rows = (List<?>) map.get("channels");
-    assertThat(rows.stream().map(r -> String.valueOf(((Map<?, ?>) r).get("channel")))).containsExactly("eleme", "offline", "meituan", "jddj");
-    assertThat(rows.stream().map(r -> String.valueOf(((Map<?, ?>) r).get("revenue_share"))))
-      .containsExactly("0.7500", "0.2500", "0.0000", "0.0000");
+    assertThat(rows.stream().map(r -> String.valueOf(((Map<?, ?>) r).get("channel")))).containsExactly("eleme", "pos");
+    assertThat(rows.stream().map(r -> String.valueOf(((Map<?, ?>) r).get("revenue_share")))).containsExactly("0.7500", "0.2500");
+    assertThat(rows.stream().map(r -> String.valueOf(((Map<?, ?>) r).get("order_share")))).containsExactly("0.7500", "0.2500");
+  }
+
+  /** The rating's edges: 利润率 just above and at 15 % and 10 %, revenue falling by 9.99 % and by 10 %. */
+  @Test
+  void ratingsFollowTheChainsRule() {
+    KpiTotals before = totals(10, 10_000, 1_000);
+    assertThat(ChannelSplit.rating(totals(10, 10_001, 1_501), before)).as("15.01 %, grew").isEqualTo(ChannelSplit.Rating.EXCELLENT);
+    assertThat(ChannelSplit.rating(totals(10, 10_000, 1_500), before)).as("exactly 15 %: not above")
+      .isEqualTo(ChannelSplit.Rating.GOOD);
+    assertThat(ChannelSplit.rating(totals(10, 9_000, 1_600), before)).as("17.8 %, revenue fell but profit grew")
+      .isEqualTo(ChannelSplit.Rating.EXCELLENT);
+    KpiTotals richBefore = totals(10, 10_000, 5_000);
+    assertThat(ChannelSplit.rating(totals(10, 9_001, 1_600), richBefore)).as("17.8 %, both fell, revenue by 9.99 %")
+      .isEqualTo(ChannelSplit.Rating.GOOD);
+    assertThat(ChannelSplit.rating(totals(10, 9_000, 1_600), richBefore)).as("revenue fell by exactly 10 %")
+      .isEqualTo(ChannelSplit.Rating.IMPROVE);
+    assertThat(ChannelSplit.rating(totals(10, 10_000, 1_000), before)).as("exactly 10 %").isEqualTo(ChannelSplit.Rating.IMPROVE);
+    assertThat(ChannelSplit.rating(totals(10, 10_000, 1_600), KpiTotals.ZERO)).as("16 %, a new channel grew")
+      .isEqualTo(ChannelSplit.Rating.EXCELLENT);
+    assertThat(ChannelSplit.rating(totals(10, 10_000, 1_100), KpiTotals.ZERO)).as("11 %, a new channel")
+      .isEqualTo(ChannelSplit.Rating.GOOD);
+    assertThat(ChannelSplit.rating(KpiTotals.ZERO, before)).as("no valid orders").isNull();
   }
 
   @Test
   void rankingIsStableAndPutsMissingValuesLast() {
-    KpiTotals some = new KpiTotals(1, 1, 1000, 500, 1000, 0, 0, 0, 0, 0);
+    KpiTotals some = totals(1, 1000, 500);
     KpiTotals none = KpiTotals.ZERO;
     StoreRanking ranking = new StoreRanking(RANGE, StoreRanking.Metric.PROFIT_MARGIN, List.of(
       new StoreRanking.StoreFigures("S3", "c", "", none, some),

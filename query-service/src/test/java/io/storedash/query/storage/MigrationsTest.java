@@ -2,10 +2,13 @@ package io.storedash.query.storage;
 
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.testing.TestStorage;
-import io.vertx.pgclient.PgConnectOptions;
-import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,15 +26,60 @@ class MigrationsTest {
   @Test
   void thisReleaseStartsOnASchemaANewerReleaseMigrated() {
     StoreDashConfig config = TestStorage.config(Map.of());
-    PgConnectOptions pg = PgConnectOptions.fromUri(config.pgUrlOrDefault());
-    String jdbc = "jdbc:postgresql://" + pg.getHost() + ":" + pg.getPort() + "/" + pg.getDatabase();
     // A newer release ran its migrations, one more than this release knows.
-    Flyway.configure(getClass().getClassLoader())
-      .dataSource(jdbc, pg.getUser(), pg.getPassword())
+    Migrations.flyway(JdbcDatabase.of(config.pgUrlOrDefault()))
       .locations("classpath:db/migration", "classpath:db/future")
       .load()
       .migrate();
     // Rolled back: this release's query-service starts (its migrate validates and applies nothing).
     assertThat(Migrations.migrate(config)).isZero();
+  }
+
+  /**
+   * Data an earlier release imported survives version 3: a unit cost becomes the line's cost, the order's service fee
+   * goes on its first line, the orders get their sums, and the rollups are rebuilt with the chain's figures.
+   */
+  @Test
+  void dataOfEarlierReleasesIsCarriedOver() throws Exception {
+    StoreDashConfig config = TestStorage.config(Map.of());
+    JdbcDatabase database = JdbcDatabase.of(config.pgUrlOrDefault());
+    Migrations.flyway(database).target(MigrationVersion.fromVersion("2")).load().migrate();
+    try (Connection conn = database.connect(); Statement sql = conn.createStatement()) {
+      sql.execute("INSERT INTO stores (code, name) VALUES ('S001', '和兴路店')");
+      sql.execute("INSERT INTO products (sku, name, category) VALUES ('P1', '可乐', '饮料'), ('P2', '薯片', '零食')");
+      // An eleme order with a fee, and a meituan order without one (cancelled under the new rule).
+      sql.execute("""
+        INSERT INTO orders (order_no, store_id, channel, ordered_at, local_day, local_hour, delivery_cost, platform_fee,
+                            discount, customer_delivery_fee, packaging_fee)
+        VALUES ('A1', 1, 2, '2026-03-01 04:00:00+00', '2026-03-01', 12, 500, 120, 300, 200, 100),
+               ('A2', 1, 1, '2026-03-01 05:00:00+00', '2026-03-01', 13, 0, 0, 0, 0, 0)""");
+      sql.execute("""
+        INSERT INTO order_lines (order_id, unit_price, list_price, unit_cost, product_id, store_id, local_day, quantity,
+                                 channel, local_hour)
+        VALUES (1, 300, 350, 200, 1, 1, '2026-03-01', 2, 2, 12), (1, 800, 1000, 500, 2, 1, '2026-03-01', 1, 2, 12),
+               (2, 300, 300, 200, 1, 1, '2026-03-01', 1, 1, 13)""");
+    }
+    assertThat(Migrations.migrate(config)).isPositive();
+    try (Connection conn = database.connect(); Statement sql = conn.createStatement()) {
+      ResultSet lines = sql.executeQuery("SELECT line_no, cost, gross_profit, service_fee FROM order_lines WHERE order_id = 1 "
+        + "ORDER BY line_no");
+      assertThat(lines.next()).isTrue();
+      assertThat(List.of(lines.getInt(1), lines.getLong(2), lines.getLong(3), lines.getLong(4))).containsExactly(1, 400L, 200L, 120L);
+      assertThat(lines.next()).isTrue();
+      assertThat(List.of(lines.getInt(1), lines.getLong(2), lines.getLong(3), lines.getLong(4))).containsExactly(2, 500L, 300L, 0L);
+      ResultSet day = sql.executeQuery("SELECT orders, invalid_orders, revenue, gross_profit, service_fee, gmv, marketing "
+        + "FROM daily_store WHERE store_id = 1");
+      assertThat(day.next()).isTrue();
+      // A1: revenue 2×3.00 + 8.00 = 14.00, 利润额 2.00 + 3.00, fee 1.20, GMV 2×3.50 + 10.00 + 1.00 + 2.00 = 20.00,
+      // marketing (满减) 3.00; A2 on meituan without a fee is not valid.
+      assertThat(List.of(day.getLong(1), day.getLong(2), day.getLong(3), day.getLong(4), day.getLong(5), day.getLong(6),
+        day.getLong(7))).containsExactly(1L, 1L, 1400L, 500L, 120L, 2000L, 300L);
+      ResultSet channels = sql.executeQuery("SELECT code, charges_fee FROM channels ORDER BY id");
+      List<String> flags = new java.util.ArrayList<>();
+      while (channels.next()) {
+        flags.add(channels.getString(1) + "=" + channels.getBoolean(2));
+      }
+      assertThat(flags).containsExactly("meituan=true", "eleme=true", "jddj=true", "offline=false");
+    }
   }
 }

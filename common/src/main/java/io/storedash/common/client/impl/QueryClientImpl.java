@@ -26,6 +26,11 @@ public final class QueryClientImpl implements QueryClient {
   }
 
   @Override
+  public Future<JsonObject> channels(JsonObject command) {
+    return requests.<JsonObject>send(Addresses.CHANNELS, command).map(Message::body);
+  }
+
+  @Override
   public Future<JsonObject> dataVersions() {
     return requests.<JsonObject>send(Addresses.DATA_VERSIONS, new JsonObject(), VERSIONS_TIMEOUT.toMillis())
       .map(Message::body);

@@ -14,6 +14,7 @@ public final class ImportHeader {
 
   private final Map<ImportColumn, Integer> positions = new EnumMap<>(ImportColumn.class);
   private final List<String> ignored = new ArrayList<>();
+  private final List<String> personal = new ArrayList<>();
   private final List<Rejection> problems = new ArrayList<>();
   private final int width;
 
@@ -35,6 +36,8 @@ public final class ImportHeader {
         if (!cell.isBlank()) {
           header.ignored.add(cell.strip());
         }
+      } else if (column.kind() == ImportColumn.Kind.PERSONAL) {
+        header.personal.add(cell.strip());
       } else if (header.positions.containsKey(column)) {
         header.problems.add(new Rejection(line, column.english(), "the column is named twice (as '" + seenAs.get(column)
           + "' and '" + cell.strip() + "'): keep one"));
@@ -53,9 +56,17 @@ public final class ImportHeader {
         header.problems.add(new Rejection(line, column.english(), "required column " + column.bothNames() + " is missing"));
       }
     }
-    if (!header.positions.containsKey(ImportColumn.STORE_CODE) && !header.positions.containsKey(ImportColumn.STORE_NAME)) {
-      header.problems.add(new Rejection(line, ImportColumn.STORE_CODE.english(), "the store is missing: add the column "
-        + ImportColumn.STORE_CODE.bothNames() + " or " + ImportColumn.STORE_NAME.bothNames()));
+    if (!header.has(ImportColumn.STORE_CODE) && !header.has(ImportColumn.STORE_ID) && !header.has(ImportColumn.STORE_NAME)) {
+      header.problems.add(new Rejection(line, ImportColumn.STORE_NAME.english(), "the store is missing: add the column "
+        + ImportColumn.STORE_ID.bothNames() + " or " + ImportColumn.STORE_NAME.bothNames()));
+    }
+    if (!header.has(ImportColumn.COST) && !header.has(ImportColumn.UNIT_COST)) {
+      header.problems.add(new Rejection(line, ImportColumn.COST.english(), "required column " + ImportColumn.COST.bothNames()
+        + " (the line's cost) is missing"));
+    } else if (header.has(ImportColumn.COST) && header.has(ImportColumn.UNIT_COST)) {
+      header.problems.add(new Rejection(line, ImportColumn.UNIT_COST.english(), "the file gives both "
+        + ImportColumn.COST.bothNames() + " (the line's cost) and " + ImportColumn.UNIT_COST.english()
+        + " (the cost of one unit): keep one"));
     }
     return header;
   }
@@ -77,6 +88,11 @@ public final class ImportHeader {
 
   public List<String> ignored() {
     return Collections.unmodifiableList(ignored);
+  }
+
+  /** Columns of personal data (收货地址, 用户ID, 用户支付金额): never read, never stored. */
+  public List<String> personal() {
+    return Collections.unmodifiableList(personal);
   }
 
   public List<Rejection> problems() {

@@ -1,6 +1,6 @@
 package io.storedash.query.ingest.csv;
 
-import io.storedash.query.Channel;
+import io.storedash.common.DashboardQuery;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -20,13 +20,16 @@ import java.util.regex.Pattern;
  * Reads one data line of an export into a {@link ParsedLine}, or records why it cannot (every bad cell of the
  * line, not only the first). What it accepts:
  * <ul>
- *   <li>quantity: a whole number &gt; 0 ({@code 2} or {@code 2.00});</li>
- *   <li>money: yuan, ≥ 0, at most 2 decimals, optionally with ¥/￥ and thousands separators ({@code 1,234.50});
- *       empty optional money is 0, an empty list price is the unit price;</li>
- *   <li>ordered_at: {@code yyyy-MM-dd HH:mm:ss} store-local (also {@code yyyy/M/d H:mm[:ss]} as spreadsheets
+ *   <li>销量 (quantity): a whole number ({@code 2}, {@code -1} or {@code 2.00}); 0 or less is a refunded line;</li>
+ *   <li>money: yuan, at most 2 decimals, optionally with ¥/￥ and thousands separators ({@code 1,234.50}); prices
+ *       (实收价格, 商品实售价, 商品原价) must not be negative, other amounts may; empty optional money is 0, an empty
+ *       商品实售价 is the 实收价格 and an empty 商品原价 the 商品实售价;</li>
+ *   <li>成本 is the line's cost; StoreDash's {@code unit_cost} is per unit and multiplied by 销量; an empty 利润额 is
+ *       实收价格 × 销量 − 成本;</li>
+ *   <li>下单时间: {@code yyyy-MM-dd HH:mm:ss} store-local (also {@code yyyy/M/d H:mm[:ss]} as spreadsheets
  *       rewrite it), or ISO-8601 with {@code T}, with or without an offset ({@code Z}, {@code +08:00});</li>
- *   <li>channel: 美团/meituan, 饿了么/eleme, 京东到家/jddj, 线下/offline (English in any case);</li>
- *   <li>sku: when absent or empty, derived from the product name ({@link #derivedSku});</li>
+ *   <li>渠道: any name up to 50 characters (channels are data, docs/DESIGN.md §3.3);</li>
+ *   <li>the product's key: the sku column, else 条码, else derived from the product name ({@link #derivedSku});</li>
  *   <li>category: when absent or empty, 未分类.</li>
  * </ul>
  */
@@ -41,6 +44,10 @@ public final class LineParser {
   static final int MAX_STORE_NAME = 100;
   static final int MAX_CATEGORY = 50;
   static final int MAX_QUANTITY = 1_000_000;
+  static final int MAX_STOCK = 1_000_000_000;
+  /** 1,000 km: further is no delivery. */
+  static final int MAX_DISTANCE_M = 1_000_000;
+  static final int MAX_CHANNEL = 50;
   /**
    * 100 million yuan: the most one money cell, one line (销量 × price) and one store-day total may hold. Far above any
    * real price or day, and low enough that no sum StoreDash forms can overflow a bigint: even every day from 2000 to
@@ -48,8 +55,7 @@ public final class LineParser {
    */
   public static final long MAX_CENTS = 10_000_000_000L;
 
-  private static final Pattern STORE_CODE = Pattern.compile("[A-Za-z0-9_-]{1,32}");
-  private static final Pattern WHOLE = Pattern.compile("\\+?(\\d{1,12})(?:\\.0+)?");
+  private static final Pattern WHOLE = Pattern.compile("([+-]?)(\\d{1,12})(?:\\.0+)?");
   private static final Pattern NUMBER = Pattern.compile("[+-]?\\d+(?:\\.\\d+)?");
   private static final Pattern GROUPED = Pattern.compile("[+-]?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?");
   private static final Pattern TIME = Pattern.compile(
@@ -80,75 +86,112 @@ public final class LineParser {
     long before = rejections.total();
 
     String orderNo = text(line, fields, ImportColumn.ORDER_ID, true, MAX_ORDER_ID);
+    String orderCode = text(line, fields, ImportColumn.ORDER_CODE, false, MAX_ORDER_ID);
     String storeCode = text(line, fields, ImportColumn.STORE_CODE, false, 32);
+    String storeId = text(line, fields, ImportColumn.STORE_ID, false, MAX_ORDER_ID);
     String storeName = text(line, fields, ImportColumn.STORE_NAME, false, MAX_STORE_NAME);
-    if (storeCode != null && !STORE_CODE.matcher(storeCode).matches()) {
+    String city = text(line, fields, ImportColumn.CITY, false, MAX_CATEGORY);
+    if (storeCode != null && !DashboardQuery.isStoreCode(storeCode)) {
       reject(line, ImportColumn.STORE_CODE, "must be letters, digits, _ or - (at most 32), got '" + storeCode + "'");
     } else if (storeCode != null && storeCode.equalsIgnoreCase(RESERVED_STORE_CODE)) {
       reject(line, ImportColumn.STORE_CODE, "'" + storeCode + "' is reserved (in any case): '" + RESERVED_STORE_CODE
         + "' means every store in the API; give the store another code");
     }
-    boolean storeColumns = header.has(ImportColumn.STORE_CODE) || header.has(ImportColumn.STORE_NAME);
-    if (storeCode == null && storeName == null && storeColumns) {
-      reject(line, header.has(ImportColumn.STORE_CODE) ? ImportColumn.STORE_CODE : ImportColumn.STORE_NAME,
-        "the store is empty: give its code or its name");
+    if (storeCode == null && storeId == null && storeName == null) {
+      reject(line, header.has(ImportColumn.STORE_CODE) ? ImportColumn.STORE_CODE
+          : header.has(ImportColumn.STORE_ID) ? ImportColumn.STORE_ID : ImportColumn.STORE_NAME,
+        "the store is empty: give its 门店ID or its name");
     }
-    Channel channel = null;
-    String channelText = cell(fields, ImportColumn.CHANNEL);
-    if (channelText != null) {
-      try {
-        channel = Channel.parse(channelText);
-      } catch (IllegalArgumentException e) {
-        reject(line, ImportColumn.CHANNEL, "must be one of 美团/meituan, 饿了么/eleme, 京东到家/jddj, 线下/offline, got '"
-          + channelText.strip() + "'");
-      }
-    }
+    String channel = text(line, fields, ImportColumn.CHANNEL, true, MAX_CHANNEL);
     LocalDateTime localTime = null;
     OffsetDateTime instant = null;
     String timeText = cell(fields, ImportColumn.ORDERED_AT);
     if (timeText != null) {
-      Object time = time(timeText.strip());
-      if (time instanceof LocalDateTime local) {
-        localTime = local;
-      } else if (time instanceof OffsetDateTime withOffset) {
-        instant = withOffset;
+      if (timeText.isBlank()) {
+        reject(line, ImportColumn.ORDERED_AT, "is empty; every line needs it");
       } else {
-        reject(line, ImportColumn.ORDERED_AT, (String) time);
+        Object time = time(timeText.strip());
+        if (time instanceof LocalDateTime local) {
+          localTime = local;
+        } else if (time instanceof OffsetDateTime withOffset) {
+          instant = withOffset;
+        } else {
+          reject(line, ImportColumn.ORDERED_AT, (String) time);
+        }
       }
     }
+    Integer distance = whole(line, fields, ImportColumn.DISTANCE, 0, MAX_DISTANCE_M);
+    String deliveryPlatform = text(line, fields, ImportColumn.DELIVERY_PLATFORM, false, MAX_CATEGORY);
+    Long[] orderMoney = new Long[ImportColumn.ORDER_MONEY.size()];
+    for (int i = 0; i < orderMoney.length; i++) {
+      orderMoney[i] = money(line, fields, ImportColumn.ORDER_MONEY.get(i), false);
+    }
+
     String productName = text(line, fields, ImportColumn.PRODUCT_NAME, true, MAX_NAME);
     String sku = text(line, fields, ImportColumn.SKU, false, MAX_SKU);
+    String barcode = text(line, fields, ImportColumn.BARCODE, false, MAX_SKU);
+    text(line, fields, ImportColumn.IN_STORE_CODE, false, MAX_SKU);
+    if (sku == null) {
+      sku = barcode;
+    }
     boolean skuDerived = sku == null;
     if (skuDerived && productName != null) {
       sku = derivedSku(productName);
     }
     String category = text(line, fields, ImportColumn.CATEGORY, false, MAX_CATEGORY);
-    Integer quantity = quantity(line, fields);
+    String subcategory = text(line, fields, ImportColumn.SUBCATEGORY, false, MAX_CATEGORY);
+    Integer quantity = whole(line, fields, ImportColumn.QUANTITY, -MAX_QUANTITY, MAX_QUANTITY);
+    if (quantity == null && header.has(ImportColumn.QUANTITY) && blank(fields, ImportColumn.QUANTITY)) {
+      reject(line, ImportColumn.QUANTITY, "is empty; every line needs it");
+    }
+    Integer refundQuantity = whole(line, fields, ImportColumn.REFUND_QUANTITY, -MAX_QUANTITY, MAX_QUANTITY);
+    Integer stock = whole(line, fields, ImportColumn.STOCK, -MAX_STOCK, MAX_STOCK);
     Long unitPrice = money(line, fields, ImportColumn.UNIT_PRICE, true);
+    Long salePrice = money(line, fields, ImportColumn.SALE_PRICE, false);
     Long listPrice = money(line, fields, ImportColumn.LIST_PRICE, false);
+    Long cost = money(line, fields, ImportColumn.COST, true);
     Long unitCost = money(line, fields, ImportColumn.UNIT_COST, true);
-    if (listPrice != null && unitPrice != null && listPrice < unitPrice) {
-      reject(line, ImportColumn.LIST_PRICE, "must be at least the unit price " + yuan(unitPrice) + ", got " + yuan(listPrice));
+    Long grossProfit = money(line, fields, ImportColumn.GROSS_PROFIT, false);
+    Long serviceFee = money(line, fields, ImportColumn.SERVICE_FEE, false);
+    Long expectedIncome = money(line, fields, ImportColumn.EXPECTED_INCOME, false);
+    Long rebate = money(line, fields, ImportColumn.REBATE, false);
+    if (salePrice == null) {
+      salePrice = unitPrice;
+    }
+    if (listPrice == null) {
+      listPrice = salePrice;
     }
     if (quantity != null) {
-      lineTotal(line, quantity, listPrice != null ? ImportColumn.LIST_PRICE : ImportColumn.UNIT_PRICE,
-        listPrice != null ? listPrice : unitPrice);
-      lineTotal(line, quantity, ImportColumn.UNIT_COST, unitCost);
+      lineTotal(line, quantity, ImportColumn.UNIT_PRICE, unitPrice);
+      lineTotal(line, quantity, ImportColumn.LIST_PRICE, listPrice);
+      if (unitCost != null) {
+        if (lineTotal(line, quantity, ImportColumn.UNIT_COST, unitCost)) {
+          cost = quantity * unitCost;
+        }
+      }
+      if (grossProfit == null && unitPrice != null && cost != null) {
+        grossProfit = quantity * unitPrice - cost;
+      }
     }
-    Long deliveryCost = money(line, fields, ImportColumn.DELIVERY_COST, false);
-    Long platformFee = money(line, fields, ImportColumn.PLATFORM_FEE, false);
-    Long discount = money(line, fields, ImportColumn.DISCOUNT, false);
-    Long customerDeliveryFee = money(line, fields, ImportColumn.CUSTOMER_DELIVERY_FEE, false);
-    Long packagingFee = money(line, fields, ImportColumn.PACKAGING_FEE, false);
 
     if (rejections.total() > before || orderNo == null || channel == null || (localTime == null && instant == null)
-      || productName == null || quantity == null || unitPrice == null || unitCost == null) {
+      || productName == null || quantity == null || unitPrice == null || cost == null) {
       return null;
     }
-    String storeKey = storeCode != null ? storeCode : "#" + storeName;
-    return new ParsedLine(line, orderNo, storeCode, storeName, storeKey, channel, localTime, instant, sku, skuDerived,
-      productName, category == null ? NO_CATEGORY : category, quantity, unitPrice, listPrice == null ? unitPrice : listPrice,
-      unitCost, deliveryCost, platformFee, discount, customerDeliveryFee, packagingFee);
+    String storeKey = storeCode != null ? "code:" + storeCode : storeId != null ? "id:" + storeId : "name:" + storeName;
+    return new ParsedLine(line, orderNo, orderCode, storeCode, storeId, storeName, storeKey, city, channel, localTime,
+      instant, distance, deliveryPlatform, orderMoney, sku, skuDerived, barcode, productName,
+      category == null ? NO_CATEGORY : category, subcategory, quantity, refundQuantity == null ? 0 : refundQuantity,
+      stock, unitPrice, salePrice, listPrice, cost, grossProfit, zero(serviceFee), zero(expectedIncome), zero(rebate));
+  }
+
+  private static long zero(Long cents) {
+    return cents == null ? 0 : cents;
+  }
+
+  private boolean blank(List<String> fields, ImportColumn column) {
+    String value = cell(fields, column);
+    return value != null && value.isBlank();
   }
 
   /**
@@ -198,40 +241,41 @@ public final class LineParser {
     return value;
   }
 
-  private Integer quantity(int line, List<String> fields) {
-    String value = cell(fields, ImportColumn.QUANTITY);
-    if (value == null) {
+  /**
+   * A whole number from {@code min} to {@code max} ({@code 2}, {@code -1} or {@code 2.00}); null when absent, empty or
+   * bad (rejected).
+   */
+  private Integer whole(int line, List<String> fields, ImportColumn column, long min, long max) {
+    String value = cell(fields, column);
+    if (value == null || value.isBlank()) {
       return null;
     }
     String trimmed = value.strip();
-    if (trimmed.isEmpty()) {
-      reject(line, ImportColumn.QUANTITY, "is empty; every line needs it");
-      return null;
-    }
     Matcher m = WHOLE.matcher(trimmed);
     if (!m.matches()) {
-      reject(line, ImportColumn.QUANTITY, "must be a whole number > 0, got " + shown(trimmed));
+      reject(line, column, "must be a whole number, got " + shown(trimmed));
       return null;
     }
-    long quantity = Long.parseLong(m.group(1));
-    if (quantity == 0) {
-      reject(line, ImportColumn.QUANTITY, "must be a whole number > 0, got 0");
+    long number = Long.parseLong(m.group(2));
+    if ("-".equals(m.group(1))) {
+      number = -number;
+    }
+    if (number < min || number > max) {
+      reject(line, column, "must be from " + min + " to " + max + ", got " + number);
       return null;
     }
-    if (quantity > MAX_QUANTITY) {
-      reject(line, ImportColumn.QUANTITY, "must be at most " + MAX_QUANTITY + ", got " + quantity);
-      return null;
-    }
-    return (int) quantity;
+    return (int) number;
   }
 
   /** A line's quantity × a unit amount, refused above {@link #MAX_CENTS} (the list price bounds the unit price). */
-  private void lineTotal(int line, int quantity, ImportColumn column, Long unitCents) {
-    if (unitCents != null && (long) quantity * unitCents > MAX_CENTS) {
+  private boolean lineTotal(int line, int quantity, ImportColumn column, Long unitCents) {
+    if (unitCents != null && Math.abs((long) quantity * unitCents) > MAX_CENTS) {
       reject(line, column, "makes the line total " + ImportColumn.QUANTITY.english() + " " + quantity + " × "
         + yuan(unitCents) + " = " + yuan((long) quantity * unitCents) + " yuan, more than the limit of " + yuan(MAX_CENTS)
         + " yuan for one line");
+      return false;
     }
+    return true;
   }
 
   /** Cents; null when absent or empty (rejected when required) or bad (rejected). */
@@ -259,7 +303,7 @@ public final class LineParser {
       return null;
     }
     BigDecimal yuan = new BigDecimal(number);
-    if (yuan.signum() < 0) {
+    if (yuan.signum() < 0 && column.kind() == ImportColumn.Kind.PRICE) {
       reject(line, column, "must not be negative, got " + trimmed);
       return null;
     }
@@ -268,7 +312,7 @@ public final class LineParser {
       reject(line, column, "has more than 2 decimals (cents), got " + trimmed);
       return null;
     }
-    if (cents.compareTo(BigDecimal.valueOf(MAX_CENTS)) > 0) {
+    if (cents.abs().compareTo(BigDecimal.valueOf(MAX_CENTS)) > 0) {
       reject(line, column, "is too large: " + trimmed + " (the limit is " + yuan(MAX_CENTS) + " yuan)");
       return null;
     }

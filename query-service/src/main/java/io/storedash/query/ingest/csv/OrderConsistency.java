@@ -1,6 +1,5 @@
 package io.storedash.query.ingest.csv;
 
-import io.storedash.query.Channel;
 
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
@@ -16,10 +15,10 @@ import java.util.Objects;
 public final class OrderConsistency {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-  private static final String[] FEES = {"delivery_cost", "platform_fee", "discount", "customer_delivery_fee", "packaging_fee"};
+  private static final String[] FEES = ImportColumn.ORDER_MONEY.stream().map(ImportColumn::english).toArray(String[]::new);
 
   /** The order-level values of one staged line. */
-  public record OrderValues(int line, String orderNo, String storeKey, Channel channel, LocalDateTime localTime,
+  public record OrderValues(int line, String orderNo, String storeKey, String channel, LocalDateTime localTime,
                             OffsetDateTime instant, Long[] fees) {
   }
 
@@ -52,7 +51,7 @@ public final class OrderConsistency {
       reject(line, storeColumn, order + " mixes stores: " + store(line.storeKey()) + " here, " + store(first.storeKey())
         + " on line " + first.line() + "; an order belongs to one store");
     }
-    if (first.channel() != line.channel()) {
+    if (!first.channel().equals(line.channel())) {
       reject(line, "channel", order + " is " + channel(line.channel()) + " here but " + channel(first.channel())
         + " on line " + first.line() + "; an order has one channel");
     }
@@ -80,11 +79,11 @@ public final class OrderConsistency {
   }
 
   private static String store(String key) {
-    return "'" + (key.startsWith("#") ? key.substring(1) : key) + "'";
+    return "'" + key.substring(key.indexOf(':') + 1) + "'";
   }
 
-  private static String channel(Channel channel) {
-    return channel.nameZh() + "/" + channel.code();
+  private static String channel(String channel) {
+    return "'" + channel + "'";
   }
 
   private static String time(OrderValues v) {
