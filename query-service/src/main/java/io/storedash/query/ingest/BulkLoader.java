@@ -1,6 +1,7 @@
 package io.storedash.query.ingest;
 
 import io.storedash.common.Addresses;
+import io.storedash.query.Channels;
 import io.storedash.query.storage.Rollups;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Writes a {@link Dataset} into PostgreSQL through the reactive client, in one transaction: stores and products
@@ -48,40 +51,65 @@ public final class BulkLoader {
   private static final String STATE = "SELECT EXISTS (SELECT 1 FROM stores), (SELECT version FROM dataset_version)";
 
   private static final String UPSERT_STORES = """
-    INSERT INTO stores (code, name, city, timezone)
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-    ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, city = EXCLUDED.city
+    INSERT INTO stores (code, name, city, timezone, external_id)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+    ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, city = EXCLUDED.city,
+      external_id = coalesce(stores.external_id, EXCLUDED.external_id)
     RETURNING id, code, timezone""";
 
   private static final String UPSERT_PRODUCTS = """
-    INSERT INTO products (sku, name, category)
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-    ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, category = EXCLUDED.category
+    INSERT INTO products (sku, name, category, subcategory)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+    ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, category = EXCLUDED.category,
+      subcategory = EXCLUDED.subcategory
     RETURNING id, sku""";
 
+  /** The columns of an order a load writes, as {@code $n} arrays in this order; {@code valid} follows from them. */
+  private static final List<String[]> ORDER_ARRAYS = List.of(
+    new String[] {"order_no", "text"}, new String[] {"order_code", "text"}, new String[] {"store_id", "int4"},
+    new String[] {"channel", "int2"}, new String[] {"ordered_at", "timestamptz"}, new String[] {"local_day", "date"},
+    new String[] {"local_hour", "int2"}, new String[] {"distance_m", "int4"}, new String[] {"delivery_platform", "text"},
+    new String[] {"delivery_cost", "int8"}, new String[] {"commission", "int8"},
+    new String[] {"customer_delivery_fee", "int8"}, new String[] {"delivery_fee_discount", "int8"},
+    new String[] {"full_reduction", "int8"}, new String[] {"product_discount", "int8"},
+    new String[] {"new_customer_discount", "int8"}, new String[] {"merchant_voucher", "int8"},
+    new String[] {"merchant_coupon", "int8"}, new String[] {"gift_amount", "int8"}, new String[] {"other_discount", "int8"},
+    new String[] {"packaging_fee", "int8"}, new String[] {"service_fee", "int8"}, new String[] {"lines", "int4"},
+    new String[] {"items", "int8"}, new String[] {"revenue", "int8"}, new String[] {"cost", "int8"},
+    new String[] {"gross_profit", "int8"}, new String[] {"consumables_cost", "int8"}, new String[] {"rebate", "int8"},
+    new String[] {"expected_income", "int8"}, new String[] {"list_gmv", "int8"}, new String[] {"gmv_order", "bool"});
+  private static final List<String[]> LINE_ARRAYS = List.of(
+    new String[] {"order_no", "text"}, new String[] {"line_no", "int2"}, new String[] {"product_id", "int4"},
+    new String[] {"quantity", "int4"}, new String[] {"unit_price", "int8"}, new String[] {"sale_price", "int8"},
+    new String[] {"list_price", "int8"}, new String[] {"cost", "int8"}, new String[] {"gross_profit", "int8"},
+    new String[] {"service_fee", "int8"}, new String[] {"expected_income", "int8"}, new String[] {"rebate", "int8"},
+    new String[] {"refund_quantity", "int4"});
+
   // Lines find their order through the order numbers the first INSERT returns; orders that already existed
-  // return nothing, so their lines are skipped too.
-  private static final String INSERT_BATCH = """
-    WITH new_orders AS (
-      INSERT INTO orders (order_no, store_id, channel, ordered_at, local_day, local_hour,
-                          delivery_cost, platform_fee, discount, customer_delivery_fee, packaging_fee)
-      SELECT * FROM unnest($1::text[], $2::int4[], $3::int2[], $4::timestamptz[], $5::date[], $6::int2[],
-                           $7::int8[], $8::int8[], $9::int8[], $10::int8[], $11::int8[])
-      ON CONFLICT (order_no) DO NOTHING
-      RETURNING id, order_no, store_id, local_day, channel, local_hour
-    ), new_lines AS (
-      INSERT INTO order_lines (order_id, unit_price, list_price, unit_cost, product_id, store_id, local_day,
-                               quantity, channel, local_hour)
-      SELECT o.id, l.unit_price, l.list_price, l.unit_cost, l.product_id, o.store_id, o.local_day,
-             l.quantity, o.channel, o.local_hour
-      FROM unnest($12::text[], $13::int4[], $14::int4[], $15::int8[], $16::int8[], $17::int8[])
-             AS l (order_no, product_id, quantity, unit_price, list_price, unit_cost)
-      JOIN new_orders o ON o.order_no = l.order_no
-      RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM new_orders), (SELECT count(*) FROM new_lines)""";
+  // return nothing, so their lines are skipped too. An order is valid unless its channel charges a service fee and
+  // its lines' fees sum to 0 or less (docs/DESIGN.md §4.1), as an import decides it.
+  private static final String INSERT_BATCH = "WITH new_orders AS (INSERT INTO orders ("
+    + names(ORDER_ARRAYS, "") + ", valid) SELECT " + names(ORDER_ARRAYS, "o.")
+    + ", NOT (c.charges_fee AND o.service_fee <= 0) FROM unnest(" + arrays(ORDER_ARRAYS, 1) + ") AS o ("
+    + names(ORDER_ARRAYS, "") + ") JOIN channels c ON c.id = o.channel"
+    + " ON CONFLICT (order_no) DO NOTHING RETURNING id, order_no, store_id, local_day, channel, local_hour, valid),"
+    + " new_lines AS (INSERT INTO order_lines (order_id, store_id, local_day, channel, local_hour, valid, "
+    + names(LINE_ARRAYS.subList(1, LINE_ARRAYS.size()), "") + ") SELECT o.id, o.store_id, o.local_day, o.channel,"
+    + " o.local_hour, o.valid, " + names(LINE_ARRAYS.subList(1, LINE_ARRAYS.size()), "l.") + " FROM unnest("
+    + arrays(LINE_ARRAYS, ORDER_ARRAYS.size() + 1) + ") AS l (" + names(LINE_ARRAYS, "") + ")"
+    + " JOIN new_orders o ON o.order_no = l.order_no RETURNING 1)"
+    + " SELECT (SELECT count(*) FROM new_orders), (SELECT count(*) FROM new_lines)";
 
   private static final String ANALYZE = "ANALYZE orders, order_lines";
+
+  private static String names(List<String[]> columns, String prefix) {
+    return columns.stream().map(c -> prefix + c[0]).collect(Collectors.joining(", "));
+  }
+
+  private static String arrays(List<String[]> columns, int first) {
+    return IntStream.range(0, columns.size()).mapToObj(i -> "$" + (first + i) + "::" + columns.get(i)[1] + "[]")
+      .collect(Collectors.joining(", "));
+  }
 
   private final Vertx vertx;
   private final Pool pool;
@@ -122,6 +150,9 @@ public final class BulkLoader {
   private record StoreRef(int id, ZoneId zone) {
   }
 
+  private record ProductRef(int id, boolean consumable) {
+  }
+
   /** One batch statement's arguments, plus what the rollup refresh needs to know about them. */
   private record EncodedPart(List<Tuple> batches, LocalDate firstDay, LocalDate lastDay) {
   }
@@ -133,7 +164,8 @@ public final class BulkLoader {
     private final Dataset dataset;
     private final long started;
     private final Map<String, StoreRef> stores = new HashMap<>();
-    private final Map<String, Integer> products = new HashMap<>();
+    private final Map<String, ProductRef> products = new HashMap<>();
+    private final Map<String, Short> channels = new HashMap<>();
     private long orders;
     private long lines;
     private LocalDate firstDay;
@@ -163,6 +195,7 @@ public final class BulkLoader {
       return conn.query("SET LOCAL work_mem = '256MB'").execute()
         .compose(v -> upsertStores())
         .compose(v -> upsertProducts())
+        .compose(v -> resolveChannels())
         .compose(v -> dataset.parts() == 0 ? Future.succeededFuture() : writeParts(0, encode(0)))
         .andThen(v -> rowsWritten = System.nanoTime())
         .compose(v -> lines > ANALYZE_ABOVE_LINES ? conn.query(ANALYZE).execute().mapEmpty() : Future.succeededFuture())
@@ -182,7 +215,8 @@ public final class BulkLoader {
         .addArrayOfString(list.stream().map(StoreRecord::code).toArray(String[]::new))
         .addArrayOfString(list.stream().map(StoreRecord::name).toArray(String[]::new))
         .addArrayOfString(list.stream().map(StoreRecord::city).toArray(String[]::new))
-        .addArrayOfString(list.stream().map(s -> (s.timezone() == null ? defaultZone : s.timezone()).getId()).toArray(String[]::new));
+        .addArrayOfString(list.stream().map(s -> (s.timezone() == null ? defaultZone : s.timezone()).getId()).toArray(String[]::new))
+        .addArrayOfString(list.stream().map(StoreRecord::externalId).toArray(String[]::new));
       return conn.preparedQuery(UPSERT_STORES).execute(args).map(rows -> {
         for (Row row : rows) {
           stores.put(row.getString(1), new StoreRef(row.getInteger(0), ZoneId.of(row.getString(2))));
@@ -198,11 +232,20 @@ public final class BulkLoader {
       Tuple args = Tuple.tuple()
         .addArrayOfString(list.stream().map(ProductRecord::sku).toArray(String[]::new))
         .addArrayOfString(list.stream().map(ProductRecord::name).toArray(String[]::new))
-        .addArrayOfString(list.stream().map(ProductRecord::category).toArray(String[]::new));
+        .addArrayOfString(list.stream().map(ProductRecord::category).toArray(String[]::new))
+        .addArrayOfString(list.stream().map(ProductRecord::subcategory).toArray(String[]::new));
       return conn.preparedQuery(UPSERT_PRODUCTS).execute(args).map(rows -> {
         for (Row row : rows) {
-          products.put(row.getString(1), row.getInteger(0));
+          ProductRecord product = bySku.get(row.getString(1));
+          products.put(row.getString(1), new ProductRef(row.getInteger(0), product.consumable()));
         }
+        return null;
+      });
+    }
+
+    private Future<Void> resolveChannels() {
+      return Channels.resolve(conn, dataset.channels()).map(resolved -> {
+        channels.putAll(resolved.ids());
         return null;
       });
     }
@@ -216,7 +259,7 @@ public final class BulkLoader {
     }
 
     private Future<EncodedPart> encode(int index) {
-      return vertx.executeBlocking(() -> encodePart(dataset.part(index), stores, products), false);
+      return vertx.executeBlocking(() -> encodePart(dataset.part(index), stores, products, channels), false);
     }
 
     private Future<Void> writeBatches(EncodedPart part) {
@@ -255,8 +298,9 @@ public final class BulkLoader {
     }
   }
 
-  /** Turns orders into batch arguments; runs on a worker thread and only reads the two maps. */
-  private static EncodedPart encodePart(List<OrderRecord> orders, Map<String, StoreRef> stores, Map<String, Integer> products) {
+  /** Turns orders into batch arguments; runs on a worker thread and only reads the maps. */
+  private static EncodedPart encodePart(List<OrderRecord> orders, Map<String, StoreRef> stores,
+                                        Map<String, ProductRef> products, Map<String, Short> channels) {
     List<Tuple> batches = new ArrayList<>();
     LocalDate first = null;
     LocalDate last = null;
@@ -264,67 +308,80 @@ public final class BulkLoader {
       List<OrderRecord> chunk = orders.subList(start, Math.min(orders.size(), start + ORDERS_PER_BATCH));
       int n = chunk.size();
       int m = chunk.stream().mapToInt(o -> o.lines().size()).sum();
-      String[] orderNo = new String[n];
-      Integer[] storeId = new Integer[n];
-      Short[] channel = new Short[n];
-      OffsetDateTime[] orderedAt = new OffsetDateTime[n];
-      LocalDate[] localDay = new LocalDate[n];
-      Short[] localHour = new Short[n];
-      Long[] deliveryCost = new Long[n];
-      Long[] platformFee = new Long[n];
-      Long[] discount = new Long[n];
-      Long[] customerDeliveryFee = new Long[n];
-      Long[] packagingFee = new Long[n];
-      String[] lineOrderNo = new String[m];
-      Integer[] productId = new Integer[m];
-      Integer[] quantity = new Integer[m];
-      Long[] unitPrice = new Long[m];
-      Long[] listPrice = new Long[m];
-      Long[] unitCost = new Long[m];
+      Object[][] order = new Object[ORDER_ARRAYS.size()][];
+      Class<?>[] orderTypes = {String.class, String.class, Integer.class, Short.class, OffsetDateTime.class,
+        LocalDate.class, Short.class, Integer.class, String.class};
+      for (int c = 0; c < order.length; c++) {
+        Class<?> type = c < orderTypes.length ? orderTypes[c] : c == order.length - 1 ? Boolean.class
+          : ORDER_ARRAYS.get(c)[1].equals("int4") ? Integer.class : Long.class;
+        order[c] = (Object[]) java.lang.reflect.Array.newInstance(type, n);
+      }
+      Object[][] line = new Object[LINE_ARRAYS.size()][];
+      for (int c = 0; c < line.length; c++) {
+        String type = LINE_ARRAYS.get(c)[1];
+        line[c] = (Object[]) java.lang.reflect.Array.newInstance(switch (type) {
+          case "text" -> String.class;
+          case "int2" -> Short.class;
+          case "int4" -> Integer.class;
+          default -> Long.class;
+        }, m);
+      }
       int j = 0;
       for (int i = 0; i < n; i++) {
-        OrderRecord order = chunk.get(i);
-        StoreRef store = stores.get(order.storeCode());
+        OrderRecord o = chunk.get(i);
+        StoreRef store = stores.get(o.storeCode());
         if (store == null) {
-          throw new IllegalArgumentException("order " + order.orderNo() + " names store " + order.storeCode()
+          throw new IllegalArgumentException("order " + o.orderNo() + " names store " + o.storeCode()
             + ", which the dataset does not list");
         }
-        LocalDate day = order.orderedAt().toLocalDate();
+        Short channel = channels.get(o.channel());
+        if (channel == null) {
+          throw new IllegalArgumentException("order " + o.orderNo() + " names channel " + o.channel()
+            + ", which the dataset does not list");
+        }
+        LocalDate day = o.orderedAt().toLocalDate();
         first = first == null || day.isBefore(first) ? day : first;
         last = last == null || day.isAfter(last) ? day : last;
-        orderNo[i] = order.orderNo();
-        storeId[i] = store.id();
-        channel[i] = order.channel().id();
-        orderedAt[i] = order.orderedAt().atZone(store.zone()).toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC);
-        localDay[i] = day;
-        localHour[i] = (short) order.orderedAt().getHour();
-        deliveryCost[i] = order.deliveryCost();
-        platformFee[i] = order.platformFee();
-        discount[i] = order.discount();
-        customerDeliveryFee[i] = order.customerDeliveryFee();
-        packagingFee[i] = order.packagingFee();
-        for (LineRecord line : order.lines()) {
-          Integer product = products.get(line.sku());
+        long consumablesCost = 0;
+        short lineNo = 0;
+        for (LineRecord l : o.lines()) {
+          ProductRef product = products.get(l.sku());
           if (product == null) {
-            throw new IllegalArgumentException("order " + order.orderNo() + " names product " + line.sku()
+            throw new IllegalArgumentException("order " + o.orderNo() + " names product " + l.sku()
               + ", which the dataset does not list");
           }
-          lineOrderNo[j] = order.orderNo();
-          productId[j] = product;
-          quantity[j] = line.quantity();
-          unitPrice[j] = line.unitPrice();
-          listPrice[j] = line.listPrice();
-          unitCost[j] = line.unitCost();
+          consumablesCost += product.consumable() ? l.cost() : 0;
+          Object[] values = {o.orderNo(), ++lineNo, product.id(), l.quantity(), l.unitPrice(), l.salePrice(),
+            l.listPrice(), l.cost(), l.grossProfit(), l.serviceFee(), l.expectedIncome(), l.rebate(), l.refundQuantity()};
+          for (int c = 0; c < values.length; c++) {
+            line[c][j] = values[c];
+          }
           j++;
         }
+        long[] fees = o.fees().values();
+        Object[] values = new Object[ORDER_ARRAYS.size()];
+        Object[] head = {o.orderNo(), o.orderCode(), store.id(), channel,
+          o.orderedAt().atZone(store.zone()).toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC), day,
+          (short) o.orderedAt().getHour(), o.distanceM(), o.deliveryPlatform()};
+        System.arraycopy(head, 0, values, 0, head.length);
+        for (int f = 0; f < fees.length; f++) {
+          values[head.length + f] = fees[f];
+        }
+        Object[] sums = {o.serviceFee(), o.lines().size(), o.items(), o.revenue(), o.cost(), o.grossProfit(),
+          consumablesCost, o.rebate(), o.expectedIncome(), o.listGmv(), o.gmvOrder()};
+        System.arraycopy(sums, 0, values, head.length + fees.length, sums.length);
+        for (int c = 0; c < values.length; c++) {
+          order[c][i] = values[c];
+        }
       }
-      batches.add(Tuple.tuple()
-        .addArrayOfString(orderNo).addArrayOfInteger(storeId).addArrayOfShort(channel)
-        .addArrayOfOffsetDateTime(orderedAt).addArrayOfLocalDate(localDay).addArrayOfShort(localHour)
-        .addArrayOfLong(deliveryCost).addArrayOfLong(platformFee).addArrayOfLong(discount)
-        .addArrayOfLong(customerDeliveryFee).addArrayOfLong(packagingFee)
-        .addArrayOfString(lineOrderNo).addArrayOfInteger(productId).addArrayOfInteger(quantity)
-        .addArrayOfLong(unitPrice).addArrayOfLong(listPrice).addArrayOfLong(unitCost));
+      Tuple tuple = Tuple.tuple();
+      for (Object[] column : order) {
+        tuple.addValue(column);
+      }
+      for (Object[] column : line) {
+        tuple.addValue(column);
+      }
+      batches.add(tuple);
     }
     return new EncodedPart(batches, first, last);
   }

@@ -12,6 +12,9 @@ public interface Dataset {
 
   List<ProductRecord> products();
 
+  /** Every 渠道 the orders name, as the export names it. */
+  List<String> channels();
+
   int parts();
 
   /**
@@ -26,6 +29,7 @@ public interface Dataset {
     List<StoreRecord> storeList = List.copyOf(stores);
     List<ProductRecord> productList = List.copyOf(products);
     List<OrderRecord> orderList = List.copyOf(orders);
+    List<String> channelList = orderList.stream().map(OrderRecord::channel).distinct().toList();
     return new Dataset() {
       @Override
       public List<StoreRecord> stores() {
@@ -35,6 +39,11 @@ public interface Dataset {
       @Override
       public List<ProductRecord> products() {
         return productList;
+      }
+
+      @Override
+      public List<String> channels() {
+        return channelList;
       }
 
       @Override

@@ -5,9 +5,20 @@ import java.util.List;
 /** The names the demo generator draws from: a convenience-store assortment, street names and cities. */
 final class DemoCatalog {
 
-  /** A product of the assortment: category, name, shelf price in cents. */
-  record Item(String category, String name, long price) {
+  /** A product of the assortment: category, name, shelf price in cents (a bag: its cost), 三级分类名 or null. */
+  record Item(String category, String name, long price, String subcategory) {
+    Item(String category, String name, long price) {
+      this(category, name, price, null);
+    }
   }
+
+  /** Carrier bags (耗材): given with delivered orders, their cost counts in the order's profit. */
+  static final List<Item> BAGS = List.of(
+    new Item("耗材", "外卖打包袋(大)", 18, "购物袋"),
+    new Item("耗材", "外卖打包袋(小)", 12, "购物袋"));
+
+  /** The chain's brand: supermarkets in the bigger stores, convenience stores in the others. */
+  static final String BRAND = "邻里鲜";
 
   static final List<Item> ITEMS = List.of(
     new Item("饮料", "可口可乐 330ml", 300),
@@ -109,12 +120,15 @@ final class DemoCatalog {
   private DemoCatalog() {
   }
 
-  /** A unique store name: the street, then 二店, 三店 ... once every street has a store. */
+  /**
+   * A unique store name as a chain writes it: 邻里鲜超市(和兴路店) for every third store, 邻里鲜便利(中山路店) for the
+   * others, then 二店, 三店 ... once every street has a store.
+   */
   static String storeName(int index, int[] streetOrder) {
     String street = STREETS.get(streetOrder[index % STREETS.size()]);
     int round = index / STREETS.size();
     String number = round < NUMERALS.length ? NUMERALS[round] : String.valueOf(round + 1);
-    return street + number + "店";
+    return BRAND + (index % 3 == 0 ? "超市" : "便利") + "(" + street + number + "店)";
   }
 
   /** An EAN-13 code with a Chinese (69x) prefix, unique per item index. */

@@ -1,7 +1,5 @@
 package io.storedash.query.ingest;
 
-import io.storedash.query.Channel;
-
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -43,17 +41,38 @@ public final class DemoDataset implements Dataset {
     4.6, 3.2, 2.2, 2.0, 2.4, 3.6, 4.8, 4.6, 3.6, 2.6, 1.6, 0.8};
   /** Monday to Sunday. */
   private static final double[] WEEKDAY_WEIGHTS = {0.92, 0.90, 0.93, 0.97, 1.08, 1.22, 1.18};
-  /** 1 to 4 lines per order. */
-  private static final double[] LINES_PER_ORDER = {0.45, 0.30, 0.15, 0.10};
+  /** 1 to 9 product lines per order (about 3.8 on average; a carrier-bag line makes it about 4.5). */
+  private static final double[] LINES_PER_ORDER = {0.14, 0.15, 0.15, 0.14, 0.12, 0.10, 0.08, 0.07, 0.05};
   /** Quantity 1 to 6. */
   private static final double[] QUANTITY = {0.68, 0.20, 0.07, 0.03, 0.01, 0.01};
-  private static final Channel[] CHANNELS = {Channel.MEITUAN, Channel.ELEME, Channel.JDDJ, Channel.OFFLINE};
-  private static final double[] CHANNEL_WEIGHTS = {0.50, 0.32, 0.13, 0.05};
+  /** The chain's channels, their share of orders, service-fee rate and courier (null: picked up at the till). */
+  record DemoChannel(String name, double share, double feeRate, String courier) {
+  }
+
+  static final List<DemoChannel> CHANNELS = List.of(
+    new DemoChannel("饿了么", 0.380, 0.075, "蜂鸟配送"),
+    new DemoChannel("美团共橙", 0.300, 0.070, "美团配送"),
+    new DemoChannel("美团闪购", 0.260, 0.080, "美团配送"),
+    new DemoChannel("京东到家", 0.025, 0.080, "达达配送"),
+    new DemoChannel("收银机订单", 0.015, 0, null),
+    new DemoChannel("闪购小程序", 0.007, 0, "商家自配送"),
+    new DemoChannel("美团咖啡", 0.005, 0.080, "美团配送"),
+    new DemoChannel("饿了么咖啡", 0.004, 0.075, "蜂鸟配送"),
+    new DemoChannel("抖音", 0.004, 0.060, "达达配送"));
+  /** Orders on a fee-charging channel that are cancelled: every line 销量 0, no service fee. */
+  static final double CANCELLED = 0.03;
+  /** Lines of a kept order that are refunded (销量 0, 退款数量 the units). */
+  static final double REFUNDED_LINE = 0.02;
+  /** Delivered orders that carry a carrier-bag line (耗材). */
+  static final double BAGGED = 0.7;
   private static final DateTimeFormatter ORDER_DAY = DateTimeFormatter.BASIC_ISO_DATE;
 
   private final DemoOptions options;
   private final List<StoreRecord> stores;
   private final List<ProductRecord> products;
+  private final List<String> channelNames = CHANNELS.stream().map(DemoChannel::name).toList();
+  /** The products drawn for orders (the assortment without the carrier bags). */
+  private final int assortment = DemoCatalog.ITEMS.size();
   private final long[] shelfPrice;
   private final long[] shelfCost;
   private final int[] popularityOrder;
@@ -62,25 +81,27 @@ public final class DemoDataset implements Dataset {
   public DemoDataset(DemoOptions options) {
     this.options = options;
     SplittableRandom random = new SplittableRandom(options.seed());
-    int itemCount = DemoCatalog.ITEMS.size();
+    int itemCount = DemoCatalog.ITEMS.size() + DemoCatalog.BAGS.size();
 
     List<ProductRecord> productList = new ArrayList<>(itemCount);
     shelfPrice = new long[itemCount];
     shelfCost = new long[itemCount];
     for (int p = 0; p < itemCount; p++) {
-      DemoCatalog.Item item = DemoCatalog.ITEMS.get(p);
-      productList.add(new ProductRecord(DemoCatalog.sku(p), item.name(), item.category()));
+      boolean bag = p >= DemoCatalog.ITEMS.size();
+      DemoCatalog.Item item = bag ? DemoCatalog.BAGS.get(p - DemoCatalog.ITEMS.size()) : DemoCatalog.ITEMS.get(p);
+      productList.add(new ProductRecord(DemoCatalog.sku(p), item.name(), item.category(), item.subcategory()));
       shelfPrice[p] = item.price();
-      shelfCost[p] = Math.round(item.price() * (0.55 + 0.25 * random.nextDouble()));
+      shelfCost[p] = bag ? item.price() : Math.round(item.price() * (0.55 + 0.25 * random.nextDouble()));
     }
     products = List.copyOf(productList);
-    popularityOrder = permutation(itemCount, random);
+    popularityOrder = permutation(DemoCatalog.ITEMS.size(), random);
 
     int[] streetOrder = permutation(DemoCatalog.STREETS.size(), random);
     List<StoreRecord> storeList = new ArrayList<>(options.stores());
     for (int s = 0; s < options.stores(); s++) {
       String city = DemoCatalog.CITIES.get(pick(DemoCatalog.CITY_WEIGHTS, random));
-      storeList.add(new StoreRecord(storeCode(s), DemoCatalog.storeName(s, streetOrder), city, null));
+      // The platforms' 门店ID of a demo store is its code, so that an export of it imports back into the same store.
+      storeList.add(new StoreRecord(storeCode(s), DemoCatalog.storeName(s, streetOrder), city, null, storeCode(s)));
     }
     stores = List.copyOf(storeList);
 
@@ -113,6 +134,11 @@ public final class DemoDataset implements Dataset {
   }
 
   @Override
+  public List<String> channels() {
+    return channelNames;
+  }
+
+  @Override
   public int parts() {
     return stores.size();
   }
@@ -137,7 +163,7 @@ public final class DemoDataset implements Dataset {
     private final int index;
     private final String code;
     private final SplittableRandom random;
-    private final int productCount = products.size();
+    private final int productCount = assortment;
     private final double[] popularity = new double[productCount];
     private final long[] unitPrice = new long[productCount];
     private final long[] listPrice = new long[productCount];
@@ -145,7 +171,7 @@ public final class DemoDataset implements Dataset {
     private final boolean[] promotable = new boolean[productCount];
     private final Set<Integer> declining = new HashSet<>();
     private final int[] stopsBefore = new int[productCount];
-    private final double[] channelWeights = new double[CHANNELS.length];
+    private final double[] channelWeights = new double[CHANNELS.size()];
     private final LocalDate focusStart;
     private final double halfLifeDays;
 
@@ -178,8 +204,8 @@ public final class DemoDataset implements Dataset {
         stopsBefore[p] = -1;
       }
       plantHealthCases(ranking);
-      for (int c = 0; c < CHANNELS.length; c++) {
-        channelWeights[c] = CHANNEL_WEIGHTS[c] * (0.8 + 0.4 * random.nextDouble());
+      for (int c = 0; c < CHANNELS.size(); c++) {
+        channelWeights[c] = CHANNELS.get(c).share() * (0.8 + 0.4 * random.nextDouble());
       }
     }
 
@@ -250,24 +276,30 @@ public final class DemoDataset implements Dataset {
       List<DraftOrder> drafts = new ArrayList<>();
       int remaining = lineBudget;
       while (remaining > 0) {
-        int lineCount = Math.min(remaining, 1 + pick(LINES_PER_ORDER, random));
-        Channel channel = CHANNELS[pick(channelWeights, random)];
+        DemoChannel channel = CHANNELS.get(pick(channelWeights, random));
+        boolean bag = channel.courier() != null && random.nextDouble() < BAGGED;
+        int lineCount = Math.min(remaining, 1 + pick(LINES_PER_ORDER, random) + (bag ? 1 : 0));
         LocalDateTime time = date.atTime(pick(HOUR_WEIGHTS, random), random.nextInt(60), random.nextInt(60));
-        List<LineRecord> lines = new ArrayList<>(lineCount);
+        List<Integer> picked = new ArrayList<>(lineCount);
         Set<Integer> inOrder = new HashSet<>();
-        for (int attempt = 0; lines.size() < lineCount && attempt < 50; attempt++) {
+        int productLines = bag && lineCount > 1 ? lineCount - 1 : lineCount;
+        for (int attempt = 0; picked.size() < productLines && attempt < 50; attempt++) {
           int p = sample(cumulative, total);
           if (inOrder.add(p)) {
-            lines.add(line(p));
+            picked.add(p);
           }
         }
-        remaining -= lines.size();
-        drafts.add(new DraftOrder(time, channel, lines));
+        if (bag && lineCount > 1) {
+          picked.add(assortment + (random.nextDouble() < 0.6 ? 0 : 1));
+        }
+        remaining -= picked.size();
+        drafts.add(new DraftOrder(time, channel, picked));
       }
       drafts.sort(Comparator.comparing(DraftOrder::time));
       String prefix = code + "-" + ORDER_DAY.format(date) + "-";
       for (int i = 0; i < drafts.size(); i++) {
-        out.add(drafts.get(i).toRecord(prefix + String.format("%05d", i + 1)));
+        out.add(drafts.get(i).toRecord(prefix + String.format("%05d", i + 1),
+          ORDER_DAY.format(date) + String.format("%04d%05d", index + 1, i + 1)));
       }
     }
 
@@ -294,57 +326,91 @@ public final class DemoDataset implements Dataset {
       return 1;
     }
 
-    private LineRecord line(int p) {
-      int quantity = 1 + pick(QUANTITY, random);
-      long price = unitPrice[p];
-      // Ordinary products are now and then on a small promotion below their list price.
-      if (promotable[p] && random.nextDouble() < 0.12) {
-        price = Math.round(listPrice[p] * (0.80 + 0.15 * random.nextDouble()));
+    /** The line of product {@code p}: a bag, a sold product (now and then on promotion), or a refund. */
+    private LineRecord line(int p, DemoChannel channel, boolean cancelled, boolean mayRefund) {
+      String sku = products.get(p).sku();
+      if (p >= assortment) {
+        // A carrier bag: given with the order, its cost a consumable.
+        int bags = 1 + (random.nextDouble() < 0.25 ? 1 : 0);
+        return cancelled ? LineRecord.refunded(sku, bags, 0, 0, 0)
+          : LineRecord.sold(sku, bags, 0, 0, 0, shelfCost[p] * bags, 0, 0);
       }
-      return new LineRecord(products.get(p).sku(), quantity, price, listPrice[p], unitCost[p]);
+      int quantity = 1 + pick(QUANTITY, random);
+      long salePrice = unitPrice[p];
+      long price = salePrice;
+      // Ordinary products are now and then on a small promotion below their price (商品减免).
+      if (promotable[p] && random.nextDouble() < 0.12) {
+        price = Math.round(salePrice * (0.80 + 0.15 * random.nextDouble()));
+      }
+      if (cancelled || mayRefund && random.nextDouble() < REFUNDED_LINE) {
+        return LineRecord.refunded(sku, quantity, price, salePrice, listPrice[p]);
+      }
+      long serviceFee = Math.round(price * quantity * channel.feeRate());
+      return LineRecord.sold(sku, quantity, price, salePrice, listPrice[p], unitCost[p] * quantity, serviceFee, 0);
     }
 
     private final class DraftOrder {
       private final LocalDateTime time;
-      private final Channel channel;
-      private final List<LineRecord> lines;
+      private final DemoChannel channel;
+      private final List<Integer> picked;
 
-      DraftOrder(LocalDateTime time, Channel channel, List<LineRecord> lines) {
+      DraftOrder(LocalDateTime time, DemoChannel channel, List<Integer> picked) {
         this.time = time;
         this.channel = channel;
-        this.lines = lines;
+        this.picked = picked;
       }
 
       LocalDateTime time() {
         return time;
       }
 
-      /** Adds the order-level money: platform commission, courier cost, 满减 discount, fees the customer pays. */
-      OrderRecord toRecord(String orderNo) {
-        long revenue = lines.stream().mapToLong(l -> l.unitPrice() * l.quantity()).sum();
-        if (channel == Channel.OFFLINE) {
-          return new OrderRecord(orderNo, code, channel, time, 0, 0, 0, 0, 0, lines);
+      /**
+       * The lines and the order-level money: courier cost and the fee the customer pays for delivery, 满减 and the
+       * other marketing the store pays, a rebate now and then.
+       */
+      OrderRecord toRecord(String orderNo, String orderCode) {
+        boolean cancelled = channel.feeRate() > 0 && random.nextDouble() < CANCELLED;
+        List<LineRecord> lines = new ArrayList<>(picked.size());
+        for (int i = 0; i < picked.size(); i++) {
+          lines.add(line(picked.get(i), channel, cancelled, i > 0));
         }
-        double commission = switch (channel) {
-          case MEITUAN -> 0.08;
-          case ELEME -> 0.075;
-          default -> 0.06;
-        };
-        long platformFee = Math.round(revenue * commission);
-        long deliveryCost = 350 + 50L * random.nextInt(9);
-        long customerDeliveryFee = revenue >= 4_000 ? 0 : 200 + 100L * random.nextInt(4);
-        long packagingFee = random.nextDouble() < 0.75 ? 100 : 0;
-        long discount = 0;
+        if (cancelled || channel.courier() == null) {
+          return new OrderRecord(orderNo, orderCode, code, channel.name(), time, null,
+            cancelled ? channel.courier() : null, OrderRecord.Fees.NONE, lines);
+        }
+        long revenue = lines.stream().mapToLong(l -> (long) l.quantity() * l.unitPrice()).sum();
+        long productDiscount = lines.stream().mapToLong(l -> (long) l.quantity() * (l.salePrice() - l.unitPrice())).sum();
+        int distance = 200 + (int) Math.round(Math.abs(random.nextGaussian()) * 1_900);
+        long deliveryCost = 350 + 50L * random.nextInt(5) + 60L * (distance / 1_000);
+        long customerDeliveryFee = revenue >= 4_000 ? 0 : 200 + 100L * random.nextInt(3);
+        long deliveryFeeDiscount = customerDeliveryFee > 0 && random.nextDouble() < 0.3 ? 100 : 0;
+        // Half the customers whose order comes in bags pay for them (打包袋金额).
+        long packagingFee = picked.stream().anyMatch(p -> p >= assortment) && random.nextDouble() < 0.5 ? 50 : 0;
+        long fullReduction = 0;
         double roll = random.nextDouble();
         if (revenue >= 6_000 && roll < 0.6) {
-          discount = 1_000;
+          fullReduction = 1_000;
         } else if (revenue >= 3_500 && roll < 0.5) {
-          discount = 500;
+          fullReduction = 500;
         } else if (revenue >= 2_000 && roll < 0.4) {
-          discount = 300;
+          fullReduction = 300;
         }
-        return new OrderRecord(orderNo, code, channel, time, deliveryCost, platformFee, discount,
-          customerDeliveryFee, packagingFee, lines);
+        long newCustomer = random.nextDouble() < 0.04 ? 300 + 100L * random.nextInt(3) : 0;
+        long voucher = random.nextDouble() < 0.06 ? 200 + 100L * random.nextInt(4) : 0;
+        long coupon = random.nextDouble() < 0.04 ? 100 + 100L * random.nextInt(3) : 0;
+        long gift = random.nextDouble() < 0.02 ? 200 + 100L * random.nextInt(5) : 0;
+        long other = random.nextDouble() < 0.03 ? 50 + 50L * random.nextInt(4) : 0;
+        if (random.nextDouble() < 0.01) {
+          // An enterprise customer's order: the platform pays a rebate back (企客后返) on its first line.
+          LineRecord first = lines.get(0);
+          lines.set(0, new LineRecord(first.sku(), first.quantity(), first.unitPrice(), first.salePrice(),
+            first.listPrice(), first.cost(), first.grossProfit(), first.serviceFee(), first.expectedIncome(),
+            100 + 100L * random.nextInt(3), first.refundQuantity()));
+        }
+        long serviceFee = lines.stream().mapToLong(LineRecord::serviceFee).sum();
+        OrderRecord.Fees fees = new OrderRecord.Fees(deliveryCost, serviceFee, customerDeliveryFee, deliveryFeeDiscount,
+          fullReduction, productDiscount, newCustomer, voucher, coupon, gift, other, packagingFee);
+        return new OrderRecord(orderNo, orderCode, code, channel.name(), time, distance, channel.courier(), fees, lines);
       }
     }
   }

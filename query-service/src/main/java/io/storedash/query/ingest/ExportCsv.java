@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -25,8 +26,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Writes a dataset as a platform order export (docs/DESIGN.md §3.3): one row per order line, the order-level columns
- * repeated on every line of an order, times store-local {@code yyyy-MM-dd HH:mm:ss}, money in yuan. Used to produce
+ * Writes a dataset as the platforms' order-detail export, 订单明细数据导出汇总 (docs/DESIGN.md §3.3): one row per order
+ * line with the export's columns ({@link #COLUMNS}), the order-level columns repeated on every line of an order, times
+ * store-local {@code yyyy-MM-dd HH:mm:ss}, money in yuan. Used to produce
  * realistic files from the demo generator for tests and benchmarks:
  * <pre>
  * java -cp query-service-fat.jar io.storedash.query.ingest.ExportCsv --stores 1 --rows-per-store 30000 --days 90 \
@@ -69,51 +71,114 @@ public final class ExportCsv {
   private ExportCsv() {
   }
 
+  /**
+   * The columns written, in the order of the chain's export: every column of the export StoreDash reads, none of the
+   * personal ones. Stores are named by 门店ID and 门店名称, products keyed by 条码 (the demo's sku).
+   */
+  public static final List<ImportColumn> COLUMNS = List.of(ImportColumn.ORDER_ID, ImportColumn.ORDER_CODE,
+    ImportColumn.ORDERED_AT, ImportColumn.STORE_ID, ImportColumn.STORE_NAME, ImportColumn.CITY, ImportColumn.CHANNEL,
+    ImportColumn.PRODUCT_NAME, ImportColumn.BARCODE, ImportColumn.CATEGORY, ImportColumn.SUBCATEGORY,
+    ImportColumn.QUANTITY, ImportColumn.REFUND_QUANTITY, ImportColumn.UNIT_PRICE, ImportColumn.SALE_PRICE,
+    ImportColumn.LIST_PRICE, ImportColumn.COST, ImportColumn.GROSS_PROFIT, ImportColumn.SERVICE_FEE,
+    ImportColumn.EXPECTED_INCOME, ImportColumn.REBATE, ImportColumn.DELIVERY_COST, ImportColumn.COMMISSION,
+    ImportColumn.CUSTOMER_DELIVERY_FEE, ImportColumn.DELIVERY_FEE_DISCOUNT, ImportColumn.FULL_REDUCTION,
+    ImportColumn.PRODUCT_DISCOUNT, ImportColumn.NEW_CUSTOMER_DISCOUNT, ImportColumn.MERCHANT_VOUCHER,
+    ImportColumn.MERCHANT_COUPON, ImportColumn.GIFT_AMOUNT, ImportColumn.OTHER_DISCOUNT, ImportColumn.PACKAGING_FEE,
+    ImportColumn.DISTANCE, ImportColumn.DELIVERY_PLATFORM);
+
+  /** A line of the export as typed values: text, a time, a count (Long) or yuan (BigDecimal); null for empty. */
+  public interface Row {
+    Object value(ImportColumn column);
+  }
+
+  /** Calls {@code sink} with every line of the dataset in export order, one store part at a time. */
+  public static long forEachLine(Dataset dataset, java.util.function.Consumer<Row> sink) {
+    Map<String, StoreRecord> stores = dataset.stores().stream().collect(Collectors.toMap(StoreRecord::code, Function.identity()));
+    Map<String, ProductRecord> products = new HashMap<>();
+    dataset.products().forEach(p -> products.put(p.sku(), p));
+    long lines = 0;
+    for (int part = 0; part < dataset.parts(); part++) {
+      for (OrderRecord order : dataset.part(part)) {
+        StoreRecord store = stores.get(order.storeCode());
+        long[] fees = order.fees().values();
+        for (LineRecord line : order.lines()) {
+          ProductRecord product = products.get(line.sku());
+          sink.accept(column -> switch (column) {
+            case ORDER_ID -> order.orderNo();
+            case ORDER_CODE -> order.orderCode();
+            case ORDERED_AT -> order.orderedAt();
+            case STORE_ID -> store.externalId() == null ? store.code() : store.externalId();
+            case STORE_CODE -> store.code();
+            case STORE_NAME -> store.name();
+            case CITY -> store.city();
+            case CHANNEL -> order.channel();
+            case PRODUCT_NAME -> product.name();
+            case BARCODE, SKU -> product.sku();
+            case CATEGORY -> product.category();
+            case SUBCATEGORY -> product.subcategory();
+            case QUANTITY -> (long) line.quantity();
+            case REFUND_QUANTITY -> (long) line.refundQuantity();
+            case UNIT_PRICE -> yuanValue(line.unitPrice());
+            case SALE_PRICE -> yuanValue(line.salePrice());
+            case LIST_PRICE -> yuanValue(line.listPrice());
+            case COST -> yuanValue(line.cost());
+            case GROSS_PROFIT -> yuanValue(line.grossProfit());
+            case SERVICE_FEE -> yuanValue(line.serviceFee());
+            case EXPECTED_INCOME -> yuanValue(line.expectedIncome());
+            case REBATE -> yuanValue(line.rebate());
+            case DISTANCE -> order.distanceM() == null ? null : (long) order.distanceM();
+            case DELIVERY_PLATFORM -> order.deliveryPlatform();
+            default -> {
+              int money = ImportColumn.ORDER_MONEY.indexOf(column);
+              yield money >= 0 && money < fees.length ? yuanValue(fees[money]) : null;
+            }
+          });
+          lines++;
+        }
+      }
+    }
+    return lines;
+  }
+
   /** Writes every line of the dataset; returns the number of lines (without the header). */
   public static long write(Dataset dataset, OutputStream out, Headers headers, Encoding encoding) throws IOException {
     if (encoding.bom) {
       out.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
     }
     Writer writer = new BufferedWriter(new OutputStreamWriter(out, encoding.charset), 1 << 16);
-    List<ImportColumn> columns = List.of(ImportColumn.values());
-    writer.write(columns.stream().map(c -> headers == Headers.ZH ? c.chinese() : c.english()).collect(Collectors.joining(",")));
+    writer.write(COLUMNS.stream().map(c -> headers == Headers.ZH ? c.chinese() : c.english()).collect(Collectors.joining(",")));
     writer.write("\r\n");
-    Map<String, StoreRecord> stores = dataset.stores().stream().collect(Collectors.toMap(StoreRecord::code, Function.identity()));
-    Map<String, ProductRecord> products = new HashMap<>();
-    dataset.products().forEach(p -> products.put(p.sku(), p));
-    long lines = 0;
-    StringBuilder row = new StringBuilder(256);
-    for (int part = 0; part < dataset.parts(); part++) {
-      for (OrderRecord order : dataset.part(part)) {
-        StoreRecord store = stores.get(order.storeCode());
-        String channel = headers == Headers.ZH ? order.channel().nameZh() : order.channel().code();
-        for (LineRecord line : order.lines()) {
-          ProductRecord product = products.get(line.sku());
-          row.setLength(0);
-          field(row, order.orderNo()).append(',');
-          field(row, store.code()).append(',');
-          field(row, store.name()).append(',');
-          field(row, channel).append(',');
-          row.append(TIME.format(order.orderedAt())).append(',');
-          field(row, product.sku()).append(',');
-          field(row, product.name()).append(',');
-          field(row, product.category()).append(',');
-          row.append(line.quantity()).append(',');
-          row.append(yuan(line.unitPrice())).append(',');
-          row.append(yuan(line.listPrice())).append(',');
-          row.append(yuan(line.unitCost())).append(',');
-          row.append(yuan(order.deliveryCost())).append(',');
-          row.append(yuan(order.platformFee())).append(',');
-          row.append(yuan(order.discount())).append(',');
-          row.append(yuan(order.customerDeliveryFee())).append(',');
-          row.append(yuan(order.packagingFee())).append("\r\n");
-          writer.write(row.toString());
-          lines++;
+    StringBuilder row = new StringBuilder(512);
+    try {
+      long lines = forEachLine(dataset, line -> {
+        row.setLength(0);
+        for (int c = 0; c < COLUMNS.size(); c++) {
+          if (c > 0) {
+            row.append(',');
+          }
+          Object value = line.value(COLUMNS.get(c));
+          if (value instanceof LocalDateTime time) {
+            row.append(TIME.format(time));
+          } else if (value instanceof BigDecimal yuan) {
+            row.append(yuan.toPlainString());
+          } else if (value instanceof Long count) {
+            row.append(count);
+          } else if (value != null) {
+            field(row, value.toString());
+          }
         }
-      }
+        row.append("\r\n");
+        try {
+          writer.write(row.toString());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      writer.flush();
+      return lines;
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
-    writer.flush();
-    return lines;
   }
 
   /** Writes the demo dataset of {@code options} to a file; returns the number of lines. */
@@ -171,8 +236,9 @@ public final class ExportCsv {
     }
   }
 
-  private static String yuan(long cents) {
-    return BigDecimal.valueOf(cents, 2).toPlainString();
+  /** Cents as yuan, exactly. */
+  public static BigDecimal yuanValue(long cents) {
+    return BigDecimal.valueOf(cents, 2);
   }
 
   /**
