@@ -55,50 +55,66 @@ public final class HandMadeSales {
       new ProductRecord("D4", "薯片礼包", "零食"),
       new ProductRecord("D5", "原味酸奶 200g", "乳制品"));
     List<OrderRecord> orders = List.of(
-      new OrderRecord("A5", "S001", Channel.MEITUAN, at("2026-02-27T23:59:59"), 0, 0, 0, 0, 0,
-        List.of(new LineRecord("P1", 5, 300, 300, 200))),
-      new OrderRecord("A1", "S001", Channel.MEITUAN, at("2026-03-01T23:59:59"), 500, 48, 0, 300, 100,
-        List.of(new LineRecord("P1", 2, 300, 300, 200))),
-      new OrderRecord("A2", "S001", Channel.ELEME, at("2026-03-02T00:00:00"), 600, 200, 300, 0, 101,
-        List.of(new LineRecord("P1", 1, 300, 300, 200), new LineRecord("P2", 2, 800, 1000, 500),
-          new LineRecord("P3", 1, 1000, 1000, 1200))),
-      new OrderRecord("A3", "S001", Channel.OFFLINE, at("2026-03-03T12:30:00"), 0, 0, 0, 0, 0,
-        List.of(new LineRecord("P2", 1, 1000, 1000, 400))),
-      new OrderRecord("A4", "S001", Channel.MEITUAN, at("2026-03-04T00:00:00"), 0, 0, 0, 0, 0,
-        List.of(new LineRecord("P1", 10, 300, 300, 200))),
-      new OrderRecord("B1", "S002", Channel.MEITUAN, at("2026-03-02T10:00:00"), 400, 100, 0, 200, 0,
-        List.of(new LineRecord("P1", 4, 300, 350, 200))),
-      new OrderRecord("B2", "S002", Channel.JDDJ, at("2026-03-05T15:20:00"), 500, 120, 200, 0, 50,
-        List.of(new LineRecord("P2", 3, 900, 1000, 500), new LineRecord("P1", 1, 300, 300, 200))),
-      new OrderRecord("C1", "S004", Channel.MEITUAN, at("2026-04-01T09:00:00"), 0, 0, 0, 0, 0,
+      order("A5", "S001", "美团闪购", at("2026-02-27T23:59:59"), 0, 0, 0, 0, 0,
+        List.of(line("P1", 5, 300, 300, 200))),
+      order("A1", "S001", "美团闪购", at("2026-03-01T23:59:59"), 500, 48, 0, 300, 100,
+        List.of(line("P1", 2, 300, 300, 200))),
+      order("A2", "S001", "饿了么", at("2026-03-02T00:00:00"), 600, 200, 300, 0, 101,
+        List.of(line("P1", 1, 300, 300, 200), line("P2", 2, 800, 1000, 500),
+          line("P3", 1, 1000, 1000, 1200))),
+      order("A3", "S001", "收银机订单", at("2026-03-03T12:30:00"), 0, 0, 0, 0, 0,
+        List.of(line("P2", 1, 1000, 1000, 400))),
+      order("A4", "S001", "美团闪购", at("2026-03-04T00:00:00"), 0, 0, 0, 0, 0,
+        List.of(line("P1", 10, 300, 300, 200))),
+      order("B1", "S002", "美团闪购", at("2026-03-02T10:00:00"), 400, 100, 0, 200, 0,
+        List.of(line("P1", 4, 300, 350, 200))),
+      order("B2", "S002", "京东到家", at("2026-03-05T15:20:00"), 500, 120, 200, 0, 50,
+        List.of(line("P2", 3, 900, 1000, 500), line("P1", 1, 300, 300, 200))),
+      order("C1", "S004", "美团闪购", at("2026-04-01T09:00:00"), 0, 0, 0, 0, 0,
         List.of(d1(5), d2(5), d5(6))),
-      new OrderRecord("C2", "S004", Channel.ELEME, at("2026-04-02T12:00:00"), 0, 0, 0, 0, 0,
-        List.of(d1(5), new LineRecord("D3", 2, 2000, 2000, 800), d5(6))),
-      new OrderRecord("C3", "S004", Channel.JDDJ, at("2026-04-03T18:00:00"), 0, 0, 0, 0, 0,
+      order("C2", "S004", "饿了么", at("2026-04-02T12:00:00"), 0, 0, 0, 0, 0,
+        List.of(d1(5), line("D3", 2, 2000, 2000, 800), d5(6))),
+      order("C3", "S004", "京东到家", at("2026-04-03T18:00:00"), 0, 0, 0, 0, 0,
         List.of(d2(10), d4(1))),
-      new OrderRecord("C4", "S004", Channel.OFFLINE, at("2026-04-08T10:00:00"), 0, 0, 0, 0, 0,
+      order("C4", "S004", "收银机订单", at("2026-04-08T10:00:00"), 0, 0, 0, 0, 0,
         List.of(d1(4), d2(5))),
-      new OrderRecord("C5", "S004", Channel.MEITUAN, at("2026-04-10T20:00:00"), 0, 0, 0, 0, 0,
+      order("C5", "S004", "美团闪购", at("2026-04-10T20:00:00"), 0, 0, 0, 0, 0,
         List.of(d4(2), d5(4), d2(5))),
-      new OrderRecord("C6", "S004", Channel.ELEME, at("2026-04-14T23:30:00"), 0, 0, 0, 0, 0,
+      order("C6", "S004", "饿了么", at("2026-04-14T23:30:00"), 0, 0, 0, 0, 0,
         List.of(d1(6), d2(5))));
     return Dataset.of(stores, products, orders);
   }
 
+  /** The old layout's order: its platform fee goes on the first line (0.01 where it had none, so the order is valid). */
+  private static OrderRecord order(String no, String store, String channel, LocalDateTime at, long delivery,
+                                   long platformFee, long discount, long customerFee, long bag, List<LineRecord> lines) {
+    List<LineRecord> withFee = new java.util.ArrayList<>(lines);
+    LineRecord first = withFee.get(0);
+    long fee = io.storedash.query.Channels.chargesByDefault(channel) ? Math.max(platformFee, 1) : platformFee;
+    withFee.set(0, LineRecord.sold(first.sku(), first.quantity(), first.unitPrice(), first.salePrice(), first.listPrice(),
+      first.cost(), fee, 0));
+    return new OrderRecord(no, null, store, channel, at, null, null,
+      new OrderRecord.Fees(delivery, 0, customerFee, 0, discount, 0, 0, 0, 0, 0, 0, bag), withFee);
+  }
+
+  private static LineRecord line(String sku, int quantity, long price, long listPrice, long unitCost) {
+    return LineRecord.sold(sku, quantity, price, price, listPrice, unitCost * quantity, 0, 0);
+  }
+
   private static LineRecord d1(int quantity) {
-    return new LineRecord("D1", quantity, 1000, 1000, 500);
+    return line("D1", quantity, 1000, 1000, 500);
   }
 
   private static LineRecord d2(int quantity) {
-    return new LineRecord("D2", quantity, 400, 400, 500);
+    return line("D2", quantity, 400, 400, 500);
   }
 
   private static LineRecord d4(int quantity) {
-    return new LineRecord("D4", quantity, 600, 1200, 500);
+    return line("D4", quantity, 600, 1200, 500);
   }
 
   private static LineRecord d5(int quantity) {
-    return new LineRecord("D5", quantity, 800, 800, 400);
+    return line("D5", quantity, 800, 800, 400);
   }
 
   private static LocalDateTime at(String time) {

@@ -1,6 +1,5 @@
 package io.storedash.query.ingest;
 
-import io.storedash.query.Channel;
 import io.storedash.query.ingest.csv.CsvImportParser;
 import io.storedash.query.ingest.csv.ParsedLine;
 import org.junit.jupiter.api.Test;
@@ -30,10 +29,11 @@ class ExportCsvTest {
     List<LineRecord> lines = new ArrayList<>();
     for (int i = 0; i < FORMULAS.size(); i++) {
       products.add(new ProductRecord("P" + i, FORMULAS.get(i), FORMULAS.get((i + 1) % FORMULAS.size())));
-      lines.add(new LineRecord("P" + i, 1, 100, 100, 50));
+      lines.add(LineRecord.sold("P" + i, 1, 100, 100, 100, 50, 5, 0));
     }
     Dataset dataset = Dataset.of(List.of(new StoreRecord("S1", "=1+1 店", "", null)), products,
-      List.of(new OrderRecord("-1001", "S1", Channel.MEITUAN, LocalDateTime.of(2026, 3, 1, 12, 0), 0, 0, 0, 0, 0, lines)));
+      List.of(new OrderRecord("-1001", null, "S1", "美团闪购", LocalDateTime.of(2026, 3, 1, 12, 0), null, null,
+        OrderRecord.Fees.NONE, lines)));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ExportCsv.write(dataset, out, ExportCsv.Headers.EN, ExportCsv.Encoding.UTF_8);
     String csv = out.toString(StandardCharsets.UTF_8);
