@@ -152,7 +152,7 @@ final class ImportSql {
   static final String CREATE_ORDER_IDS = """
     CREATE TEMP TABLE import_order_ids (
       order_no text NOT NULL, id int8 NOT NULL, store_id int4 NOT NULL, local_day date NOT NULL, channel int2 NOT NULL,
-      local_hour int2 NOT NULL, valid bool NOT NULL, inserted bool NOT NULL
+      local_hour int2 NOT NULL, valid bool NOT NULL, inserted bool NOT NULL, changed bool NOT NULL
     ) ON COMMIT DROP""";
 
   static final String UPSERT_ORDERS = "WITH up AS (INSERT INTO orders (order_no, " + String.join(", ", ORDER_COLUMNS)
@@ -161,17 +161,21 @@ final class ImportSql {
     + " WHERE (" + ORDER_COLUMNS.stream().map(c -> "orders." + c).collect(Collectors.joining(", "))
     + ") IS DISTINCT FROM (" + ORDER_COLUMNS.stream().map(c -> "EXCLUDED." + c).collect(Collectors.joining(", "))
     + ") RETURNING id, order_no, store_id, local_day, channel, local_hour, valid, (xmax = 0) AS inserted),"
-    + " saved AS (INSERT INTO import_order_ids SELECT order_no, id, store_id, local_day, channel, local_hour, valid, inserted FROM up)"
+    + " saved AS (INSERT INTO import_order_ids SELECT order_no, id, store_id, local_day, channel, local_hour, valid, inserted, true FROM up)"
     + " SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up";
 
   // Orders the upsert did not touch (already equal) are the only ones looked up: none on a first import.
   static final String UNCHANGED_ORDER_IDS = """
     INSERT INTO import_order_ids
-    SELECT o.order_no, o.id, o.store_id, o.local_day, o.channel, o.local_hour, o.valid, false
+    SELECT o.order_no, o.id, o.store_id, o.local_day, o.channel, o.local_hour, o.valid, false, false
     FROM import_orders i JOIN orders o ON o.order_no = i.order_no
     WHERE NOT EXISTS (SELECT 1 FROM import_order_ids x WHERE x.order_no = i.order_no)""";
 
-  /** A file replaces each of its orders whole: the lines the order had are removed, the file's written. */
+  /**
+   * A file replaces each of its orders whole: the lines the order had are removed, the file's written. Lines of an
+   * order whose stored values and line sums equal the file's are rewritten too (a line may differ in what no sum
+   * shows, such as 剩余库存) but counted as unchanged in the report.
+   */
   static final String DELETE_LINES = "DELETE FROM order_lines l USING import_order_ids i WHERE l.order_id = i.id";
 
   static final String INSERT_LINES = """
@@ -191,7 +195,7 @@ final class ImportSql {
       JOIN import_order_ids i ON i.order_no = l.order_no
       JOIN products p ON p.sku = l.sku
       RETURNING order_id)
-    SELECT count(*) FILTER (WHERE i.inserted), count(*) FILTER (WHERE NOT i.inserted)
+    SELECT count(*) FILTER (WHERE i.inserted), count(*) FILTER (WHERE i.changed AND NOT i.inserted)
     FROM ins JOIN import_order_ids i ON i.id = ins.order_id""";
 
   static final String NEW_DAYS = "SELECT min(local_day), max(local_day), count(*) FROM import_orders";

@@ -107,7 +107,7 @@ final class ImportWrite {
       }
       Map<String, Object[]> mapping = new HashMap<>();
       return codesButForCase(byCode, firstLine)
-        .compose(v -> rejections.isEmpty() ? byCode(byCode, mapping) : Future.succeededFuture())
+        .compose(v -> rejections.isEmpty() ? byFileCode(byCode, mapping) : Future.succeededFuture())
         .compose(v -> byExternalId(byId, mapping))
         .compose(v -> byName(byName, firstLine, mapping))
         .compose(v -> conn.query(ImportSql.CREATE_STORE_MAP).execute())
@@ -261,9 +261,11 @@ final class ImportWrite {
       return Future.succeededFuture();
     }
     Tuple codes = Tuple.tuple().addArrayOfString(stores.stream().map(s -> s[1]).toArray(String[]::new));
+    Map<String, String> keyOfCode = new HashMap<>();
+    stores.forEach(s -> keyOfCode.put(s[1], s[0]));
     return conn.preparedQuery(ImportSql.CODES_BUT_FOR_CASE).execute(codes).map(rows -> {
       for (Row row : rows) {
-        rejections.add(new Rejection(firstLine.get(row.getString(0)), ImportColumn.STORE_CODE.english(), "store code '"
+        rejections.add(new Rejection(firstLine.get(keyOfCode.get(row.getString(0))), ImportColumn.STORE_CODE.english(), "store code '"
           + row.getString(0) + "' differs only in case from the existing store '" + row.getString(1) + "': codes "
           + "are compared case-insensitively; write '" + row.getString(1) + "' to import into that store"));
       }
@@ -271,6 +273,18 @@ final class ImportWrite {
     });
   }
 
+  /** Stores named by code: found or created, mapped from the file's store key ({@code code:} and the code). */
+  private Future<Void> byFileCode(List<String[]> stores, Map<String, Object[]> mapping) {
+    Map<String, Object[]> byStoredCode = new HashMap<>();
+    return byCode(stores, byStoredCode).map(v -> {
+      for (String[] store : stores) {
+        mapping.put(store[0], byStoredCode.get(store[1]));
+      }
+      return null;
+    });
+  }
+
+  /** Finds or creates the stores of {@code stores} ({key, code, name, city, external id}); maps each code to it. */
   private Future<Void> byCode(List<String[]> stores, Map<String, Object[]> mapping) {
     if (stores.isEmpty()) {
       return Future.succeededFuture();
