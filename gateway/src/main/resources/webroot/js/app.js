@@ -184,6 +184,10 @@ async function loadPart(part) {
     }
     state.data[part] = data;
     renderPart(part);
+    if (part === 'channels' && state.data.orders) {
+      // The order lines name channels by code: now their names are known.
+      renderPart('orders');
+    }
   } catch (error) {
     if (state.generation[part] !== generation) {
       return;
