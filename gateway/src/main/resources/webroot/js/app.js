@@ -242,6 +242,8 @@ function renderPart(part) {
   } else {
     setPanelState(part, 'ready', '');
   }
+  // Which answer the panel shows, for the browser tests: store (or the chain), first and last day.
+  panelOf(part).dataset.loaded = (data.store || state.store) + '|' + data.from + '|' + data.to;
 }
 
 function loadAll() {

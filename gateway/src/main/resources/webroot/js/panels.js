@@ -91,10 +91,13 @@ export function renderKpis(container, data) {
     const value = num(kpis[name]);
     const delta = change(name, changes[name]);
     const high = name === 'marketing_rate' && marketingRateHigh(value);
+    const dataset = { kpi: name, value: value === null ? '' : String(value), change: delta.direction, changeKind: delta.kind };
+    if (high) {
+      dataset.alert = 'high';
+    }
     const card = el('div', {
       class: 'kpi' + (high ? ' kpi-alert' : ''),
-      dataset: { kpi: name, value: value === null ? '' : String(value), change: delta.direction, changeKind: delta.kind,
-        alert: high ? 'high' : null },
+      dataset,
       title: t('previousPeriod') + ': ' + byUnit(name, num(previous[name])),
     },
     el('div', { class: 'kpi-name' }, t('kpi_' + name)),
@@ -417,7 +420,7 @@ export function renderRanking(body, data, metric, selectedStore, onPick) {
       ],
     };
   });
-  body.append(table(headers, tableRows, { className: 'data-table clickable' }));
+  body.append(table(headers, tableRows, { className: 'data-table clickable', label: t('panelRanking') }));
   return true;
 }
 
@@ -557,7 +560,7 @@ export function renderDiagnosis(body, data, header) {
       el('ul', { class: 'advice' }, adviceOf(p.raw, p.flags).map(text => el('li', null, text))),
     ],
   }));
-  body.append(el('div', { class: 'scroll-y' }, table(headers, rows)));
+  body.append(el('div', { class: 'scroll-y' }, table(headers, rows, { label: t('panelDiagnosis') })));
   return true;
 }
 
@@ -583,7 +586,7 @@ export function renderProducts(body, data) {
       percent(num(pick(r, ['gross_margin']))),
       integer(num(pick(r, ['orders']))),
     ],
-  }))));
+  })), { label: t('panelProducts') }));
   return true;
 }
 
@@ -622,7 +625,7 @@ export function renderOrders(body, data) {
         el('span', { class: 'chip ' + (valid ? 'ok' : 'flag') }, valid ? t('orderValid') : t('orderInvalid')),
       ],
     };
-  })));
+  }), { label: t('panelOrders') }));
   return true;
 }
 
