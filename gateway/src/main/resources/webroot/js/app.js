@@ -184,6 +184,10 @@ async function loadPart(part) {
     }
     state.data[part] = data;
     renderPart(part);
+    if (part === 'channels' && state.data.orders) {
+      // The order lines name channels by code: now their names are known.
+      renderPart('orders');
+    }
   } catch (error) {
     if (state.generation[part] !== generation) {
       return;
@@ -238,6 +242,8 @@ function renderPart(part) {
   } else {
     setPanelState(part, 'ready', '');
   }
+  // Which answer the panel shows, for the browser tests: store (or the chain), first and last day.
+  panelOf(part).dataset.loaded = (data.store || state.store) + '|' + data.from + '|' + data.to;
 }
 
 function loadAll() {

@@ -35,10 +35,15 @@ export function clear(node) {
   return node;
 }
 
-/** A table with a header row; cells are text or nodes. */
-export function table(headers, rows, { className } = {}) {
-  return el('div', { class: 'table-wrap' },
+/**
+ * A table with a header row and, when given, a caption that names it; cells are text or nodes. A named table's
+ * wrapper, which scrolls sideways on a narrow screen, is a focusable region, so it can be scrolled with the keyboard.
+ */
+export function table(headers, rows, { className, caption, label } = {}) {
+  const name = caption || label;
+  return el('div', { class: 'table-wrap', role: name ? 'region' : null, 'aria-label': name || null, tabindex: name ? '0' : null },
     el('table', { class: className || 'data-table' },
+      caption ? el('caption', null, caption) : null,
       el('thead', null, el('tr', null, headers.map(h => el('th', { scope: 'col', class: h.numeric ? 'num' : null }, h.label)))),
       el('tbody', null, rows.map(row => el('tr', row.attrs || null,
         row.cells.map((cell, i) => el('td', { class: headers[i] && headers[i].numeric ? 'num' : null }, cell)))))));

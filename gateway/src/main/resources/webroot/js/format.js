@@ -13,7 +13,9 @@ export function money(value) {
   if (!isNumber(value)) {
     return '—';
   }
-  return '¥' + value.toLocaleString(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  // A negative amount (配送净成本 when delivery earned money, a refund) is written -¥12.00, not ¥-12.00.
+  const text = '¥' + Math.abs(value).toLocaleString(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return value < 0 && text !== '¥0.00' ? '-' + text : text;
 }
 
 export function integer(value) {
@@ -37,26 +39,43 @@ export function decimal(value, digits = 2) {
   return value.toLocaleString(locale(), { minimumFractionDigits: 0, maximumFractionDigits: digits });
 }
 
-/** How a KPI is written: money, a count or a ratio. */
+/**
+ * How each figure of the chain's standard (docs/DESIGN.md §4.1) is written: money, a count or a ratio. The names are
+ * the API's JSON fields.
+ */
 export const KPI_UNITS = {
   orders: 'count',
+  invalid_orders: 'count',
   items: 'count',
+  active_products: 'count',
   revenue: 'money',
   gross_profit: 'money',
-  discount: 'money',
-  delivery_cost: 'money',
-  platform_fee: 'money',
-  customer_delivery_fee: 'money',
-  packaging_fee: 'money',
-  net_revenue: 'money',
   profit: 'money',
   aov: 'money',
-  gross_margin: 'ratio',
+  gmv: 'money',
+  marketing_cost: 'money',
+  delivery_net_cost: 'money',
+  service_fee: 'money',
+  profit_per_order: 'money',
+  marketing_per_order: 'money',
+  delivery_per_order: 'money',
+  cost: 'money',
+  rebate: 'money',
   profit_margin: 'ratio',
-  discount_rate: 'ratio',
-  delivery_cost_ratio: 'ratio',
+  marketing_rate: 'ratio',
+  gross_margin: 'ratio',
   growth: 'ratio',
+  revenue_share: 'ratio',
+  order_share: 'ratio',
 };
+
+/** The page marks 营销成本率 above this share of GMV. */
+export const MARKETING_RATE_LIMIT = 0.15;
+
+/** Whether a 营销成本率 is above the chain's limit (strictly: exactly 15 % is not marked). */
+export function marketingRateHigh(value) {
+  return isNumber(value) && value > MARKETING_RATE_LIMIT;
+}
 
 export function byUnit(name, value) {
   switch (KPI_UNITS[name]) {
@@ -71,23 +90,52 @@ export function byUnit(name, value) {
   }
 }
 
-/** KPIs for which a rise is bad news (a cost share). */
-const LOWER_IS_BETTER = new Set(['discount', 'discount_rate', 'delivery_cost', 'delivery_cost_ratio', 'platform_fee']);
+/** Figures for which a rise is bad news (costs, and orders that were cancelled or refunded). */
+const LOWER_IS_BETTER = new Set(['invalid_orders', 'marketing_cost', 'marketing_rate', 'delivery_net_cost', 'service_fee',
+  'marketing_per_order', 'delivery_per_order', 'cost']);
 
-/** {text, direction: up|down|flat|none, tone: good|bad|neutral} for a change ratio. */
-export function change(name, value) {
+/** Percentage points with 2 decimals, in the page's language: "1.25个百分点" or "1.25 pp". */
+export function points(value) {
   if (!isNumber(value)) {
-    return { text: '—', direction: 'none', tone: 'neutral' };
+    return '—';
   }
-  // Below half a tenth of a percent the change shows as 0.0%: call it flat rather than draw an arrow.
-  const direction = value >= 0.0005 ? 'up' : value <= -0.0005 ? 'down' : 'flat';
+  const text = value.toLocaleString(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return lang() === 'zh' ? text + '个百分点' : text + ' pp';
+}
+
+/**
+ * 环比 of a figure, as the API writes it: {"relative": r} for money and counts ((current − previous) / |previous|),
+ * {"points": p} for ratios (percentage points), or a bare number (a relative change). Gives {text, direction:
+ * up|down|flat|none, tone: good|bad|neutral, kind: relative|points|none}.
+ */
+export function change(name, value) {
+  let kind = 'relative';
+  let amount = value;
+  if (value && typeof value === 'object') {
+    if (Object.prototype.hasOwnProperty.call(value, 'points')) {
+      kind = 'points';
+      amount = value.points;
+    } else {
+      amount = value.relative;
+    }
+  }
+  if (typeof amount === 'string' && amount.trim() !== '' && !Number.isNaN(Number(amount))) {
+    amount = Number(amount);
+  }
+  if (!isNumber(amount)) {
+    return { text: '—', direction: 'none', tone: 'neutral', kind: 'none' };
+  }
+  // Below what the text can show (0.0 % or 0.00 points) the change is flat rather than an arrow.
+  const flat = kind === 'points' ? 0.005 : 0.0005;
+  const direction = amount >= flat ? 'up' : amount <= -flat ? 'down' : 'flat';
   const arrow = direction === 'up' ? '▲' : direction === 'down' ? '▼' : '■';
   let tone = 'neutral';
   if (direction !== 'flat') {
     const good = (direction === 'up') !== LOWER_IS_BETTER.has(name);
     tone = good ? 'good' : 'bad';
   }
-  return { text: arrow + ' ' + percent(Math.abs(value)), direction, tone };
+  const magnitude = kind === 'points' ? points(Math.abs(amount)) : percent(Math.abs(amount));
+  return { text: arrow + ' ' + magnitude, direction, tone, kind };
 }
 
 export function duration(ms) {

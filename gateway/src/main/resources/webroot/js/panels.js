@@ -1,23 +1,34 @@
-// One renderer per part of the dashboard. Each takes the API's JSON and the panel's body element. The shapes are
-// read tolerantly (several field names are accepted) so that a field added or renamed by query-service degrades a
-// column, not the page.
+// One renderer per part of the dashboard. Each takes the API's JSON and the panel's body element. The figures are the
+// chain's calculation standard (docs/DESIGN.md §4.1), labelled in its own words. The shapes are read tolerantly (a
+// missing field shows as —) so that a field added or renamed by query-service degrades a column, not the page.
 import { t, lang, has } from './i18n.js';
 import { rowsOf, pick } from './api.js';
-import { money, integer, percent, decimal, byUnit, change, isNumber, escapeHtml } from './format.js';
+import { money, integer, percent, decimal, byUnit, change, isNumber, escapeHtml, marketingRateHigh } from './format.js';
 import { el, clear, table } from './dom.js';
-import { draw, available as chartsAvailable, GRID } from './charts.js';
+import { draw, available as chartsAvailable, channelColor, GRID } from './charts.js';
 
-export const KPI_CARDS = ['revenue', 'orders', 'aov', 'gross_profit', 'gross_margin', 'profit', 'profit_margin', 'discount_rate'];
+/** The KPI cards, in the order they are shown: the chain's figures (overview `kpis`). */
+export const KPI_CARDS = ['revenue', 'orders', 'aov', 'profit', 'profit_margin', 'gross_profit', 'gmv', 'marketing_cost',
+  'marketing_rate', 'delivery_net_cost', 'service_fee', 'active_products', 'profit_per_order', 'marketing_per_order',
+  'delivery_per_order', 'items'];
 const FLAGS = ['negative_margin', 'declining', 'markdown_dependent', 'slow_moving'];
 const QUADRANTS = ['star', 'traffic', 'potential', 'laggard'];
 const QUADRANT_COLORS = { star: '#27ae60', traffic: '#3a6ff7', potential: '#f2994a', laggard: '#eb5757' };
-const CHANNEL_CODES = { '美团': 'meituan', '饿了么': 'eleme', '京东到家': 'jddj', '线下': 'offline' };
+const COST_STRUCTURE = ['product_cost', 'consumables_cost', 'product_discount', 'other_marketing', 'delivery_cost', 'service_fee'];
+const RATINGS = ['excellent', 'good', 'improve'];
 
-function chartBox(body) {
+/** Channel names by code, from the latest channels answer: the order lines name a channel by its code only. */
+const channelNames = new Map();
+
+function chartBox(body, label) {
   let box = body.querySelector('.chart');
   if (!box) {
     box = el('div', { class: 'chart', role: 'img' });
     body.prepend(box);
+  }
+  // A picture needs a name for a screen reader; the numbers are in the panel's tables.
+  if (label) {
+    box.setAttribute('aria-label', label);
   }
   return box;
 }
@@ -32,12 +43,41 @@ function num(value) {
   return null;
 }
 
-export function channelLabel(name) {
-  if (name === undefined || name === null) {
-    return '—';
+/**
+ * A channel as the page shows it: in Chinese the name the API gives (the chain's own), in English the page's name
+ * for a channel it knows; else the name, else the code. Any code may come: channels are data.
+ */
+export function channelLabel(code, name) {
+  if (code === undefined || code === null || code === '') {
+    return name ? String(name) : '—';
   }
-  const code = CHANNEL_CODES[name] || String(name).toLowerCase();
-  return has('ch_' + code) ? t('ch_' + code) : String(name);
+  const key = 'ch_' + String(code).toLowerCase();
+  const known = name || channelNames.get(String(code));
+  if (lang() !== 'zh' && has(key)) {
+    return t(key);
+  }
+  if (known) {
+    return String(known);
+  }
+  return has(key) ? t(key) : String(code);
+}
+
+/** The "above 15 %" mark of a 营销成本率: text, not colour alone. */
+function marketingMark(value) {
+  return marketingRateHigh(value)
+    ? el('span', { class: 'mark-high', title: t('marketingHighHint') }, t('marketingHigh'))
+    : null;
+}
+
+/** A 营销成本率 cell: the rate, and the mark when it is above the chain's limit. */
+function marketingRateCell(value) {
+  return el('span', { class: marketingRateHigh(value) ? 'rate-high' : null }, percent(value), marketingMark(value) ? ' ' : null,
+    marketingMark(value));
+}
+
+function changeCell(name, value) {
+  const delta = change(name, value);
+  return el('span', { class: 'tone-' + delta.tone, dataset: { change: delta.direction, kind: delta.kind } }, delta.text);
 }
 
 // ---- KPIs -------------------------------------------------------------------------------------------------------
@@ -49,16 +89,34 @@ export function renderKpis(container, data) {
   clear(container);
   for (const name of KPI_CARDS) {
     const value = num(kpis[name]);
-    const delta = change(name, num(changes[name]));
-    container.append(el('div', {
-      class: 'kpi',
-      dataset: { kpi: name, value: value === null ? '' : String(value), change: delta.direction },
+    const delta = change(name, changes[name]);
+    const high = name === 'marketing_rate' && marketingRateHigh(value);
+    const dataset = { kpi: name, value: value === null ? '' : String(value), change: delta.direction, changeKind: delta.kind };
+    if (high) {
+      dataset.alert = 'high';
+    }
+    const card = el('div', {
+      class: 'kpi' + (high ? ' kpi-alert' : ''),
+      dataset,
       title: t('previousPeriod') + ': ' + byUnit(name, num(previous[name])),
     },
     el('div', { class: 'kpi-name' }, t('kpi_' + name)),
     el('div', { class: 'kpi-value' }, byUnit(name, value)),
     el('div', { class: 'kpi-change tone-' + delta.tone },
-      delta.direction === 'none' ? t('noPrevious') : delta.text + ' ' + t('vsPrevious'))));
+      delta.direction === 'none' ? t('noPrevious') : t('changeLine', { change: delta.text })));
+    if (name === 'orders') {
+      // 无效订单 beside 订单数: cancelled or refunded orders, in no figure.
+      const invalid = num(kpis.invalid_orders);
+      card.append(el('div', { class: 'kpi-sub kpi-invalid', title: t('invalidHint'),
+        dataset: { value: invalid === null ? '' : String(invalid) } }, t('invalidBeside', { count: integer(invalid) })));
+    }
+    if (high) {
+      card.append(el('div', { class: 'kpi-sub' }, marketingMark(value)));
+    }
+    if (name === 'delivery_net_cost' && value !== null && value < 0) {
+      card.append(el('div', { class: 'kpi-sub muted' }, t('deliveryEarned')));
+    }
+    container.append(card);
   }
 }
 
@@ -70,17 +128,20 @@ export function renderTrend(body, data) {
     return false;
   }
   const days = rows.map(r => String(pick(r, ['day', 'date'], '')));
-  const revenue = rows.map(r => num(pick(r, ['revenue', 'net_revenue'])));
+  const revenue = rows.map(r => num(pick(r, ['revenue'])));
+  const profit = rows.map(r => num(pick(r, ['profit'])));
   const orders = rows.map(r => num(pick(r, ['orders'])));
-  const profit = rows.map(r => num(pick(r, ['profit', 'gross_profit'])));
+  const invalid = rows.map(r => num(pick(r, ['invalid_orders'])));
   const series = [
     { name: t('series_revenue'), type: 'line', smooth: 0.3, smoothMonotone: 'x', showSymbol: false, data: revenue, areaStyle: { opacity: 0.08 } },
-    { name: t('series_orders'), type: 'bar', yAxisIndex: 1, data: orders, itemStyle: { opacity: 0.35 }, barMaxWidth: 14 },
+    { name: t('series_profit'), type: 'line', smooth: 0.3, smoothMonotone: 'x', showSymbol: false, data: profit },
+    { name: t('series_orders'), type: 'bar', stack: 'orders', yAxisIndex: 1, data: orders, itemStyle: { opacity: 0.35 }, barMaxWidth: 14 },
   ];
-  if (profit.some(v => v !== null)) {
-    series.push({ name: t(rows[0].profit !== undefined ? 'series_profit' : 'series_gross_profit'), type: 'line', smooth: 0.3, smoothMonotone: 'x', showSymbol: false, data: profit });
+  if (invalid.some(v => v !== null && v > 0)) {
+    series.push({ name: t('series_invalid_orders'), type: 'bar', stack: 'orders', yAxisIndex: 1, data: invalid,
+      itemStyle: { color: '#eb5757', opacity: 0.6 }, barMaxWidth: 14 });
   }
-  const drawn = draw(chartBox(body), {
+  const drawn = draw(chartBox(body, t('chart_trend')), {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: GRID,
@@ -94,27 +155,111 @@ export function renderTrend(body, data) {
   return true;
 }
 
-// ---- Channels, categories, hours ----------------------------------------------------------------------------------
+// ---- Channels -----------------------------------------------------------------------------------------------------
+
+function ratingChip(row) {
+  const rating = String(pick(row, ['rating'], '')).toLowerCase();
+  if (!RATINGS.includes(rating)) {
+    return '—';
+  }
+  // In Chinese the API's own label (优秀, 良好, 需改进); in English the page's.
+  const label = lang() === 'zh' && row.rating_label ? String(row.rating_label) : t('rating_' + rating);
+  return el('span', { class: 'chip rating rating-' + rating, dataset: { rating } }, label);
+}
+
+function channelCell(row) {
+  const code = pick(row, ['channel', 'code'], '');
+  const charges = row.charges_fee;
+  return el('span', { class: 'channel-name', title: charges === true ? t('chargesFee') : charges === false ? t('noFee') : null },
+    el('span', { class: 'swatch', 'aria-hidden': 'true', style: 'background:' + channelColor(code) }),
+    channelLabel(code, row.name));
+}
 
 export function renderChannels(body, data) {
   const rows = rowsOf(data, ['channels', 'rows', 'breakdown']);
+  for (const r of rows) {
+    const code = pick(r, ['channel', 'code']);
+    if (code && r.name) {
+      channelNames.set(String(code), String(r.name));
+    }
+  }
   if (!rows.length) {
     return false;
   }
-  const items = rows.map(r => ({
-    name: channelLabel(pick(r, ['channel', 'name', 'code', 'label'])),
-    value: num(pick(r, ['revenue', 'net_revenue', 'orders'])) || 0,
-  }));
-  const drawn = draw(chartBox(body), {
+  const items = rows.map(r => {
+    const code = pick(r, ['channel', 'code'], '');
+    return {
+      name: channelLabel(code, r.name),
+      value: num(pick(r, ['revenue'])) || 0,
+      itemStyle: { color: channelColor(code) },
+    };
+  });
+  const drawn = draw(chartBox(body, t('chart_channels')), {
+    // Channel names come from imported files: escaped here rather than trusting the chart library's default.
     tooltip: { trigger: 'item', formatter: p => escapeHtml(p.name) + ': ' + money(p.value) + ' (' + p.percent + '%)' },
     legend: { bottom: 0, type: 'scroll' },
-    series: [{ type: 'pie', radius: ['38%', '68%'], center: ['50%', '45%'], data: items, label: { formatter: '{b}\n{d}%' } }],
+    series: [{ type: 'pie', radius: ['38%', '68%'], center: ['50%', '45%'], data: items.filter(i => i.value > 0),
+      label: { formatter: '{b}\n{d}%' } }],
   });
   if (!drawn) {
     fallbackList(body, items.map(i => [i.name, money(i.value)]));
   }
+
+  const figures = [
+    { label: t('col_channel') },
+    { label: t('kpi_revenue'), numeric: true },
+    { label: t('col_revenue_share'), numeric: true },
+    { label: t('kpi_orders'), numeric: true },
+    { label: t('kpi_invalid_orders'), numeric: true },
+    { label: t('col_order_share'), numeric: true },
+    { label: t('kpi_aov'), numeric: true },
+    { label: t('kpi_profit'), numeric: true },
+    { label: t('kpi_profit_margin'), numeric: true },
+    { label: t('kpi_marketing_rate'), numeric: true },
+    { label: t('kpi_profit_per_order'), numeric: true },
+    { label: t('kpi_marketing_per_order'), numeric: true },
+    { label: t('kpi_delivery_per_order'), numeric: true },
+    { label: t('kpi_revenue') + ' ' + t('col_change'), numeric: true },
+    { label: t('kpi_profit_margin') + ' ' + t('col_change'), numeric: true },
+    { label: t('col_rating') },
+  ];
+  const changes = r => r.change || {};
+  body.append(table(figures, rows.map(r => ({
+    attrs: { dataset: { channel: String(pick(r, ['channel', 'code'], '')), rating: r.rating || '' } },
+    cells: [
+      channelCell(r),
+      money(num(r.revenue)),
+      percent(num(r.revenue_share)),
+      integer(num(r.orders)),
+      integer(num(r.invalid_orders)),
+      percent(num(r.order_share)),
+      money(num(r.aov)),
+      money(num(r.profit)),
+      percent(num(r.profit_margin)),
+      marketingRateCell(num(r.marketing_rate)),
+      money(num(r.profit_per_order)),
+      money(num(r.marketing_per_order)),
+      money(num(r.delivery_per_order)),
+      changeCell('revenue', changes(r).revenue),
+      changeCell('profit_margin', changes(r).profit_margin),
+      ratingChip(r),
+    ],
+  })), { className: 'data-table channel-table', caption: t('channelFigures') }));
+
+  const structure = [{ label: t('col_channel') }]
+    .concat(COST_STRUCTURE.map(key => ({ label: t('cs_' + key), numeric: true })))
+    .concat([{ label: t('kpi_profit_margin'), numeric: true }]);
+  body.append(table(structure, rows.map(r => {
+    const rates = r.cost_structure || {};
+    return {
+      attrs: { dataset: { channel: String(pick(r, ['channel', 'code'], '')) } },
+      cells: [channelCell(r)].concat(COST_STRUCTURE.map(key => percent(num(rates[key])))).concat([percent(num(r.profit_margin))]),
+    };
+  }), { className: 'data-table cost-structure', caption: t('costStructure') }));
   return true;
 }
+
+// ---- Categories ---------------------------------------------------------------------------------------------------
 
 export function renderCategories(body, data) {
   const rows = rowsOf(data, ['categories', 'rows', 'breakdown']);
@@ -122,11 +267,11 @@ export function renderCategories(body, data) {
     return false;
   }
   const items = rows
-    .map(r => ({ name: String(pick(r, ['category', 'name', 'label'], '—')), value: num(pick(r, ['revenue', 'net_revenue'])) || 0 }))
+    .map(r => ({ name: String(pick(r, ['category', 'name', 'label'], '—')), value: num(pick(r, ['revenue'])) || 0 }))
     .sort((a, b) => b.value - a.value)
     .slice(0, 12)
     .reverse();
-  const drawn = draw(chartBox(body), {
+  const drawn = draw(chartBox(body, t('chart_categories')), {
     // Category names come from imported files: escaped here rather than trusting the chart library's default.
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' },
       formatter: ps => escapeHtml(ps[0].name) + ': ' + money(ps[0].value) },
@@ -141,6 +286,21 @@ export function renderCategories(body, data) {
   return true;
 }
 
+// ---- Hours, day parts and distance bands --------------------------------------------------------------------------
+
+function dayPartName(name) {
+  return has('dp_' + name) ? t('dp_' + name) : String(name);
+}
+
+function bandLabel(band) {
+  const from = num(band.from_km);
+  const to = num(band.to_km);
+  if (from === null) {
+    return String(pick(band, ['band'], '—'));
+  }
+  return to === null ? t('bandLast', { from }) : t('bandLabel', { from, to });
+}
+
 export function renderHours(body, data) {
   const rows = rowsOf(data, ['hours', 'rows', 'breakdown']);
   if (!rows.length) {
@@ -148,14 +308,19 @@ export function renderHours(body, data) {
   }
   const byHour = new Array(24).fill(0);
   const revenueByHour = new Array(24).fill(0);
+  let any = false;
   for (const r of rows) {
     const hour = num(pick(r, ['hour', 'h']));
     if (hour !== null && hour >= 0 && hour < 24) {
       byHour[hour] = num(pick(r, ['orders'])) || 0;
       revenueByHour[hour] = num(pick(r, ['revenue'])) || 0;
+      any = any || byHour[hour] > 0;
     }
   }
-  const drawn = draw(chartBox(body), {
+  if (!any) {
+    return false;
+  }
+  const drawn = draw(chartBox(body, t('chart_hours')), {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: GRID,
@@ -169,6 +334,50 @@ export function renderHours(body, data) {
   if (!drawn) {
     fallbackList(body, byHour.map((v, h) => [t('hourLabel', { hour: h }), integer(v)]));
   }
+
+  const parts = Array.isArray(data.day_parts) ? data.day_parts : [];
+  const tables = el('div', { class: 'split' });
+  if (parts.length) {
+    const headers = [
+      { label: t('col_day_part') }, { label: t('col_hours') }, { label: t('kpi_orders'), numeric: true },
+      { label: t('col_order_share'), numeric: true }, { label: t('kpi_revenue'), numeric: true },
+      { label: t('kpi_aov'), numeric: true }, { label: t('kpi_profit_per_order'), numeric: true },
+    ];
+    tables.append(table(headers, parts.map(p => ({
+      attrs: { dataset: { dayPart: String(p.name || '') } },
+      cells: [
+        dayPartName(p.name),
+        t('hourRange', { from: p.from, to: p.to }),
+        integer(num(p.orders)),
+        percent(num(p.order_share)),
+        money(num(p.revenue)),
+        money(num(p.aov)),
+        money(num(p.profit_per_order)),
+      ],
+    })), { className: 'data-table day-parts', caption: t('dayParts') }));
+  }
+  const bands = Array.isArray(data.distance_bands) ? data.distance_bands : null;
+  if (bands && bands.length) {
+    const headers = [
+      { label: t('col_distance') }, { label: t('kpi_orders'), numeric: true }, { label: t('col_order_share'), numeric: true },
+      { label: t('kpi_aov'), numeric: true }, { label: t('kpi_profit_per_order'), numeric: true },
+      { label: t('kpi_delivery_per_order'), numeric: true },
+    ];
+    tables.append(table(headers, bands.map(b => ({
+      attrs: { dataset: { band: String(b.band || '') } },
+      cells: [
+        bandLabel(b),
+        integer(num(b.orders)),
+        percent(num(b.order_share)),
+        money(num(b.aov)),
+        money(num(b.profit_per_order)),
+        money(num(b.delivery_per_order)),
+      ],
+    })), { className: 'data-table distance-bands', caption: t('distanceBands') }));
+  } else {
+    tables.append(el('p', { class: 'muted distance-bands-none' }, t('noDistances')));
+  }
+  body.append(tables);
   return true;
 }
 
@@ -192,12 +401,12 @@ export function renderRanking(body, data, metric, selectedStore, onPick) {
     { label: t('col_store') },
     { label: t('metric_' + metric), numeric: true },
     { label: t('col_change'), numeric: true },
+    { label: t('kpi_marketing_rate'), numeric: true },
   ];
   const tableRows = rows.map((r, i) => {
     const code = pick(r, ['code', 'store', 'store_code'], '');
     const name = pick(r, ['name', 'store_name'], '');
     const value = num(pick(r, ['value', metric]));
-    const delta = change(metric === 'growth' ? 'revenue' : metric, num(pick(r, ['change', 'growth'])));
     return {
       attrs: { class: code === selectedStore ? 'selected' : null, dataset: { store: code }, tabindex: '0',
         onclick: () => onPick(code), onkeydown: e => { if (e.key === 'Enter') { onPick(code); } } },
@@ -205,11 +414,13 @@ export function renderRanking(body, data, metric, selectedStore, onPick) {
         String(pick(r, ['rank'], i + 1)),
         el('span', null, el('strong', null, code), ' ', name, r.city ? el('span', { class: 'muted' }, ' · ' + r.city) : null),
         byUnit(metric, value),
-        el('span', { class: 'tone-' + delta.tone }, metric === 'growth' ? '' : delta.text),
+        // Growth is a change itself: it has no 环比 of its own.
+        metric === 'growth' ? '' : changeCell(metric, r.change),
+        marketingRateCell(num(r.marketing_rate)),
       ],
     };
   });
-  body.append(table(headers, tableRows, { className: 'data-table clickable' }));
+  body.append(table(headers, tableRows, { className: 'data-table clickable', label: t('panelRanking') }));
   return true;
 }
 
@@ -317,7 +528,7 @@ export function renderDiagnosis(body, data, header) {
       data: [{ xAxis: medianQty }, { yAxis: medianMargin }],
     };
   }
-  draw(chartBox(body), {
+  draw(chartBox(body, t('chart_diagnosis')), {
     tooltip: {
       trigger: 'item',
       formatter: p => escapeHtml(p.value[3]) + '<br>' + t('col_quantity') + ': ' + integer(p.value[0]) + '<br>'
@@ -349,7 +560,7 @@ export function renderDiagnosis(body, data, header) {
       el('ul', { class: 'advice' }, adviceOf(p.raw, p.flags).map(text => el('li', null, text))),
     ],
   }));
-  body.append(el('div', { class: 'scroll-y' }, table(headers, rows)));
+  body.append(el('div', { class: 'scroll-y' }, table(headers, rows, { label: t('panelDiagnosis') })));
   return true;
 }
 
@@ -375,10 +586,11 @@ export function renderProducts(body, data) {
       percent(num(pick(r, ['gross_margin']))),
       integer(num(pick(r, ['orders']))),
     ],
-  }))));
+  })), { label: t('panelProducts') }));
   return true;
 }
 
+/** The order lines: every line, those of cancelled or refunded orders too, marked in words as well as in colour. */
 export function renderOrders(body, data) {
   const rows = rowsOf(data, ['lines', 'orders', 'items', 'rows']);
   if (!rows.length) {
@@ -386,24 +598,34 @@ export function renderOrders(body, data) {
   }
   const headers = [
     { label: t('col_order_id') }, { label: t('col_time') }, { label: t('col_channel') }, { label: t('col_product') },
-    { label: t('col_quantity'), numeric: true }, { label: t('col_unit_price'), numeric: true }, { label: t('col_amount'), numeric: true },
+    { label: t('col_quantity'), numeric: true }, { label: t('col_unit_price'), numeric: true },
+    { label: t('col_list_price'), numeric: true }, { label: t('col_line_revenue'), numeric: true },
+    { label: t('col_cost'), numeric: true }, { label: t('col_line_gross_profit'), numeric: true },
+    { label: t('col_service_fee'), numeric: true }, { label: t('col_status') },
   ];
   body.append(table(headers, rows.map(r => {
     const qty = num(pick(r, ['quantity', 'qty']));
     const price = num(pick(r, ['unit_price', 'price']));
-    const amount = num(pick(r, ['amount', 'revenue', 'line_total']));
+    const revenue = num(pick(r, ['revenue']));
+    const valid = r.valid_order !== false;
     return {
+      attrs: { class: valid ? null : 'invalid-order', dataset: { valid: String(valid) } },
       cells: [
         String(pick(r, ['order_id', 'order', 'id'], '—')),
         String(pick(r, ['ordered_at', 'time', 'created_at'], '—')).replace('T', ' ').replace(/(\+\d\d:\d\d|Z)$/, ''),
         channelLabel(pick(r, ['channel'])),
-        String(pick(r, ['product_name', 'name', 'sku'], '—')),
+        el('span', null, String(pick(r, ['product_name', 'name', 'sku'], '—')), r.sku ? el('span', { class: 'muted' }, ' ' + r.sku) : null),
         integer(qty),
         money(price),
-        money(amount !== null ? amount : qty !== null && price !== null ? Math.round(qty * price * 100) / 100 : null),
+        money(num(pick(r, ['list_price']))),
+        money(revenue !== null ? revenue : qty !== null && price !== null ? Math.round(qty * price * 100) / 100 : null),
+        money(num(pick(r, ['cost']))),
+        money(num(pick(r, ['gross_profit']))),
+        money(num(pick(r, ['service_fee']))),
+        el('span', { class: 'chip ' + (valid ? 'ok' : 'flag') }, valid ? t('orderValid') : t('orderInvalid')),
       ],
     };
-  })));
+  }), { label: t('panelOrders') }));
   return true;
 }
 

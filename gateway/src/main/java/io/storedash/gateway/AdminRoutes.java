@@ -9,7 +9,9 @@ import io.storedash.gateway.http.AdminToken;
 import io.storedash.gateway.http.ParameterProblem;
 import io.storedash.gateway.http.Problems;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -18,10 +20,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The admin routes: cache warm, flush and stats. They need {@code Authorization: Bearer <ADMIN_TOKEN>}; without a
+ * The admin routes: cache warm, flush and stats, and HQ's sales channels with their fee flags. They need {@code Authorization: Bearer <ADMIN_TOKEN>}; without a
  * configured token they are disabled, never open.
  */
 final class AdminRoutes {
+
+  /** A channel code as query-service makes them (docs/DESIGN.md §3.3): ASCII letters, digits, _ and -. */
+  static final String CHANNEL_CODE = "[A-Za-z0-9_-]{1,40}";
 
   private final CacheClient cacheService;
   private final QueryClient queryService;
@@ -152,21 +157,29 @@ final class AdminRoutes {
       return;
     }
     String code = rc.pathParam("code");
-    Object flag;
-    try {
-      JsonObject body = rc.body() == null || rc.body().buffer() == null ? null : rc.body().asJsonObject();
-      flag = body == null ? null : body.getValue("charges_fee");
-      if (body == null || !(flag instanceof Boolean) || body.size() != 1) {
-        throw new ParameterProblem("charges_fee", "the body must be {\"charges_fee\": true} or {\"charges_fee\": false}");
-      }
-      if (code == null || !code.matches("[A-Za-z0-9_-]{1,40}")) {
-        throw new ParameterProblem("code", "a channel code is letters, digits, _ or -, got '" + Problems.shown(String.valueOf(code)) + "'");
-      }
-    } catch (DecodeException e) {
-      rc.fail(400, new ParameterProblem("charges_fee", "the body is not JSON: " + e.getMessage()));
+    if (code == null || !code.matches(CHANNEL_CODE)) {
+      rc.fail(400, new ParameterProblem("code", "a channel code is 1 to 40 letters, digits, _ or -, got '"
+        + Problems.shown(String.valueOf(code)) + "'"));
       return;
-    } catch (IllegalArgumentException e) {
-      rc.fail(400, e);
+    }
+    Buffer buffer = rc.body() == null ? null : rc.body().buffer();
+    JsonObject body;
+    try {
+      Object decoded = buffer == null || buffer.length() == 0 ? null : Json.decodeValue(buffer);
+      if (buffer != null && buffer.length() > 0 && !(decoded instanceof JsonObject)) {
+        throw new DecodeException("not an object");
+      }
+      body = (JsonObject) decoded;
+    } catch (DecodeException e) {
+      rc.fail(400, new ParameterProblem("charges_fee", "the body is not a JSON object; it must be "
+        + "{\"charges_fee\": true} or {\"charges_fee\": false}"));
+      return;
+    }
+    Object flag = body == null ? null : body.getValue("charges_fee");
+    if (!(flag instanceof Boolean) || body.size() != 1) {
+      rc.fail(400, new ParameterProblem("charges_fee", "the body must be {\"charges_fee\": true} or "
+        + "{\"charges_fee\": false}" + (body == null ? " (it is empty)" : !body.containsKey("charges_fee") ? " (charges_fee is missing)"
+        : !(flag instanceof Boolean) ? " (charges_fee is not true or false)" : " (it has other members)")));
       return;
     }
     send(rc, queryService.channels(new JsonObject().put("action", "set").put("code", code).put("charges_fee", flag)), 200,

@@ -60,8 +60,11 @@ public final class GatewayVerticle extends VerticleBase {
   static final int MAX_HEADER_BYTES = 8192;
   static final String IMPORT_PATH = "/api/v1/imports";
   static final String WARM_PATH = "/api/v1/admin/cache/warm";
+  /** HQ's channel list; {@code CHANNELS_PATH + "/:code"} changes one channel's fee flag. */
+  static final String CHANNELS_PATH = "/api/v1/admin/channels";
   /** The only requests that may carry a body. */
-  private static final RequestBodies BODIES = new RequestBodies(Set.of("POST " + IMPORT_PATH, "POST " + WARM_PATH));
+  private static final RequestBodies BODIES = new RequestBodies(Set.of("POST " + IMPORT_PATH, "POST " + WARM_PATH,
+    "PUT " + CHANNELS_PATH + "/*"));
 
   private final ServiceContext service;
   private final RequestStats stats = new RequestStats();
@@ -177,8 +180,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.post(WARM_PATH).handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT)).handler(admin::warm);
     router.delete("/api/v1/admin/cache").handler(admin::flush);
     router.get("/api/v1/admin/cache/stats").handler(admin::stats);
-    router.get("/api/v1/admin/channels").handler(admin::channels);
-    router.put("/api/v1/admin/channels/:code").handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT))
+    router.get(CHANNELS_PATH).handler(admin::channels);
+    router.put(CHANNELS_PATH + "/:code").handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT))
       .handler(admin::setChannel);
 
     router.get("/openapi.yaml").handler(assets.api()::serveYaml);

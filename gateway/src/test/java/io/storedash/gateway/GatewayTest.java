@@ -190,6 +190,62 @@ class GatewayTest {
   }
 
   @Test
+  void theChannelRoutesPassThroughToQueryServiceAndItsAnswersBecomeHttp() {
+    List<JsonObject> seenByQuery = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.CHANNELS, msg -> {
+      seenByQuery.add(msg.body());
+      JsonObject command = msg.body();
+      if ("list".equals(command.getString("action"))) {
+        msg.reply(new JsonObject().put("channels", new io.vertx.core.json.JsonArray()
+          .add(new JsonObject().put("channel", "meituan").put("name", "美团").put("charges_fee", true)
+            .put("orders", 120).put("invalid_orders", 3))));
+      } else if ("nope".equals(command.getString("code"))) {
+        msg.fail(404, "unknown channel 'nope'");
+      } else if ("slow".equals(command.getString("code"))) {
+        // never answers
+      } else {
+        msg.reply(new JsonObject().put("channel", command.getString("code")).put("charges_fee", command.getBoolean("charges_fee"))
+          .put("orders_revalued", 7).put("stores", new io.vertx.core.json.JsonArray().add("S001")).put("version", 42));
+      }
+    }).completion().await();
+
+    assertThat(get("/api/v1/admin/channels").statusCode()).isEqualTo(401);
+    assertThat(client.put("/api/v1/admin/channels/meituan").sendJsonObject(new JsonObject().put("charges_fee", false)).await()
+      .statusCode()).isEqualTo(401);
+    assertThat(seenByQuery).isEmpty();
+
+    HttpResponse<Buffer> list = client.get("/api/v1/admin/channels").bearerTokenAuthentication(TOKEN).send().await();
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.getHeader("Content-Type")).startsWith("application/json");
+    assertThat(list.getHeader("Cache-Control")).isEqualTo("no-store");
+    assertThat(list.bodyAsJsonObject().getJsonArray("channels").getJsonObject(0).getString("name")).isEqualTo("美团");
+
+    HttpResponse<Buffer> set = client.put("/api/v1/admin/channels/pos").bearerTokenAuthentication(TOKEN)
+      .sendJsonObject(new JsonObject().put("charges_fee", true)).await();
+    assertThat(set.statusCode()).isEqualTo(200);
+    assertThat(set.bodyAsJsonObject()).isEqualTo(new JsonObject().put("channel", "pos").put("charges_fee", true)
+      .put("orders_revalued", 7).put("stores", new io.vertx.core.json.JsonArray().add("S001")).put("version", 42));
+    assertThat(seenByQuery).containsExactly(new JsonObject().put("action", "list"),
+      new JsonObject().put("action", "set").put("code", "pos").put("charges_fee", true));
+
+    HttpResponse<Buffer> unknown = client.put("/api/v1/admin/channels/nope").bearerTokenAuthentication(TOKEN)
+      .sendJsonObject(new JsonObject().put("charges_fee", false)).await();
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(detail(unknown)).isEqualTo("unknown channel 'nope'");
+
+    HttpResponse<Buffer> slow = client.put("/api/v1/admin/channels/slow").bearerTokenAuthentication(TOKEN)
+      .sendJsonObject(new JsonObject().put("charges_fee", false)).await();
+    assertThat(slow.statusCode()).isEqualTo(504);
+    assertThat(detail(slow)).contains("query-service");
+
+    HttpResponse<Buffer> bad = client.put("/api/v1/admin/channels/pos").bearerTokenAuthentication(TOKEN)
+      .sendJsonObject(new JsonObject().put("charges_fee", "yes")).await();
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.bodyAsJsonObject().getString("parameter")).isEqualTo("charges_fee");
+    assertThat(seenByQuery).hasSize(4);
+  }
+
+  @Test
   void readinessNeedsALiveQueryServiceAndReportsTheOtherDownstreams() {
     // The checks' details are on the management port; the public port says UP or DOWN only.
     int management = node.startManagement(0).await();

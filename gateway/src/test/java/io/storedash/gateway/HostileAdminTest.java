@@ -23,6 +23,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +52,8 @@ class HostileAdminTest {
   private StandIns gateway;
   private final List<JsonObject> adminCommands = new CopyOnWriteArrayList<>();
   private final List<Object> imports = new CopyOnWriteArrayList<>();
+  /** What reached the stand-in query-service on the channels address. */
+  private final List<JsonObject> channelCommands = new CopyOnWriteArrayList<>();
 
   /** One admin request: method, path, and what it sends. */
   private record AdminCall(HttpMethod method, String uri, String contentType, String body) {
@@ -53,6 +64,8 @@ class HostileAdminTest {
     new AdminCall(HttpMethod.DELETE, "/api/v1/admin/cache?tier=L2", null, null),
     new AdminCall(HttpMethod.POST, "/api/v1/admin/cache/warm", "application/json", "{\"stores\":[\"S001\"]}"),
     new AdminCall(HttpMethod.POST, "/api/v1/imports", "text/csv", "order_id,store_code\nA1,S001\n"),
+    new AdminCall(HttpMethod.GET, "/api/v1/admin/channels", null, null),
+    new AdminCall(HttpMethod.PUT, "/api/v1/admin/channels/meituan", "application/json", "{\"charges_fee\":false}"),
     new AdminCall(HttpMethod.GET, "/metrics", null, null));
 
   @BeforeEach
@@ -61,6 +74,10 @@ class HostileAdminTest {
     gateway.vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_ADMIN, msg -> {
       adminCommands.add(msg.body());
       msg.reply(new JsonObject().put("ok", true));
+    }).completion().await();
+    gateway.vertx.eventBus().<JsonObject>consumer(Addresses.CHANNELS, msg -> {
+      channelCommands.add(msg.body());
+      msg.reply(new JsonObject().put("channels", new io.vertx.core.json.JsonArray()));
     }).completion().await();
     gateway.vertx.eventBus().consumer(Addresses.IMPORT, msg -> {
       imports.add(msg.body());
@@ -126,12 +143,101 @@ class HostileAdminTest {
     assertThat(failures).isEmpty();
     assertThat(adminCommands).as("admin commands that reached cache-service").isEmpty();
     assertThat(imports).as("imports that reached query-service").isEmpty();
+    assertThat(channelCommands).as("channel commands that reached query-service").isEmpty();
     System.out.printf("admin routes: %d refused attempts over %d routes, none reached a service%n", tried, ADMIN_CALLS.size());
 
     // The scheme is case-insensitive (RFC 9110), and the right token is let through.
     HttpResponse<Buffer> lowerCase = call(ADMIN_CALLS.get(0), null, MultiMap.caseInsensitiveMultiMap().add("Authorization", "bearer " + token));
     assertThat(lowerCase.statusCode()).isEqualTo(200);
     assertThat(adminCommands).hasSize(1);
+  }
+
+  @Test
+  void theChannelRoutesRefuseEveryMalformedCommandBeforeQueryServiceHearsOfIt() {
+    record Attack(String what, HttpMethod method, String uri, String contentType, Buffer body, int status, String detail) {
+    }
+    Buffer oversize = Buffer.buffer("{\"charges_fee\":true,\"pad\":\"" + "x".repeat((int) GatewayVerticle.ADMIN_BODY_LIMIT) + "\"}");
+    List<Attack> attacks = List.of(
+      new Attack("DELETE, a method the route does not take", HttpMethod.DELETE, "/api/v1/admin/channels/meituan", null, null,
+        405, "DELETE is not allowed"),
+      new Attack("POST on the list", HttpMethod.POST, "/api/v1/admin/channels", null, null, 405, "POST is not allowed"),
+      new Attack("PATCH with a body", HttpMethod.PATCH, "/api/v1/admin/channels/meituan", "application/json",
+        Buffer.buffer("{\"charges_fee\":true}"), 413, "takes no request body"),
+      new Attack("a body on the list", HttpMethod.GET, "/api/v1/admin/channels", "application/json",
+        Buffer.buffer("{\"charges_fee\":true}"), 413, "takes no request body"),
+      new Attack("a parameter on the list", HttpMethod.GET, "/api/v1/admin/channels?code=meituan", null, null, 400,
+        "unknown parameter 'code'"),
+      new Attack("a code with a space", HttpMethod.PUT, "/api/v1/admin/channels/mei%20tuan", "application/json",
+        Buffer.buffer("{\"charges_fee\":true}"), 400, "a channel code is"),
+      new Attack("a code with a quote", HttpMethod.PUT, "/api/v1/admin/channels/x%27%3BDROP", "application/json",
+        Buffer.buffer("{\"charges_fee\":true}"), 400, "a channel code is"),
+      new Attack("a Chinese code", HttpMethod.PUT, "/api/v1/admin/channels/%E7%BE%8E%E5%9B%A2", "application/json",
+        Buffer.buffer("{\"charges_fee\":true}"), 400, "a channel code is"),
+      new Attack("a code of 41 characters", HttpMethod.PUT, "/api/v1/admin/channels/" + "c".repeat(41), "application/json",
+        Buffer.buffer("{\"charges_fee\":true}"), 400, "a channel code is"),
+      new Attack("a deeper path", HttpMethod.PUT, "/api/v1/admin/channels/meituan/x", "application/json",
+        Buffer.buffer("{\"charges_fee\":true}"), 413, "takes no request body"),
+      new Attack("no body", HttpMethod.PUT, "/api/v1/admin/channels/meituan", null, null, 400, "it is empty"),
+      new Attack("a body that is not JSON", HttpMethod.PUT, "/api/v1/admin/channels/meituan", "application/json",
+        Buffer.buffer("{charges_fee: yes"), 400, "not a JSON object"),
+      new Attack("a JSON array", HttpMethod.PUT, "/api/v1/admin/channels/meituan", "application/json",
+        Buffer.buffer("[true]"), 400, "not a JSON object"),
+      new Attack("JSON null", HttpMethod.PUT, "/api/v1/admin/channels/meituan", "application/json",
+        Buffer.buffer("null"), 400, "not a JSON object"),
+      new Attack("a bare boolean", HttpMethod.PUT, "/api/v1/admin/channels/meituan", "application/json",
+        Buffer.buffer("true"), 400, "not a JSON object"),
+      new Attack("bytes that are not UTF-8", HttpMethod.PUT, "/api/v1/admin/channels/meituan", "application/json",
+        Buffer.buffer(new byte[] {(byte) 0xff, (byte) 0xfe, 0x7b}), 400, "not a JSON object"),
+      new Attack("an empty object", HttpMethod.PUT, "/api/v1/admin/channels/meituan", "application/json",
+        Buffer.buffer("{}"), 400, "charges_fee is missing"),
+      new Attack("another member only", HttpMethod.PUT, "/api/v1/admin/channels/meituan", "application/json",
+        Buffer.buffer("{\"charges\":true}"), 400, "charges_fee is missing"),
+      new Attack("the flag as a string", HttpMethod.PUT, "/api/v1/admin/channels/meituan", "application/json",
+        Buffer.buffer("{\"charges_fee\":\"true\"}"), 400, "not true or false"),
+      new Attack("the flag as a number", HttpMethod.PUT, "/api/v1/admin/channels/meituan", "application/json",
+        Buffer.buffer("{\"charges_fee\":1}"), 400, "not true or false"),
+      new Attack("the flag as null", HttpMethod.PUT, "/api/v1/admin/channels/meituan", "application/json",
+        Buffer.buffer("{\"charges_fee\":null}"), 400, "not true or false"),
+      new Attack("the flag and more", HttpMethod.PUT, "/api/v1/admin/channels/meituan", "application/json",
+        Buffer.buffer("{\"charges_fee\":true,\"code\":\"eleme\"}"), 400, "other members"),
+      new Attack("a parameter beside the body", HttpMethod.PUT, "/api/v1/admin/channels/meituan?charges_fee=true",
+        "application/json", Buffer.buffer("{\"charges_fee\":true}"), 400, "unknown parameter 'charges_fee'"),
+      new Attack("a body over 64 KiB", HttpMethod.PUT, "/api/v1/admin/channels/meituan", "application/json", oversize,
+        413, "64 KiB"));
+    List<String> failures = new ArrayList<>();
+    for (Attack attack : attacks) {
+      // A raw connection: a refused body closes it, which an HTTP client may report before it has read the answer.
+      RawAnswer answer = raw(attack.method(), attack.uri(), attack.contentType(), attack.body());
+      String what = attack.method() + " " + attack.uri() + " with " + attack.what();
+      if (answer.status() != attack.status()) {
+        failures.add(what + ": " + answer.status() + " " + answer.body());
+        continue;
+      }
+      JsonObject problem = answer.body();
+      if (!answer.head().toLowerCase(java.util.Locale.ROOT).contains("content-type: application/problem+json")
+        || problem == null || problem.getInteger("status", 0) != attack.status()) {
+        failures.add(what + ": not a problem: " + answer.head() + " " + problem);
+        continue;
+      }
+      if (!problem.getString("detail", "").contains(attack.detail())) {
+        failures.add(what + ": detail '" + problem.getString("detail") + "' does not say '" + attack.detail() + "'");
+      }
+      if (attack.status() == 400 && attack.method() == HttpMethod.PUT && !attack.uri().contains("?")
+        && !List.of("code", "charges_fee").contains(problem.getString("parameter"))) {
+        failures.add(what + ": names parameter " + problem.getString("parameter"));
+      }
+    }
+    assertThat(failures).isEmpty();
+    assertThat(channelCommands).as("channel commands that reached query-service").isEmpty();
+
+    // The well-formed commands pass through, as query-service's commands.
+    HttpResponse<Buffer> list = gateway.client.get("/api/v1/admin/channels").bearerTokenAuthentication(StandIns.TOKEN).send().await();
+    assertThat(list.statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> set = gateway.client.put("/api/v1/admin/channels/ch-0a1b2c3d").bearerTokenAuthentication(StandIns.TOKEN)
+      .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(" {\"charges_fee\" : true} ")).await();
+    assertThat(set.statusCode()).as(set.bodyAsString()).isEqualTo(200);
+    assertThat(channelCommands).containsExactly(new JsonObject().put("action", "list"),
+      new JsonObject().put("action", "set").put("code", "ch-0a1b2c3d").put("charges_fee", true));
   }
 
   @Test
@@ -244,6 +350,57 @@ class HostileAdminTest {
     assertThat(AdminToken.bearer("BEARER   abc ")).isEqualTo("abc");
     assertThat(AdminToken.bearer("Basic abc")).isNull();
     assertThat(AdminToken.bearer("abc")).isNull();
+  }
+
+  /** An answer read off a raw connection: its status, its head, and its body as JSON (null when it is none). */
+  private record RawAnswer(int status, String head, JsonObject body) {
+  }
+
+  /** One request with the admin token on its own connection, written whole even when the gateway stops reading. */
+  private RawAnswer raw(HttpMethod method, String uri, String contentType, Buffer body) {
+    try (Socket socket = new Socket("127.0.0.1", gateway.config.httpPort())) {
+      socket.setSoTimeout(5000);
+      StringBuilder head = new StringBuilder(method.name() + " " + uri + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Authorization: Bearer " + StandIns.TOKEN + "\r\nConnection: close\r\n");
+      if (contentType != null) {
+        head.append("Content-Type: ").append(contentType).append("\r\n");
+      }
+      if (body != null) {
+        head.append("Content-Length: ").append(body.length()).append("\r\n");
+      }
+      head.append("\r\n");
+      OutputStream out = socket.getOutputStream();
+      try {
+        out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+        if (body != null) {
+          out.write(body.getBytes());
+        }
+        out.flush();
+      } catch (SocketException e) {
+        // The gateway answered and closed before the whole body went: its answer is still there to read.
+      }
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      byte[] chunk = new byte[8192];
+      InputStream in = socket.getInputStream();
+      try {
+        int n;
+        while ((n = in.read(chunk)) > 0) {
+          received.write(chunk, 0, n);
+        }
+      } catch (SocketTimeoutException | SocketException e) {
+        // what arrived is all there is
+      }
+      String text = received.toString(StandardCharsets.UTF_8);
+      int end = text.indexOf("\r\n\r\n");
+      if (!text.startsWith("HTTP/1.1 ") || end < 0) {
+        return new RawAnswer(-1, text, null);
+      }
+      String payload = text.substring(end + 4).trim();
+      JsonObject json = payload.startsWith("{") ? new JsonObject(payload) : null;
+      return new RawAnswer(Integer.parseInt(text.substring(9, 12)), text.substring(0, end), json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static long accessLines(ListAppender<ILoggingEvent> events) {

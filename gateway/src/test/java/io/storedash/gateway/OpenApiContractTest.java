@@ -289,9 +289,33 @@ class OpenApiContractTest {
   }
 
   @Test
+  void theChannelAdminRoutesAreDocumentedAsTheGatewayServesThem() {
+    JsonObject paths = doc.getJsonObject("paths");
+    JsonObject list = paths.getJsonObject("/api/v1/admin/channels").getJsonObject("get");
+    JsonObject set = paths.getJsonObject("/api/v1/admin/channels/{code}").getJsonObject("put");
+    for (JsonObject op : List.of(list, set)) {
+      assertThat(op.getJsonArray("security")).as(op.getString("operationId")).isNotNull();
+      for (String status : List.of("200", "401", "403", "503", "504")) {
+        assertThat(op.getJsonObject("responses").containsKey(status)).as(op.getString("operationId") + " documents " + status).isTrue();
+      }
+    }
+    assertThat(set.getJsonObject("responses").fieldNames()).contains("400", "404", "413");
+    JsonObject body = set.getJsonObject("requestBody").getJsonObject("content").getJsonObject("application/json")
+      .getJsonObject("schema");
+    assertThat(body.getJsonArray("required")).containsExactly("charges_fee");
+    assertThat(body.getBoolean("additionalProperties")).isFalse();
+    JsonObject code = resolve(parameters(set).get(0).getJsonObject("schema"));
+    assertThat(code.getString("pattern")).isEqualTo("^" + AdminRoutes.CHANNEL_CODE + "$");
+    for (String candidate : List.of("meituan", "meituan_flash", "ch-0a1b2c3d", "pos", "c".repeat(40), "c".repeat(41),
+      "", "mei tuan", "美团", "x';DROP")) {
+      assertThat(accepts(code, candidate)).as(candidate).isEqualTo(candidate.matches(AdminRoutes.CHANNEL_CODE));
+    }
+  }
+
+  @Test
   void everyDocumentedRouteIsServed() {
     doc.getJsonObject("paths").forEach(e -> {
-      String path = e.getKey().replace("{store}", "S001");
+      String path = e.getKey().replace("{store}", "S001").replace("{code}", "meituan");
       JsonObject item = (JsonObject) e.getValue();
       for (String method : item.fieldNames()) {
         if (path.endsWith("/stream")) {

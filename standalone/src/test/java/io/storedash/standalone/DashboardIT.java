@@ -10,6 +10,7 @@ import io.storedash.monitor.MonitorService;
 import io.storedash.query.QueryService;
 import io.storedash.query.ingest.DemoData;
 import io.storedash.query.ingest.DemoOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -61,8 +62,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DashboardIT {
 
   private static final LocalDate END = LocalDate.of(2026, 10, 31);
-  private static final List<String> KPIS = List.of("revenue", "orders", "aov", "gross_profit", "gross_margin", "profit",
-    "profit_margin", "discount_rate");
+  /** The KPI cards: the chain's figures (docs/DESIGN.md §4.1), as the overview's {@code kpis} names them. */
+  private static final List<String> KPIS = List.of("revenue", "orders", "aov", "profit", "profit_margin", "gross_profit",
+    "gmv", "marketing_cost", "marketing_rate", "delivery_net_cost", "service_fee", "active_products", "profit_per_order",
+    "marketing_per_order", "delivery_per_order", "items");
+  /** The ratios, whose 环比 is in percentage points; every other figure's is relative. */
+  private static final List<String> RATIOS = List.of("profit_margin", "marketing_rate");
+  /** The page marks 营销成本率 above this. */
+  private static final BigDecimal MARKETING_RATE_LIMIT = new BigDecimal("0.15");
   private static final Duration MONITOR_WAIT = Duration.ofSeconds(30);
 
   private static Node node;
@@ -183,6 +190,55 @@ class DashboardIT {
     }
     String revenueText = byCss(".kpi[data-kpi=revenue] .kpi-value").getText();
     assertThat(revenueText).startsWith("¥").contains(String.format("%,d", kpis.getNumber("revenue").longValue()));
+    // 无效订单 beside 订单数.
+    assertThat(attribute(".kpi[data-kpi=orders] .kpi-invalid", "data-value")).as("invalid orders of " + expected)
+      .isEqualTo(String.valueOf(kpis.getLong("invalid_orders")));
+    // 营销成本率 is marked above 15 %, and only then.
+    Object rate = kpis.getValue("marketing_rate");
+    boolean high = rate != null && new BigDecimal(rate.toString()).compareTo(MARKETING_RATE_LIMIT) > 0;
+    assertThat(attribute(".kpi[data-kpi=marketing_rate]", "data-alert")).as("marketing rate mark of " + expected)
+      .isEqualTo(high ? "high" : null);
+    // 环比: ratios in points, the rest relative (where the previous period gives one).
+    JsonObject change = api("/api/v1/stores/" + store + "/overview?from=" + from + "&to=" + to).getJsonObject("change");
+    for (String kpi : KPIS) {
+      JsonObject delta = change.getJsonObject(kpi);
+      Object amount = delta.getValue(RATIOS.contains(kpi) ? "points" : "relative");
+      assertThat(attribute(".kpi[data-kpi=" + kpi + "]", "data-change-kind")).as("change of " + kpi)
+        .isEqualTo(amount == null ? "none" : RATIOS.contains(kpi) ? "points" : "relative");
+    }
+  }
+
+  /**
+   * Waits until the channel and hours panels show this store and range, then compares them with the API: one channel
+   * row per channel, in its order, with its rating; the eight day parts; the distance bands, or the note that there
+   * are none.
+   */
+  private static void assertChannelsAndHoursShow(String store, String from, String to) throws Exception {
+    String expected = store + "|" + from + "|" + to;
+    for (String part : List.of("channels", "hours")) {
+      waiting(Duration.ofSeconds(15)).withMessage(part + " for " + expected)
+        .until(d -> expected.equals(attribute("[data-part=" + part + "]", "data-loaded")));
+    }
+    JsonArray channels = api("/api/v1/stores/" + store + "/channels?from=" + from + "&to=" + to).getJsonArray("channels");
+    assertThat(channels).as("channels of " + expected).isNotEmpty();
+    List<WebElement> rows = browser.findElements(By.cssSelector("[data-part=channels] .channel-table tbody tr"));
+    assertThat(rows).hasSize(channels.size());
+    for (int i = 0; i < rows.size(); i++) {
+      JsonObject channel = channels.getJsonObject(i);
+      assertThat(rows.get(i).getDomAttribute("data-channel")).isEqualTo(channel.getString("channel"));
+      String rating = channel.getString("rating");
+      assertThat(rows.get(i).getDomAttribute("data-rating")).isEqualTo(rating == null ? "" : rating);
+    }
+    assertThat(browser.findElements(By.cssSelector("[data-part=channels] .cost-structure tbody tr"))).hasSize(channels.size());
+
+    JsonObject hours = api("/api/v1/stores/" + store + "/hours?from=" + from + "&to=" + to);
+    assertThat(browser.findElements(By.cssSelector("[data-part=hours] .day-parts tbody tr"))).hasSize(8);
+    JsonArray bands = hours.getJsonArray("distance_bands");
+    if (bands == null) {
+      assertThat(browser.findElements(By.cssSelector("[data-part=hours] .distance-bands-none"))).hasSize(1);
+    } else {
+      assertThat(browser.findElements(By.cssSelector("[data-part=hours] .distance-bands tbody tr"))).hasSize(bands.size());
+    }
   }
 
   private static void screenshot(String name) throws IOException, InterruptedException {
@@ -229,6 +285,7 @@ class DashboardIT {
     JsonObject chain = api("/api/v1/stores/all/overview");
     assertThat(chain.getString("to")).isEqualTo(END.toString());
     assertKpisShow("all", chain.getString("from"), chain.getString("to"));
+    assertChannelsAndHoursShow("all", chain.getString("from"), chain.getString("to"));
     assertThat(browser.findElements(By.cssSelector("#store option"))).hasSize(1 + 4);
     assertNoPanelIsBlank();
     // Single-store parts ask for a store rather than show an error.
@@ -262,6 +319,7 @@ class DashboardIT {
 
     new Select(byCss("#store")).selectByValue("S001");
     assertKpisShow("S001", "2026-09-01", "2026-09-30");
+    assertChannelsAndHoursShow("S001", "2026-09-01", "2026-09-30");
     waiting(Duration.ofSeconds(15)).until(d -> !"loading".equals(attribute("[data-part=diagnosis]", "data-state")));
     assertNoPanelIsBlank();
     screenshot("dashboard-store.png");
@@ -277,12 +335,15 @@ class DashboardIT {
   void theLanguageSwitchesBetweenChineseAndEnglish() throws Exception {
     open("/#store=S001&from=2026-10-01&to=2026-10-30");
     assertThat(attribute("html", "lang")).isEqualTo("zh-CN");
-    assertThat(byCss(".kpi[data-kpi=revenue] .kpi-name").getText()).isEqualTo("销售额");
+    assertThat(byCss(".kpi[data-kpi=revenue] .kpi-name").getText()).isEqualTo("商品实收额");
+    assertThat(byCss(".kpi[data-kpi=profit] .kpi-name").getText()).isEqualTo("订单实际利润");
+    assertThat(byCss(".kpi[data-kpi=marketing_rate] .kpi-name").getText()).isEqualTo("营销成本率");
     assertThat(byCss("[data-part=trend] h2").getText()).isEqualTo("每日趋势");
 
     byCss("#lang-toggle").click();
     assertThat(attribute("html", "lang")).isEqualTo("en");
     assertThat(byCss(".kpi[data-kpi=revenue] .kpi-name").getText()).isEqualTo("Revenue");
+    assertThat(byCss(".kpi[data-kpi=profit] .kpi-name").getText()).isEqualTo("Order profit");
     assertThat(byCss("[data-part=trend] h2").getText()).isEqualTo("Daily trend");
     assertThat(byCss("#monitor .monitor-overall strong").getText()).isEqualTo("System status");
     assertThat(byCss("#lang-toggle").getText()).isEqualTo("中文");
@@ -295,7 +356,7 @@ class DashboardIT {
     waiting(Duration.ofSeconds(30)).until(d -> "ready".equals(attribute("body", "data-state")));
     assertThat(attribute("html", "lang")).isEqualTo("en");
     byCss("#lang-toggle").click();
-    assertThat(byCss(".kpi[data-kpi=revenue] .kpi-name").getText()).isEqualTo("销售额");
+    assertThat(byCss(".kpi[data-kpi=revenue] .kpi-name").getText()).isEqualTo("商品实收额");
 
     // Readable on a phone: one column, nothing wider than the screen.
     browser.manage().window().setSize(new Dimension(390, 2400));

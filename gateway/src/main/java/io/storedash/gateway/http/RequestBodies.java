@@ -6,7 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
 /**
- * Which requests may carry a body: only the import upload and the admin warm command. Any other request that
+ * Which requests may carry a body: only the import upload and the admin JSON commands. Any other request that
  * announces one (a Content-Length above 0, or chunked transfer) is answered 413 before a byte of it is read, and its
  * connection closed rather than drained, so a client cannot make the gateway read gigabytes it never wanted.
  */
@@ -14,13 +14,26 @@ public final class RequestBodies {
 
   private final Set<String> bodyRoutes;
 
-  /** @param bodyRoutes {@code "POST /path"} of every route that reads a body */
+  /**
+   * @param bodyRoutes {@code "POST /path"} of every route that reads a body; {@code "PUT /path/*"} stands for any one
+   *                   path segment after {@code /path/} (a route with a path parameter such as {@code :code})
+   */
   public RequestBodies(Set<String> bodyRoutes) {
     this.bodyRoutes = bodyRoutes;
   }
 
   public boolean takesBody(HttpServerRequest request) {
-    return bodyRoutes.contains(request.method().name() + " " + request.path());
+    String path = request.path();
+    String method = request.method().name();
+    if (path == null) {
+      return false;
+    }
+    if (bodyRoutes.contains(method + " " + path)) {
+      return true;
+    }
+    int last = path.lastIndexOf('/');
+    // One segment, not empty: /api/v1/admin/channels/meituan matches "PUT /api/v1/admin/channels/*", a deeper path not.
+    return last > 0 && last < path.length() - 1 && bodyRoutes.contains(method + " " + path.substring(0, last + 1) + "*");
   }
 
   public void handle(RoutingContext rc) {
