@@ -44,13 +44,13 @@ public final class Standalone implements Callable<Integer> {
   static final String POSTGRES_DIRECTORY = "postgres";
   static final String DATABASE = "storedash";
 
-  @Option(names = "--stores", defaultValue = "12", description = "demo data: number of stores (default ${DEFAULT-VALUE})")
+  @Option(names = "--stores", defaultValue = "30", description = "demo data: number of stores (default ${DEFAULT-VALUE})")
   int stores;
 
-  @Option(names = "--rows-per-store", defaultValue = "5000", description = "demo data: order lines per store on average (default ${DEFAULT-VALUE})")
+  @Option(names = "--rows-per-store", defaultValue = "62000", description = "demo data: order lines per store on average (default ${DEFAULT-VALUE})")
   int rowsPerStore;
 
-  @Option(names = "--days", defaultValue = "120", description = "demo data: days of history (default ${DEFAULT-VALUE})")
+  @Option(names = "--days", defaultValue = "60", description = "demo data: days of history (default ${DEFAULT-VALUE})")
   int days;
 
   @Option(names = "--seed", defaultValue = "42", description = "demo data: generator seed (default ${DEFAULT-VALUE})")
