@@ -181,12 +181,13 @@ class HostileImportTest {
       "{\"$where\": \"1 == 1\"}", "../../etc/passwd", "💥 𝕊𝕥𝕠𝕣𝕖 ‮reversed‬");
     StringBuilder csv = new StringBuilder(HEADER).append('\n');
     for (int i = 0; i < names.size(); i++) {
-      csv.append("F").append(i).append(",S901,\"=1+1 店\",meituan,2026-10-01 12:00:00,FX").append(i).append(',')
+      // The till (offline) charges no service fee: these orders are valid without one and show in the product view.
+      csv.append("F").append(i).append(",S901,\"=1+1 店\",offline,2026-10-01 12:00:00,FX").append(i).append(',')
         .append(quoted(names.get(i))).append(',').append(quoted(names.get((i + 3) % names.size())))
         .append(",1,3.50,3.50,1.20,,,,,").append(i % 3 == 0 ? "\r\n" : i % 3 == 1 ? "\n" : "\r");
     }
     // One more cell with a tab and one with a carriage return in front: white space around a cell is trimmed.
-    csv.append("F99,S901,\"=1+1 店\",meituan,2026-10-01 12:00:00,FX99,\"\t=1+2\",\"\r@cat\",1,3.50,3.50,1.20,,,,,\n");
+    csv.append("F99,S901,\"=1+1 店\",offline,2026-10-01 12:00:00,FX99,\"\t=1+2\",\"\r@cat\",1,3.50,3.50,1.20,,,,,\n");
     Answer answer = postCsv(utf8(csv.toString()), "text/csv; charset=utf-8");
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     JsonObject report = new JsonObject(answer.body());
