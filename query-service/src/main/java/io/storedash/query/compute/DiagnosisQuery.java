@@ -31,7 +31,7 @@ final class DiagnosisQuery implements KindQuery {
                  coalesce(sum(quantity) FILTER (WHERE day >= $5), 0)::int8 AS second_half,
                  max(day) AS last_sale
           FROM daily_store_product
-          WHERE day BETWEEN $1 AND $2 AND store_id = $3 AND """ + StoreScope.NOT_CONSUMABLE + """
+          WHERE day BETWEEN $1 AND $2 AND store_id = $3 AND\s""" + StoreScope.NOT_CONSUMABLE + """
 
           GROUP BY product_id) x
     JOIN products p ON p.id = x.product_id""";

@@ -230,6 +230,26 @@ class ChainExportTest {
   }
 
   /**
+   * The diagnosis leaves the carrier bag (耗材) out too (its statement once glued "AND" to the consumables condition and
+   * failed on every call). 1001 over 11-01..11-02, valid orders' lines: 牛奶 (6901) P1 1 + O1 2 + O2's refunded line 0 =
+   * 3 units, 5.00 + 10.00 = 15.00; 面包 (6902) P2 1 + O1 1 + O4 2 = 4 units (O3 is cancelled), 8.00 + 8.00 + 16.00 =
+   * 32.00; 可乐 (6903) O2 3 units, 9.00. Revenue 56.00 over 3 products.
+   */
+  @Test
+  void diagnosisLeavesConsumablesOut(VertxTestContext testContext) {
+    node.vertx().eventBus().<Buffer>request(Addresses.DASHBOARD_COMPUTE, new JsonObject().put("kind", "diagnosis")
+        .put("store", "1001").put("from", "2026-11-01").put("to", "2026-11-02")).map(Message::body).map(JsonObject::new)
+      .onComplete(testContext.succeeding(d -> testContext.verify(() -> {
+        assertThat(d.getLong("products_count")).isEqualTo(3);
+        money(d, "revenue", "56.00");
+        assertThat(d.getJsonArray("products").stream().map(JsonObject.class::cast)
+          .map(p -> p.getString("sku") + "=" + p.getLong("quantity")))
+          .containsExactlyInAnyOrder("6901=3", "6902=4", "6903=3");
+        testContext.completeNow();
+      })));
+  }
+
+  /**
    * HQ says 抖音 takes no service fee: R1 (抖音, fee 0) becomes valid — the chain's 11-02 gains its order and its
    * revenue 12.00 (75.80 → 87.80) — the data version moves, and the change is announced. Then back.
    */
