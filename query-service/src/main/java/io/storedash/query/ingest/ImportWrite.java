@@ -106,8 +106,14 @@ final class ImportWrite {
         }
       }
       Map<String, Object[]> mapping = new HashMap<>();
+      // byCode maps codes; the file's lines know their store by its key ("code:" and the code).
+      Map<String, Object[]> byCodeMapping = new HashMap<>();
       return codesButForCase(byCode, firstLine)
-        .compose(v -> rejections.isEmpty() ? byCode(byCode, mapping) : Future.succeededFuture())
+        .compose(v -> rejections.isEmpty() ? byCode(byCode, byCodeMapping) : Future.succeededFuture())
+        .map(v -> {
+          byCode.stream().filter(s -> byCodeMapping.containsKey(s[1])).forEach(s -> mapping.put(s[0], byCodeMapping.get(s[1])));
+          return null;
+        })
         .compose(v -> byExternalId(byId, mapping))
         .compose(v -> byName(byName, firstLine, mapping))
         .compose(v -> conn.query(ImportSql.CREATE_STORE_MAP).execute())
