@@ -55,75 +55,142 @@ class DashboardKindsTest {
     node.vertx().close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
-  private static final String ZERO_DAY = "\"orders\":0,\"items\":0,\"revenue\":0.00,\"gross_profit\":0.00,"
-    + "\"net_revenue\":0.00,\"profit\":0.00,\"aov\":null,\"gross_margin\":null";
+  /** The chain's figures in the order every view writes them (docs/DESIGN.md §4.1). */
+  private static final List<String> FIGURES = List.of("orders", "invalid_orders", "items", "revenue", "gross_profit",
+    "profit", "aov", "profit_margin", "gmv", "marketing_cost", "marketing_rate", "delivery_net_cost", "service_fee",
+    "profit_per_order", "marketing_per_order", "delivery_per_order", "cost", "rebate");
+  /** The figures of a trend's day. */
+  private static final List<String> DAY_FIGURES = List.of("orders", "invalid_orders", "items", "revenue", "gross_profit",
+    "profit", "aov", "profit_margin", "gmv", "marketing_cost", "marketing_rate", "delivery_net_cost", "service_fee");
+  /** The ratios, whose 环比 is in percentage points; every other figure's is relative. */
+  private static final List<String> RATIOS = List.of("profit_margin", "marketing_rate");
 
+  /** No orders: zeros, and null for every ratio and per-order figure. */
+  private static final String[] NO_FIGURES = {"0", "0", "0", "0.00", "0.00", "0.00", "null", "null", "0.00", "0.00",
+    "null", "0.00", "0.00", "null", "null", "null", "0.00", "0.00"};
+  private static final String[] NO_CHANGE = new String[FIGURES.size()];
+
+  static {
+    java.util.Arrays.fill(NO_CHANGE, "null");
+  }
+
+  private static final String ZERO_DAY = fields(DAY_FIGURES, "0", "0", "0", "0.00", "0.00", "0.00", "null", "null",
+    "0.00", "0.00", "null", "0.00", "0.00");
+
+  /**
+   * S001's days (per order, see HandMadeSales): 02-28 has no order; A1 (23:59:59) is on 03-01; A2 (00:00:00) on 03-02:
+   * 利润率 −3.00 / 29.00 = −0.10345 → −0.1034, marketing rate 3.00 / 34.01 = 0.08821 → 0.0882; A3 on 03-03; A4
+   * (00:00:00) and the cancelled A6 on 03-04: one order and one invalid order, 利润率 9.99 / 30.00 = 0.3330.
+   */
   @Test
   void trendListsEveryDayWithZerosForDaysWithoutOrders(VertxTestContext testContext) {
-    // 02-28 has no order; A1 (23:59:59) is on 03-01, A2 (00:00:00) on 03-02, A4 (00:00:00) on 03-04.
     expect(testContext, compute("trend", "S001", "2026-02-28", "2026-03-04"),
       "{\"store\":\"S001\",\"from\":\"2026-02-28\",\"to\":\"2026-03-04\",\"days\":["
         + "{\"day\":\"2026-02-28\"," + ZERO_DAY + "},"
-        + "{\"day\":\"2026-03-01\",\"orders\":1,\"items\":2,\"revenue\":6.00,\"gross_profit\":2.00,\"net_revenue\":10.00,"
-        + "\"profit\":0.52,\"aov\":10.00,\"gross_margin\":0.3333},"
-        + "{\"day\":\"2026-03-02\",\"orders\":1,\"items\":4,\"revenue\":29.00,\"gross_profit\":5.00,\"net_revenue\":27.01,"
-        + "\"profit\":-4.99,\"aov\":27.01,\"gross_margin\":0.1724},"
-        + "{\"day\":\"2026-03-03\",\"orders\":1,\"items\":1,\"revenue\":10.00,\"gross_profit\":6.00,\"net_revenue\":10.00,"
-        + "\"profit\":6.00,\"aov\":10.00,\"gross_margin\":0.6000},"
-        + "{\"day\":\"2026-03-04\",\"orders\":1,\"items\":10,\"revenue\":30.00,\"gross_profit\":10.00,\"net_revenue\":30.00,"
-        + "\"profit\":10.00,\"aov\":30.00,\"gross_margin\":0.3333}]}");
+        + "{\"day\":\"2026-03-01\"," + fields(DAY_FIGURES, "1", "0", "2", "6.00", "2.00", "-3.48", "6.00", "-0.5800",
+        "10.00", "0.00", "0.0000", "2.00", "0.48") + "},"
+        + "{\"day\":\"2026-03-02\"," + fields(DAY_FIGURES, "1", "0", "4", "29.00", "5.00", "-3.00", "29.00", "-0.1034",
+        "34.01", "3.00", "0.0882", "6.00", "2.00") + "},"
+        + "{\"day\":\"2026-03-03\"," + fields(DAY_FIGURES, "1", "0", "1", "10.00", "6.00", "6.00", "10.00", "0.6000",
+        "10.00", "0.00", "0.0000", "0.00", "0.00") + "},"
+        + "{\"day\":\"2026-03-04\"," + fields(DAY_FIGURES, "1", "1", "10", "30.00", "10.00", "9.99", "30.00", "0.3330",
+        "30.00", "0.00", "0.0000", "0.00", "0.01") + "}]}");
   }
 
+  /**
+   * 03-02: A2 + B1: revenue 29.00 + 12.00 = 41.00, 利润额 5.00 + 4.00, profit −3.00 − 1.00 = −4.00, 客单价 20.50,
+   * 利润率 −4 / 41 = −0.09756 → −0.0976, GMV 34.01 + 16.00 = 50.01, marketing 3.00, rate 3 / 50.01 = 0.05999 → 0.0600,
+   * delivery net 6.00 + 2.00, fee 2.00 + 1.00. 03-05: B2 (京东到家): revenue 27.00 + 3.00 = 30.00, 利润额 13.00,
+   * profit 13.00 − 1.20 − 5.00 = 6.80, 利润率 0.22667 → 0.2267, GMV 30.00 + 3.00 + bag 0.50 = 33.50, marketing 2.00,
+   * rate 2 / 33.50 = 0.05970 → 0.0597, delivery net 5.00.
+   */
   @Test
   void chainTrendSumsTheStoresPerDay(VertxTestContext testContext) {
-    // 03-02: A2 + B1; net revenue 27.01 + 14.00 over 2 orders = 20.505, rounded half-up to 20.51.
     expect(testContext, compute("trend", "all", "2026-03-02", "2026-03-05"),
       "{\"store\":\"all\",\"from\":\"2026-03-02\",\"to\":\"2026-03-05\",\"days\":["
-        + "{\"day\":\"2026-03-02\",\"orders\":2,\"items\":8,\"revenue\":41.00,\"gross_profit\":9.00,\"net_revenue\":41.01,"
-        + "\"profit\":-3.99,\"aov\":20.51,\"gross_margin\":0.2195},"
-        + "{\"day\":\"2026-03-03\",\"orders\":1,\"items\":1,\"revenue\":10.00,\"gross_profit\":6.00,\"net_revenue\":10.00,"
-        + "\"profit\":6.00,\"aov\":10.00,\"gross_margin\":0.6000},"
-        + "{\"day\":\"2026-03-04\",\"orders\":1,\"items\":10,\"revenue\":30.00,\"gross_profit\":10.00,\"net_revenue\":30.00,"
-        + "\"profit\":10.00,\"aov\":30.00,\"gross_margin\":0.3333},"
-        + "{\"day\":\"2026-03-05\",\"orders\":1,\"items\":4,\"revenue\":30.00,\"gross_profit\":13.00,\"net_revenue\":28.50,"
-        + "\"profit\":5.30,\"aov\":28.50,\"gross_margin\":0.4333}]}");
+        + "{\"day\":\"2026-03-02\"," + fields(DAY_FIGURES, "2", "0", "8", "41.00", "9.00", "-4.00", "20.50", "-0.0976",
+        "50.01", "3.00", "0.0600", "8.00", "3.00") + "},"
+        + "{\"day\":\"2026-03-03\"," + fields(DAY_FIGURES, "1", "0", "1", "10.00", "6.00", "6.00", "10.00", "0.6000",
+        "10.00", "0.00", "0.0000", "0.00", "0.00") + "},"
+        + "{\"day\":\"2026-03-04\"," + fields(DAY_FIGURES, "1", "1", "10", "30.00", "10.00", "9.99", "30.00", "0.3330",
+        "30.00", "0.00", "0.0000", "0.00", "0.01") + "},"
+        + "{\"day\":\"2026-03-05\"," + fields(DAY_FIGURES, "1", "0", "4", "30.00", "13.00", "6.80", "30.00", "0.2267",
+        "33.50", "2.00", "0.0597", "5.00", "1.20") + "}]}");
   }
 
+  /**
+   * S001 over 03-01..03-04 against 02-25..02-28; revenue of the range 36.00 + 29.00 + 10.00 = 75.00 in 4 valid orders.
+   * <pre>
+   * 美团闪购: A1 + A4 (A6 is invalid): orders 2, invalid 1, items 12, revenue 36.00, 利润额 2.00 + 10.00 = 12.00,
+   *   profit −3.48 + 9.99 = 6.51, 客单价 18.00, 利润率 6.51 / 36 = 0.18083 → 0.1808, GMV 10.00 + 30.00 = 40.00,
+   *   delivery net 2.00, fee 0.48 + 0.01 = 0.49, 单均利润 3.255 → 3.26 (half up), 单均配送 1.00, cost 24.00;
+   *   shares 36 / 75 = 0.4800, 2 / 4 = 0.5000; cost structure 24 / 36 = 0.6667, delivery 2 / 36 = 0.0556,
+   *   fee 0.49 / 36 = 0.0136. Previous: A5 (02-27): revenue 15.00, 利润额 5.00, profit 4.99, 利润率 0.33267 → 0.3327,
+   *   GMV 15.00, fee 0.01, cost 10.00. 环比: orders 1, items 7 / 5 = 1.4, revenue 21 / 15 = 1.4, 利润额 1.4,
+   *   profit 1.52 / 4.99 = 0.30461 → 0.3046, 客单价 3 / 15 = 0.2, 利润率 (0.180833 − 0.332667) × 100 = −15.18 points,
+   *   GMV 25 / 15 = 1.6667, rate 0 − 0 = 0.00 points, fee 0.48 / 0.01 = 48, 单均利润 (3.255 − 4.99) / 4.99 = −0.34770
+   *   → −0.3477, cost 14 / 10 = 1.4. 利润率 > 15 % and revenue grew: 优秀.
+   * 饿了么: A2: profit −3.00, 利润率 −0.1034, GMV 34.01, marketing 3.00 (满减), rate 0.0882, delivery net 6.00; shares
+   *   29 / 75 = 0.3867, 1 / 4; cost structure 24 / 29 = 0.8276, other marketing 3 / 29 = 0.1034, delivery 6 / 29 =
+   *   0.2069, fee 2 / 29 = 0.0690. Nothing before: every 环比 null. 利润率 ≤ 10 %: 需改进.
+   * 收银机订单: A3: revenue 10.00, 利润额 = profit = 6.00, 利润率 0.6000, no fee; shares 10 / 75 = 0.1333, 1 / 4; cost
+   *   structure 4 / 10 = 0.4000. Nothing before; 利润率 > 15 % and revenue grew from 0: 优秀.
+   * 美团, 线下 and 京东到家 had no order in either range: not listed.
+   * </pre>
+   */
   @Test
-  void channelsCarryEveryKpiAndTheirShareOfRevenue(VertxTestContext testContext) {
+  void channelsCarryEveryFigureSharesCostStructureAndRating(VertxTestContext testContext) {
     expect(testContext, compute("channels", "S001", "2026-03-01", "2026-03-04"),
-      "{\"store\":\"S001\",\"from\":\"2026-03-01\",\"to\":\"2026-03-04\",\"channels\":["
-        + "{\"channel\":\"meituan\",\"name_zh\":\"美团\",\"orders\":2,\"items\":12,\"revenue\":36.00,\"gross_profit\":12.00,"
-        + "\"discount\":0.00,\"delivery_cost\":5.00,\"platform_fee\":0.48,\"customer_delivery_fee\":3.00,\"packaging_fee\":1.00,"
-        + "\"net_revenue\":40.00,\"profit\":10.52,\"aov\":20.00,\"gross_margin\":0.3333,\"profit_margin\":0.2922,"
-        + "\"discount_rate\":0.0000,\"delivery_cost_ratio\":0.1389,\"revenue_share\":0.4800},"
-        + "{\"channel\":\"eleme\",\"name_zh\":\"饿了么\",\"orders\":1,\"items\":4,\"revenue\":29.00,\"gross_profit\":5.00,"
-        + "\"discount\":3.00,\"delivery_cost\":6.00,\"platform_fee\":2.00,\"customer_delivery_fee\":0.00,\"packaging_fee\":1.01,"
-        + "\"net_revenue\":27.01,\"profit\":-4.99,\"aov\":27.01,\"gross_margin\":0.1724,\"profit_margin\":-0.1721,"
-        + "\"discount_rate\":0.1034,\"delivery_cost_ratio\":0.2069,\"revenue_share\":0.3867},"
-        + "{\"channel\":\"offline\",\"name_zh\":\"线下\",\"orders\":1,\"items\":1,\"revenue\":10.00,\"gross_profit\":6.00,"
-        + "\"discount\":0.00,\"delivery_cost\":0.00,\"platform_fee\":0.00,\"customer_delivery_fee\":0.00,\"packaging_fee\":0.00,"
-        + "\"net_revenue\":10.00,\"profit\":6.00,\"aov\":10.00,\"gross_margin\":0.6000,\"profit_margin\":0.6000,"
-        + "\"discount_rate\":0.0000,\"delivery_cost_ratio\":0.0000,\"revenue_share\":0.1333},"
-        + "{\"channel\":\"jddj\",\"name_zh\":\"京东到家\",\"orders\":0,\"items\":0,\"revenue\":0.00,\"gross_profit\":0.00,"
-        + "\"discount\":0.00,\"delivery_cost\":0.00,\"platform_fee\":0.00,\"customer_delivery_fee\":0.00,\"packaging_fee\":0.00,"
-        + "\"net_revenue\":0.00,\"profit\":0.00,\"aov\":null,\"gross_margin\":null,\"profit_margin\":null,"
-        + "\"discount_rate\":null,\"delivery_cost_ratio\":null,\"revenue_share\":0.0000}]}");
+      "{\"store\":\"S001\",\"from\":\"2026-03-01\",\"to\":\"2026-03-04\","
+        + "\"previous\":{\"from\":\"2026-02-25\",\"to\":\"2026-02-28\"},\"channels\":["
+        + channel("meituan_flash", "美团闪购", true,
+        new String[] {"2", "1", "12", "36.00", "12.00", "6.51", "18.00", "0.1808", "40.00", "0.00", "0.0000", "2.00",
+          "0.49", "3.26", "0.00", "1.00", "24.00", "0.00"},
+        "0.4800", "0.5000", new String[] {"0.6667", "0.0000", "0.0000", "0.0000", "0.0556", "0.0136"},
+        new String[] {"1", "0", "5", "15.00", "5.00", "4.99", "15.00", "0.3327", "15.00", "0.00", "0.0000", "0.00",
+          "0.01", "4.99", "0.00", "0.00", "10.00", "0.00"},
+        new String[] {"1.0000", "null", "1.4000", "1.4000", "1.4000", "0.3046", "0.2000", "-15.18", "1.6667", "null",
+          "0.00", "null", "48.0000", "-0.3477", "null", "null", "1.4000", "null"},
+        "excellent", "优秀") + ","
+        + channel("eleme", "饿了么", true,
+        new String[] {"1", "0", "4", "29.00", "5.00", "-3.00", "29.00", "-0.1034", "34.01", "3.00", "0.0882", "6.00",
+          "2.00", "-3.00", "3.00", "6.00", "24.00", "0.00"},
+        "0.3867", "0.2500", new String[] {"0.8276", "0.0000", "0.0000", "0.1034", "0.2069", "0.0690"},
+        NO_FIGURES, NO_CHANGE, "improve", "需改进") + ","
+        + channel("pos", "收银机订单", false,
+        new String[] {"1", "0", "1", "10.00", "6.00", "6.00", "10.00", "0.6000", "10.00", "0.00", "0.0000", "0.00",
+          "0.00", "6.00", "0.00", "0.00", "4.00", "0.00"},
+        "0.1333", "0.2500", new String[] {"0.4000", "0.0000", "0.0000", "0.0000", "0.0000", "0.0000"},
+        NO_FIGURES, NO_CHANGE, "excellent", "优秀") + "]}");
   }
 
+  /**
+   * The chain on 03-05 against 03-04. 京东到家: S002's B2 (see the chain trend), all the revenue and orders; cost
+   * structure 17 / 30 = 0.5667, other marketing (满减) 2 / 30 = 0.0667, delivery 5 / 30 = 0.1667, fee 1.20 / 30 = 0.0400;
+   * 利润率 0.2267 > 15 % and revenue grew from 0: 优秀. 美团闪购 sold nothing on 03-05 but is listed, last, for its
+   * orders of 03-04 (A4 and the cancelled A6): shares 0, no cost structure without revenue, every sum −100 %, no
+   * rating.
+   */
   @Test
-  void chainChannelsCountTheJddjOrderOfS002(VertxTestContext testContext) {
-    compute("channels", "all", "2026-03-05", "2026-03-05").onComplete(testContext.succeeding(body -> testContext.verify(() -> {
-      JsonArray channels = new JsonObject(body).getJsonArray("channels");
-      assertThat(channels.getJsonObject(0).getString("channel")).isEqualTo("jddj");
-      assertThat(body).contains("{\"channel\":\"jddj\",\"name_zh\":\"京东到家\",\"orders\":1,\"items\":4,\"revenue\":30.00,"
-        + "\"gross_profit\":13.00,\"discount\":2.00,\"delivery_cost\":5.00,\"platform_fee\":1.20,\"customer_delivery_fee\":0.00,"
-        + "\"packaging_fee\":0.50,\"net_revenue\":28.50,\"profit\":5.30,\"aov\":28.50,\"gross_margin\":0.4333,"
-        + "\"profit_margin\":0.1767,\"discount_rate\":0.0667,\"delivery_cost_ratio\":0.1667,\"revenue_share\":1.0000}");
-      testContext.completeNow();
-    })));
+  void chainChannelsListAChannelThatSoldOnlyInThePreviousRange(VertxTestContext testContext) {
+    expect(testContext, compute("channels", "all", "2026-03-05", "2026-03-05"),
+      "{\"store\":\"all\",\"from\":\"2026-03-05\",\"to\":\"2026-03-05\","
+        + "\"previous\":{\"from\":\"2026-03-04\",\"to\":\"2026-03-04\"},\"channels\":["
+        + channel("jddj", "京东到家", true,
+        new String[] {"1", "0", "4", "30.00", "13.00", "6.80", "30.00", "0.2267", "33.50", "2.00", "0.0597", "5.00",
+          "1.20", "6.80", "2.00", "5.00", "17.00", "0.00"},
+        "1.0000", "1.0000", new String[] {"0.5667", "0.0000", "0.0000", "0.0667", "0.1667", "0.0400"},
+        NO_FIGURES, NO_CHANGE, "excellent", "优秀") + ","
+        + channel("meituan_flash", "美团闪购", true, NO_FIGURES, "0.0000", "0.0000",
+        new String[] {"null", "null", "null", "null", "null", "null"},
+        new String[] {"1", "1", "10", "30.00", "10.00", "9.99", "30.00", "0.3330", "30.00", "0.00", "0.0000", "0.00",
+          "0.01", "9.99", "0.00", "0.00", "20.00", "0.00"},
+        new String[] {"-1.0000", "-1.0000", "-1.0000", "-1.0000", "-1.0000", "-1.0000", "null", "null", "-1.0000",
+          "null", "null", "null", "-1.0000", "null", "null", "null", "-1.0000", "null"},
+        null, null) + "]}");
   }
 
+  /** Valid lines only (A6's P2 is left out; A4's refunded P1 line adds nothing); the same figures as before issue 15. */
   @Test
   void categoriesOfAStore(VertxTestContext testContext) {
     expect(testContext, compute("categories", "S001", "2026-03-01", "2026-03-04"),
@@ -155,6 +222,11 @@ class DashboardKindsTest {
         + "\"revenue_share\":0.0161,\"products\":1}]}");
   }
 
+  /**
+   * S001 over 03-01..03-04 (Asia/Shanghai; stored in UTC): A2 and A4 at midnight (profit −3.00 + 9.99 = 6.99), A3 at
+   * 12:30, A1 at 23:59:59 (profit −3.48); the cancelled A6 at 09:00 counts in no hour. Day parts: 深夜 (0–3) 2 of the 4
+   * orders, 客单价 59 / 2 = 29.50, 单均利润 6.99 / 2 = 3.495 → 3.50 (half up); 上午 (9–12) nothing; no distances.
+   */
   @Test
   void hoursAreAlways24BucketsInStoreLocalTime(VertxTestContext testContext) {
     Future.all(compute("hours", "S001", "2026-03-01", "2026-03-04"), compute("hours", "all", "2026-03-02", "2026-03-05"))
@@ -165,22 +237,37 @@ class DashboardKindsTest {
         for (int h = 0; h < 24; h++) {
           assertThat(hours.getJsonObject(h).getInteger("hour")).isEqualTo(h);
         }
-        // A2 and A4 at midnight, A3 at 12:30, A1 at 23:59:59 (Asia/Shanghai; stored in UTC).
-        assertThat(store).contains("{\"hour\":0,\"orders\":2,\"items\":14,\"revenue\":59.00}",
-          "{\"hour\":5,\"orders\":0,\"items\":0,\"revenue\":0.00}",
-          "{\"hour\":12,\"orders\":1,\"items\":1,\"revenue\":10.00}",
-          "{\"hour\":23,\"orders\":1,\"items\":2,\"revenue\":6.00}]}");
+        assertThat(new JsonObject(store).getJsonArray("day_parts")).hasSize(8);
+        assertThat(store).contains("{\"hour\":0,\"orders\":2,\"items\":14,\"revenue\":59.00,\"profit\":6.99}",
+          "{\"hour\":5,\"orders\":0,\"items\":0,\"revenue\":0.00,\"profit\":0.00}",
+          "{\"hour\":9,\"orders\":0,\"items\":0,\"revenue\":0.00,\"profit\":0.00}",
+          "{\"hour\":12,\"orders\":1,\"items\":1,\"revenue\":10.00,\"profit\":6.00}",
+          "{\"hour\":23,\"orders\":1,\"items\":2,\"revenue\":6.00,\"profit\":-3.48}],\"day_parts\":[",
+          "{\"name\":\"上午\",\"from\":9,\"to\":12,\"orders\":0,\"items\":0,\"revenue\":0.00,\"profit\":0.00,"
+            + "\"order_share\":0.0000,\"aov\":null,\"profit_per_order\":null}",
+          "{\"name\":\"正午\",\"from\":12,\"to\":14,\"orders\":1,\"items\":1,\"revenue\":10.00,\"profit\":6.00,"
+            + "\"order_share\":0.2500,\"aov\":10.00,\"profit_per_order\":6.00}",
+          "{\"name\":\"晚间\",\"from\":21,\"to\":24,\"orders\":1,\"items\":2,\"revenue\":6.00,\"profit\":-3.48,"
+            + "\"order_share\":0.2500,\"aov\":6.00,\"profit_per_order\":-3.48}",
+          "{\"name\":\"深夜\",\"from\":0,\"to\":3,\"orders\":2,\"items\":14,\"revenue\":59.00,\"profit\":6.99,"
+            + "\"order_share\":0.5000,\"aov\":29.50,\"profit_per_order\":3.50}")
+          .endsWith("\"distance_bands\":null}");
+        // The chain over 03-02..03-05: B1 at 10:00 (profit −1.00) and B2 at 15:20 (6.80) join S001's.
         String chain = both.resultAt(1);
-        assertThat(chain).contains("{\"hour\":0,\"orders\":2,\"items\":14,\"revenue\":59.00}",
-          "{\"hour\":10,\"orders\":1,\"items\":4,\"revenue\":12.00}",
-          "{\"hour\":12,\"orders\":1,\"items\":1,\"revenue\":10.00}",
-          "{\"hour\":15,\"orders\":1,\"items\":4,\"revenue\":30.00}",
-          "{\"hour\":23,\"orders\":0,\"items\":0,\"revenue\":0.00}");
+        assertThat(chain).contains("{\"hour\":0,\"orders\":2,\"items\":14,\"revenue\":59.00,\"profit\":6.99}",
+          "{\"hour\":9,\"orders\":0,\"items\":0,\"revenue\":0.00,\"profit\":0.00}",
+          "{\"hour\":10,\"orders\":1,\"items\":4,\"revenue\":12.00,\"profit\":-1.00}",
+          "{\"hour\":12,\"orders\":1,\"items\":1,\"revenue\":10.00,\"profit\":6.00}",
+          "{\"hour\":15,\"orders\":1,\"items\":4,\"revenue\":30.00,\"profit\":6.80}",
+          "{\"hour\":23,\"orders\":0,\"items\":0,\"revenue\":0.00,\"profit\":0.00}");
         testContext.completeNow();
       })));
   }
 
-  private static final String P1 = "{\"sku\":\"P1\",\"name\":\"可口可乐 330ml\",\"category\":\"饮料\",\"quantity\":13,\"orders\":3,"
+  // S001 over 03-01..03-04, valid orders' lines: P1 on 4 lines (A1, A2, A4 and A4's refunded line, 销量 0), 13 units,
+  // cost 4.00 + 2.00 + 20.00; P2 on A2 and A3 (A6's line is left out with its order), list 2 × 10.00 + 10.00 = 30.00,
+  // markdown (30 − 26) / 30 = 0.1333; revenue of the range 75.00.
+  private static final String P1 = "{\"sku\":\"P1\",\"name\":\"可口可乐 330ml\",\"category\":\"饮料\",\"quantity\":13,\"orders\":4,"
     + "\"revenue\":39.00,\"gross_profit\":13.00,\"gross_margin\":0.3333,\"markdown_rate\":0.0000,\"revenue_share\":0.5200}";
   private static final String P2 = "{\"sku\":\"P2\",\"name\":\"乐事薯片原味 75g\",\"category\":\"零食\",\"quantity\":3,\"orders\":2,"
     + "\"revenue\":26.00,\"gross_profit\":12.00,\"gross_margin\":0.4615,\"markdown_rate\":0.1333,\"revenue_share\":0.3467}";
@@ -195,7 +282,8 @@ class DashboardKindsTest {
         compute("products", "S001", "2026-03-01", "2026-03-04", Map.of("sort", "gross_margin")),
         compute("products", "S001", "2026-03-01", "2026-03-04", Map.of("sort", "quantity", "page", "2", "size", "1")),
         compute("products", "S001", "2026-03-01", "2026-03-04", Map.of("page", "4", "size", "1")),
-        compute("products", "S001", "2026-03-01", "2026-03-04", Map.of("sort", "gross_profit"))))
+        compute("products", "S001", "2026-03-01", "2026-03-04", Map.of("sort", "gross_profit")),
+        compute("products", "S001", "2026-03-01", "2026-03-04", Map.of("sort", "orders"))))
       .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
         assertThat((String) all.resultAt(0)).isEqualTo(head
           + "\"sort\":\"revenue\",\"page\":1,\"size\":20,\"total\":3,\"products\":[" + P1 + "," + P2 + "," + P3 + "]}");
@@ -206,6 +294,7 @@ class DashboardKindsTest {
         assertThat((String) all.resultAt(3)).isEqualTo(head
           + "\"sort\":\"revenue\",\"page\":4,\"size\":1,\"total\":3,\"products\":[]}");
         assertThat((String) all.resultAt(4)).contains("\"products\":[" + P1 + "," + P2 + "," + P3 + "]}");
+        assertThat((String) all.resultAt(5)).contains("\"products\":[" + P1 + "," + P2 + "," + P3 + "]}");
         testContext.completeNow();
       })));
   }
@@ -222,26 +311,40 @@ class DashboardKindsTest {
       })));
   }
 
-  private static final String S003_ZEROS = "\"revenue\":0.00,\"profit\":0.00,\"orders\":0,\"profit_margin\":null,\"growth\":null,"
+  private static final String NO_STORE_FIGURES = "\"revenue\":0.00,\"profit\":0.00,\"orders\":0,\"profit_margin\":null,"
+    + "\"growth\":null,\"gmv\":0.00,\"marketing_rate\":null,\"delivery_net_cost\":0.00,"
     + "\"previous\":{\"revenue\":0.00,\"profit\":0.00,\"orders\":0,\"profit_margin\":null}}";
 
+  /**
+   * 03-02..03-03 against 02-28..03-01. S001: A2 + A3 (see OverviewTest): revenue 39.00, profit 3.00, 利润率 0.0769,
+   * growth (39 − 6) / 6 = 5.5, GMV 44.01, marketing rate 0.0682, delivery net 6.00; before, A1: 6.00, −3.48, −0.5800.
+   * S002: B1: revenue 12.00, profit −1.00, 利润率 −1 / 12 = −0.0833, GMV 16.00, marketing rate 0, delivery net 2.00;
+   * nothing before, so no growth. S003 and S004: nothing.
+   */
   @Test
   void rankingByRevenueWithThePreviousPeriod(VertxTestContext testContext) {
     expect(testContext, compute("ranking", "all", "2026-03-02", "2026-03-03"),
       "{\"from\":\"2026-03-02\",\"to\":\"2026-03-03\",\"metric\":\"revenue\",\"previous\":{\"from\":\"2026-02-28\",\"to\":\"2026-03-01\"},"
         + "\"stores\":["
         + "{\"rank\":1,\"code\":\"S001\",\"name\":\"和兴路店\",\"city\":\"北京\",\"value\":39.00,\"previous_value\":6.00,"
-        + "\"change\":5.5000,\"revenue\":39.00,\"profit\":1.01,\"orders\":2,\"profit_margin\":0.0259,\"growth\":5.5000,"
-        + "\"previous\":{\"revenue\":6.00,\"profit\":0.52,\"orders\":1,\"profit_margin\":0.0867}},"
+        + "\"change\":{\"relative\":5.5000},\"revenue\":39.00,\"profit\":3.00,\"orders\":2,\"profit_margin\":0.0769,"
+        + "\"growth\":5.5000,\"gmv\":44.01,\"marketing_rate\":0.0682,\"delivery_net_cost\":6.00,"
+        + "\"previous\":{\"revenue\":6.00,\"profit\":-3.48,\"orders\":1,\"profit_margin\":-0.5800}},"
         + "{\"rank\":2,\"code\":\"S002\",\"name\":\"中山路店\",\"city\":\"上海\",\"value\":12.00,\"previous_value\":0.00,"
-        + "\"change\":null,\"revenue\":12.00,\"profit\":1.00,\"orders\":1,\"profit_margin\":0.0833,\"growth\":null,"
+        + "\"change\":{\"relative\":null},\"revenue\":12.00,\"profit\":-1.00,\"orders\":1,\"profit_margin\":-0.0833,"
+        + "\"growth\":null,\"gmv\":16.00,\"marketing_rate\":0.0000,\"delivery_net_cost\":2.00,"
         + "\"previous\":{\"revenue\":0.00,\"profit\":0.00,\"orders\":0,\"profit_margin\":null}},"
         + "{\"rank\":3,\"code\":\"S003\",\"name\":\"人民路店\",\"city\":\"广州\",\"value\":0.00,\"previous_value\":0.00,"
-        + "\"change\":null," + S003_ZEROS + ","
+        + "\"change\":{\"relative\":null}," + NO_STORE_FIGURES + ","
         + "{\"rank\":4,\"code\":\"S004\",\"name\":\"解放路店\",\"city\":\"深圳\",\"value\":0.00,\"previous_value\":0.00,"
-        + "\"change\":null," + S003_ZEROS + "]}");
+        + "\"change\":{\"relative\":null}," + NO_STORE_FIGURES + "]}");
   }
 
+  /**
+   * The same range by other metrics. 利润率: S001 0.0769 (before −0.5800: (0.076923 + 0.58) × 100 = 65.69 points),
+   * S002 −0.0833, S003 and S004 without revenue last. Profit: S001 3.00 (before −3.48: 6.48 / 3.48 = 1.8621), then the
+   * stores at 0.00, S002's loss of 1.00 last.
+   */
   @Test
   void rankingByMarginAndGrowthPutsStoresWithoutAValueLast(VertxTestContext testContext) {
     Future.all(compute("ranking", "all", "2026-03-02", "2026-03-03", Map.of("metric", "profit_margin")),
@@ -249,59 +352,73 @@ class DashboardKindsTest {
         compute("ranking", "all", "2026-03-02", "2026-03-03", Map.of("metric", "profit")),
         compute("ranking", "all", "2026-03-02", "2026-03-03", Map.of("metric", "orders")))
       .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
-        assertThat(ranks(all.resultAt(0))).containsExactly("1 S002 0.0833 null null", "2 S001 0.0259 0.0867 -0.7012",
-          "3 S003 null null null", "4 S004 null null null");
+        assertThat(ranks(all.resultAt(0))).containsExactly("1 S001 0.0769 -0.5800 {\"points\":65.69}",
+          "2 S002 -0.0833 null {\"points\":null}", "3 S003 null null {\"points\":null}",
+          "4 S004 null null {\"points\":null}");
         assertThat(ranks(all.resultAt(1))).containsExactly("1 S001 5.5000 null null", "2 S002 null null null",
           "3 S003 null null null", "4 S004 null null null");
-        // Profit: S001 1.01 and S002 1.00.
-        assertThat(ranks(all.resultAt(2))).containsExactly("1 S001 1.01 0.52 0.9423", "2 S002 1.00 0.00 null",
-          "3 S003 0.00 0.00 null", "4 S004 0.00 0.00 null");
-        assertThat(ranks(all.resultAt(3))).containsExactly("1 S001 2 1 1.0000", "2 S002 1 0 null",
-          "3 S003 0 0 null", "4 S004 0 0 null");
+        assertThat(ranks(all.resultAt(2))).containsExactly("1 S001 3.00 -3.48 {\"relative\":1.8621}",
+          "2 S003 0.00 0.00 {\"relative\":null}", "3 S004 0.00 0.00 {\"relative\":null}",
+          "4 S002 -1.00 0.00 {\"relative\":null}");
+        assertThat(ranks(all.resultAt(3))).containsExactly("1 S001 2 1 {\"relative\":1.0000}",
+          "2 S002 1 0 {\"relative\":null}", "3 S003 0 0 {\"relative\":null}", "4 S004 0 0 {\"relative\":null}");
         testContext.completeNow();
       })));
   }
 
-  private static final String A4 = "{\"order_id\":\"A4\",\"ordered_at\":\"2026-03-04T00:00:00+08:00\",\"channel\":\"meituan\","
-    + "\"sku\":\"P1\",\"product_name\":\"可口可乐 330ml\",\"quantity\":10,\"unit_price\":3.00,\"list_price\":3.00,\"unit_cost\":2.00,"
-    + "\"revenue\":30.00}";
-  private static final String A3 = "{\"order_id\":\"A3\",\"ordered_at\":\"2026-03-03T12:30:00+08:00\",\"channel\":\"offline\","
+  // S001's lines over 03-01..03-04, newest first: A6 (09:00, cancelled: valid_order false), A4's two lines (the second
+  // refunded: 销量 0, nothing received), A3, A2's three lines, A1. cost and gross_profit are the line's, the fee is
+  // on each order's first line.
+  private static final String A6 = "{\"order_id\":\"A6\",\"ordered_at\":\"2026-03-04T09:00:00+08:00\",\"channel\":\"meituan_flash\","
+    + "\"sku\":\"P2\",\"product_name\":\"乐事薯片原味 75g\",\"quantity\":0,\"unit_price\":10.00,\"list_price\":10.00,"
+    + "\"revenue\":0.00,\"cost\":0.00,\"gross_profit\":0.00,\"service_fee\":0.00,\"valid_order\":false}";
+  private static final String A4 = "{\"order_id\":\"A4\",\"ordered_at\":\"2026-03-04T00:00:00+08:00\",\"channel\":\"meituan_flash\","
+    + "\"sku\":\"P1\",\"product_name\":\"可口可乐 330ml\",\"quantity\":10,\"unit_price\":3.00,\"list_price\":3.00,"
+    + "\"revenue\":30.00,\"cost\":20.00,\"gross_profit\":10.00,\"service_fee\":0.01,\"valid_order\":true}";
+  private static final String A4_REFUND = "{\"order_id\":\"A4\",\"ordered_at\":\"2026-03-04T00:00:00+08:00\",\"channel\":\"meituan_flash\","
+    + "\"sku\":\"P1\",\"product_name\":\"可口可乐 330ml\",\"quantity\":0,\"unit_price\":3.00,\"list_price\":3.00,"
+    + "\"revenue\":0.00,\"cost\":0.00,\"gross_profit\":0.00,\"service_fee\":0.00,\"valid_order\":true}";
+  private static final String A3 = "{\"order_id\":\"A3\",\"ordered_at\":\"2026-03-03T12:30:00+08:00\",\"channel\":\"pos\","
     + "\"sku\":\"P2\",\"product_name\":\"乐事薯片原味 75g\",\"quantity\":1,\"unit_price\":10.00,\"list_price\":10.00,"
-    + "\"unit_cost\":4.00,\"revenue\":10.00}";
+    + "\"revenue\":10.00,\"cost\":4.00,\"gross_profit\":6.00,\"service_fee\":0.00,\"valid_order\":true}";
   private static final String A2_P1 = "{\"order_id\":\"A2\",\"ordered_at\":\"2026-03-02T00:00:00+08:00\",\"channel\":\"eleme\","
-    + "\"sku\":\"P1\",\"product_name\":\"可口可乐 330ml\",\"quantity\":1,\"unit_price\":3.00,\"list_price\":3.00,\"unit_cost\":2.00,"
-    + "\"revenue\":3.00}";
+    + "\"sku\":\"P1\",\"product_name\":\"可口可乐 330ml\",\"quantity\":1,\"unit_price\":3.00,\"list_price\":3.00,"
+    + "\"revenue\":3.00,\"cost\":2.00,\"gross_profit\":1.00,\"service_fee\":2.00,\"valid_order\":true}";
   private static final String A2_P2 = "{\"order_id\":\"A2\",\"ordered_at\":\"2026-03-02T00:00:00+08:00\",\"channel\":\"eleme\","
     + "\"sku\":\"P2\",\"product_name\":\"乐事薯片原味 75g\",\"quantity\":2,\"unit_price\":8.00,\"list_price\":10.00,"
-    + "\"unit_cost\":5.00,\"revenue\":16.00}";
+    + "\"revenue\":16.00,\"cost\":10.00,\"gross_profit\":6.00,\"service_fee\":0.00,\"valid_order\":true}";
   private static final String A2_P3 = "{\"order_id\":\"A2\",\"ordered_at\":\"2026-03-02T00:00:00+08:00\",\"channel\":\"eleme\","
     + "\"sku\":\"P3\",\"product_name\":\"新鲜鸡蛋 10枚\",\"quantity\":1,\"unit_price\":10.00,\"list_price\":10.00,"
-    + "\"unit_cost\":12.00,\"revenue\":10.00}";
-  private static final String A1 = "{\"order_id\":\"A1\",\"ordered_at\":\"2026-03-01T23:59:59+08:00\",\"channel\":\"meituan\","
-    + "\"sku\":\"P1\",\"product_name\":\"可口可乐 330ml\",\"quantity\":2,\"unit_price\":3.00,\"list_price\":3.00,\"unit_cost\":2.00,"
-    + "\"revenue\":6.00}";
+    + "\"revenue\":10.00,\"cost\":12.00,\"gross_profit\":-2.00,\"service_fee\":0.00,\"valid_order\":true}";
+  private static final String A1 = "{\"order_id\":\"A1\",\"ordered_at\":\"2026-03-01T23:59:59+08:00\",\"channel\":\"meituan_flash\","
+    + "\"sku\":\"P1\",\"product_name\":\"可口可乐 330ml\",\"quantity\":2,\"unit_price\":3.00,\"list_price\":3.00,"
+    + "\"revenue\":6.00,\"cost\":4.00,\"gross_profit\":2.00,\"service_fee\":0.48,\"valid_order\":true}";
 
   @Test
   void orderLinesNewestFirstInStoreLocalTime(VertxTestContext testContext) {
     String head = "{\"store\":\"S001\",\"from\":\"2026-03-01\",\"to\":\"2026-03-04\",";
     Future.all(List.of(
         compute("orders", "S001", "2026-03-01", "2026-03-04", Map.of()),
-        compute("orders", "S001", "2026-03-01", "2026-03-04", Map.of("page", "2", "size", "4")),
-        compute("orders", "S001", "2026-03-01", "2026-03-04", Map.of("page", "4", "size", "1")),
-        compute("orders", "S001", "2026-03-01", "2026-03-04", Map.of("page", "2", "size", "2")),
         compute("orders", "S001", "2026-03-01", "2026-03-04", Map.of("page", "3", "size", "3")),
-        compute("orders", "S001", "2026-03-02", "2026-03-02", Map.of())))
+        compute("orders", "S001", "2026-03-01", "2026-03-04", Map.of("page", "6", "size", "1")),
+        compute("orders", "S001", "2026-03-01", "2026-03-04", Map.of("page", "3", "size", "2")),
+        compute("orders", "S001", "2026-03-01", "2026-03-04", Map.of("page", "3", "size", "4")),
+        compute("orders", "S001", "2026-03-02", "2026-03-02", Map.of()),
+        compute("orders", "S001", "2026-03-04", "2026-03-04", Map.of("page", "2", "size", "1"))))
       .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
-        assertThat((String) all.resultAt(0)).isEqualTo(head + "\"page\":1,\"size\":50,\"total\":6,\"lines\":["
-          + String.join(",", A4, A3, A2_P1, A2_P2, A2_P3, A1) + "]}");
+        assertThat((String) all.resultAt(0)).isEqualTo(head + "\"page\":1,\"size\":50,\"total\":8,\"lines\":["
+          + String.join(",", A6, A4, A4_REFUND, A3, A2_P1, A2_P2, A2_P3, A1) + "]}");
         // A page that starts inside one day and ends in the next.
-        assertThat((String) all.resultAt(1)).isEqualTo(head + "\"page\":2,\"size\":4,\"total\":6,\"lines\":[" + A2_P3 + "," + A1 + "]}");
-        assertThat((String) all.resultAt(2)).isEqualTo(head + "\"page\":4,\"size\":1,\"total\":6,\"lines\":[" + A2_P2 + "]}");
-        assertThat((String) all.resultAt(3)).isEqualTo(head + "\"page\":2,\"size\":2,\"total\":6,\"lines\":[" + A2_P1 + "," + A2_P2 + "]}");
-        assertThat((String) all.resultAt(4)).isEqualTo(head + "\"page\":3,\"size\":3,\"total\":6,\"lines\":[]}");
+        assertThat((String) all.resultAt(1)).isEqualTo(head + "\"page\":3,\"size\":3,\"total\":8,\"lines\":[" + A2_P3 + "," + A1 + "]}");
+        assertThat((String) all.resultAt(2)).isEqualTo(head + "\"page\":6,\"size\":1,\"total\":8,\"lines\":[" + A2_P2 + "]}");
+        assertThat((String) all.resultAt(3)).isEqualTo(head + "\"page\":3,\"size\":2,\"total\":8,\"lines\":[" + A2_P1 + "," + A2_P2 + "]}");
+        assertThat((String) all.resultAt(4)).isEqualTo(head + "\"page\":3,\"size\":4,\"total\":8,\"lines\":[]}");
         // Midnight: A1 at 23:59:59 belongs to 03-01, A2 at 00:00:00 to 03-02.
         assertThat((String) all.resultAt(5)).isEqualTo("{\"store\":\"S001\",\"from\":\"2026-03-02\",\"to\":\"2026-03-02\","
           + "\"page\":1,\"size\":50,\"total\":3,\"lines\":[" + String.join(",", A2_P1, A2_P2, A2_P3) + "]}");
+        // The cancelled order's line counts in the day's lines like any other.
+        assertThat((String) all.resultAt(6)).isEqualTo("{\"store\":\"S001\",\"from\":\"2026-03-04\",\"to\":\"2026-03-04\","
+          + "\"page\":2,\"size\":1,\"total\":3,\"lines\":[" + A4 + "]}");
         testContext.completeNow();
       })));
   }
@@ -377,10 +494,17 @@ class DashboardKindsTest {
       .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
         assertThat((String) all.resultAt(0)).isEqualTo("{\"store\":\"S003\",\"from\":\"2026-03-01\",\"to\":\"2026-03-02\",\"days\":["
           + "{\"day\":\"2026-03-01\"," + ZERO_DAY + "},{\"day\":\"2026-03-02\"," + ZERO_DAY + "}]}");
-        assertThat(new JsonObject((String) all.resultAt(1)).getJsonArray("channels")).hasSize(4);
-        assertThat((String) all.resultAt(1)).doesNotContain("\"orders\":1");
+        // Channels are listed only with orders in the range or the one before.
+        assertThat((String) all.resultAt(1)).isEqualTo("{\"store\":\"S003\",\"from\":\"2026-03-01\",\"to\":\"2026-03-02\","
+          + "\"previous\":{\"from\":\"2026-02-27\",\"to\":\"2026-02-28\"},\"channels\":[]}");
         assertThat((String) all.resultAt(2)).endsWith("\"categories\":[]}");
-        assertThat(new JsonObject((String) all.resultAt(3)).getJsonArray("hours")).hasSize(24);
+        JsonObject hours = new JsonObject((String) all.resultAt(3));
+        assertThat(hours.getJsonArray("hours")).hasSize(24);
+        assertThat(hours.getJsonArray("hours").stream().map(h -> ((JsonObject) h).getLong("orders"))).containsOnly(0L);
+        assertThat(hours.getJsonArray("day_parts")).hasSize(8);
+        assertThat((String) all.resultAt(3)).contains("{\"name\":\"清晨\",\"from\":6,\"to\":9,\"orders\":0,\"items\":0,"
+          + "\"revenue\":0.00,\"profit\":0.00,\"order_share\":null,\"aov\":null,\"profit_per_order\":null}")
+          .endsWith("\"distance_bands\":null}");
         assertThat((String) all.resultAt(4)).endsWith("\"total\":0,\"products\":[]}");
         assertThat((String) all.resultAt(5)).endsWith("\"total\":0,\"lines\":[]}");
         assertThat((String) all.resultAt(6)).contains("\"health\":null,\"products_count\":0,\"revenue\":0.00,"
@@ -468,14 +592,45 @@ class DashboardKindsTest {
     throw new AssertionError("no product " + sku + " in " + body);
   }
 
-  /** The JSON text of a top-level number or null, with its decimals as sent. */
+  /** The JSON text of a top-level number, null or flat object ({"relative": ...}), with its decimals as sent. */
   private static String raw(String json, String field) {
     int start = json.indexOf("\"" + field + "\":") + field.length() + 3;
+    if (json.charAt(start) == '{') {
+      return json.substring(start, json.indexOf('}', start) + 1);
+    }
     int end = start;
     while (end < json.length() && json.charAt(end) != ',' && json.charAt(end) != '}') {
       end++;
     }
     return json.substring(start, end);
+  }
+
+  /** {@code "key":value,...} of {@code keys} and the values as they must be written. */
+  private static String fields(List<String> keys, String... values) {
+    assertThat(values).as("values of " + keys).hasSize(keys.size());
+    List<String> pairs = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      pairs.add("\"" + keys.get(i) + "\":" + values[i]);
+    }
+    return String.join(",", pairs);
+  }
+
+  /** A channel row as written: the figures, shares, cost structure, previous figures, 环比 and rating. */
+  private static String channel(String code, String name, boolean chargesFee, String[] figures, String revenueShare,
+                                String orderShare, String[] costStructure, String[] previous, String[] change,
+                                String rating, String ratingLabel) {
+    List<String> changes = new ArrayList<>();
+    for (int i = 0; i < FIGURES.size(); i++) {
+      changes.add("\"" + FIGURES.get(i) + "\":{\"" + (RATIOS.contains(FIGURES.get(i)) ? "points" : "relative") + "\":"
+        + change[i] + "}");
+    }
+    return "{\"channel\":\"" + code + "\",\"name\":\"" + name + "\",\"charges_fee\":" + chargesFee + ","
+      + fields(FIGURES, figures) + ",\"revenue_share\":" + revenueShare + ",\"order_share\":" + orderShare + ","
+      + "\"cost_structure\":{" + fields(List.of("product_cost", "consumables_cost", "product_discount", "other_marketing",
+      "delivery_cost", "service_fee"), costStructure) + "},"
+      + "\"previous\":{" + fields(FIGURES, previous) + "},\"change\":{" + String.join(",", changes) + "},"
+      + "\"rating\":" + (rating == null ? "null" : "\"" + rating + "\"") + ","
+      + "\"rating_label\":" + (ratingLabel == null ? "null" : "\"" + ratingLabel + "\"") + "}";
   }
 
   private static void expect(VertxTestContext testContext, Future<String> answer, String expected) {

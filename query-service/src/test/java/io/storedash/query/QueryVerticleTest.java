@@ -55,23 +55,27 @@ class QueryVerticleTest {
   void startingOnAnEmptyDatabaseMigratesIt(VertxTestContext testContext) {
     pool.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'").execute()
       .compose(tables -> pool.query("SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL").execute()
-        .compose(history -> pool.query("SELECT (SELECT count(*) FROM channels), (SELECT version FROM dataset_version)").execute()
+        .compose(history -> pool.query("SELECT (SELECT count(*) FROM channels), (SELECT version FROM dataset_version), "
+          + "(SELECT string_agg(code || ':' || charges_fee, ',' ORDER BY code) FROM channels)").execute()
           .map(seeds -> {
             List<String> names = new ArrayList<>();
             tables.forEach(row -> names.add(row.getString(0)));
             testContext.verify(() -> {
               assertThat(names).contains("stores", "products", "orders", "order_lines", "channels", "dataset_version",
                 "daily_store_channel", "daily_store_product", "daily_store_hour", "daily_channel", "daily_product",
-                "daily_hour", "daily_store", "flyway_schema_history");
+                "daily_hour", "daily_store", "daily_store_distance", "daily_distance", "flyway_schema_history");
               List<String> versions = new ArrayList<>();
               history.forEach(row -> {
                 versions.add(row.getString(0));
                 assertThat(row.getBoolean(1)).isTrue();
               });
-              assertThat(versions).containsExactlyInAnyOrder("1", "2");
+              // V3 (the export layout and the chain's standard) and the Java migration 3.1 that rebuilds the rollups.
+              assertThat(versions).containsExactlyInAnyOrder("1", "2", "3", "3.1");
               Row seed = seeds.iterator().next();
               assertThat(seed.getLong(0)).isEqualTo(4);
               assertThat(seed.getLong(1)).isZero();
+              // The seeded channels: the three platforms charge a service fee, the shop does not.
+              assertThat(seed.getString(2)).isEqualTo("eleme:true,jddj:true,meituan:true,offline:false");
             });
             return null;
           })))
@@ -86,7 +90,7 @@ class QueryVerticleTest {
     Future.all(second.deploy(QueryService.DESCRIPTOR, 2), third.deploy(QueryService.DESCRIPTOR, 2))
       .compose(v -> pool.query("SELECT count(*) FROM flyway_schema_history WHERE version IS NOT NULL").execute())
       .onComplete(testContext.succeeding(rows -> testContext.verify(() -> {
-        assertThat(rows.iterator().next().getLong(0)).isEqualTo(2);
+        assertThat(rows.iterator().next().getLong(0)).isEqualTo(4);
         second.vertx().close();
         third.vertx().close();
         testContext.completeNow();
@@ -123,7 +127,15 @@ class QueryVerticleTest {
         testContext.verify(() -> assertThat(before.body()).isEqualTo(new JsonObject().put("version", 0).put("stores", new JsonObject())));
         return new BulkLoader(node.vertx(), pool, config.timezone()).load(HandMadeSales.dataset());
       })
-      .compose(report -> node.vertx().eventBus().<JsonObject>request(Addresses.DATA_VERSIONS, new JsonObject()))
+      .compose(report -> pool.query("SELECT string_agg(code || ':' || name_zh || ':' || charges_fee, ',' ORDER BY code) FROM channels")
+        .execute())
+      .compose(channels -> {
+        // The load names its channels as the export does: 美团闪购 and 收银机订单 are new (美团* charges a fee by default,
+        // the till does not); 饿了么 and 京东到家 are the seeded ones.
+        testContext.verify(() -> assertThat(channels.iterator().next().getString(0)).isEqualTo("eleme:饿了么:true,"
+          + "jddj:京东到家:true,meituan:美团:true,meituan_flash:美团闪购:true,offline:线下:false,pos:收银机订单:false"));
+        return node.vertx().eventBus().<JsonObject>request(Addresses.DATA_VERSIONS, new JsonObject());
+      })
       .onComplete(testContext.succeeding(after -> testContext.verify(() -> {
         long version = after.body().getLong("version");
         assertThat(version).isGreaterThan(System.currentTimeMillis() - 60_000);

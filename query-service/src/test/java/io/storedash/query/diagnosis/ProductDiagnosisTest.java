@@ -16,14 +16,18 @@ class ProductDiagnosisTest {
 
   private static final DayRange APRIL = new DayRange(LocalDate.of(2026, 4, 1), LocalDate.of(2026, 4, 14));
 
-  /** The five products of HandMadeSales' S004, with the figures worked out there. */
+  /**
+   * The five products of HandMadeSales' S004, with the figures worked out there: costs are the lines' totals (quantity ×
+   * unit cost), orders the lines each product is on; the service fees of 0.01 its platform orders carry touch no product
+   * figure.
+   */
   private static List<ProductPeriod> s004() {
     return List.of(
-      period("D1", 20, 20000, 10000, 20000, 10, 10, "2026-04-14"),
-      period("D2", 30, 12000, 15000, 12000, 15, 15, "2026-04-14"),
-      period("D3", 2, 4000, 1600, 4000, 2, 0, "2026-04-02"),
-      period("D4", 3, 1800, 1500, 3600, 1, 2, "2026-04-10"),
-      period("D5", 16, 12800, 6400, 12800, 12, 4, "2026-04-10"));
+      period("D1", 20, 4, 20000, 10000, 20000, 10, 10, "2026-04-14"),
+      period("D2", 30, 5, 12000, 15000, 12000, 15, 15, "2026-04-14"),
+      period("D3", 2, 1, 4000, 1600, 4000, 2, 0, "2026-04-02"),
+      period("D4", 3, 2, 1800, 1500, 3600, 1, 2, "2026-04-10"),
+      period("D5", 16, 3, 12800, 6400, 12800, 12, 4, "2026-04-10"));
   }
 
   @Test
@@ -100,7 +104,12 @@ class ProductDiagnosisTest {
 
   private static ProductPeriod period(String sku, long quantity, long revenue, long cost, long listRevenue, long firstHalf,
                                       long secondHalf, String lastSale) {
-    return new ProductPeriod(new ProductSales(sku, sku, "c", quantity, 1, revenue, cost, listRevenue), firstHalf, secondHalf,
-      LocalDate.parse(lastSale));
+    return period(sku, quantity, 1, revenue, cost, listRevenue, firstHalf, secondHalf, lastSale);
+  }
+
+  private static ProductPeriod period(String sku, long quantity, long orders, long revenue, long cost, long listRevenue,
+                                      long firstHalf, long secondHalf, String lastSale) {
+    return new ProductPeriod(new ProductSales(sku, sku, "c", quantity, orders, revenue, cost, listRevenue), firstHalf,
+      secondHalf, LocalDate.parse(lastSale));
   }
 }

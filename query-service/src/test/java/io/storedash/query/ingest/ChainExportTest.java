@@ -230,6 +230,56 @@ class ChainExportTest {
   }
 
   /**
+   * The diagnosis leaves the carrier bag (耗材) out too (its statement once glued "AND" to the consumables condition and
+   * failed on every call). 1001 over 11-01..11-02, valid orders' lines: 牛奶 (6901) P1 1 + O1 2 + O2's refunded line 0 =
+   * 3 units, 5.00 + 10.00 = 15.00; 面包 (6902) P2 1 + O1 1 + O4 2 = 4 units (O3 is cancelled), 8.00 + 8.00 + 16.00 =
+   * 32.00; 可乐 (6903) O2 3 units, 9.00. Revenue 56.00 over 3 products.
+   */
+  @Test
+  void diagnosisLeavesConsumablesOut(VertxTestContext testContext) {
+    node.vertx().eventBus().<Buffer>request(Addresses.DASHBOARD_COMPUTE, new JsonObject().put("kind", "diagnosis")
+        .put("store", "1001").put("from", "2026-11-01").put("to", "2026-11-02")).map(Message::body).map(JsonObject::new)
+      .onComplete(testContext.succeeding(d -> testContext.verify(() -> {
+        assertThat(d.getLong("products_count")).isEqualTo(3);
+        money(d, "revenue", "56.00");
+        assertThat(d.getJsonArray("products").stream().map(JsonObject.class::cast)
+          .map(p -> p.getString("sku") + "=" + p.getLong("quantity")))
+          .containsExactlyInAnyOrder("6901=3", "6902=4", "6903=3");
+        testContext.completeNow();
+      })));
+  }
+
+  /**
+   * A file that knows its stores by 门店编码 (StoreDash's own layout) lands its orders: K1 (美团闪购, 2 × 2.00, fee 0.10)
+   * and K2 (收银机订单, 1 × 2.00) in the new store K01 — orders 2, revenue 6.00. (Since store keys became "code:…", such
+   * files were reported imported while every order was dropped.)
+   */
+  @Test
+  void aFileThatNamesStoresByCodeLandsItsOrders(VertxTestContext testContext) {
+    String csv = "订单ID,门店编码,门店名称,渠道,下单时间,商品编码,商品名称,一级分类名,销量,实收价格,成本,平台服务费\n"
+      + "K1,K01,代码店,美团闪购,2026-11-02 10:00:00,K-P1,矿泉水,饮料,2,2.00,1.60,0.10\n"
+      + "K2,K01,代码店,收银机订单,2026-11-02 11:00:00,K-P1,矿泉水,饮料,1,2.00,0.80,0\n";
+    client.send("by-code.csv", csv.getBytes(java.nio.charset.StandardCharsets.UTF_8), 1000)
+      .compose(outcome -> {
+        testContext.verify(() -> {
+          assertThat(outcome.status()).as(String.valueOf(outcome.report())).isEqualTo(200);
+          assertThat(outcome.report().getLong("orders")).isEqualTo(2);
+          assertThat(outcome.report().getLong("new_orders")).isEqualTo(2);
+          assertThat(outcome.report().getLong("new_lines")).isEqualTo(2);
+          assertThat(outcome.report().getJsonArray("new_stores")).isEqualTo(new JsonArray().add("K01"));
+        });
+        return Future.all(overview("K01", "2026-11-02"), RollupConsistency.mismatches(pool));
+      })
+      .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
+        JsonObject k = all.<JsonObject>resultAt(0).getJsonObject("kpis");
+        assertThat(k.getLong("orders")).isEqualTo(2);
+        money(k, "revenue", "6.00");
+        assertThat((String) all.resultAt(1)).isEqualTo(RollupConsistency.NONE);
+        testContext.completeNow();
+      })));
+  }
+
+  /**
    * HQ says 抖音 takes no service fee: R1 (抖音, fee 0) becomes valid — the chain's 11-02 gains its order and its
    * revenue 12.00 (75.80 → 87.80) — the data version moves, and the change is announced. Then back.
    */
