@@ -83,7 +83,7 @@ class DemoDatasetTest {
       }
     }
     // The chain's shape: ~4.5 lines per order, its channel shares, ~3 % cancelled, refunds, bags, losing orders.
-    assertThat(lines / (double) orders).isBetween(4.0, 5.0);
+    assertThat(lines / (double) orders).isBetween(4.3, 4.7);
     assertThat(ordersByChannel.keySet()).containsExactlyInAnyOrderElementsOf(dataset.channels());
     assertThat(ordersByChannel.get("饿了么") / (double) orders).isBetween(0.33, 0.43);
     assertThat(ordersByChannel.get("美团共橙") / (double) orders).isBetween(0.25, 0.35);
