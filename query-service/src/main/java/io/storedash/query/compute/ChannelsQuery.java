@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -44,11 +43,7 @@ final class ChannelsQuery implements KindQuery {
   public Future<JsonObject> answer(DashboardQuery query) {
     return StoreScope.resolve(client, query, zone).compose(scope -> {
       DayRange range = scope.range();
-      Tuple args = Tuple.of(range.from(), range.previous().from(), range.to());
-      if (!scope.allStores()) {
-        args.addInteger(scope.storeId());
-      }
-      return client.preparedQuery(scope.allStores() ? CHAIN_SQL : STORE_SQL).execute(args).map(rows -> {
+      return client.preparedQuery(scope.allStores() ? CHAIN_SQL : STORE_SQL).execute(scope.withPreviousPeriod()).map(rows -> {
         List<ChannelSplit.ChannelFigures> channels = new ArrayList<>();
         int sums = OverviewQuery.SUMS.size();
         for (Row row : rows) {

@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 
 import java.time.ZoneId;
 import java.util.List;
@@ -55,11 +54,7 @@ final class OverviewQuery implements KindQuery {
   public Future<JsonObject> answer(DashboardQuery query) {
     return StoreScope.resolve(client, query, zone).compose(scope -> {
       DayRange range = scope.range();
-      Tuple args = Tuple.of(range.from(), range.previous().from(), range.to());
-      if (!scope.allStores()) {
-        args.addInteger(scope.storeId());
-      }
-      return client.preparedQuery(scope.allStores() ? CHAIN_SQL : STORE_SQL).execute(args).map(rows -> {
+      return client.preparedQuery(scope.allStores() ? CHAIN_SQL : STORE_SQL).execute(scope.withPreviousPeriod()).map(rows -> {
         Row row = rows.iterator().next();
         String[] active = row.getString(2 * SUMS.size()).split(",");
         Overview overview = new Overview(scope.store(), range, totals(row, 0), totals(row, SUMS.size()),

@@ -66,6 +66,15 @@ public record StoreScope(String store, Integer storeId, DayRange range, ZoneId z
     return allStores() ? args : args.addInteger(storeId);
   }
 
+  /**
+   * The arguments of a statement over this scope and the period of equal length before it: $1 the range's first day,
+   * $2 the previous period's first day, $3 the range's last day and, for one store, $4 the store id.
+   */
+  public Tuple withPreviousPeriod() {
+    Tuple args = Tuple.of(range.from(), range.previous().from(), range.to());
+    return allStores() ? args : args.addInteger(storeId);
+  }
+
   private static DayRange rangeOf(DashboardQuery query, LocalDate lastDay, ZoneId zone) {
     if (query.from() != null) {
       return new DayRange(query.from(), query.to());
