@@ -139,8 +139,8 @@ public final class XlsxGuard {
       }
       return new Inspection(date1904, xmlBytes, strings, stringBytes);
     } catch (ZipException e) {
-      throw notAWorkbook("it starts like a ZIP archive (as .xlsx workbooks do) but cannot be read as one ("
-        + e.getMessage() + "): is it truncated?");
+      throw notAWorkbook("it starts like a ZIP archive (as .xlsx workbooks do) but cannot be read as one: it is "
+        + "truncated or damaged");
     } catch (IOException e) {
       throw notAWorkbook("it cannot be read as a ZIP archive (" + e.getMessage() + ")");
     }
