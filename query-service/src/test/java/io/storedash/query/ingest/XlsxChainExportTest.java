@@ -1,6 +1,7 @@
 package io.storedash.query.ingest;
 
 import io.storedash.common.Addresses;
+import io.storedash.common.ImportProtocol;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.query.QueryService;
@@ -9,6 +10,7 @@ import io.storedash.query.ingest.csv.ImportColumn;
 import io.storedash.query.ingest.csv.TextDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -19,12 +21,18 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,6 +97,38 @@ class XlsxChainExportTest {
     }
     compared += same("stores", "all", RANGES.get(0));
     assertThat(compared).isEqualTo(RANGES.size() * (STORES.size() * CHAIN_KINDS.size() + 3 * STORE_KINDS.size()) + 1);
+  }
+
+  /**
+   * A workbook is spooled to a temporary file while it arrives: aborted half-way, refused at its end (no workbook),
+   * or imported, the file is gone once the answer is given.
+   */
+  @Test
+  void noTemporaryFileOutlivesItsImport() throws Exception {
+    Set<Path> before = importTempFiles();
+    byte[] xlsx = workbook(ChainExportTest.resource(ChainExportTest.FILE));
+    ImportClient client = new ImportClient(xlsxNode.vertx());
+    String session = get(client.open("half.xlsx", xlsx.length));
+    get(client.chunk(session, xlsx, 0, xlsx.length / 2));
+    assertThat(importTempFiles()).hasSize(before.size() + 1);
+    JsonObject aborted = get(xlsxNode.vertx().eventBus().<JsonObject>request(session, Buffer.buffer(),
+      new DeliveryOptions().addHeader(ImportProtocol.ABORT, "true"))).body();
+    assertThat(aborted.getBoolean("aborted")).isTrue();
+    assertThat(importTempFiles()).isEqualTo(before);
+
+    ImportClient.Outcome truncated = get(client.send("truncated.xlsx", Arrays.copyOf(xlsx, xlsx.length / 2), 1024));
+    assertThat(truncated.status()).isEqualTo(400);
+    assertThat(truncated.report().getString("detail")).startsWith("nothing was imported: the file is not an .xlsx workbook");
+    assertThat(importTempFiles()).isEqualTo(before);
+
+    assertThat(get(client.send("whole.xlsx", xlsx, 1024)).status()).isEqualTo(200);
+    assertThat(importTempFiles()).isEqualTo(before);
+  }
+
+  private static Set<Path> importTempFiles() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files.filter(f -> f.getFileName().toString().startsWith("storedash-import-")).collect(Collectors.toSet());
+    }
   }
 
   /** Asks both databases; the answers (or the failures) must be the same bytes. */
