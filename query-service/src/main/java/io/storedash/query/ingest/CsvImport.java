@@ -256,10 +256,11 @@ public final class CsvImport {
         written.newStores(), written.newChannels(), written.newProducts(), written.newOrders(), written.updatedOrders(), written.newLines(),
         written.updatedLines(), parser.header().ignored(), parser.header().personal(), written.version(), millis(), List.of(), 0);
       LOG.info("imported {}: {} lines, {} orders ({} new, {} updated), stores {}, {} ms (received and staged {}, "
-          + "checked {}, written {} {}, committed {}), encoding {}, data version {}",
+          + "checked {}, written {} {}, committed {}), encoding {}{}, data version {}",
         file, report.lines(), report.orders(), report.newOrders(), report.updatedOrders(), report.stores(), report.millis(),
         ms(started, stagedAt), ms(stagedAt, checkedAt), ms(checkedAt, writtenAt), steps, ms(writtenAt, System.nanoTime()),
-        report.encoding(), report.version());
+        report.encoding(), parser.workbook() ? " (archive checked in " + parser.workbookCheckMillis() + " ms)" : "",
+        report.version());
       vertx.eventBus().publish(Addresses.DATA_CHANGED, new JsonObject()
         .put("stores", new JsonArray(List.copyOf(written.changedStores()))).put("version", written.version()));
       return report;

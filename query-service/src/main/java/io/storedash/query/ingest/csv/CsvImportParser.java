@@ -47,6 +47,8 @@ public final class CsvImportParser {
   private XlsxSheetReader sheet;
   /** The row of a workbook read last. */
   private int sheetLine;
+  /** Nanoseconds spent checking a workbook's archive ({@link XlsxGuard}). */
+  private long checkNanos;
   private final TextDecoder decoder = new TextDecoder();
   private final CsvTokenizer tokenizer = new CsvTokenizer(this::record);
   private final RejectionList rejections = new RejectionList();
@@ -216,6 +218,11 @@ public final class CsvImportParser {
     }
   }
 
+  /** Milliseconds spent checking a workbook's archive before reading it (0 for CSV), for the logs. */
+  public long workbookCheckMillis() {
+    return checkNanos / 1_000_000;
+  }
+
   /** Whether the file is an .xlsx workbook (known after its first {@value #SIGNATURE} bytes). */
   public boolean workbook() {
     return format == Format.XLSX;
@@ -276,7 +283,9 @@ public final class CsvImportParser {
   private void openWorkbook() {
     try {
       closeSpool();
+      long started = System.nanoTime();
       XlsxGuard.Inspection inspection = XlsxGuard.inspect(spoolFile, maxBytes, sharedStringsBudget);
+      checkNanos = System.nanoTime() - started;
       sheet = XlsxSheetReader.open(spoolFile, inspection);
     } catch (RuntimeException e) {
       close();

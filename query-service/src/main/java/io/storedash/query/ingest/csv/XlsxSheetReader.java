@@ -226,7 +226,8 @@ public final class XlsxSheetReader implements Closeable {
     if (number.signum() == 0) {
       return "0";
     }
-    return number.round(SHOWN).stripTrailingZeros().toPlainString();
+    // Most cells have fewer digits than Excel shows: rounding them would change nothing, and costs.
+    return (number.precision() > SHOWN.getPrecision() ? number.round(SHOWN) : number).stripTrailingZeros().toPlainString();
   }
 
   /**
