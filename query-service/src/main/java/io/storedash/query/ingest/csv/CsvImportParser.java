@@ -161,8 +161,8 @@ public final class CsvImportParser {
   }
 
   /**
-   * Reads a workbook's rows until a batch of lines is ready or the sheet ends (then the file is closed and deleted);
-   * nothing for CSV. Memory holds one row and one batch, never the sheet.
+   * Reads a workbook's rows until a batch of lines is ready, {@code 4 × BATCH} rows were read, or the sheet ends (then
+   * the file is closed and deleted); nothing for CSV. Memory holds one row and one batch, never the sheet.
    *
    * @return the batches completed, as {@link #takeBatches}
    * @throws ImportRefused 413 past the sheet's row limit, 400 when the sheet cannot be read
@@ -172,7 +172,8 @@ public final class CsvImportParser {
       return takeBatches();
     }
     try {
-      while (ready.isEmpty()) {
+      // A sheet of bad lines fills no batch: a call still ends after a few batches' worth of rows.
+      for (int read = 0; ready.isEmpty() && read < 4 * BATCH; read++) {
         XlsxSheetReader.SheetRow row;
         try {
           row = sheet.next();

@@ -23,7 +23,8 @@ import java.util.zip.ZipFile;
  *       XML part that unpacks to more than it declares (a forged header), a run of more than {@value #MAX_RUN} bytes
  *       without markup (a cell is at most 32,767 characters in Excel), a sheet row with more than
  *       {@value #MAX_CELLS} cells or a cell reference past column XFD, and a shared-strings table over
- *       {@link #MAX_SHARED_STRINGS_BYTES} or over the given heap budget by estimate, are refused (413);</li>
+ *       {@link #MAX_SHARED_STRINGS_BYTES} or, by estimate ({@link Inspection#sharedStringsHeap}), over the given heap
+ *       budget, are refused (413);</li>
  *   <li>every XML part ({@code .xml}, {@code .rels}) is inflated once, counted, and dropped: a ZIP bomb is found by
  *       its real size, never held.</li>
  * </ul>
@@ -41,12 +42,20 @@ public final class XlsxGuard {
   public static final long MAX_SHARED_STRINGS_BYTES = 64L * 1024 * 1024;
   /** Bytes of heap a shared string costs beside its characters (object, array header, list slot), for the estimate. */
   static final int STRING_OVERHEAD = 48;
+  private static final long MIB = 1024 * 1024;
 
   private static final Pattern DATE_1904 = Pattern.compile("date1904\\s*=\\s*[\"'](?:1|true)[\"']");
   private static final int WORKBOOK_HEAD = 64 * 1024;
 
-  /** What the archive is: a readable workbook, and its date system. */
-  public record Inspection(boolean date1904, long xmlBytes, long sharedStrings, long sharedStringsBytes) {
+  /**
+   * What the archive is: a readable workbook, and its date system.
+   *
+   * @param sharedStringsHeap the heap the shared-strings table takes once read, by estimate: per string
+   *                          {@value #STRING_OVERHEAD} bytes and its characters, 1 byte each when all are Latin-1
+   *                          (Java's compact strings), else 2
+   */
+  public record Inspection(boolean date1904, long xmlBytes, long sharedStrings, long sharedStringsBytes,
+                           long sharedStringsHeap) {
   }
 
   private XlsxGuard() {
@@ -59,8 +68,8 @@ public final class XlsxGuard {
 
   /**
    * @param maxBytes   the upload limit (entries may unpack to {@link #entryCap} of it)
-   * @param heapBudget the bytes of heap the shared-strings table may take, by estimate (2 per character and
-   *                   {@value #STRING_OVERHEAD} per string)
+   * @param heapBudget the bytes of heap the shared-strings table may take, by estimate
+   *                   ({@link Inspection#sharedStringsHeap})
    * @throws ImportRefused 400 when it is no workbook, 413 when it cannot be read in bounded memory
    */
   public static Inspection inspect(Path file, long maxBytes, long heapBudget) {
@@ -93,6 +102,7 @@ public final class XlsxGuard {
       long xmlBytes = 0;
       long strings = 0;
       long stringBytes = 0;
+      long estimate = 0;
       for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
         ZipEntry entry = e.nextElement();
         String name = entry.getName().toLowerCase(Locale.ROOT);
@@ -127,17 +137,18 @@ public final class XlsxGuard {
           date1904 = DATE_1904.matcher(new String(scan.head, 0, scan.headLength, StandardCharsets.ISO_8859_1)).find();
         }
         if (sharedStrings) {
+          scan.endString();
           strings += scan.strings;
           stringBytes += scan.bytes;
+          estimate += scan.stringsHeap;
         }
       }
-      long estimate = 2 * stringBytes + STRING_OVERHEAD * strings;
       if (estimate > heapBudget) {
         throw new ImportRefused(413, "the workbook's shared-strings table (" + strings + " strings, "
-          + CsvImportParser.describe(stringBytes) + ") needs about " + estimate / (1024 * 1024) + " MiB of memory to read, "
-          + "more than the " + heapBudget / (1024 * 1024) + " MiB this server gives it: save the sheet as CSV UTF-8, or split it");
+          + CsvImportParser.describe(stringBytes) + ") needs about " + (estimate + MIB - 1) / MIB + " MiB of memory to read, "
+          + "more than the " + heapBudget / MIB + " MiB this server gives it: save the sheet as CSV UTF-8, or split it");
       }
-      return new Inspection(date1904, xmlBytes, strings, stringBytes);
+      return new Inspection(date1904, xmlBytes, strings, stringBytes, estimate);
     } catch (ZipException e) {
       throw notAWorkbook("it starts like a ZIP archive (as .xlsx workbooks do) but cannot be read as one: it is "
         + "truncated or damaged");
@@ -172,6 +183,11 @@ public final class XlsxGuard {
     private int headLength;
     private long bytes;
     private long strings;
+    /** The estimated heap of the shared strings ended so far, and the characters of the current one. */
+    private long stringsHeap;
+    private long chars;
+    private boolean wide;
+    private boolean inString;
     private State state = State.TEXT;
     private int nameLength;
     private int run;
@@ -212,7 +228,13 @@ public final class XlsxGuard {
             + " bytes without markup, more than any cell holds: it is no workbook Excel writes");
         }
         switch (state) {
-          case TEXT -> { }
+          case TEXT -> {
+            if (inString && (b & 0xC0) != 0x80) {
+              // A character starts here (UTF-8); from U+0100 on (lead byte C4 and up) Java stores 2 bytes a char.
+              chars++;
+              wide |= (b & 0xFF) >= 0xC4;
+            }
+          }
           case NAME -> name(b);
           case TAG -> tag(b);
           default -> throw new IllegalStateException(state.name());
@@ -252,7 +274,9 @@ public final class XlsxGuard {
             + " cells, more than Excel's 16,384 columns");
         }
       } else if (sharedStrings && is("si")) {
+        endString();
         strings++;
+        inString = true;
       }
     }
 
@@ -284,6 +308,16 @@ public final class XlsxGuard {
         b = ' ';
       }
       window = ((window << 8) | (b & 0xFF)) & 0xFFFFFF;
+    }
+
+    /** Adds the shared string read so far to the estimate. */
+    void endString() {
+      if (inString) {
+        stringsHeap += STRING_OVERHEAD + (wide ? 2 * chars : chars);
+      }
+      inString = false;
+      chars = 0;
+      wide = false;
     }
 
     private boolean is(String local) {

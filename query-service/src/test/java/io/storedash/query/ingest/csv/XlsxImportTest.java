@@ -315,7 +315,8 @@ class XlsxImportTest {
     Map<String, byte[]> parts = RawWorkbooks.parts(false, RawWorkbooks.sheet(Map.of(1, List.of("A1#0"))));
     parts.put("xl/sharedStrings.xml", RawWorkbooks.utf8(sst.append("</sst>").toString()));
     byte[] xlsx = RawWorkbooks.zip(parts);
-    CsvImportParser parser = new CsvImportParser(10 * MIB, 64 * 1024);
+    // 1,000 strings of 10 Latin-1 characters: about 58 KB once read.
+    CsvImportParser parser = new CsvImportParser(10 * MIB, 32 * 1024);
     parser.feed(xlsx);
     assertThatThrownBy(parser::finish)
       .isInstanceOfSatisfying(ImportRefused.class, e -> assertThat(e.code()).isEqualTo(413))
