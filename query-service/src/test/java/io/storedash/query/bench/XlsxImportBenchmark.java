@@ -15,6 +15,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import com.sun.management.GarbageCollectionNotificationInfo;
+
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -34,6 +39,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +87,26 @@ public final class XlsxImportBenchmark {
   private static final String[] DELIVERY = {"美团配送", "蜂鸟配送", "达达快送", "商家自配送"};
   private static final String[] SURNAMES = {"张", "王", "李", "赵", "陈", "刘", "杨", "黄", "周", "吴"};
 
+  /** The largest heap occupancy right after a collection since the last reset: live data and not yet collected garbage. */
+  private static final AtomicLong PEAK_AFTER_GC = new AtomicLong();
+
   private XlsxImportBenchmark() {
+  }
+
+  /** Listens to every collection: the heap pools' usage after it (an upper bound of what was live). */
+  private static void watchCollections() {
+    Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+      .map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
+        if (notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+          GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+          long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+            .filter(e -> heapPools.contains(e.getKey())).mapToLong(e -> e.getValue().getUsed()).sum();
+          PEAK_AFTER_GC.accumulateAndGet(used, Math::max);
+        }
+      }, null, null);
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -93,6 +119,7 @@ public final class XlsxImportBenchmark {
     }
     int lines = Integer.parseInt(flags.getOrDefault("lines", "500000").replace("_", ""));
     ExportXlsx.Strings strings = ExportXlsx.Strings.valueOf(flags.getOrDefault("strings", "shared").toUpperCase(Locale.ROOT));
+    watchCollections();
     EmbeddedPostgresServer server = EmbeddedPostgresServer.start(Path.of(flags.get("data-dir")), false);
     Path dir = Files.createTempDirectory("storedash-xlsx-bench");
     Vertx vertx = Vertx.vertx();
@@ -104,9 +131,11 @@ public final class XlsxImportBenchmark {
       System.out.printf(Locale.ROOT, "wrote %,d lines as CSV (%.1f MiB) and as .xlsx (%.1f MiB, strings %s) in %.1f s%n",
         written, mib(Files.size(csv)), mib(Files.size(xlsx)), strings.name().toLowerCase(Locale.ROOT),
         (System.nanoTime() - started) / 1e9);
-      System.out.printf(Locale.ROOT, "JVM max heap %.0f MiB, %d cores; files in %s%n%n", HeapWatch.maxMiB(),
-        Runtime.getRuntime().availableProcessors(), dir);
-      System.out.printf(Locale.ROOT, "%-28s %9s %9s %8s %10s %16s%n", "file", "lines", "MiB", "s", "lines/s", "peak heap MiB");
+      System.out.printf(Locale.ROOT, "JVM max heap %.0f MiB, %d cores, %s, collectors %s; files in %s%n%n", HeapWatch.maxMiB(),
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
+        ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList(), dir);
+      System.out.printf(Locale.ROOT, "%-28s %9s %9s %8s %10s   %s%n", "file", "lines", "MiB", "s", "lines/s",
+        "heap MiB: peak used (sampled) / peak after GC / after the last GC");
       run(vertx, database(server, "storedash_xlsx_csv"), csv, "CSV (UTF-8)");
       run(vertx, database(server, "storedash_xlsx_xlsx"), xlsx, ".xlsx (first sheet)");
     } finally {
@@ -241,6 +270,7 @@ public final class XlsxImportBenchmark {
   private static void run(Vertx vertx, StoreDashConfig config, Path file, String label) throws Exception {
     System.gc();
     HeapWatch.reset();
+    PEAK_AFTER_GC.set(0);
     AtomicLong peakUsed = new AtomicLong();
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
     sampler.scheduleAtFixedRate(() -> peakUsed.accumulateAndGet(heapUsed(), Math::max), 0, 20, TimeUnit.MILLISECONDS);
@@ -252,8 +282,9 @@ public final class XlsxImportBenchmark {
       throw new IllegalStateException("not imported: " + report.encodePrettily());
     }
     long lines = report.getLong("lines");
-    System.out.printf(Locale.ROOT, "%-28s %,9d %9.1f %8.2f %,10d %6.0f (live %.0f)%n", label, lines,
-      mib(Files.size(file)), seconds, Math.round(lines / seconds), mib(peakUsed.get()), HeapWatch.peakLiveMiB());
+    System.out.printf(Locale.ROOT, "%-28s %,9d %9.1f %8.2f %,10d   %.0f / %.0f / %.0f%n", label, lines,
+      mib(Files.size(file)), seconds, Math.round(lines / seconds), mib(peakUsed.get()), mib(PEAK_AFTER_GC.get()),
+      HeapWatch.peakLiveMiB());
     System.out.printf(Locale.ROOT, "    report: encoding %s, orders %,d, stores %d, new lines %,d, %d ms in query-service code%n",
       report.getString("encoding"), report.getLong("orders"), report.getJsonArray("stores").size(),
       report.getLong("new_lines"), report.getLong("millis"));
