@@ -192,8 +192,7 @@ public final class CsvImportParser {
         sheetRow(row);
       }
     } catch (RuntimeException e) {
-      close();
-      throw e;
+      throw closedAfter(e);
     }
     return takeBatches();
   }
@@ -219,7 +218,17 @@ public final class CsvImportParser {
     }
   }
 
-  /** Milliseconds spent checking a workbook's archive before reading it (0 for CSV), for the logs. */
+  /** Closes after a failure; the failure is what the importer is told, not a file that could not be deleted. */
+  private RuntimeException closedAfter(RuntimeException failure) {
+    try {
+      close();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    return failure;
+  }
+
+    /** Milliseconds spent checking a workbook's archive before reading it (0 for CSV), for the logs. */
   public long workbookCheckMillis() {
     return checkNanos / 1_000_000;
   }
@@ -251,8 +260,7 @@ public final class CsvImportParser {
         spoolFile = Files.createTempFile("storedash-import-", ".xlsx");
         spool = Files.newOutputStream(spoolFile);
       } catch (IOException e) {
-        close();
-        throw new UncheckedIOException("cannot create a temporary file for the workbook: " + e.getMessage(), e);
+        throw closedAfter(new UncheckedIOException("cannot create a temporary file for the workbook: " + e.getMessage(), e));
       }
     } else if (startsWith(first, XLS)) {
       throw new ImportRefused(400, "the file is an Excel 97–2003 .xls workbook: save it as .xlsx or CSV UTF-8");
@@ -265,8 +273,7 @@ public final class CsvImportParser {
     try {
       spool.write(bytes);
     } catch (IOException e) {
-      close();
-      throw new UncheckedIOException("cannot write the workbook to a temporary file: " + e.getMessage(), e);
+      throw closedAfter(new UncheckedIOException("cannot write the workbook to a temporary file: " + e.getMessage(), e));
     }
   }
 
@@ -289,8 +296,7 @@ public final class CsvImportParser {
       checkNanos = System.nanoTime() - started;
       sheet = XlsxSheetReader.open(spoolFile, inspection);
     } catch (RuntimeException e) {
-      close();
-      throw e;
+      throw closedAfter(e);
     }
   }
 
