@@ -19,11 +19,15 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * {@code POST /api/v1/imports}: an order export as the body ({@code text/csv}) or as the part {@code file} of a
- * multipart form, streamed to query-service as it arrives ({@link ImportProtocol}): a session is opened, the file
- * goes in chunks of {@link #CHUNK_BYTES}, each sent only when the previous one was acknowledged (the upload is paused
- * meanwhile, so a fast client never fills the gateway's memory), then the end message brings the report. The bytes
- * are passed on untouched (query-service detects the encoding). The report is answered 200, or 422 problem+json whose
+ * {@code POST /api/v1/imports}: an order export — CSV text or an .xlsx workbook — as the body or as the part
+ * {@code file} of a multipart form, streamed to query-service as it arrives ({@link ImportProtocol}): a session is
+ * opened, the file goes in chunks of {@link #CHUNK_BYTES}, each sent only when the previous one was acknowledged (the
+ * upload is paused meanwhile, so a fast client never fills the gateway's memory), then the end message brings the
+ * report. The body may be {@code text/csv}, {@code application/csv}, {@code text/plain},
+ * {@code application/vnd.openxmlformats-officedocument.spreadsheetml.sheet} or {@code application/octet-stream}
+ * ({@link #BODY_TYPES}); a form's file part may have any type. The type and the file name decide nothing: the bytes
+ * are passed on untouched and query-service tells CSV (and its encoding) from a workbook by content. Compressed
+ * uploads ({@code Content-Encoding}) are refused. The report is answered 200, or 422 problem+json whose
  * {@code rejected} names every bad line. One import at a time per gateway instance; at most {@link #MAX_BYTES}.
  */
 final class ImportRoutes {
@@ -38,7 +42,12 @@ final class ImportRoutes {
   static final int CHUNK_BYTES = 256 * 1024;
   /** Importing 500,000 lines takes far longer than a dashboard question. */
   static final Duration MIN_TIMEOUT = Duration.ofMinutes(2);
-  static final String EMPTY = "the file is empty: send the CSV export with its header row";
+  static final String EMPTY = "the file is empty: send the export (CSV or .xlsx) with its header row";
+  /** The .xlsx media type. */
+  static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  /** Media types a body may have; what the file is, query-service finds from its bytes. */
+  static final java.util.Set<String> BODY_TYPES = java.util.Set.of("text/csv", "application/csv", "text/plain", XLSX,
+    "application/octet-stream");
   private static final String RETRY_BUSY_SECONDS = "5";
 
   private final Vertx vertx;
@@ -61,16 +70,16 @@ final class ImportRoutes {
   /** Refuses what cannot be an import before a byte of the body is read. */
   void admit(RoutingContext rc) {
     String type = mediaType(rc.request().getHeader("Content-Type"));
-    if (!type.equals("text/csv") && !type.equals("application/csv") && !type.equals("text/plain")
-      && !type.equals("multipart/form-data")) {
-      rc.fail(415, new HttpException(415, "send the CSV file as text/csv, or as the part 'file' of a "
-        + "multipart/form-data form; got " + (type.isEmpty() ? "no Content-Type" : type)));
+    if (!BODY_TYPES.contains(type) && !type.equals("multipart/form-data")) {
+      rc.fail(415, new HttpException(415, "send the export as the body — CSV as text/csv, a workbook as " + XLSX
+        + " or application/octet-stream — or as the part 'file' of a multipart/form-data form; got "
+        + (type.isEmpty() ? "no Content-Type" : type)));
       return;
     }
     String coding = rc.request().getHeader("Content-Encoding");
     if (coding != null && !coding.isBlank() && !coding.trim().equalsIgnoreCase("identity")) {
       rc.fail(415, new HttpException(415, "compressed uploads are not accepted (Content-Encoding: "
-        + Problems.shown(coding.trim()) + "): send the CSV file as it is, uncompressed"));
+        + Problems.shown(coding.trim()) + "): send the file as it is, uncompressed"));
       return;
     }
     long declared = declaredLength(rc.request());
@@ -101,8 +110,11 @@ final class ImportRoutes {
 
   void importFile(RoutingContext rc) {
     HttpServerRequest request = rc.request();
-    if (!mediaType(request.getHeader("Content-Type")).equals("multipart/form-data")) {
-      upload(rc, request, "upload.csv", declaredLength(request)).start();
+    String type = mediaType(request.getHeader("Content-Type"));
+    if (!type.equals("multipart/form-data")) {
+      // Only a display name: the content decides what the file is.
+      String name = type.equals(XLSX) ? "upload.xlsx" : type.equals("application/octet-stream") ? "upload" : "upload.csv";
+      upload(rc, request, name, declaredLength(request)).start();
       return;
     }
     boolean[] started = new boolean[1];
@@ -144,13 +156,13 @@ final class ImportRoutes {
   static String formProblem(Throwable e) {
     String message = e.getMessage() == null ? "" : e.getMessage();
     if (e.getClass().getSimpleName().equals("TooManyFormFieldsException")) {
-      return "the form has too many parts (at most " + MAX_FORM_FIELDS + "): send the CSV file as the one part 'file'";
+      return "the form has too many parts (at most " + MAX_FORM_FIELDS + "): send the file as the one part 'file'";
     }
     if (message.contains("TransferEncoding")) {
       return "a part of the form uses a Content-Transfer-Encoding that is not read here (only 7bit, 8bit and binary "
         + "are): send the file's bytes as they are";
     }
-    return "the form is not valid multipart/form-data: send the CSV file as the part 'file'";
+    return "the form is not valid multipart/form-data: send the file as the part 'file'";
   }
 
   static void tooLarge(RoutingContext rc) {

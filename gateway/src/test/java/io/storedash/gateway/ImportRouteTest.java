@@ -125,6 +125,31 @@ class ImportRouteTest {
     Files.delete(file);
   }
 
+  /** A workbook goes as it is, whatever its declared type: query-service tells it from CSV by its bytes. */
+  @Test
+  void aWorkbookIsPassedOnAsItIsUnderAnyOfItsTypes() throws Exception {
+    byte[] xlsx = new byte[70_000];
+    new java.util.Random(3).nextBytes(xlsx);
+    System.arraycopy(new byte[] {'P', 'K', 3, 4}, 0, xlsx, 0, 4);
+    for (String type : List.of(ImportRoutes.XLSX, "application/octet-stream")) {
+      received.clear();
+      HttpResponse<Buffer> response = gateway.client.post("/api/v1/imports").bearerTokenAuthentication(StandIns.TOKEN)
+        .putHeader("Content-Type", type).sendBuffer(Buffer.buffer(xlsx)).await();
+      assertThat(response.statusCode()).as(type).isEqualTo(200);
+      assertThat(bytesOfFile()).as(type).isEqualTo(xlsx);
+    }
+    assertThat(opened.get(0).getString(ImportProtocol.FILENAME)).isEqualTo("upload.xlsx");
+    Path file = Files.createTempFile("orders", ".xlsx");
+    Files.write(file, xlsx);
+    received.clear();
+    HttpResponse<Buffer> form = gateway.client.post("/api/v1/imports").bearerTokenAuthentication(StandIns.TOKEN)
+      .sendMultipartForm(MultipartForm.create().binaryFileUpload("file", "订单.xlsx", file.toString(), ImportRoutes.XLSX)).await();
+    assertThat(form.statusCode()).isEqualTo(200);
+    assertThat(bytesOfFile()).isEqualTo(xlsx);
+    assertThat(opened.get(2).getString(ImportProtocol.FILENAME)).isEqualTo("订单.xlsx");
+    Files.delete(file);
+  }
+
   @Test
   void rejectedLinesAreA422ProblemNamingEachLine() {
     JsonArray rejected = new JsonArray().add(new JsonObject().put("line", 17).put("column", "quantity")

@@ -36,9 +36,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One CSV import: a file fed chunk by chunk ({@link #accept}), then ended ({@link #finish}). Everything happens on
- * one connection in one transaction: valid lines are staged into a temporary table as they are parsed (on a worker
- * thread, so memory holds a chunk and a batch, never the file); at the end the lines of each order are checked
+ * One import of an order export, CSV text or an .xlsx workbook (told apart by content, {@link CsvImportParser}): a
+ * file fed chunk by chunk ({@link #accept}), then ended ({@link #finish}). Everything happens on one connection in
+ * one transaction: valid lines are staged into a temporary table as they are parsed (on a worker thread, so memory
+ * holds a chunk and a batch, never the file; a workbook is spooled to a temporary file as it arrives and its sheet
+ * read at the end, a batch at a time, each batch staged while the next is read); at the end the lines of each order are checked
  * against each other, and if nothing is wrong the stores, products, orders and lines are upserted, the rollups of
  * the touched stores and days rebuilt and the data versions bumped before the commit. Any problem rolls everything
  * back: the database is exactly as before, and the report names every bad line.
@@ -153,6 +155,7 @@ public final class CsvImport {
         return parser.takeBatches();
       })
       .compose(batches -> staging.compose(v -> stage(batches)))
+      .compose(v -> readRows())
       .andThen(v -> stagedAt = System.nanoTime())
       .compose(v -> conn.query("ANALYZE import_lines").execute())
       .compose(v -> checkOrders())
@@ -161,16 +164,42 @@ public final class CsvImport {
       .compose(v -> rejections.isEmpty() ? write() : Future.failedFuture(rejected()))
       .andThen(v -> writtenAt = System.nanoTime())
       .compose(this::commit)
-      .recover(this::fail);
+      .recover(this::fail)
+      .eventually(this::closeParser);
   }
 
-  /** Rolls back and gives the connection back. */
+  /**
+   * A workbook's rows, a batch at a time on a worker thread, each batch staged while the next is read: memory holds
+   * a row and two batches, never the sheet. Completes when every batch is staged.
+   */
+  private Future<Void> readRows() {
+    if (!parser.rowsRemain()) {
+      return staging;
+    }
+    return vertx.executeBlocking(parser::readRows)
+      .compose(batches -> {
+        Future<Void> previous = staging;
+        staging = previous.compose(v -> stage(batches));
+        return previous;
+      })
+      .compose(v -> readRows());
+  }
+
+  /** Rolls back, gives the connection back and deletes a workbook's temporary file. */
   public Future<Void> abort() {
     if (closed) {
       return Future.succeededFuture();
     }
     closed = true;
-    return tx.rollback().eventually(conn::close).otherwiseEmpty().mapEmpty();
+    return tx.rollback().eventually(conn::close).eventually(this::closeParser).otherwiseEmpty().mapEmpty();
+  }
+
+  /** Deletes a workbook's temporary file, on a worker thread after any read still running (ordered). */
+  private Future<Void> closeParser() {
+    return vertx.<Void>executeBlocking(() -> {
+      parser.close();
+      return null;
+    }).otherwiseEmpty();
   }
 
   private Future<Void> stage(List<List<ParsedLine>> batches) {
@@ -227,10 +256,11 @@ public final class CsvImport {
         written.newStores(), written.newChannels(), written.newProducts(), written.newOrders(), written.updatedOrders(), written.newLines(),
         written.updatedLines(), parser.header().ignored(), parser.header().personal(), written.version(), millis(), List.of(), 0);
       LOG.info("imported {}: {} lines, {} orders ({} new, {} updated), stores {}, {} ms (received and staged {}, "
-          + "checked {}, written {} {}, committed {}), encoding {}, data version {}",
+          + "checked {}, written {} {}, committed {}), encoding {}{}, data version {}",
         file, report.lines(), report.orders(), report.newOrders(), report.updatedOrders(), report.stores(), report.millis(),
         ms(started, stagedAt), ms(stagedAt, checkedAt), ms(checkedAt, writtenAt), steps, ms(writtenAt, System.nanoTime()),
-        report.encoding(), report.version());
+        report.encoding(), parser.workbook() ? " (archive checked in " + parser.workbookCheckMillis() + " ms)" : "",
+        report.version());
       vertx.eventBus().publish(Addresses.DATA_CHANGED, new JsonObject()
         .put("stores", new JsonArray(List.copyOf(written.changedStores()))).put("version", written.version()));
       return report;

@@ -19,10 +19,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Imports a CSV order export from the command line, through the same code as the event-bus import
- * ({@link CsvImport}: streamed in 1 MiB chunks, one transaction, rollups and versions updated):
+ * Imports an order export — CSV, or an .xlsx workbook (told apart by content) — from the command line, through the
+ * same code as the event-bus import ({@link CsvImport}: streamed in 1 MiB chunks, one transaction, rollups and versions
+ * updated):
  * <pre>
- * java -cp query-service-fat.jar io.storedash.query.ingest.ImportCsv [--pg-url postgresql://u:p@host/db] orders.csv
+ * java -cp query-service-fat.jar io.storedash.query.ingest.ImportCsv [--pg-url postgresql://u:p@host/db] orders.csv|orders.xlsx
  * </pre>
  * Prints the import report (JSON). Exit code 0 when imported, 1 when the file was refused (the report says why),
  * 2 on bad arguments. Caches learn about the import from {@code data changed} only when they share the event bus, so
@@ -31,7 +32,7 @@ import java.util.Map;
  */
 public final class ImportCsv {
 
-  private static final String USAGE = "usage: ImportCsv [--pg-url postgresql://user:pass@host:port/db] FILE.csv";
+  private static final String USAGE = "usage: ImportCsv [--pg-url postgresql://user:pass@host:port/db] FILE.csv|FILE.xlsx";
 
   private ImportCsv() {
   }
@@ -53,7 +54,7 @@ public final class ImportCsv {
         }
       }
       if (file == null) {
-        throw new IllegalArgumentException("name the CSV file to import");
+        throw new IllegalArgumentException("name the file to import (.csv or .xlsx)");
       }
       if (!Files.isReadable(file)) {
         throw new IllegalArgumentException("cannot read " + file);

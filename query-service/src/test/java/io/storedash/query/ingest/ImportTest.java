@@ -566,8 +566,10 @@ class ImportTest {
   @Test
   void filesThatAreNotCsvText(VertxTestContext testContext) {
     byte[] xlsx = {'P', 'K', 3, 4, 20, 0, 6, 0, 8, 0, 0, 0, 33, 0};
-    expectRefused(testContext, xlsx, Failure.BAD_REQUEST.code(), "1 null: the file is a ZIP archive (an Excel .xlsx workbook is one), "
-      + "not CSV text: unzip it, or open the workbook in Excel and save it as \"CSV UTF-8\"; archives are never unpacked here")
+    // The first bytes of an .xlsx workbook, and nothing after them (workbooks themselves: XlsxImportTest).
+    expectRefused(testContext, xlsx, Failure.BAD_REQUEST.code(), "1 null: the file is not an .xlsx workbook: it starts "
+      + "like a ZIP archive (as .xlsx workbooks do) but cannot be read as one: it is truncated or damaged; send the "
+      + "workbook (.xlsx) or the orders as CSV UTF-8")
       .compose(v -> expectRefused(testContext, utf8("hello world\nthis is a letter\n"), Failure.BAD_REQUEST.code(),
         "1 null: the first line names none of the columns of an order export (such as 订单ID / order_id, 销量 / quantity): "
           + "this is not an order export CSV, or its header row is missing"))

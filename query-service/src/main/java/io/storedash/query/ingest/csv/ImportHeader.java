@@ -75,6 +75,22 @@ public final class ImportHeader {
     return positions.containsKey(column);
   }
 
+  /** Where a column is in a record (0-based), or -1 when the file has no such column. */
+  public int index(ImportColumn column) {
+    Integer position = positions.get(column);
+    return position == null ? -1 : position;
+  }
+
+  /** The column at a position (0-based), or null when the header cell there names none (or a column named twice). */
+  public ImportColumn columnAt(int index) {
+    for (Map.Entry<ImportColumn, Integer> e : positions.entrySet()) {
+      if (e.getValue() == index) {
+        return e.getKey();
+      }
+    }
+    return null;
+  }
+
   /** The cell of a column in a record, or null when the file has no such column. */
   public String cell(List<String> fields, ImportColumn column) {
     Integer position = positions.get(column);

@@ -17,7 +17,8 @@ import java.util.Arrays;
  *   <li>otherwise text stays undecided while it is plain ASCII (identical in UTF-8 and GBK); at the first non-ASCII
  *       byte a window of up to {@value #WINDOW} bytes is checked: valid UTF-8 means UTF-8, else valid GBK (read as
  *       GB18030, its superset, as Chinese Excel writes it) means GBK, else the file is refused;</li>
- *   <li>UTF-16, Excel workbooks (.xlsx, .xls), ZIP and other archives or compressed files (gzip, bzip2, xz, zstd,
+ *   <li>UTF-16, Excel workbooks (.xlsx, .xls: {@link CsvImportParser} reads an .xlsx and refuses an .xls before
+ *       any byte gets here), ZIP and other archives or compressed files (gzip, bzip2, xz, zstd,
  *       7-Zip, RAR — never unpacked, so a zip bomb stays the few bytes it is), PDF and binary files (NUL bytes) are
  *       refused with what to do instead.</li>
  * </ul>
