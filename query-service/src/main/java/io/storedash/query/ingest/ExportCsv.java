@@ -66,7 +66,7 @@ public final class ExportCsv {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   private static final String USAGE = """
     usage: ExportCsv [--stores N] [--rows-per-store N] [--days N] [--seed N] [--end-date yyyy-MM-dd]
-                     [--headers zh|en] [--encoding utf-8|utf-8-bom|gbk] --out FILE""";
+                     [--headers zh|en] [--encoding utf-8|utf-8-bom|gbk] --out FILE   (FILE.xlsx: a workbook)""";
 
   private ExportCsv() {
   }
@@ -181,9 +181,15 @@ public final class ExportCsv {
     }
   }
 
-  /** Writes the demo dataset of {@code options} to a file; returns the number of lines. */
+  /**
+   * Writes the demo dataset of {@code options} to a file, CSV or (a name ending in .xlsx) a workbook with 下单时间 as
+   * Excel dates; returns the number of lines.
+   */
   public static long write(DemoOptions options, Path file, Headers headers, Encoding encoding) {
-    try (OutputStream out = Files.newOutputStream(file)) {
+    try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+      if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".xlsx")) {
+        return ExportXlsx.write(new DemoDataset(options), out, headers, true);
+      }
       return write(new DemoDataset(options), out, headers, encoding);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

@@ -262,6 +262,35 @@ public final class ExportXlsx implements Closeable {
     return writer[0].lines();
   }
 
+  /**
+   * Writes every line of a dataset as the platforms' export in a workbook: the columns of {@link ExportCsv#COLUMNS},
+   * money and counts as numbers, 下单时间 as an Excel date ({@code timesAsDates}) or as text. Returns the lines.
+   */
+  public static long write(Dataset dataset, OutputStream out, ExportCsv.Headers headers, boolean timesAsDates)
+    throws IOException {
+    List<String> header = ExportCsv.COLUMNS.stream()
+      .map(c -> headers == ExportCsv.Headers.ZH ? c.chinese() : c.english()).toList();
+    try (ExportXlsx xlsx = new ExportXlsx(out, header)) {
+      List<Object> cells = new ArrayList<>(header.size());
+      ExportCsv.forEachLine(dataset, line -> {
+        cells.clear();
+        for (ImportColumn column : ExportCsv.COLUMNS) {
+          Object value = line.value(column);
+          cells.add(timesAsDates && value instanceof LocalDateTime time ? new ExcelTime(time) : value);
+        }
+        try {
+          xlsx.row(cells);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      xlsx.finish();
+      return xlsx.lines();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
   public static void main(String[] args) {
     Map<String, String> flags = new HashMap<>();
     Path from;

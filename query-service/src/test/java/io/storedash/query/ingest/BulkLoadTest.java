@@ -151,31 +151,40 @@ class BulkLoadTest {
 
   /**
    * The loader and the import are two ways into the same tables: the demo set loaded by the loader, and the same set
-   * written by {@link ExportCsv} and imported into another database, store exactly the same orders, lines and rollups.
+   * written by {@link ExportCsv} as CSV and by {@link ExportXlsx} as a workbook (下单时间 as Excel dates) and imported
+   * into two other databases, store exactly the same orders, lines and rollups.
    */
   @Test
   void theLoaderStoresWhatAnImportOfTheSameExportStores(Vertx vertx, VertxTestContext testContext) throws Exception {
     DemoOptions options = new DemoOptions(3, 1_200, 20, 5, LocalDate.of(2026, 10, 31));
-    java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
-    long lines = ExportCsv.write(new DemoDataset(options), file, ExportCsv.Headers.ZH, ExportCsv.Encoding.UTF_8);
-    StoreDashConfig imported = TestStorage.config(Map.of());
-    Pool importPool = PgPools.create(vertx, imported, 1, null);
-    DemoData.load(vertx, config, options)
-      .compose(report -> vertx.executeBlocking(() -> io.storedash.query.storage.Migrations.migrate(imported)))
-      .compose(v -> CsvImport.open(vertx, importPool, "demo.csv", config.timezone(), 64L << 20))
-      .compose(csv -> csv.accept(io.vertx.core.buffer.Buffer.buffer(file.toByteArray())).compose(v -> csv.finish()))
-      .compose(report -> {
-        testContext.verify(() -> assertThat(report.lines()).isEqualTo(lines));
-        return Future.all(CONTENTS.stream().map(sql -> Future.all(dump(pool, sql), dump(importPool, sql))).toList());
-      })
-      .eventually(importPool::close)
+    java.io.ByteArrayOutputStream csv = new java.io.ByteArrayOutputStream();
+    long lines = ExportCsv.write(new DemoDataset(options), csv, ExportCsv.Headers.ZH, ExportCsv.Encoding.UTF_8);
+    java.io.ByteArrayOutputStream xlsx = new java.io.ByteArrayOutputStream();
+    assertThat(ExportXlsx.write(new DemoDataset(options), xlsx, ExportCsv.Headers.ZH, true)).isEqualTo(lines);
+    List<Pool> imported = new java.util.ArrayList<>();
+    Future<Void> done = DemoData.load(vertx, config, options).mapEmpty();
+    for (byte[] file : List.of(csv.toByteArray(), xlsx.toByteArray())) {
+      StoreDashConfig other = TestStorage.config(Map.of());
+      Pool otherPool = PgPools.create(vertx, other, 1, null);
+      imported.add(otherPool);
+      done = done.compose(v -> vertx.executeBlocking(() -> io.storedash.query.storage.Migrations.migrate(other)))
+        .compose(v -> CsvImport.open(vertx, otherPool, "demo", config.timezone(), 64L << 20))
+        .compose(session -> session.accept(io.vertx.core.buffer.Buffer.buffer(file)).compose(v -> session.finish()))
+        .map(report -> {
+          testContext.verify(() -> assertThat(report.lines()).isEqualTo(lines));
+          return null;
+        });
+    }
+    done.compose(v -> Future.all(CONTENTS.stream().map(sql -> Future.all(dump(pool, sql), dump(imported.get(0), sql),
+        dump(imported.get(1), sql))).toList()))
+      .eventually(() -> Future.all(imported.stream().map(Pool::close).toList()))
       .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
         for (int i = 0; i < CONTENTS.size(); i++) {
-          io.vertx.core.CompositeFuture pair = all.resultAt(i);
-          List<String> loaded = pair.resultAt(0);
-          List<String> fromExport = pair.resultAt(1);
+          io.vertx.core.CompositeFuture three = all.resultAt(i);
+          List<String> loaded = three.resultAt(0);
           assertThat(loaded).as(CONTENTS.get(i)).isNotEmpty();
-          assertThat(fromExport).as(CONTENTS.get(i)).containsExactlyElementsOf(loaded);
+          assertThat((List<String>) three.resultAt(1)).as("CSV: " + CONTENTS.get(i)).containsExactlyElementsOf(loaded);
+          assertThat((List<String>) three.resultAt(2)).as("xlsx: " + CONTENTS.get(i)).containsExactlyElementsOf(loaded);
         }
         testContext.completeNow();
       })));
