@@ -132,6 +132,10 @@ ALTER TABLE daily_channel ADD PRIMARY KEY (day, channel);
 CREATE TABLE daily_store (LIKE daily_store_channel);
 ALTER TABLE daily_store DROP COLUMN channel;
 ALTER TABLE daily_store ADD PRIMARY KEY (day, store_id);
+-- The products the store sold that day (a line with 销量 > 0 in a valid order, consumables left out), sorted: 动销商品数
+-- over a range is the number of distinct ids in its days' arrays, read from one row a day instead of one row per
+-- product and day (which lie on as many pages).
+ALTER TABLE daily_store ADD COLUMN sold_products int4[] NOT NULL DEFAULT '{}';
 
 -- Products of valid orders. sold_lines counts lines with 销量 > 0 (动销: a product with one is "moving").
 CREATE TABLE daily_store_product (

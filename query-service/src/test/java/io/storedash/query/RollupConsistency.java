@@ -101,6 +101,12 @@ public final class RollupConsistency {
   private static final String STORE = differences(
     "SELECT day, store_id, " + SUMS_OF_COLUMNS + " FROM daily_store_channel GROUP BY day, store_id",
     "SELECT day, store_id, " + COLUMNS + " FROM daily_store");
+  /** daily_store's sold products against the valid orders' lines, computed from the lines themselves. */
+  private static final String SOLD_PRODUCTS = differences("""
+    SELECT l.local_day, l.store_id, array_agg(DISTINCT l.product_id ORDER BY l.product_id)
+    FROM order_lines l JOIN products p ON p.id = l.product_id
+    WHERE l.valid AND l.quantity > 0 AND p.category <> '耗材' AND coalesce(p.subcategory, '') <> '耗材'
+    GROUP BY l.local_day, l.store_id""", "SELECT day, store_id, sold_products FROM daily_store WHERE sold_products <> '{}'");
   private static final String STORE_DAYS = """
     SELECT count(*) FROM stores s,
       LATERAL (SELECT min(local_day) AS first_day, max(local_day) AS last_day FROM orders o WHERE o.store_id = s.id) d
@@ -118,17 +124,17 @@ public final class RollupConsistency {
 
   /**
    * The number of rows that differ, per check: {@code order_sums channel hour distance product chain_channel
-   * chain_product chain_hour chain_distance store store_days line_copies} — all zero when the rollups are right.
+   * chain_product chain_hour chain_distance store sold_products store_days line_copies} — all zero when the rollups are right.
    */
   public static Future<String> mismatches(SqlClient client) {
     String sql = PER_ORDER + "SELECT 'order_sums ' || " + ORDER_SUMS + " || ' channel ' || " + CHANNEL + " || ' hour ' || "
       + HOUR + " || ' distance ' || " + DISTANCE + " || ' product ' || " + PRODUCT + " || ' chain_channel ' || "
       + CHAIN_CHANNEL + " || ' chain_product ' || " + CHAIN_PRODUCT + " || ' chain_hour ' || " + CHAIN_HOUR
-      + " || ' chain_distance ' || " + CHAIN_DISTANCE + " || ' store ' || " + STORE + " || ' store_days ' || ("
+      + " || ' chain_distance ' || " + CHAIN_DISTANCE + " || ' store ' || " + STORE + " || ' sold_products ' || " + SOLD_PRODUCTS + " || ' store_days ' || ("
       + STORE_DAYS + ") || ' line_copies ' || (" + LINE_COPIES + ")";
     return client.query(sql).execute().map(rows -> rows.iterator().next().getString(0));
   }
 
   public static final String NONE = "order_sums 0 channel 0 hour 0 distance 0 product 0 chain_channel 0 chain_product 0 "
-    + "chain_hour 0 chain_distance 0 store 0 store_days 0 line_copies 0";
+    + "chain_hour 0 chain_distance 0 store 0 sold_products 0 store_days 0 line_copies 0";
 }

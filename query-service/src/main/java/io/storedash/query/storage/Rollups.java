@@ -71,6 +71,9 @@ public final class Rollups {
 
   private static final String SELECTED = " WHERE store_id = ANY($1) AND local_day BETWEEN $2 AND $3";
 
+  /** Whether the product {@code pr} is a consumable (耗材, category or subcategory): in order figures, not in 动销. */
+  public static final String CONSUMABLE = "(pr.category = '耗材' OR coalesce(pr.subcategory, '') = '耗材')";
+
   private static final String INSERT_CHANNEL = "INSERT INTO daily_store_channel (store_id, day, channel, "
     + String.join(", ", CHANNEL_SUMS) + ") SELECT store_id, local_day, channel, "
     + CHANNEL_EXPRESSIONS.stream().map(e -> e[1]).collect(Collectors.joining(", "))
@@ -99,10 +102,18 @@ public final class Rollups {
     new Rollup("daily_store_distance", "daily_distance", List.of("day", "band"), DISTANCE_SUMS, INSERT_DISTANCE, "orders"));
 
   private static final String DELETE_STORE_DAYS = "DELETE FROM daily_store WHERE store_id = ANY($1) AND day BETWEEN $2 AND $3";
+  // daily_store's sums add up the store's channels; its sold_products are the ids of daily_store_product's rows of the
+  // day with a line of 销量 > 0, consumables (耗材) left out — both rebuilt just before.
   private static final String INSERT_STORE_DAYS = "INSERT INTO daily_store (day, store_id, "
-    + String.join(", ", CHANNEL_SUMS) + ") SELECT day, store_id, "
-    + CHANNEL_SUMS.stream().map(s -> "sum(" + s + ")").collect(Collectors.joining(", "))
-    + " FROM daily_store_channel WHERE store_id = ANY($1) AND day BETWEEN $2 AND $3 GROUP BY day, store_id";
+    + String.join(", ", CHANNEL_SUMS) + ", sold_products) SELECT c.day, c.store_id, "
+    + CHANNEL_SUMS.stream().map(s -> "c." + s).collect(Collectors.joining(", "))
+    + ", coalesce(p.sold_products, '{}') FROM (SELECT day, store_id, "
+    + CHANNEL_SUMS.stream().map(s -> "sum(" + s + ") AS " + s).collect(Collectors.joining(", "))
+    + " FROM daily_store_channel WHERE store_id = ANY($1) AND day BETWEEN $2 AND $3 GROUP BY day, store_id) c"
+    + " LEFT JOIN (SELECT d.day, d.store_id, array_agg(d.product_id ORDER BY d.product_id) AS sold_products"
+    + " FROM daily_store_product d JOIN products pr ON pr.id = d.product_id"
+    + " WHERE d.store_id = ANY($1) AND d.day BETWEEN $2 AND $3 AND d.sold_lines > 0 AND NOT " + CONSUMABLE
+    + " GROUP BY d.day, d.store_id) p ON p.day = c.day AND p.store_id = c.store_id";
 
   private static final String UPDATE_STORE_DAYS = """
     UPDATE stores s SET first_day = r.first_day, last_day = r.last_day
