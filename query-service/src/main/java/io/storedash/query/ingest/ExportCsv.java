@@ -197,23 +197,13 @@ public final class ExportCsv {
   }
 
   public static void main(String[] args) {
-    Map<String, String> flags = new HashMap<>();
+    Map<String, String> flags;
     DemoOptions options;
     Path out;
     Headers headers;
     Encoding encoding;
     try {
-      for (int i = 0; i < args.length; i++) {
-        if (!args[i].startsWith("--") || i + 1 >= args.length) {
-          throw new IllegalArgumentException("expected --name value, got '" + args[i] + "'");
-        }
-        flags.put(args[i].substring(2), args[++i]);
-      }
-      for (String name : flags.keySet()) {
-        if (!List.of("stores", "rows-per-store", "days", "seed", "end-date", "headers", "encoding", "out").contains(name)) {
-          throw new IllegalArgumentException("unknown option --" + name);
-        }
-      }
+      flags = CommandFlags.parse(args, List.of("stores", "rows-per-store", "days", "seed", "end-date", "headers", "encoding", "out"));
       if (!flags.containsKey("out")) {
         throw new IllegalArgumentException("--out FILE is required");
       }

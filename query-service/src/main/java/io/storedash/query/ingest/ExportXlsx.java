@@ -23,7 +23,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -292,23 +291,13 @@ public final class ExportXlsx implements Closeable {
   }
 
   public static void main(String[] args) {
-    Map<String, String> flags = new HashMap<>();
+    Map<String, String> flags;
     Path from;
     Path out;
     boolean dates;
     Strings strings;
     try {
-      for (int i = 0; i < args.length; i++) {
-        if (!args[i].startsWith("--") || i + 1 >= args.length) {
-          throw new IllegalArgumentException("expected --name value, got '" + args[i] + "'");
-        }
-        flags.put(args[i].substring(2), args[++i]);
-      }
-      for (String name : flags.keySet()) {
-        if (!List.of("from", "out", "times", "strings").contains(name)) {
-          throw new IllegalArgumentException("unknown option --" + name);
-        }
-      }
+      flags = CommandFlags.parse(args, List.of("from", "out", "times", "strings"));
       if (!flags.containsKey("from") || !flags.containsKey("out")) {
         throw new IllegalArgumentException("--from FILE.csv and --out FILE.xlsx are required");
       }

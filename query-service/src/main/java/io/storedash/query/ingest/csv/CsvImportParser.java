@@ -88,7 +88,7 @@ public final class CsvImportParser {
     count(chunk.length);
     byte[] bytes = chunk;
     if (format == Format.UNDECIDED) {
-      signature = concat(signature, chunk);
+      signature = TextDecoder.concat(signature, chunk);
       if (signature.length < SIGNATURE) {
         return;
       }
@@ -254,7 +254,7 @@ public final class CsvImportParser {
   }
 
   private void decide(byte[] first) {
-    if (startsWith(first, ZIP)) {
+    if (TextDecoder.startsWith(first, ZIP)) {
       format = Format.XLSX;
       try {
         spoolFile = Files.createTempFile("storedash-import-", ".xlsx");
@@ -262,7 +262,7 @@ public final class CsvImportParser {
       } catch (IOException e) {
         throw closedAfter(new UncheckedIOException("cannot create a temporary file for the workbook: " + e.getMessage(), e));
       }
-    } else if (startsWith(first, XLS)) {
+    } else if (TextDecoder.startsWith(first, XLS)) {
       throw new ImportRefused(400, "the file is an Excel 97–2003 .xls workbook: save it as .xlsx or CSV UTF-8");
     } else {
       format = Format.CSV;
@@ -340,23 +340,6 @@ public final class CsvImportParser {
     record(row.line(), fields);
   }
 
-  private static boolean startsWith(byte[] b, int[] prefix) {
-    if (b.length < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if ((b[i] & 0xFF) != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] c = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, c, a.length, b.length);
-    return c;
-  }
 
   private void text(String text) {
     if (text.isEmpty()) {

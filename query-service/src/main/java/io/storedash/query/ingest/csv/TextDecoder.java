@@ -211,7 +211,8 @@ public final class TextDecoder {
     return new ImportRefused(400, "the file contains a NUL byte at byte " + at + ": it is a binary file, not CSV text", line);
   }
 
-  private static boolean startsWith(byte[] b, int... prefix) {
+  /** Whether {@code b} begins with the bytes {@code prefix} (as unsigned values). */
+  static boolean startsWith(byte[] b, int... prefix) {
     if (b.length < prefix.length) {
       return false;
     }
@@ -223,7 +224,8 @@ public final class TextDecoder {
     return true;
   }
 
-  private static byte[] concat(byte[] a, byte[] b) {
+  /** {@code a} then {@code b}, in a new array. */
+  static byte[] concat(byte[] a, byte[] b) {
     byte[] c = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, c, a.length, b.length);
     return c;
