@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What one product sold in a store over a range. Money in cents; {@code orders} = orders that contain the product;
+ * What one product sold in a store over a range. Money in cents; {@code orders} = the product's lines in valid orders
+ * (a product on two lines of one order counts twice, a refunded line counts too: docs/DESIGN.md §4.3);
  * {@code listRevenue} = Σ list_price × quantity, the revenue without markdowns.
  */
 public record ProductSales(String sku, String name, String category, long quantity, long orders, long revenue,
