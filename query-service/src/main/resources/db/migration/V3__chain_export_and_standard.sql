@@ -86,12 +86,14 @@ ALTER TABLE order_lines ALTER COLUMN line_no SET NOT NULL;
 ALTER TABLE order_lines ADD PRIMARY KEY (order_id, line_no);
 
 UPDATE orders o SET lines = x.lines, items = x.items, revenue = x.revenue, cost = x.cost,
-       gross_profit = x.gross_profit, list_gmv = x.list_gmv, gmv_order = x.gmv_order
-FROM (SELECT order_id, count(*) AS lines, sum(greatest(quantity, 0)) AS items,
-             sum(quantity::int8 * unit_price) AS revenue, sum(cost) AS cost, sum(gross_profit) AS gross_profit,
-             coalesce(sum(quantity::int8 * list_price) FILTER (WHERE quantity > 0 AND list_price > 0), 0) AS list_gmv,
-             bool_or(quantity > 0 AND list_price > 0) AS gmv_order
-      FROM order_lines GROUP BY order_id) x
+       gross_profit = x.gross_profit, consumables_cost = x.consumables_cost, list_gmv = x.list_gmv,
+       gmv_order = x.gmv_order
+FROM (SELECT l.order_id, count(*) AS lines, sum(greatest(l.quantity, 0)) AS items,
+             sum(l.quantity::int8 * l.unit_price) AS revenue, sum(l.cost) AS cost, sum(l.gross_profit) AS gross_profit,
+             coalesce(sum(l.cost) FILTER (WHERE p.category = '耗材'), 0) AS consumables_cost,
+             coalesce(sum(l.quantity::int8 * l.list_price) FILTER (WHERE l.quantity > 0 AND l.list_price > 0), 0) AS list_gmv,
+             bool_or(l.quantity > 0 AND l.list_price > 0) AS gmv_order
+      FROM order_lines l JOIN products p ON p.id = l.product_id GROUP BY l.order_id) x
 WHERE o.id = x.order_id;
 UPDATE orders o SET valid = NOT (c.charges_fee AND o.service_fee <= 0) FROM channels c WHERE c.id = o.channel;
 UPDATE order_lines l SET valid = false FROM orders o WHERE o.id = l.order_id AND NOT o.valid;

@@ -72,6 +72,14 @@ public final class QueryVerticle extends VerticleBase {
         importPool = PgPools.create(vertx, config, IMPORT_SESSIONS, null);
         imports = new ImportSessions(vertx, importPool, config.timezone(), ImportProtocol.MAX_FILE_BYTES,
           ImportProtocol.IDLE_TIMEOUT_MS, IMPORT_SESSIONS, context::draining, context.inFlight(), context.meterRegistry());
+        // Workbooks a killed instance was importing would stay in the temporary directory with their personal columns.
+        vertx.executeBlocking(() -> io.storedash.query.ingest.csv.CsvImportParser.deleteStaleSpools(
+            java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), java.time.Duration.ofHours(1), java.time.Instant.now()))
+          .onSuccess(n -> {
+            if (n > 0) {
+              LOG.info("deleted {} temporary workbook copies left by an import that never ended", n);
+            }
+          });
         context.readinessCheck("postgres", this::checkPostgres);
         context.heartbeatStats(() -> stats.toJson().put("imports", imports.active()));
         return Future.all(

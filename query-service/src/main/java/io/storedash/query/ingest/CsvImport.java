@@ -45,11 +45,10 @@ import java.util.concurrent.TimeUnit;
  * the touched stores and days rebuilt and the data versions bumped before the commit. Any problem rolls everything
  * back: the database is exactly as before, and the report names every bad line.
  *
- * <p>Re-importing is idempotent with replace semantics (docs/DESIGN.md §3.3): a line is identified by its order_id and
- * sku. A line already in the database takes the file's values; an order already in the database takes the file's
- * channel, time and fees (its lines not in the file are kept, and follow it to its new day). An order belongs to one
- * store: a line whose order another store holds is refused, naming that store. So importing the same file twice
- * leaves the same data, and a corrected export fixes what it corrects.
+ * <p>Re-importing is idempotent with replace semantics (docs/DESIGN.md §3.3): 订单ID identifies an order across the
+ * chain, and a file replaces each of its orders whole — its lines, channel, time and money — so an overlapping export
+ * imported again never duplicates a line, and a corrected export fixes what it corrects. An order belongs to one
+ * store: a line whose order another store holds is refused, naming that store.
  *
  * <p>Imports take the same advisory lock as the bulk loader for their final, writing phase only: uploading and
  * parsing run concurrently, writes one at a time.

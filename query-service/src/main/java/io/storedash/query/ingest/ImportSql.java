@@ -34,10 +34,14 @@ final class ImportSql {
   static final String LONG_ORDERS = "SELECT min(line), order_no, count(*) FROM import_lines GROUP BY order_no"
     + " HAVING count(*) > " + MAX_ORDER_LINES + " ORDER BY 1";
 
+  /** Each store of the file, with the name and city of its newest order (a store renamed within the file takes the new name). */
   static final String STORE_KEYS = """
     SELECT store_key, min(store_code), min(store_ext),
-           (array_agg(store_name ORDER BY line) FILTER (WHERE store_name IS NOT NULL))[1], min(line),
-           (array_agg(city ORDER BY line) FILTER (WHERE city IS NOT NULL))[1]
+           (array_agg(store_name ORDER BY coalesce(instant, local_time AT TIME ZONE 'UTC') DESC, line DESC)
+              FILTER (WHERE store_name IS NOT NULL))[1], min(line),
+           (array_agg(city ORDER BY coalesce(instant, local_time AT TIME ZONE 'UTC') DESC, line DESC)
+              FILTER (WHERE city IS NOT NULL))[1],
+           max(coalesce(local_time::date, (instant AT TIME ZONE 'UTC')::date))
     FROM import_lines GROUP BY store_key""";
   static final String INSERT_STORES = """
     INSERT INTO stores (code, name, timezone, city, external_id)
@@ -50,11 +54,15 @@ final class ImportSql {
   static final String STORES_WITHOUT_ID_BY_NAME = """
     SELECT id, code, name, timezone FROM stores WHERE external_id IS NULL AND name = ANY($1) ORDER BY code""";
   static final String ADOPT_EXTERNAL_ID = "UPDATE stores SET external_id = $2 WHERE id = $1";
-  /** A store known by its 门店ID keeps its code and history; it takes the file's newest name and city. */
+  /**
+   * A store known by its 门店ID keeps its code and history; it takes the file's newest name and city, unless the file's
+   * newest order is older than the store's newest day (an old export imported again does not undo a rename).
+   */
   static final String RENAME_STORES = """
     UPDATE stores s SET name = coalesce(f.name, s.name), city = coalesce(f.city, s.city)
-    FROM unnest($1::int4[], $2::text[], $3::text[]) AS f(id, name, city)
-    WHERE s.id = f.id AND (s.name, s.city) IS DISTINCT FROM (coalesce(f.name, s.name), coalesce(f.city, s.city))""";
+    FROM unnest($1::int4[], $2::text[], $3::text[], $4::date[]) AS f(id, name, city, newest_day)
+    WHERE s.id = f.id AND (s.last_day IS NULL OR f.newest_day >= s.last_day)
+      AND (s.name, s.city) IS DISTINCT FROM (coalesce(f.name, s.name), coalesce(f.city, s.city))""";
   static final String CODES_TAKEN = "SELECT lower(code) FROM stores WHERE lower(code) = ANY($1)";
   /** Existing stores whose code equals one of the file's but for case: codes are compared case-insensitively. */
   static final String CODES_BUT_FOR_CASE = """
@@ -128,11 +136,16 @@ final class ImportSql {
 
   /**
    * Store-days whose totals, with this file's orders in, pass the limit of one store-day ({@link
-   * io.storedash.query.ingest.csv.LineParser#MAX_CENTS}), with the file's first line on that store-day.
+   * io.storedash.query.ingest.csv.LineParser#MAX_CENTS}), with the file's first line on that store-day — or, for a day
+   * that passes it because the file moved an order (with a negative amount) away from it, the file's first line of
+   * that store.
    */
   static final String STORE_DAYS_OVER_LIMIT = """
-    SELECT (SELECT min(l.line) FROM import_order_ids i JOIN import_lines l ON l.order_no = i.order_no
-            WHERE i.store_id = d.store_id AND i.local_day = d.day), s.code, d.day, x.name, x.total
+    SELECT coalesce((SELECT min(l.line) FROM import_order_ids i JOIN import_lines l ON l.order_no = i.order_no
+                     WHERE i.store_id = d.store_id AND i.local_day = d.day),
+                    (SELECT min(l.line) FROM import_order_ids i JOIN import_lines l ON l.order_no = i.order_no
+                     WHERE i.store_id = d.store_id),
+                    (SELECT min(line) FROM import_lines)), s.code, d.day, x.name, x.total
     FROM daily_store d
     JOIN stores s ON s.id = d.store_id
     CROSS JOIN LATERAL (VALUES ('revenue', d.revenue), ('GMV', d.gmv), ('cost', d.cost),

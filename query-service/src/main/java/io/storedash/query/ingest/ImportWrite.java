@@ -100,7 +100,7 @@ final class ImportWrite {
         if (key.startsWith("code:")) {
           byCode.add(new String[] {key, code, name == null ? code : name, city, null});
         } else if (key.startsWith("id:")) {
-          byId.add(new String[] {key, externalId, name, city});
+          byId.add(new String[] {key, externalId, name, city, row.getLocalDate(6).toString()});
         } else {
           byName.add(new String[] {key, name, city});
         }
@@ -152,7 +152,8 @@ final class ImportWrite {
         Integer[] storeIds = stores.stream().map(s -> (Integer) mapping.get(s[0])[0]).toArray(Integer[]::new);
         Tuple rename = Tuple.tuple().addArrayOfInteger(storeIds)
           .addArrayOfString(stores.stream().map(s -> s[2]).toArray(String[]::new))
-          .addArrayOfString(stores.stream().map(s -> s[3]).toArray(String[]::new));
+          .addArrayOfString(stores.stream().map(s -> s[3]).toArray(String[]::new))
+          .addArrayOfLocalDate(stores.stream().map(s -> LocalDate.parse(s[4])).toArray(LocalDate[]::new));
         return conn.preparedQuery(ImportSql.RENAME_STORES).execute(rename).mapEmpty();
       });
     });

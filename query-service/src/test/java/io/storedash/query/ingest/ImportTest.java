@@ -350,6 +350,36 @@ class ImportTest {
       })));
   }
 
+  /**
+   * A store known by its 门店ID takes the name of its newest order: within a file (sorted by time, the last line's), and
+   * across files unless the file is older than what the store has (re-importing an old export keeps the new name).
+   * The code, and with it the history, stay.
+   */
+  @Test
+  void aRenamedStoreKeepsItsCodeAndTakesItsNewestName(VertxTestContext testContext) {
+    String header = "订单ID,下单时间,门店ID,门店名称,渠道,商品名称,销量,实收价格,成本\n";
+    String renamed = header
+      + "R1,2026-03-01 10:00:00,7001,鲜丰超市(文一路店),收银机订单,可乐,1,3.00,2.00\n"
+      + "R2,2026-03-05 10:00:00,7001,鲜丰超市(文一路旗舰店),收银机订单,可乐,1,3.00,2.00\n";
+    String older = header + "R0,2026-02-01 10:00:00,7001,文一路老店,收银机订单,可乐,1,3.00,2.00\n";
+    String newer = header + "R9,2026-03-10 10:00:00,7001,鲜丰超市(文一路新店),收银机订单,可乐,1,3.00,2.00\n";
+    String store = "SELECT code || '|' || name || '|' || (SELECT count(*) FROM orders o WHERE o.store_id = s.id) FROM stores s WHERE external_id = '7001'";
+    client.send("renamed.csv", utf8(renamed), 100)
+      .compose(o -> single(store))
+      .compose(first -> {
+        testContext.verify(() -> assertThat(first).isEqualTo("7001|鲜丰超市(文一路旗舰店)|2"));
+        return client.send("older.csv", utf8(older), 100).compose(o -> single(store));
+      })
+      .compose(second -> {
+        testContext.verify(() -> assertThat(second).isEqualTo("7001|鲜丰超市(文一路旗舰店)|3"));
+        return client.send("newer.csv", utf8(newer), 100).compose(o -> single(store));
+      })
+      .onComplete(testContext.succeeding(third -> testContext.verify(() -> {
+        assertThat(third).isEqualTo("7001|鲜丰超市(文一路新店)|4");
+        testContext.completeNow();
+      })));
+  }
+
   @Test
   void chunksSplitInsideCharactersAndQuotedFields(VertxTestContext testContext) {
     String quoted = HEADER

@@ -257,7 +257,7 @@ public final class CsvImportParser {
     if (TextDecoder.startsWith(first, ZIP)) {
       format = Format.XLSX;
       try {
-        spoolFile = Files.createTempFile("storedash-import-", ".xlsx");
+        spoolFile = Files.createTempFile(SPOOL_PREFIX, SPOOL_SUFFIX);
         spool = Files.newOutputStream(spoolFile);
       } catch (IOException e) {
         throw closedAfter(new UncheckedIOException("cannot create a temporary file for the workbook: " + e.getMessage(), e));
@@ -411,6 +411,33 @@ public final class CsvImportParser {
 
   public boolean convertedFromGbk() {
     return format != Format.XLSX && decoder.convertedFromGbk();
+  }
+
+  /** The names of the temporary copies of workbooks being imported, in {@code java.io.tmpdir}. */
+  static final String SPOOL_PREFIX = "storedash-import-";
+  static final String SPOOL_SUFFIX = ".xlsx";
+
+  /**
+   * Deletes the temporary copies of workbooks that a killed query-service left in {@code directory}: they hold a
+   * whole upload, personal columns included. A copy being written is modified with every chunk and one being read
+   * lives minutes, so one untouched for {@code olderThan} is nobody's. Returns how many were deleted.
+   */
+  public static int deleteStaleSpools(Path directory, java.time.Duration olderThan, java.time.Instant now) {
+    int deleted = 0;
+    try (java.nio.file.DirectoryStream<Path> spools = Files.newDirectoryStream(directory, SPOOL_PREFIX + "*" + SPOOL_SUFFIX)) {
+      for (Path spool : spools) {
+        try {
+          if (Files.getLastModifiedTime(spool).toInstant().isBefore(now.minus(olderThan)) && Files.deleteIfExists(spool)) {
+            deleted++;
+          }
+        } catch (IOException e) {
+          // Another process's file, or gone meanwhile: not ours to insist on.
+        }
+      }
+    } catch (IOException e) {
+      return deleted;
+    }
+    return deleted;
   }
 
   static String describe(long bytes) {

@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -103,14 +106,18 @@ public final class XlsxGuard {
       long strings = 0;
       long stringBytes = 0;
       long estimate = 0;
+      // The reader finds its parts by content type and relationship, not by name: a part is the shared-strings table or
+      // a sheet when [Content_Types].xml says so (by its name or its extension), whatever it is called; and every
+      // entry is inflated once, whatever its extension, so no part escapes the checks.
+      PartTypes types = PartTypes.of(zip);
       for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
         ZipEntry entry = e.nextElement();
         String name = entry.getName().toLowerCase(Locale.ROOT);
-        if (entry.isDirectory() || !(name.endsWith(".xml") || name.endsWith(".rels"))) {
+        if (entry.isDirectory()) {
           continue;
         }
-        boolean sharedStrings = name.endsWith("sharedstrings.xml");
-        Scan scan = new Scan(entry.getName(), name.startsWith("xl/worksheets/"), sharedStrings,
+        boolean sharedStrings = name.endsWith("sharedstrings.xml") || types.sharedStrings(name);
+        Scan scan = new Scan(entry.getName(), name.startsWith("xl/worksheets/") || types.sheet(name), sharedStrings,
           name.equals("xl/workbook.xml"));
         long declared = entry.getSize();
         long limit = sharedStrings ? Math.min(cap, MAX_SHARED_STRINGS_BYTES) : cap;
@@ -156,6 +163,79 @@ public final class XlsxGuard {
       throw notAWorkbook("it cannot be read as a ZIP archive (" + e.getMessage() + ")");
     }
   }
+
+  /**
+   * What [Content_Types].xml says of the parts: the names (lower case, no leading /) and extensions it gives the
+   * shared-strings or the worksheet content type. Read within {@link #MAX_CONTENT_TYPES_BYTES}.
+   */
+  private record PartTypes(Set<String> stringNames, Set<String> stringExtensions,
+                           Set<String> sheetNames, Set<String> sheetExtensions) {
+
+    private static final Pattern ELEMENT = Pattern.compile("<(Override|Default)\\b([^>]*)>");
+    private static final Pattern PART_NAME = Pattern.compile("PartName\\s*=\\s*[\"']([^\"']*)[\"']");
+    private static final Pattern EXTENSION = Pattern.compile("Extension\\s*=\\s*[\"']([^\"']*)[\"']");
+    private static final Pattern TYPE = Pattern.compile("ContentType\\s*=\\s*[\"']([^\"']*)[\"']");
+
+    static PartTypes of(ZipFile zip) throws IOException {
+      PartTypes types = new PartTypes(new HashSet<>(), new HashSet<>(), new HashSet<>(),
+        new HashSet<>());
+      ZipEntry entry = null;
+      for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+        ZipEntry candidate = e.nextElement();
+        if (candidate.getName().equalsIgnoreCase("[Content_Types].xml")) {
+          entry = candidate;
+        }
+      }
+      if (entry == null) {
+        return types;
+      }
+      byte[] bytes;
+      try (InputStream in = zip.getInputStream(entry)) {
+        bytes = in.readNBytes(MAX_CONTENT_TYPES_BYTES + 1);
+      }
+      if (bytes.length > MAX_CONTENT_TYPES_BYTES) {
+        throw new ImportRefused(413, "the workbook's [Content_Types].xml is larger than "
+          + CsvImportParser.describe(MAX_CONTENT_TYPES_BYTES) + ": it is no workbook Excel writes");
+      }
+      Matcher element = ELEMENT.matcher(new String(bytes, StandardCharsets.UTF_8));
+      while (element.find()) {
+        Matcher type = TYPE.matcher(element.group(2));
+        if (!type.find()) {
+          continue;
+        }
+        String contentType = type.group(1).toLowerCase(Locale.ROOT);
+        boolean strings = contentType.contains("sharedstrings");
+        boolean sheet = contentType.contains("worksheet");
+        if (!strings && !sheet) {
+          continue;
+        }
+        boolean override = element.group(1).equals("Override");
+        Matcher key = (override ? PART_NAME : EXTENSION).matcher(element.group(2));
+        if (key.find()) {
+          String value = key.group(1).toLowerCase(Locale.ROOT).replaceFirst("^/", "");
+          (override ? (strings ? types.stringNames : types.sheetNames)
+            : (strings ? types.stringExtensions : types.sheetExtensions)).add(value);
+        }
+      }
+      return types;
+    }
+
+    boolean sharedStrings(String name) {
+      return stringNames.contains(name) || stringExtensions.contains(extension(name));
+    }
+
+    boolean sheet(String name) {
+      return sheetNames.contains(name) || sheetExtensions.contains(extension(name));
+    }
+
+    private static String extension(String name) {
+      int dot = name.lastIndexOf('.');
+      return dot < 0 ? "" : name.substring(dot + 1);
+    }
+  }
+
+  /** The largest [Content_Types].xml read: Excel's is a few KiB. */
+  static final int MAX_CONTENT_TYPES_BYTES = 1024 * 1024;
 
   static ImportRefused notAWorkbook(String why) {
     return new ImportRefused(400, "the file is not an .xlsx workbook: " + why + "; send the workbook (.xlsx) or the "

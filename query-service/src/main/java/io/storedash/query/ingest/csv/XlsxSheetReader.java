@@ -221,10 +221,18 @@ public final class XlsxSheetReader implements Closeable {
     return null;
   }
 
-  /** A number as Excel shows it: 15 significant digits, no trailing zeros, no exponent. */
+  /**
+   * A number as the text it stands for: a whole number with all its digits (a 19-digit 订单ID written as a number by
+   * the platform's exporter must stay itself: rounded, two orders would become one); a fraction as Excel shows it,
+   * 15 significant digits (0.30000000000000004 is 0.3); no trailing zeros, no exponent.
+   */
   public static String number(BigDecimal number) {
     if (number.signum() == 0) {
       return "0";
+    }
+    BigDecimal plain = number.stripTrailingZeros();
+    if (plain.scale() <= 0) {
+      return plain.toPlainString();
     }
     // Most cells have fewer digits than Excel shows: rounding them would change nothing, and costs.
     return (number.precision() > SHOWN.getPrecision() ? number.round(SHOWN) : number).stripTrailingZeros().toPlainString();

@@ -96,6 +96,9 @@ class XlsxImportTest {
     assertThat(XlsxSheetReader.number(new BigDecimal("-0.0"))).isEqualTo("0");
     assertThat(XlsxSheetReader.number(new BigDecimal("12.349999999999999"))).isEqualTo("12.35");
     assertThat(XlsxSheetReader.number(new BigDecimal("6901234567890"))).isEqualTo("6901234567890");
+    // A whole number keeps every digit: two 19-digit order ids written as numbers stay two orders.
+    assertThat(XlsxSheetReader.number(new BigDecimal("8012345678901234567"))).isEqualTo("8012345678901234567");
+    assertThat(XlsxSheetReader.number(new BigDecimal("8012345678901229999"))).isEqualTo("8012345678901229999");
     assertThat(XlsxSheetReader.text(CellType.BOOLEAN, Boolean.TRUE, false, false)).isEqualTo("true");
     assertThat(XlsxSheetReader.text(CellType.EMPTY, null, false, false)).isEmpty();
     // A number is a date only in the order-time column.
@@ -304,6 +307,52 @@ class XlsxImportTest {
     assertThatThrownBy(() -> parse(RawWorkbooks.zip(RawWorkbooks.parts(false, RawWorkbooks.sheet(tall))), 1 << 16, 10 * MIB))
       .isInstanceOfSatisfying(ImportRefused.class, e -> assertThat(e.code()).isEqualTo(413))
       .hasMessageStartingWith("the sheet has more than 1048576 rows");
+  }
+
+  /**
+   * The reader finds the shared strings and the sheets by their content type, not their name: a table renamed
+   * xl/sst.bin, declared as the shared strings in [Content_Types].xml, gets the same budget; and a part with any
+   * extension is inflated and counted, so a forged size there is caught too.
+   */
+  @Test
+  void partsAreCheckedByTheirContentTypeNotTheirName() {
+    StringBuilder sst = new StringBuilder("<?xml version=\"1.0\"?><sst>");
+    for (int i = 0; i < 1000; i++) {
+      sst.append("<si><t>string ").append(i).append("</t></si>");
+    }
+    Map<String, byte[]> parts = RawWorkbooks.parts(false, RawWorkbooks.sheet(Map.of(1, List.of("A1#0"))));
+    parts.put("[Content_Types].xml", RawWorkbooks.utf8(RawWorkbooks.CONTENT_TYPES.replace("/xl/sharedStrings.xml", "/xl/sst.bin")));
+    parts.put("xl/sst.bin", RawWorkbooks.utf8(sst.append("</sst>").toString()));
+    CsvImportParser parser = new CsvImportParser(10 * MIB, 32 * 1024);
+    parser.feed(RawWorkbooks.zip(parts));
+    assertThatThrownBy(parser::finish)
+      .isInstanceOfSatisfying(ImportRefused.class, e -> assertThat(e.code()).isEqualTo(413))
+      .hasMessageStartingWith("the workbook's shared-strings table (1000 strings, ");
+
+    Map<String, byte[]> odd = RawWorkbooks.parts(false, RawWorkbooks.sheet(Map.of(1, List.of("A1:订单ID"))));
+    odd.put("xl/media/blob.bin", new byte[100_000]);
+    byte[] forged = RawWorkbooks.forgeDeclaredSize(RawWorkbooks.zip(odd), "xl/media/blob.bin", 10);
+    CsvImportParser forgedParser = new CsvImportParser(10 * MIB, MIB);
+    forgedParser.feed(forged);
+    assertThatThrownBy(forgedParser::finish)
+      .isInstanceOfSatisfying(ImportRefused.class, e -> assertThat(e.code()).isEqualTo(413))
+      .hasMessageContaining("unpacks to more than the 10 bytes it declares");
+  }
+
+  /** A workbook copy a killed query-service left behind is deleted at the next start; one in use is not. */
+  @Test
+  void staleWorkbookCopiesAreDeletedAndFreshOnesKept(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.time.Instant now = java.time.Instant.parse("2026-12-03T08:00:00Z");
+    java.nio.file.Path stale = java.nio.file.Files.createFile(dir.resolve(CsvImportParser.SPOOL_PREFIX + "1" + CsvImportParser.SPOOL_SUFFIX));
+    java.nio.file.Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(now.minusSeconds(7_200)));
+    java.nio.file.Path busy = java.nio.file.Files.createFile(dir.resolve(CsvImportParser.SPOOL_PREFIX + "2" + CsvImportParser.SPOOL_SUFFIX));
+    java.nio.file.Files.setLastModifiedTime(busy, java.nio.file.attribute.FileTime.from(now.minusSeconds(60)));
+    java.nio.file.Path other = java.nio.file.Files.createFile(dir.resolve("someone-else.xlsx"));
+    java.nio.file.Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.from(now.minusSeconds(7_200)));
+    assertThat(CsvImportParser.deleteStaleSpools(dir, java.time.Duration.ofHours(1), now)).isEqualTo(1);
+    assertThat(stale).doesNotExist();
+    assertThat(busy).exists();
+    assertThat(other).exists();
   }
 
   @Test
