@@ -315,6 +315,28 @@ class ImportTest {
   }
 
   @Test
+  void aStoreDayOverTheLimitOnlyBecauseAnOrderMovedAwayIsRefusedNotA500(VertxTestContext testContext) {
+    // 03-02: +60M, +50M and a −20M correction (a refund): 90M. Moving the correction to 03-03 leaves 110M on 03-02,
+    // a store-day without a line of the file: still a 422 naming a line of the file (a 500 before).
+    String day = HEADER
+      + "M1,S010,大店,offline,2026-03-02 10:00:00,P1,可口可乐 330ml,饮料,10,6000000.00,0.00,0.01,,,,,\n"
+      + "M2,S010,大店,offline,2026-03-02 11:00:00,P1,可口可乐 330ml,饮料,10,5000000.00,0.00,0.01,,,,,\n"
+      + "M3,S010,大店,offline,2026-03-02 12:00:00,P1,可口可乐 330ml,饮料,-10,2000000.00,0.00,0.01,,,,,\n";
+    String moved = HEADER
+      + "M3,S010,大店,offline,2026-03-03 12:00:00,P1,可口可乐 330ml,饮料,-10,2000000.00,0.00,0.01,,,,,\n";
+    client.send("day.csv", utf8(day), 1000)
+      .compose(outcome -> {
+        testContext.verify(() -> assertThat(outcome.status()).as(String.valueOf(outcome.report())).isEqualTo(200));
+        return expectRefused(testContext, utf8(moved), Failure.UNPROCESSABLE.code(),
+          "2 null: store S010 on 2026-03-02 would total 109999999.80 yuan of gross profit with this file, more than the "
+            + "limit of 100000000.00 yuan for one store-day",
+          "2 null: store S010 on 2026-03-02 would total 110000000.00 yuan of revenue with this file, more than the limit "
+            + "of 100000000.00 yuan for one store-day");
+      })
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
   void storesByNameDerivedSkusAndDefaults(VertxTestContext testContext) {
     String byName = """
       订单ID,门店名称,渠道,下单时间,商品名称,销量,实收价格,成本,平台服务费
