@@ -298,6 +298,25 @@ public final class BulkLoader {
     }
   }
 
+  /** One array of {@code size} per column, of the Java type the client sends as the column's PostgreSQL array type. */
+  private static Object[][] columnArrays(List<String[]> columns, int size) {
+    Object[][] arrays = new Object[columns.size()][];
+    for (int c = 0; c < arrays.length; c++) {
+      Class<?> type = switch (columns.get(c)[1]) {
+        case "text" -> String.class;
+        case "int2" -> Short.class;
+        case "int4" -> Integer.class;
+        case "int8" -> Long.class;
+        case "bool" -> Boolean.class;
+        case "date" -> LocalDate.class;
+        case "timestamptz" -> OffsetDateTime.class;
+        default -> throw new IllegalStateException("no Java type for " + columns.get(c)[1]);
+      };
+      arrays[c] = (Object[]) java.lang.reflect.Array.newInstance(type, size);
+    }
+    return arrays;
+  }
+
   /** Turns orders into batch arguments; runs on a worker thread and only reads the maps. */
   private static EncodedPart encodePart(List<OrderRecord> orders, Map<String, StoreRef> stores,
                                         Map<String, ProductRef> products, Map<String, Short> channels) {
@@ -308,24 +327,8 @@ public final class BulkLoader {
       List<OrderRecord> chunk = orders.subList(start, Math.min(orders.size(), start + ORDERS_PER_BATCH));
       int n = chunk.size();
       int m = chunk.stream().mapToInt(o -> o.lines().size()).sum();
-      Object[][] order = new Object[ORDER_ARRAYS.size()][];
-      Class<?>[] orderTypes = {String.class, String.class, Integer.class, Short.class, OffsetDateTime.class,
-        LocalDate.class, Short.class, Integer.class, String.class};
-      for (int c = 0; c < order.length; c++) {
-        Class<?> type = c < orderTypes.length ? orderTypes[c] : c == order.length - 1 ? Boolean.class
-          : ORDER_ARRAYS.get(c)[1].equals("int4") ? Integer.class : Long.class;
-        order[c] = (Object[]) java.lang.reflect.Array.newInstance(type, n);
-      }
-      Object[][] line = new Object[LINE_ARRAYS.size()][];
-      for (int c = 0; c < line.length; c++) {
-        String type = LINE_ARRAYS.get(c)[1];
-        line[c] = (Object[]) java.lang.reflect.Array.newInstance(switch (type) {
-          case "text" -> String.class;
-          case "int2" -> Short.class;
-          case "int4" -> Integer.class;
-          default -> Long.class;
-        }, m);
-      }
+      Object[][] order = columnArrays(ORDER_ARRAYS, n);
+      Object[][] line = columnArrays(LINE_ARRAYS, m);
       int j = 0;
       for (int i = 0; i < n; i++) {
         OrderRecord o = chunk.get(i);
