@@ -10,9 +10,6 @@ import io.storedash.query.ingest.ImportCsv;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,10 +20,6 @@ import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * CSV import rates through the import code ({@link ImportCsv#run}: the same {@code CsvImport} as the event-bus
@@ -89,19 +82,15 @@ public final class ImportBenchmark {
   private static void run(Vertx vertx, StoreDashConfig config, Path file, String label) throws Exception {
     System.gc();
     HeapWatch.reset();
-    AtomicLong peakUsed = new AtomicLong();
-    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-    sampler.scheduleAtFixedRate(() -> peakUsed.accumulateAndGet(heapUsed(), Math::max), 0, 20, TimeUnit.MILLISECONDS);
-    long started = System.nanoTime();
-    JsonObject report = ImportCsv.run(vertx, config, file);
-    double seconds = (System.nanoTime() - started) / 1e9;
-    sampler.shutdownNow();
+    HeapWatch.Sampled<JsonObject> sampled = HeapWatch.sampling(() -> ImportCsv.run(vertx, config, file));
+    JsonObject report = sampled.value();
+    double seconds = sampled.seconds();
     if (!report.getBoolean("imported")) {
       throw new IllegalStateException("not imported: " + report.encodePrettily());
     }
     long lines = report.getLong("lines");
     System.out.printf(Locale.ROOT, "%-36s %,9d %9.1f %8.2f %,10d %6.0f (live %.0f)%n", label, lines,
-      Files.size(file) / (1024.0 * 1024.0), seconds, Math.round(lines / seconds), peakUsed.get() / (1024.0 * 1024.0),
+      Files.size(file) / (1024.0 * 1024.0), seconds, Math.round(lines / seconds), sampled.peakUsedBytes() / (1024.0 * 1024.0),
       HeapWatch.peakLiveMiB());
     System.out.printf(Locale.ROOT, "    report: orders %,d, new lines %,d, updated %,d, unchanged %,d, %d ms in query-service code%n",
       report.getLong("orders"), report.getLong("new_lines"), report.getLong("updated_lines"), report.getLong("unchanged_lines"),
@@ -116,13 +105,4 @@ public final class ImportBenchmark {
     }
   }
 
-  private static long heapUsed() {
-    long used = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        used += pool.getUsage().getUsed();
-      }
-    }
-    return used;
-  }
 }

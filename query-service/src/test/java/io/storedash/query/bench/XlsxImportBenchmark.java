@@ -3,6 +3,7 @@ package io.storedash.query.bench;
 import io.storedash.common.config.ConfigLoader;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.embedded.EmbeddedPostgresServer;
+import io.storedash.query.ingest.ExportCsv;
 import io.storedash.query.ingest.ExportXlsx;
 import io.storedash.query.ingest.ImportCsv;
 import io.storedash.query.ingest.csv.ImportColumn;
@@ -41,9 +42,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -264,26 +262,22 @@ public final class XlsxImportBenchmark {
   }
 
   private static String yuan(long cents) {
-    return BigDecimal.valueOf(cents, 2).toPlainString();
+    return ExportCsv.yuanValue(cents).toPlainString();
   }
 
   private static void run(Vertx vertx, StoreDashConfig config, Path file, String label) throws Exception {
     System.gc();
     HeapWatch.reset();
     PEAK_AFTER_GC.set(0);
-    AtomicLong peakUsed = new AtomicLong();
-    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-    sampler.scheduleAtFixedRate(() -> peakUsed.accumulateAndGet(heapUsed(), Math::max), 0, 20, TimeUnit.MILLISECONDS);
-    long started = System.nanoTime();
-    JsonObject report = ImportCsv.run(vertx, config, file);
-    double seconds = (System.nanoTime() - started) / 1e9;
-    sampler.shutdownNow();
+    HeapWatch.Sampled<JsonObject> sampled = HeapWatch.sampling(() -> ImportCsv.run(vertx, config, file));
+    JsonObject report = sampled.value();
+    double seconds = sampled.seconds();
     if (!report.getBoolean("imported")) {
       throw new IllegalStateException("not imported: " + report.encodePrettily());
     }
     long lines = report.getLong("lines");
     System.out.printf(Locale.ROOT, "%-28s %,9d %9.1f %8.2f %,10d   %.0f / %.0f / %.0f%n", label, lines,
-      mib(Files.size(file)), seconds, Math.round(lines / seconds), mib(peakUsed.get()), mib(PEAK_AFTER_GC.get()),
+      mib(Files.size(file)), seconds, Math.round(lines / seconds), mib(sampled.peakUsedBytes()), mib(PEAK_AFTER_GC.get()),
       HeapWatch.peakLiveMiB());
     System.out.printf(Locale.ROOT, "    report: encoding %s, orders %,d, stores %d, new lines %,d, %d ms in query-service code%n",
       report.getString("encoding"), report.getLong("orders"), report.getJsonArray("stores").size(),
@@ -304,13 +298,4 @@ public final class XlsxImportBenchmark {
     return bytes / (1024.0 * 1024.0);
   }
 
-  private static long heapUsed() {
-    long used = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        used += pool.getUsage().getUsed();
-      }
-    }
-    return used;
-  }
 }
