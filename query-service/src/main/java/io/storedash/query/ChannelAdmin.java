@@ -77,8 +77,14 @@ public final class ChannelAdmin {
     });
   }
 
+  /** The answer when no order's figures changed: the flag was already so, or the channel has no orders. */
+  private static JsonObject nothingChanged(String code, boolean chargesFee) {
+    return new JsonObject().put("channel", code).put("charges_fee", chargesFee).put("orders_revalued", 0)
+      .put("stores", new JsonArray());
+  }
+
   private Future<JsonObject> set(String code, boolean chargesFee) {
-    return pool.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(" + BulkLoader.LOAD_LOCK + ")").execute()
+    return pool.withTransaction(conn -> conn.query(BulkLoader.LOCK).execute()
       .compose(v -> conn.preparedQuery(FIND).execute(Tuple.of(code)))
       .compose(rows -> {
         if (rows.size() == 0) {
@@ -87,8 +93,7 @@ public final class ChannelAdmin {
         Row channel = rows.iterator().next();
         short id = channel.getShort(0);
         if (channel.getBoolean(1) == chargesFee) {
-          return Future.succeededFuture(new JsonObject().put("channel", code).put("charges_fee", chargesFee)
-            .put("orders_revalued", 0).put("stores", new JsonArray()));
+          return Future.succeededFuture(nothingChanged(code, chargesFee));
         }
         return conn.preparedQuery(SET).execute(Tuple.of(id, chargesFee))
           .compose(v -> conn.preparedQuery(REVALUE_ORDERS).execute(Tuple.of(id, chargesFee)))
@@ -105,8 +110,7 @@ public final class ChannelAdmin {
               }
               Integer[] ids = stores.toArray(Integer[]::new);
               if (ids.length == 0) {
-                return Future.succeededFuture(new JsonObject().put("channel", code).put("charges_fee", chargesFee)
-                  .put("orders_revalued", 0).put("stores", new JsonArray()));
+                return Future.succeededFuture(nothingChanged(code, chargesFee));
               }
               return Rollups.refresh(conn, ids, first, last)
                 .compose(v -> Rollups.bumpVersions(conn, ids))

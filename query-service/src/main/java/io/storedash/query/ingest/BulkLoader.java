@@ -41,13 +41,17 @@ public final class BulkLoader {
   private static final Logger LOG = LoggerFactory.getLogger(BulkLoader.class);
 
   /** pg_advisory_xact_lock key that serializes loads ("SDLOAD"). */
-  public static final long LOAD_LOCK = 0x5344_4C4F_4144L;
+  private static final long LOAD_LOCK = 0x5344_4C4F_4144L;
   /** Orders per statement: large enough to amortize a round trip, small enough to keep the arrays modest. */
   static final int ORDERS_PER_BATCH = 4_000;
   /** Above this many lines the planner is given fresh statistics before the rollups are rebuilt. */
   private static final long ANALYZE_ABOVE_LINES = 100_000;
 
-  private static final String LOCK = "SELECT pg_advisory_xact_lock(" + LOAD_LOCK + ")";
+  /**
+   * Takes the transaction-scoped lock that serializes everything that writes orders and rollups: loads, the writing
+   * phase of imports, and a channel's fee flag changing.
+   */
+  public static final String LOCK = "SELECT pg_advisory_xact_lock(" + LOAD_LOCK + ")";
   private static final String STATE = "SELECT EXISTS (SELECT 1 FROM stores), (SELECT version FROM dataset_version)";
 
   private static final String UPSERT_STORES = """

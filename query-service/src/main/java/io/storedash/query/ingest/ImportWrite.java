@@ -64,7 +64,7 @@ final class ImportWrite {
 
   /** Under the loaders' advisory lock: the stores, then everything else, or the refusal. */
   Future<Written> run() {
-    return conn.query("SELECT pg_advisory_xact_lock(" + BulkLoader.LOAD_LOCK + ")").execute()
+    return conn.query(BulkLoader.LOCK).execute()
       .compose(v -> conn.query("SET LOCAL work_mem = '128MB'").execute())
       .compose(v -> stores())
       .compose(v -> rejections.isEmpty() ? rest() : Future.failedFuture(refused.get()));
