@@ -1,6 +1,9 @@
 package io.storedash.gateway;
 
 import io.storedash.common.Addresses;
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.QueryKind;
+import io.storedash.gateway.auth.StoreDirectory;
 import io.storedash.common.MonotonicClock;
 import io.storedash.common.ServiceNames;
 import io.storedash.common.bootstrap.ServiceContext;
@@ -71,6 +74,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final Clock clock;
   private final Instances instances;
   private MonitorFeed monitorFeed;
+  private StoreDirectory directory;
   private AdminRoutes admin;
   private ImportRoutes imports;
   private DashboardRoutes dashboards;
@@ -107,7 +111,10 @@ public final class GatewayVerticle extends VerticleBase {
     slowClients = new SlowClients(vertx, service.config().httpSlowClientTimeout().toMillis(),
       service.config().httpIdleTimeout().toMillis());
     imports = new ImportRoutes(vertx, queryService, timeout, slowClients, clock);
-    dashboards = new DashboardRoutes(cacheClient, queryClient, monitorClient, monitorFeed, admin);
+    DashboardQuery everyStore = DashboardQuery.of(QueryKind.STORES, DashboardQuery.ALL_STORES, null, null);
+    directory = new StoreDirectory(vertx, () -> cacheClient.query(everyStore).recover(e -> queryClient.compute(everyStore)),
+      clock);
+    dashboards = new DashboardRoutes(cacheClient, queryClient, monitorClient, monitorFeed, admin, directory);
     failures = new FailureResponses(vertx, ADMIN_BODY_LIMIT);
 
     service.heartbeatStats(() -> new JsonObject()
@@ -124,7 +131,9 @@ public final class GatewayVerticle extends VerticleBase {
 
     return vertx.executeBlocking(() -> new Assets(ApiDocument.load(), VendorAssets.load()))
       .compose(assets -> Future.all(heartbeats.completion(), monitorFeed.start(), listen(router(assets))))
-      .onSuccess(v -> vertx.eventBus().publish(Addresses.HEARTBEAT_REQUEST, new JsonObject()));
+      .onSuccess(v -> vertx.eventBus().publish(Addresses.HEARTBEAT_REQUEST, new JsonObject()))
+      // The store list is not waited for: until it is in, a city assignment grants nothing (the checks fail closed).
+      .onSuccess(v -> directory.start());
   }
 
   /**
@@ -243,7 +252,7 @@ public final class GatewayVerticle extends VerticleBase {
       slowClients.stop();
     }
     // Stop accepting, let requests in flight finish within the grace period; event streams end at once.
-    return Future.join(monitorFeed.stop(), server == null ? Future.succeededFuture()
+    return Future.join(monitorFeed.stop(), directory.stop(), server == null ? Future.succeededFuture()
       : server.shutdown(service.config().requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS));
   }
 
