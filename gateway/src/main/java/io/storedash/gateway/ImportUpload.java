@@ -98,8 +98,8 @@ final class ImportUpload {
       // A manager imports for their own stores only: query-service refuses a file with a line of any other store.
       Access access = caller.effectiveAccess();
       open.put(ImportProtocol.SCOPE, new JsonObject()
-        .put("stores", new JsonArray(new ArrayList<>(access.stores())))
-        .put("cities", new JsonArray(new ArrayList<>(access.cities()))));
+        .put(ImportProtocol.SCOPE_STORES, new JsonArray(new ArrayList<>(access.stores())))
+        .put(ImportProtocol.SCOPE_CITIES, new JsonArray(new ArrayList<>(access.cities()))));
     }
     queryService.<JsonObject>request(Addresses.IMPORT, open, options())
       .onSuccess(reply -> {
