@@ -42,7 +42,7 @@ for _ in $(seq 1 600); do
   sleep 0.5
 done
 # The demo users' password is printed once by the standalone, beside the URL.
-demo_password=$(grep -o 'demo users.*password [^ ]*' "$out/standalone.log" | awk '{print $NF}' | head -1)
+demo_password=$(grep -o 'Demo users:.*password [^ ]*' "$out/standalone.log" | awk '{print $NF}' | head -1)
 manager=$(grep -o 'manager-[0-9]*' "$out/standalone.log" | head -1)
 export DEMO_PASSWORD="$demo_password"
 
