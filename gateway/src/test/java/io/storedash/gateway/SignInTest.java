@@ -1,6 +1,7 @@
 package io.storedash.gateway;
 
 import io.storedash.common.Addresses;
+import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.ManualClock;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.gateway.auth.Sessions;
@@ -11,8 +12,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -477,5 +482,27 @@ class SignInTest {
       .bodyAsJsonObject().getJsonArray("entries");
     assertThat(older.getJsonObject(0).getLong("id")).isEqualTo(flush.getLong("id"));
     assertThat(admin(HttpMethod.GET, "/api/v1/admin/audit?limit=0", null).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aChangeMadeOnAnotherGatewayAppliesHereWhenItsMessageArrives() {
+    String name = user("viewer", "S001");
+    Browser browser = signIn(gateway, name);
+    Browser creator = signIn(gateway, user("manager", "S001"));
+    JsonObject token = as(creator, HttpMethod.POST, "/api/v1/tokens", new JsonObject().put("name", "ci")).bodyAsJsonObject();
+    assertThat(as(browser, HttpMethod.GET, "/api/v1/session", null).statusCode()).isEqualTo(200);
+    assertThat(withToken(token.getString("token"), HttpMethod.GET, "/api/v1/tokens", null).statusCode()).isEqualTo(200);
+    // Another gateway changes the tables and publishes; this one has both cached for a few seconds.
+    Pool db = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(gateway.config.pgUrlOrDefault())).using(gateway.vertx).build();
+    db.preparedQuery("UPDATE users SET disabled = true WHERE username = $1").execute(Tuple.of(name)).await();
+    db.preparedQuery("UPDATE api_tokens SET revoked_at = now() WHERE id = $1").execute(Tuple.of(token.getString("id"))).await();
+    db.close().await();
+    assertThat(as(browser, HttpMethod.GET, "/api/v1/session", null).statusCode()).as("cached until told").isEqualTo(200);
+    gateway.vertx.eventBus().publish(Addresses.USER_CHANGED, new JsonObject().put("username", name));
+    gateway.vertx.eventBus().publish(Addresses.TOKEN_REVOKED, new JsonObject().put("id", token.getString("id")));
+    assertThat(Eventually.poll(Duration.ofSeconds(2), () -> as(browser, HttpMethod.GET, "/api/v1/session", null).statusCode(),
+      status -> status == 401)).isEqualTo(401);
+    assertThat(Eventually.poll(Duration.ofSeconds(2), () -> withToken(token.getString("token"), HttpMethod.GET, "/api/v1/tokens",
+      null).statusCode(), status -> status == 401)).isEqualTo(401);
   }
 }
