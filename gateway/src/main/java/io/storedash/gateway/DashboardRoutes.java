@@ -105,19 +105,23 @@ final class DashboardRoutes {
     if (access.everyStore()) {
       return Future.succeededFuture(query);
     }
-    if (query.coversAllStores()) {
-      return Future.succeededFuture(query.restrictedTo(directory.storesOf(access)));
-    }
-    String store = query.store();
-    if (directory.allows(access, store)) {
-      return Future.succeededFuture(query);
-    }
-    if (access.cities().isEmpty() || directory.knows(store)) {
-      return Future.failedFuture(Failure.unknownStore(store));
-    }
-    // A store the list does not know yet may be a new store of an assigned city: look once more.
-    return directory.lookUpUnknown().compose(v -> directory.allows(access, store) ? Future.succeededFuture(query)
-      : Future.failedFuture(Failure.unknownStore(store)));
+    // Only a city assignment needs to know where the stores are.
+    Future<Void> known = access.cities().isEmpty() ? Future.succeededFuture() : directory.loaded();
+    return known.compose(v -> {
+      if (query.coversAllStores()) {
+        return Future.succeededFuture(query.restrictedTo(directory.storesOf(access)));
+      }
+      String store = query.store();
+      if (directory.allows(access, store)) {
+        return Future.succeededFuture(query);
+      }
+      if (access.cities().isEmpty() || directory.knows(store)) {
+        return Future.failedFuture(Failure.unknownStore(store));
+      }
+      // A store the list does not know yet may be a new store of an assigned city: look once more.
+      return directory.lookUpUnknown().compose(w -> directory.allows(access, store) ? Future.succeededFuture(query)
+        : Future.failedFuture(Failure.unknownStore(store)));
+    });
   }
 
   /**

@@ -288,17 +288,34 @@ class GatewayTest {
   @Test
   void theMonitorStreamSendsSnapshots() {
     vertx.eventBus().<JsonObject>consumer(Addresses.MONITOR_SNAPSHOT, msg -> msg.reply(new JsonObject().put("status", "green"))).completion().await();
+    // hq (the break-glass token) gets the snapshots whole; anyone else their colours only.
+    StringBuffer whole = stream("Bearer " + TOKEN);
+    StringBuffer colours = stream(null);
+    assertThat(Eventually.poll(Duration.ofSeconds(5), whole::toString, text -> text.contains("\"status\":\"green\"")))
+      .contains("event: snapshot\ndata: {\"status\":\"green\"}");
+    assertThat(Eventually.poll(Duration.ofSeconds(5), colours::toString, text -> text.contains("\"status\":\"green\"")))
+      .contains("event: snapshot\ndata: {\"status\":\"green\",\"services\":");
+    vertx.eventBus().publish(Addresses.MONITOR_UPDATES, new JsonObject().put("status", "yellow"));
+    assertThat(Eventually.poll(Duration.ofSeconds(5), whole::toString, text -> text.contains("yellow")))
+      .contains("event: snapshot\ndata: {\"status\":\"green\"}", "data: {\"status\":\"yellow\"}");
+    assertThat(Eventually.poll(Duration.ofSeconds(5), colours::toString, text -> text.contains("yellow")))
+      .contains("data: {\"status\":\"yellow\",\"services\":");
+  }
+
+  /** Opens the monitor stream, with this Authorization header when not null; what arrives is appended. */
+  private StringBuffer stream(String authorization) {
     // Appended to on the event loop while the test thread reads it: a StringBuffer, whose methods are synchronized.
     StringBuffer received = new StringBuffer();
     io.vertx.core.http.HttpClient http = vertx.createHttpClient();
     http.request(io.vertx.core.http.HttpMethod.GET, node.config().httpPort(), "127.0.0.1", "/api/v1/monitor/stream")
-      .compose(req -> req.send())
+      .compose(req -> {
+        if (authorization != null) {
+          req.putHeader("Authorization", authorization);
+        }
+        return req.send();
+      })
       .onSuccess(resp -> resp.handler(chunk -> received.append(chunk.toString())));
-    assertThat(Eventually.poll(Duration.ofSeconds(5), received::toString, text -> text.contains("\"status\":\"green\"")))
-      .contains("event: snapshot\ndata: {\"status\":\"green\"}");
-    vertx.eventBus().publish(Addresses.MONITOR_UPDATES, new JsonObject().put("status", "yellow"));
-    assertThat(Eventually.poll(Duration.ofSeconds(5), received::toString, text -> text.contains("yellow")))
-      .contains("event: snapshot\ndata: {\"status\":\"green\"}", "data: {\"status\":\"yellow\"}");
+    return received;
   }
 
   /** Asks {@code path} on {@code port} until it answers {@code status}, for at most 5 s; returns the last answer. */

@@ -61,6 +61,7 @@ class AccessPropertyTest {
   private static Node node;
   private static StoreDashConfig config;
   private static WebClient client;
+  private static String cacheDeployment;
   private static int requestsChecked;
   private static int refusalsChecked;
 
@@ -70,6 +71,7 @@ class AccessPropertyTest {
     node = Node.local(config);
     node.deploy(QueryService.DESCRIPTOR, 1)
       .compose(id -> node.deploy(CacheService.DESCRIPTOR, 1))
+      .onSuccess(id -> cacheDeployment = id)
       .compose(id -> node.deploy(MonitorService.DESCRIPTOR, 1))
       .compose(id -> node.deploy(GatewayService.DESCRIPTOR, 1))
       .await();
@@ -175,7 +177,7 @@ class AccessPropertyTest {
   void noAnswerCarriesAStoreOutsideTheCallersStoresThroughTheCacheOrWithout() {
     checkEveryRoute(randomUsers(16, "u"));
     // Without cache-service the gateway asks query-service itself: the same property must hold.
-    node.undeploy(CacheService.DESCRIPTOR.name()).await();
+    node.vertx().undeploy(cacheDeployment).await();
     checkEveryRoute(randomUsers(17, "w"));
     assertThat(requestsChecked).isGreaterThan(2 * USERS * 50);
   }

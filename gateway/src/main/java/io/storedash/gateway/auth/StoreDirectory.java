@@ -20,10 +20,11 @@ import java.util.function.Supplier;
 
 /**
  * The gateway's list of stores and their cities, for the per-store checks: a user assigned a city sees every store
- * of that city, including one an import added later. Read from the {@code stores} view at start, after every import
- * (data-changed, which every gateway receives) and every {@value #REFRESH_MS} ms; a store the list does not know
- * yet is looked up once more before it is refused. Until the first answer the list is empty, so a city assignment
- * grants nothing: the checks fail closed.
+ * of that city, including one an import added later. Read from the {@code stores} view when a city assignment first
+ * needs it, then after every import (data-changed, which every gateway receives) and every {@value #REFRESH_MS} ms;
+ * a store the list does not know yet is looked up once more before it is refused. Without an answer the list is
+ * empty, so a city assignment grants nothing: the checks fail closed. A gateway whose callers have no city
+ * assignment never asks.
  */
 public final class StoreDirectory {
 
@@ -39,6 +40,8 @@ public final class StoreDirectory {
   /** Store code → city (empty string for a store without one); replaced whole on each refresh. */
   private volatile Map<String, String> cities = Map.of();
   private Future<Void> refreshing;
+  /** Whether a caller with a city assignment came: only then is the list read and kept current. */
+  private boolean wanted;
   private MessageConsumer<Object> changes;
   private long timer = -1;
 
@@ -49,11 +52,31 @@ public final class StoreDirectory {
     this.clock = clock;
   }
 
-  /** Loads the list and keeps it current; never fails (an unreachable query-service leaves the list as it is). */
+  /** Keeps the list current once it is wanted; never fails. */
   public Future<Void> start() {
-    changes = vertx.eventBus().consumer(Addresses.DATA_CHANGED, msg -> refresh());
-    timer = vertx.setPeriodic(REFRESH_MS, t -> refresh());
-    return changes.completion().compose(v -> refresh());
+    changes = vertx.eventBus().consumer(Addresses.DATA_CHANGED, msg -> {
+      if (wanted) {
+        refresh();
+      }
+    });
+    timer = vertx.setPeriodic(REFRESH_MS, t -> {
+      if (wanted) {
+        refresh();
+      }
+    });
+    return changes.completion();
+  }
+
+  /**
+   * Completes once the list has been read at least once (or that failed: the list is then empty). Called for every
+   * caller with a city assignment; the first call reads the list.
+   */
+  public Future<Void> loaded() {
+    if (wanted) {
+      return refreshing != null ? refreshing : Future.succeededFuture();
+    }
+    wanted = true;
+    return refresh();
   }
 
   public Future<Void> stop() {
@@ -114,7 +137,8 @@ public final class StoreDirectory {
       return refreshing;
     }
     Promise<Void> done = Promise.promise();
-    refreshing = done.future();
+    Future<Void> answer = done.future();
+    refreshing = answer;
     fetch.get().onComplete(ar -> {
       refreshing = null;
       if (ar.succeeded()) {
@@ -128,7 +152,8 @@ public final class StoreDirectory {
       }
       done.complete();
     });
-    return refreshing;
+    // Not the field: an answer that is already there has cleared it by now.
+    return answer;
   }
 
   static Map<String, String> parse(DashboardReply reply) {
