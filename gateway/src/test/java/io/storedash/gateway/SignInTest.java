@@ -505,4 +505,28 @@ class SignInTest {
     assertThat(Eventually.poll(Duration.ofSeconds(2), () -> withToken(token.getString("token"), HttpMethod.GET, "/api/v1/tokens",
       null).statusCode(), status -> status == 401)).isEqualTo(401);
   }
+
+  @Test
+  void aCookieThatNamesAnotherRedisKeyReadsNothingAndMovesNothing() {
+    String name = user("viewer", "S001");
+    Redis redis = Redis.createClient(gateway.vertx, TestStorage.redisUrl());
+    RedisAPI api = RedisAPI.api(redis);
+    String victim = "storedash:sign-in-test:" + prefix + "victim";
+    api.set(List.of(victim, "kept")).await();
+    try {
+      for (String value : List.of(victim, "storedash:sign-in:address:127.0.0.1", "sd:L2:{S001}:x")) {
+        MultiMap cookie = MultiMap.caseInsensitiveMultiMap().add("Cookie", Sessions.COOKIE + "=" + value);
+        assertThat(send(gateway, HttpMethod.GET, "/api/v1/stores", null, cookie).statusCode()).isEqualTo(401);
+        assertThat(send(gateway, HttpMethod.GET, "/api/v1/session", null, cookie).statusCode()).isEqualTo(401);
+        HttpResponse<Buffer> signedIn = signInRaw(gateway, name, PASSWORD, value);
+        assertThat(signedIn.statusCode()).isEqualTo(200);
+        assertThat(cookieOf(signedIn)).matches("[0-9A-Fa-f]{32,}");
+      }
+      assertThat(api.pttl(victim).await().toLong()).as("the key's expiry").isEqualTo(-1);
+      assertThat(api.get(victim).await().toString()).isEqualTo("kept");
+    } finally {
+      api.del(List.of(victim)).await();
+      redis.close();
+    }
+  }
 }

@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.regex.Pattern;
 
 /**
  * Sessions in Redis ({@link RedisSessionStore}), shared by every gateway. A session holds only the user name, when
@@ -43,6 +44,7 @@ public final class Sessions {
   static final String SESSION_KEY = "storedash.session";
   private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Pattern SESSION_ID = Pattern.compile("[0-9A-Fa-f]{32,256}");
 
   private final SessionStore store;
   private final SessionHandler handler;
@@ -82,7 +84,7 @@ public final class Sessions {
    */
   Future<Session> signedIn(RoutingContext rc) {
     Cookie cookie = rc.request().getCookie(COOKIE);
-    if (cookie == null || cookie.getValue().isEmpty() || cookie.getValue().length() > 200) {
+    if (cookie == null || !isSessionId(cookie.getValue())) {
       return Future.succeededFuture(null);
     }
     return store.get(cookie.getValue()).compose(session -> {
@@ -141,6 +143,26 @@ public final class Sessions {
     }
     session.destroy();
     return handler.flush(rc);
+  }
+
+  /**
+   * Whether a cookie's value can be a session id as the store makes them (hex). The id is the session's Redis key
+   * itself: any other value could name a cache entry or a lockout counter, whose expiry the store's read would move.
+   */
+  static boolean isSessionId(String value) {
+    return value != null && SESSION_ID.matcher(value).matches();
+  }
+
+  /**
+   * Drops a session cookie whose value cannot be a session id before the {@link SessionHandler} reads the store with
+   * it; the handler then starts a new session, as for no cookie.
+   */
+  void dropForeignCookie(RoutingContext rc) {
+    Cookie cookie = rc.request().getCookie(COOKIE);
+    if (cookie != null && !isSessionId(cookie.getValue())) {
+      rc.response().removeCookie(COOKIE, false);
+    }
+    rc.next();
   }
 
   /** Deletes a session from Redis (its user was disabled or deleted). */

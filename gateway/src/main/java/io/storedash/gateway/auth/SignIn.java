@@ -114,6 +114,8 @@ public final class SignIn {
    * on {@code /api/v1/*} after this.
    */
   public void mountSessionHandler(Router router) {
+    // Two routes: Vert.x Web puts the session handler (a platform handler) before user handlers on one route.
+    router.route(SESSION_PATH).handler(sessions::dropForeignCookie);
     router.route(SESSION_PATH).handler(sessions.handler());
   }
 
