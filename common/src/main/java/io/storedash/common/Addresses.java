@@ -37,6 +37,11 @@ public final class Addresses {
    * forgets what it cached of that user, so the change applies to live sessions and API tokens at once.
    */
   public static final String USER_CHANGED = "storedash.gateway.user-changed";
+  /**
+   * Published by the gateway where a session ended (signed out, its user disabled): {@code {"id": ...}}. Every
+   * gateway forgets it, so none serves it from memory during a Redis outage.
+   */
+  public static final String SESSION_ENDED = "storedash.gateway.session-ended";
   /** Published by the gateway that revoked an API token: {@code {"id": ...}}. Every gateway refuses it at once. */
   public static final String TOKEN_REVOKED = "storedash.gateway.token-revoked";
 

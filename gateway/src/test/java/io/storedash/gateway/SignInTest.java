@@ -1,6 +1,7 @@
 package io.storedash.gateway;
 
 import io.storedash.common.Addresses;
+import io.storedash.common.embedded.EmbeddedRedisServer;
 import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.ManualClock;
 import io.storedash.common.testing.TestStorage;
@@ -504,5 +505,64 @@ class SignInTest {
       status -> status == 401)).isEqualTo(401);
     assertThat(Eventually.poll(Duration.ofSeconds(2), () -> withToken(token.getString("token"), HttpMethod.GET, "/api/v1/tokens",
       null).statusCode(), status -> status == 401)).isEqualTo(401);
+  }
+
+  @Test
+  void aCookieThatNamesAnotherRedisKeyReadsNothingAndMovesNothing() {
+    String name = user("viewer", "S001");
+    Redis redis = Redis.createClient(gateway.vertx, TestStorage.redisUrl());
+    RedisAPI api = RedisAPI.api(redis);
+    String victim = "storedash:sign-in-test:" + prefix + "victim";
+    api.set(List.of(victim, "kept")).await();
+    try {
+      for (String value : List.of(victim, "storedash:sign-in:address:127.0.0.1", "sd:L2:{S001}:x")) {
+        MultiMap cookie = MultiMap.caseInsensitiveMultiMap().add("Cookie", Sessions.COOKIE + "=" + value);
+        assertThat(send(gateway, HttpMethod.GET, "/api/v1/stores", null, cookie).statusCode()).isEqualTo(401);
+        assertThat(send(gateway, HttpMethod.GET, "/api/v1/session", null, cookie).statusCode()).isEqualTo(401);
+        HttpResponse<Buffer> signedIn = signInRaw(gateway, name, PASSWORD, value);
+        assertThat(signedIn.statusCode()).isEqualTo(200);
+        assertThat(cookieOf(signedIn)).matches("[0-9A-Fa-f]{32,}");
+      }
+      assertThat(api.pttl(victim).await().toLong()).as("the key's expiry").isEqualTo(-1);
+      assertThat(api.get(victim).await().toString()).isEqualTo("kept");
+    } finally {
+      api.del(List.of(victim)).await();
+      redis.close();
+    }
+  }
+
+  @Test
+  void whileRedisIsDownASessionThisGatewayServedGoesOnButNoOneSignsIn() {
+    String name = user("viewer", "S001");
+    String other = user("manager", "S001");
+    EmbeddedRedisServer redis = EmbeddedRedisServer.start(0, "64mb");
+    StandIns own = StandIns.withSignIn(Map.of("PG_URL", gateway.config.pgUrl().orElseThrow(), "REDIS_URL", redis.url()), clock);
+    try {
+      Browser browser = signIn(own, name);
+      Browser leaving = signIn(own, other);
+      assertThat(as(own, browser, HttpMethod.GET, "/api/v1/stores/S001/overview", null, false).statusCode()).isEqualTo(200);
+      assertThat(as(own, leaving, HttpMethod.GET, "/api/v1/session", null, false).statusCode()).isEqualTo(200);
+      assertThat(as(own, leaving, HttpMethod.DELETE, "/api/v1/session", null, true).statusCode()).isEqualTo(204);
+      redis.stop();
+      assertThat(as(own, browser, HttpMethod.GET, "/api/v1/stores/S001/overview", null, false).statusCode()).isEqualTo(200);
+      assertThat(as(own, browser, HttpMethod.GET, "/api/v1/session", null, false).bodyAsJsonObject().getString("user"))
+        .isEqualTo(name);
+      // A signed-out session is not revived, and signing in needs Redis.
+      assertThat(as(own, leaving, HttpMethod.GET, "/api/v1/session", null, false).statusCode()).isEqualTo(503);
+      HttpResponse<Buffer> signIn = signInRaw(own, name, PASSWORD, null);
+      assertThat(signIn.statusCode()).isEqualTo(503);
+      assertThat(StandIns.problem(signIn).getString("detail")).contains("retry shortly");
+      HttpResponse<Buffer> signOut = as(own, browser, HttpMethod.DELETE, "/api/v1/session", null, true);
+      assertThat(signOut.statusCode()).isEqualTo(503);
+      assertThat(StandIns.problem(signOut).getString("detail")).contains("retry shortly");
+      // The expiry checks still hold.
+      clock.advance(Duration.ofMinutes(31));
+      assertThat(as(own, browser, HttpMethod.GET, "/api/v1/session", null, false).statusCode()).isIn(401, 503);
+      // The admin token needs no Redis.
+      assertThat(own.get("/api/v1/stores/S001/overview").statusCode()).isEqualTo(200);
+    } finally {
+      own.close();
+      redis.close();
+    }
   }
 }

@@ -85,7 +85,9 @@ public final class Authentication implements Handler<RoutingContext> {
         // Deleted or disabled since sign-in: the session ends now, on every gateway.
         rc.put(Sessions.ENDED_KEY, user == null ? "your user no longer exists" : "your user is disabled; ask an hq user");
         rc.remove(Sessions.SESSION_KEY);
-        sessions.end(signedIn.session()).onComplete(ar -> anonymous(rc));
+        // Refused whether or not the deletion lands: the user is checked on every request.
+        sessions.end(signedIn.session());
+        anonymous(rc);
         return;
       }
       rc.put(Caller.KEY, user.caller(Caller.Via.SESSION));

@@ -1,10 +1,12 @@
 package io.storedash.gateway.auth;
 
+import io.storedash.common.Addresses;
 import io.storedash.common.config.SignInPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.SessionHandler;
@@ -18,6 +20,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Sessions in Redis ({@link RedisSessionStore}), shared by every gateway. A session holds only the user name, when
@@ -29,6 +34,11 @@ import java.util.Base64;
  * would write the session back after every request that looked at it, and a dashboard's parallel requests would
  * then race on the store's version check. Reading refreshes the store's idle expiry (the store's GET does); the
  * last use is written at most once a minute, for the idle check against this gateway's clock.
+ *
+ * <p>While Redis does not answer, a session this gateway served lately is served from its memory (with the same
+ * expiry checks; its user is still read from PostgreSQL), so that a Redis outage costs the cache, not every
+ * signed-in dashboard. A session signed out is forgotten by every gateway at once (published), so the memory never
+ * revives it; signing in needs Redis.
  */
 public final class Sessions {
 
@@ -43,15 +53,22 @@ public final class Sessions {
   static final String SESSION_KEY = "storedash.session";
   private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Sessions remembered for an outage at most: a few MB. */
+  private static final int MAX_REMEMBERED = 20_000;
+  private static final Pattern SESSION_ID = Pattern.compile("[0-9A-Fa-f]{32,256}");
 
   private final SessionStore store;
   private final SessionHandler handler;
   private final SignInPolicy policy;
   private final Clock clock;
   private final long touchEveryMillis;
+  private final Vertx vertx;
+  /** Sessions this gateway served lately, by id: what it answers with while Redis does not. */
+  private final Map<String, Session> recent = new ConcurrentHashMap<>();
 
   public Sessions(Vertx vertx, Redis redis, SignInPolicy policy, Clock clock) {
     // No retry: a session that is not in Redis is gone (the default waits for a clustered map to catch up).
+    this.vertx = vertx;
     this.store = RedisSessionStore.create(vertx, 0, redis);
     this.policy = policy;
     this.clock = clock;
@@ -82,34 +99,75 @@ public final class Sessions {
    */
   Future<Session> signedIn(RoutingContext rc) {
     Cookie cookie = rc.request().getCookie(COOKIE);
-    if (cookie == null || cookie.getValue().isEmpty() || cookie.getValue().length() > 200) {
+    if (cookie == null || !isSessionId(cookie.getValue())) {
       return Future.succeededFuture(null);
     }
-    return store.get(cookie.getValue()).compose(session -> {
+    String id = cookie.getValue();
+    return store.get(id).transform(read -> {
+      if (read.failed()) {
+        // Redis does not answer: a session this gateway saw lately goes on, so the dashboard keeps working.
+        Session known = recent.get(id);
+        if (known == null) {
+          return Future.failedFuture(read.cause());
+        }
+        LOG.debug("Redis unavailable ({}): session of {} served from this gateway's memory", read.cause().getMessage(),
+          known.<String>get(USERNAME));
+        return Future.succeededFuture(check(rc, known, false));
+      }
+      Session session = read.result();
       if (session == null || !(session.get(USERNAME) instanceof String)) {
+        recent.remove(id);
         rc.put(ENDED_KEY, "your session has ended; sign in again");
         return Future.succeededFuture(null);
       }
-      long now = clock.millis();
-      long signedInAt = number(session.get(SIGNED_IN_AT));
-      long lastSeen = number(session.get(LAST_SEEN));
-      String ended = now - signedInAt >= policy.maxAge().toMillis()
-        ? "your session is older than " + describe(policy.maxAge()) + "; sign in again"
-        : now - lastSeen >= policy.idleTimeout().toMillis()
-        ? "your session was idle for more than " + describe(policy.idleTimeout()) + "; sign in again"
-        : null;
-      if (ended != null) {
-        rc.put(ENDED_KEY, ended);
-        return store.delete(session.id()).map((Session) null);
+      return Future.succeededFuture(check(rc, session, true));
+    });
+  }
+
+  /**
+   * The session if it is neither too old nor idle too long, else null (and it is forgotten, and deleted from Redis
+   * when {@code stored}); a session in use has its last use written at most once per {@link #touchEveryMillis}.
+   */
+  private Session check(RoutingContext rc, Session session, boolean stored) {
+    long now = clock.millis();
+    long signedInAt = number(session.get(SIGNED_IN_AT));
+    long lastSeen = number(session.get(LAST_SEEN));
+    String ended = now - signedInAt >= policy.maxAge().toMillis()
+      ? "your session is older than " + describe(policy.maxAge()) + "; sign in again"
+      : now - lastSeen >= policy.idleTimeout().toMillis()
+      ? "your session was idle for more than " + describe(policy.idleTimeout()) + "; sign in again"
+      : null;
+    if (ended != null) {
+      rc.put(ENDED_KEY, ended);
+      recent.remove(session.id());
+      if (stored) {
+        store.delete(session.id()).onFailure(e -> LOG.debug("ended session not deleted: {}", e.getMessage()));
       }
-      rc.put(SESSION_KEY, session);
-      if (now - lastSeen >= touchEveryMillis) {
-        session.put(LAST_SEEN, now);
+      return null;
+    }
+    rc.put(SESSION_KEY, session);
+    remember(session);
+    if (now - lastSeen >= touchEveryMillis) {
+      session.put(LAST_SEEN, now);
+      if (stored) {
         // A parallel request may have touched it first (the store's version check): either write will do.
         store.put(session).onFailure(e -> LOG.debug("session last use not written: {}", e.getMessage()));
       }
-      return Future.succeededFuture(session);
-    });
+    }
+    return session;
+  }
+
+  /** Keeps a session this gateway served, for a Redis outage; a bounded map, started afresh when full. */
+  private void remember(Session session) {
+    if (recent.size() >= MAX_REMEMBERED && !recent.containsKey(session.id())) {
+      recent.clear();
+    }
+    recent.put(session.id(), session);
+  }
+
+  /** Forgets a session that ended on another gateway (published on {@link io.storedash.common.Addresses#SESSION_ENDED}). */
+  public void forget(String id) {
+    recent.remove(id);
   }
 
   /**
@@ -139,12 +197,41 @@ public final class Sessions {
     if (session == null) {
       return Future.succeededFuture();
     }
+    String id = session.id();
+    ended(id);
     session.destroy();
     return handler.flush(rc);
   }
 
+  /** Every gateway forgets the session, so that none serves it from memory during a Redis outage. */
+  private void ended(String id) {
+    recent.remove(id);
+    vertx.eventBus().publish(Addresses.SESSION_ENDED, new JsonObject().put("id", id));
+  }
+
+  /**
+   * Whether a cookie's value can be a session id as the store makes them (hex). The id is the session's Redis key
+   * itself: any other value could name a cache entry or a lockout counter, whose expiry the store's read would move.
+   */
+  static boolean isSessionId(String value) {
+    return value != null && SESSION_ID.matcher(value).matches();
+  }
+
+  /**
+   * Drops a session cookie whose value cannot be a session id before the {@link SessionHandler} reads the store with
+   * it; the handler then starts a new session, as for no cookie.
+   */
+  void dropForeignCookie(RoutingContext rc) {
+    Cookie cookie = rc.request().getCookie(COOKIE);
+    if (cookie != null && !isSessionId(cookie.getValue())) {
+      rc.response().removeCookie(COOKIE, false);
+    }
+    rc.next();
+  }
+
   /** Deletes a session from Redis (its user was disabled or deleted). */
   Future<Void> end(Session session) {
+    ended(session.id());
     return store.delete(session.id());
   }
 

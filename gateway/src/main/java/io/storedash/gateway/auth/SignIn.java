@@ -9,11 +9,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Redis;
@@ -24,6 +26,7 @@ import io.vertx.sqlclient.PoolOptions;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -61,6 +64,7 @@ public final class SignIn {
   private final TokenRoutes tokenRoutes;
   private MessageConsumer<JsonObject> userChanges;
   private MessageConsumer<JsonObject> revocations;
+  private MessageConsumer<JsonObject> endedSessions;
 
   public SignIn(Vertx vertx, StoreDashConfig config, AdminToken adminToken, Clock clock) {
     this.vertx = vertx;
@@ -87,11 +91,15 @@ public final class SignIn {
     this.tokenRoutes = new TokenRoutes(tokens, audit);
   }
 
-  /** Listens for user changes and token revocations made on any gateway; completes once both consumers are registered. */
+  /**
+   * Listens for user changes, token revocations and ended sessions on any gateway; completes once the consumers are
+   * registered.
+   */
   public Future<Void> start() {
     userChanges = vertx.eventBus().consumer(Addresses.USER_CHANGED, msg -> users.forget(msg.body().getString("username")));
     revocations = vertx.eventBus().consumer(Addresses.TOKEN_REVOKED, msg -> tokens.forget(msg.body().getString("id")));
-    return Future.all(userChanges.completion(), revocations.completion()).mapEmpty();
+    endedSessions = vertx.eventBus().consumer(Addresses.SESSION_ENDED, msg -> sessions.forget(msg.body().getString("id")));
+    return Future.all(userChanges.completion(), revocations.completion(), endedSessions.completion()).mapEmpty();
   }
 
   /** The handler that puts the {@link Caller} on every {@code /api/v1/*} request (and refuses those that need one). */
@@ -114,7 +122,22 @@ public final class SignIn {
    * on {@code /api/v1/*} after this.
    */
   public void mountSessionHandler(Router router) {
-    router.route(SESSION_PATH).handler(sessions.handler());
+    // Signing in and out only: GET /api/v1/session reads the session as every other route does, also during an
+    // outage of Redis. Two routes each: Vert.x Web puts a platform handler before user handlers on one route.
+    for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.DELETE)) {
+      router.route(method, SESSION_PATH).handler(sessions::dropForeignCookie);
+      router.route(method, SESSION_PATH).handler(sessions.handler());
+    }
+    // The session handler fails with Redis's own error when Redis does not answer: a 503, not a bug.
+    router.route(SESSION_PATH).failureHandler(rc -> {
+      Throwable failure = rc.failure();
+      if (failure == null || failure instanceof HttpException || failure instanceof IllegalArgumentException) {
+        rc.next();
+        return;
+      }
+      rc.fail(503, new HttpException(503, "sign-in is unavailable for a moment (its database or Redis does not answer); "
+        + "retry shortly"));
+    });
   }
 
   /** Mounts the routes; the authentication handler runs before them. */
@@ -144,7 +167,8 @@ public final class SignIn {
 
   public Future<Void> close() {
     Future<Void> consumers = Future.all(userChanges == null ? Future.succeededFuture() : userChanges.unregister(),
-      revocations == null ? Future.succeededFuture() : revocations.unregister()).mapEmpty();
+      revocations == null ? Future.succeededFuture() : revocations.unregister(),
+      endedSessions == null ? Future.succeededFuture() : endedSessions.unregister()).mapEmpty();
     return consumers.eventually(pool::close).eventually(() -> {
       redis.close();
       return Future.succeededFuture();
