@@ -74,7 +74,7 @@ function renderChannels() {
         el('input', { type: 'checkbox', checked: c.charges_fee === true, 'aria-label': t('channelChargesFeeOf', { name: c.name || c.channel }),
           onchange: event => setFee(c, event.target) })],
     })),
-    { caption: t('channelsTitle') }));
+    { label: t('channelsTitle') }));
 }
 
 async function setFee(channel, box) {
@@ -132,7 +132,7 @@ function renderUsers() {
           el('button', { type: 'button', class: 'user-delete danger', onclick: () => remove(u),
             'aria-label': t('userDeleteOf', { user: u.username }) }, t('delete')))],
     })),
-    { caption: t('usersTitle') }));
+    { label: t('usersTitle') }));
 }
 
 function edit(u) {
@@ -253,7 +253,7 @@ function renderTokens() {
         el('button', { type: 'button', class: 'danger', onclick: () => revoke(k), 'aria-label': t('tokenRevokeOf', { name: k.name || k.id }) },
           t('tokenRevoke'))],
     })),
-    { caption: t('tokensTitle') }));
+    { label: t('tokensTitle') }));
 }
 
 async function createToken(event) {

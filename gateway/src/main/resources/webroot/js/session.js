@@ -77,6 +77,13 @@ export function ended() {
     return;
   }
   showForm('sessionEnded');
+  // Whether single sign-on is offered is said by the 401 of GET /api/v1/session, not asked while signed in.
+  getJson('/api/v1/session', { quiet401: true }).catch(error => {
+    if (error instanceof ApiError && error.status === 401) {
+      ssoOffered = Boolean(error.problem && error.problem.oidc === true);
+      rerender();
+    }
+  });
 }
 
 function problemSentence(error) {
