@@ -27,8 +27,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -76,24 +74,19 @@ class DashboardIT {
   private static StoreDashConfig config;
   private static String monitorDeployment;
   private static String base;
+  private static HeadlessChromium chromium;
   private static WebDriver browser;
-  private static Path userDataDir;
   private static Path screenshots;
   private static final HttpClient http = HttpClient.newHttpClient();
-  /** Only a developer's explicit choice skips these tests; a missing browser fails them. */
-  private static final boolean SKIPPED = Boolean.getBoolean("storedash.browser.skip");
+  private static final boolean SKIPPED = HeadlessChromium.SKIPPED;
 
   @BeforeAll
   static void start() throws IOException {
     if (SKIPPED) {
       return;
     }
-    Path driver = Path.of(System.getProperty("storedash.chromedriver", "/usr/bin/chromedriver"));
-    Path chromium = chromiumBinary();
-    if (!Files.isExecutable(driver) || chromium == null) {
-      throw new IllegalStateException("the browser tests need Chromium and its driver (" + driver + "): "
-        + "apt-get install -y chromium chromium-driver, or skip them with -Dstoredash.browser.skip=true");
-    }
+    chromium = HeadlessChromium.start();
+    browser = chromium.driver;
     config = TestStorage.config(Map.of("HEARTBEAT_INTERVAL", "1s"));
     node = Node.local(config);
     node.deploy(QueryService.DESCRIPTOR, 1)
@@ -104,19 +97,7 @@ class DashboardIT {
       .compose(id -> node.deploy(GatewayService.DESCRIPTOR, 1))
       .await();
     base = "http://127.0.0.1:" + config.httpPort();
-
-    userDataDir = Files.createTempDirectory("storedash-chromium");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-      "--disable-background-networking", "--disable-component-update", "--no-first-run",
-      "--user-data-dir=" + userDataDir, "--window-size=1400,2600", "--lang=zh-CN");
-    // The driver's path is given: Selenium Manager never looks for, or downloads, anything.
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
-    browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
-    screenshots = Path.of(System.getProperty("storedash.root", ".."), "standalone", "target", "screenshots");
-    Files.createDirectories(screenshots);
+    screenshots = HeadlessChromium.screenshots();
   }
 
   @BeforeEach
@@ -124,28 +105,13 @@ class DashboardIT {
     Assumptions.assumeFalse(SKIPPED, "browser tests skipped by -Dstoredash.browser.skip=true");
   }
 
-  private static Path chromiumBinary() {
-    for (String candidate : List.of(System.getProperty("storedash.chromium", ""), "/usr/lib/chromium/chromium",
-      "/usr/bin/chromium", "/usr/bin/chromium-browser")) {
-      if (!candidate.isEmpty() && Files.isExecutable(Path.of(candidate))) {
-        return Path.of(candidate);
-      }
-    }
-    return null;
-  }
-
   @AfterAll
   static void stop() throws IOException {
-    if (browser != null) {
-      browser.quit();
+    if (chromium != null) {
+      chromium.close();
     }
     if (node != null) {
       node.shutdown().await();
-    }
-    if (userDataDir != null) {
-      try (var files = Files.walk(userDataDir)) {
-        files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
-      }
     }
   }
 
