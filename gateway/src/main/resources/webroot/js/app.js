@@ -459,8 +459,9 @@ async function start() {
     admin.setup(me.role, { imported: () => { state.stale = true; } });
   }
   if (!readsSales()) {
-    // ops: the monitor, with its details, and nothing that would only answer 403.
+    // ops: the monitor, its details open, and nothing that would only answer 403.
     $('sales').hidden = true;
+    $('monitor-toggle').click();
     showView('dashboard');
     document.body.dataset.state = 'ready';
     return;
