@@ -69,6 +69,9 @@ class DashboardIT {
   /** The page marks 营销成本率 above this. */
   private static final BigDecimal MARKETING_RATE_LIMIT = new BigDecimal("0.15");
   private static final Duration MONITOR_WAIT = Duration.ofSeconds(30);
+  private static final String ADMIN_TOKEN = "dashboard-it-admin-token-0123456789";
+  private static final String HQ_USER = "hq-tester";
+  private static final String HQ_PASSWORD = "correct horse battery";
 
   private static Node node;
   private static StoreDashConfig config;
@@ -81,13 +84,13 @@ class DashboardIT {
   private static final boolean SKIPPED = HeadlessChromium.SKIPPED;
 
   @BeforeAll
-  static void start() throws IOException {
+  static void start() throws Exception {
     if (SKIPPED) {
       return;
     }
     chromium = HeadlessChromium.start();
     browser = chromium.driver;
-    config = TestStorage.config(Map.of("HEARTBEAT_INTERVAL", "1s"));
+    config = TestStorage.config(Map.of("HEARTBEAT_INTERVAL", "1s", "ADMIN_TOKEN", ADMIN_TOKEN));
     node = Node.local(config);
     node.deploy(QueryService.DESCRIPTOR, 1)
       .compose(id -> DemoData.loadIfEmpty(node.vertx(), config, new DemoOptions(4, 400, 100, 5, END)))
@@ -98,6 +101,13 @@ class DashboardIT {
       .await();
     base = "http://127.0.0.1:" + config.httpPort();
     screenshots = HeadlessChromium.screenshots();
+    // The page is for signed-in users: an hq user sees every store and the monitor's details.
+    HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/admin/users"))
+      .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+      .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", HQ_USER).put("password", HQ_PASSWORD)
+        .put("role", "hq").put("stores", new JsonArray()).put("cities", new JsonArray()).encode()))
+      .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).as("creating the hq user: " + created.body()).isEqualTo(201);
   }
 
   @BeforeEach
@@ -118,7 +128,8 @@ class DashboardIT {
   // ---- helpers ----------------------------------------------------------------------------------------------------
 
   private static JsonObject api(String path) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
+      .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(path).isEqualTo(200);
     return new JsonObject(response.body());
   }
@@ -220,13 +231,20 @@ class DashboardIT {
         + "f.value = arguments[0]; t.value = arguments[1]; t.dispatchEvent(new Event('change'));", from, to);
   }
 
-  /** Opens the page in Chinese, the default, whatever an earlier test chose. */
+  /** Opens the page in Chinese, the default, whatever an earlier test chose, signed in as hq. */
   private static void open(String pathAndHash) {
     browser.get(base + "/favicon.svg");
     ((JavascriptExecutor) browser).executeScript("window.localStorage.removeItem('storedash.lang');");
     browser.get(base + pathAndHash);
-    waiting(Duration.ofSeconds(30)).withMessage("the page to finish its first render")
-      .until(d -> "ready".equals(attribute("body", "data-state")));
+    waiting(Duration.ofSeconds(30)).withMessage("the page to finish its first render, or ask who is there")
+      .until(d -> "ready".equals(attribute("body", "data-state")) || "signed-out".equals(attribute("body", "data-auth")));
+    if ("signed-out".equals(attribute("body", "data-auth"))) {
+      byCss("#signin-user").sendKeys(HQ_USER);
+      byCss("#signin-password").sendKeys(HQ_PASSWORD);
+      byCss("#signin-submit").click();
+      waiting(Duration.ofSeconds(30)).withMessage("the page to finish its first render once signed in")
+        .until(d -> "signed-in".equals(attribute("body", "data-auth")) && "ready".equals(attribute("body", "data-state")));
+    }
   }
 
   /** Every panel shows something a person can read: content, an empty note, or which part is unavailable. */
