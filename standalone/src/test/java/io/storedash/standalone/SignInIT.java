@@ -363,9 +363,10 @@ class SignInIT {
     return browser.findElement(By.cssSelector(css));
   }
 
+  /** Read in one script, so that a reload in between (sign-in and sign-out reload the page) cannot leave a stale element. */
   private static String attribute(String css, String name) {
-    List<WebElement> found = browser.findElements(By.cssSelector(css));
-    return found.isEmpty() ? null : found.get(0).getDomAttribute(name);
+    return (String) browser.executeScript(
+      "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;", css, name);
   }
 
   /** Opens the page in Chinese with nobody signed in, and waits for the form. */
@@ -378,8 +379,8 @@ class SignInIT {
   }
 
   private static void waitForForm() {
-    waiting(Duration.ofSeconds(15)).withMessage("the sign-in form").until(d -> "signed-out".equals(attribute("body", "data-auth"))
-      && byCss("#signin").isDisplayed());
+    waiting(Duration.ofSeconds(15)).withMessage("the sign-in form").until(d -> Boolean.TRUE.equals(browser.executeScript(
+      "return document.body.dataset.auth === 'signed-out' && !document.getElementById('signin').hidden;")));
   }
 
   private static void fillSignIn(String user, String password) {
