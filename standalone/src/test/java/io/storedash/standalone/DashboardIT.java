@@ -144,9 +144,10 @@ class DashboardIT {
     return browser.findElement(By.cssSelector(css));
   }
 
+  /** Read in one script, so that a reload in between (signing in reloads the page) cannot leave a stale element. */
   private static String attribute(String css, String name) {
-    List<WebElement> found = browser.findElements(By.cssSelector(css));
-    return found.isEmpty() ? null : found.get(0).getDomAttribute(name);
+    return (String) ((JavascriptExecutor) browser).executeScript(
+      "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;", css, name);
   }
 
   /** Waits until the KPI cards show this store and range, then compares every card with the API's overview. */
