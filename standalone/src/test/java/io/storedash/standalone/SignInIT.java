@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -134,7 +135,7 @@ class SignInIT {
     assertThat(byCss("label[for=signin-user]").getText()).isEqualTo("用户名");
     assertThat(byCss("label[for=signin-password]").getText()).isEqualTo("密码");
     assertThat(byCss("#signin-error").getDomAttribute("role")).isEqualTo("alert");
-    screenshot("sign-in-zh.png");
+    screenshot("sign-in-zh.png", 720);
 
     fillSignIn("boss", "not the password");
     waiting(Duration.ofSeconds(10)).until(d -> !byCss("#signin-error").getText().isEmpty());
@@ -144,7 +145,7 @@ class SignInIT {
     byCss("#lang-toggle").click();
     assertThat(byCss("label[for=signin-user]").getText()).isEqualTo("User name");
     assertThat(byCss("#signin-submit").getText()).isEqualTo("Sign in");
-    screenshot("sign-in-en.png");
+    screenshot("sign-in-en.png", 720);
     byCss("#lang-toggle").click();
   }
 
@@ -250,7 +251,7 @@ class SignInIT {
     assertThat(byCss("#signin-notice").getText()).isEqualTo("会话已结束（超时或已在别处退出），请重新登录。");
     assertThat(byCss("#dashboard-view").isDisplayed()).isFalse();
     assertThat(browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo("signin-user");
-    screenshot("sign-in-session-ended.png");
+    screenshot("sign-in-session-ended.png", 720);
 
     // Signed out from elsewhere (another tab, through the API): the same.
     signIn("mgr");
@@ -288,7 +289,7 @@ class SignInIT {
     assertThat(clerk.getString("role")).isEqualTo("viewer");
     assertThat(clerk.getJsonArray("stores")).containsExactly("S003");
     assertThat(clerk.containsKey("password_hash")).isFalse();
-    screenshot("user-admin.png");
+    screenshot("user-admin.png", 1500);
 
     byCss("#users-body tr[data-user=clerk] .user-toggle").click();
     waiting(Duration.ofSeconds(10)).until(d -> "true".equals(attribute("#users-body tr[data-user=clerk]", "data-disabled")));
@@ -429,9 +430,16 @@ class SignInIT {
     return overview;
   }
 
-  private static void screenshot(String name) throws IOException, InterruptedException {
-    Thread.sleep(500);
-    File shot = browser.getScreenshotAs(OutputType.FILE);
-    Files.copy(shot.toPath(), screenshots.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+  /** A picture of the top of the page, this tall (the window is made so for it, then put back). */
+  private static void screenshot(String name, int height) throws IOException, InterruptedException {
+    Dimension size = browser.manage().window().getSize();
+    browser.manage().window().setSize(new Dimension(1280, height));
+    try {
+      Thread.sleep(500);
+      File shot = browser.getScreenshotAs(OutputType.FILE);
+      Files.copy(shot.toPath(), screenshots.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      browser.manage().window().setSize(size);
+    }
   }
 }
