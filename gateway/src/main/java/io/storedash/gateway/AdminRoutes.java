@@ -106,8 +106,8 @@ final class AdminRoutes {
       }
     }
     JsonArray stores = warmed;
-    send(rc, cacheService.warm(warmed).onSuccess(reply -> audit.record(rc, Audit.Action.CACHE_WARM, null,
-      new JsonObject().put("stores", stores))), 202);
+    send(rc, cacheService.warm(warmed).compose(reply -> audit.record(rc, Audit.Action.CACHE_WARM, null,
+      new JsonObject().put("stores", stores)).map(reply)), 202);
   }
 
   /** DELETE /api/v1/admin/cache?tier=L2&store=S001 (both optional). */
@@ -128,8 +128,8 @@ final class AdminRoutes {
       rc.fail(400, e);
       return;
     }
-    send(rc, cacheService.flush(tier, store).onSuccess(reply -> audit.record(rc, Audit.Action.CACHE_FLUSH, store,
-      new JsonObject().put("tier", tier))), 200);
+    send(rc, cacheService.flush(tier, store).compose(reply -> audit.record(rc, Audit.Action.CACHE_FLUSH, store,
+      new JsonObject().put("tier", tier)).map(reply)), 200);
   }
 
   void stats(RoutingContext rc) {
@@ -182,7 +182,8 @@ final class AdminRoutes {
       return;
     }
     send(rc, queryService.channels(new JsonObject().put("action", "set").put("code", code).put("charges_fee", flag))
-      .onSuccess(reply -> audit.record(rc, Audit.Action.CHANNEL_CHANGED, code, new JsonObject().put("charges_fee", flag))),
+      .compose(reply -> audit.record(rc, Audit.Action.CHANNEL_CHANGED, code, new JsonObject().put("charges_fee", flag))
+        .map(reply)),
       200, ServiceNames.QUERY);
   }
 

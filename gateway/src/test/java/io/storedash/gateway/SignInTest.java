@@ -1,5 +1,6 @@
 package io.storedash.gateway;
 
+import io.storedash.common.Addresses;
 import io.storedash.common.testing.ManualClock;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.gateway.auth.Sessions;
@@ -378,16 +379,17 @@ class SignInTest {
   void withoutCredentialsOnlyThePublicRoutesAnswer() {
     for (String uri : List.of("/api/v1/stores", "/api/v1/stores/S001/overview", "/api/v1/ranking", "/api/v1/tokens",
       "/api/v1/admin/users", "/api/v1/admin/audit", "/api/v1/no-such-route")) {
-      HttpResponse<Buffer> response = gateway.get(uri);
+      HttpResponse<Buffer> response = gateway.anonymous(uri);
       assertThat(response.statusCode()).as(uri).isEqualTo(401);
       assertThat(response.getHeader("WWW-Authenticate")).isEqualTo("Bearer realm=\"storedash\"");
       assertThat(StandIns.problem(response).getString("detail")).contains("Authorization: Bearer");
     }
-    assertThat(gateway.get("/api/v1/session").statusCode()).isEqualTo(401);
-    assertThat(gateway.get("/api/v1/bench/constant").statusCode()).isEqualTo(200);
-    assertThat(gateway.get("/api/v1/monitor").statusCode()).isNotIn(401, 403);
-    assertThat(gateway.get("/health/live").statusCode()).isEqualTo(200);
-    assertThat(gateway.get("/openapi.yaml").statusCode()).isEqualTo(200);
+    assertThat(gateway.anonymous("/api/v1/session").statusCode()).isEqualTo(401);
+    assertThat(gateway.anonymous("/api/v1/bench/constant").statusCode()).isEqualTo(200);
+    assertThat(gateway.anonymous("/api/v1/monitor").statusCode()).isNotIn(401, 403);
+    assertThat(gateway.anonymous("/health/live").statusCode()).isEqualTo(200);
+    assertThat(gateway.anonymous("/openapi.yaml").statusCode()).isEqualTo(200);
+    assertThat(gateway.anonymous("/").statusCode()).isEqualTo(200);
     // A cookie that names no session is no credential.
     assertThat(send(gateway, HttpMethod.GET, "/api/v1/stores", null, MultiMap.caseInsensitiveMultiMap()
       .add("Cookie", Sessions.COOKIE + "=made-up-0123456789abcdef0123456789abcdef")).statusCode()).isEqualTo(401);
@@ -446,5 +448,34 @@ class SignInTest {
     } finally {
       other.close();
     }
+  }
+
+  @Test
+  void cacheAdminAndChannelChangesAreAudited() {
+    gateway.vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_ADMIN, msg -> msg.reply(new JsonObject().put("flushed", 3)))
+      .completion().await();
+    gateway.vertx.eventBus().<JsonObject>consumer(Addresses.CHANNELS, msg -> msg.reply(new JsonObject().put("channel", "meituan")))
+      .completion().await();
+    String ops = user("ops");
+    Browser browser = signIn(gateway, ops);
+    assertThat(as(browser, HttpMethod.DELETE, "/api/v1/admin/cache?tier=L2&store=S001", null).statusCode()).isEqualTo(200);
+    assertThat(admin(HttpMethod.PUT, "/api/v1/admin/channels/meituan", new JsonObject().put("charges_fee", false)).statusCode())
+      .isEqualTo(200);
+    JsonArray entries = admin(HttpMethod.GET, "/api/v1/admin/audit?limit=2", null).bodyAsJsonObject().getJsonArray("entries");
+    JsonObject channel = entries.getJsonObject(0);
+    JsonObject flush = entries.getJsonObject(1);
+    assertThat(channel.getString("action")).isEqualTo("channel_changed");
+    assertThat(channel.getString("actor")).isEqualTo("admin-token");
+    assertThat(channel.getString("target")).isEqualTo("meituan");
+    assertThat(channel.getJsonObject("detail")).isEqualTo(new JsonObject().put("charges_fee", false));
+    assertThat(flush.getString("action")).isEqualTo("cache_flush");
+    assertThat(flush.getString("actor")).isEqualTo(ops);
+    assertThat(flush.getString("target")).isEqualTo("S001");
+    assertThat(flush.getString("address")).isEqualTo("127.0.0.1");
+    // Paging back: the entries before the newest.
+    JsonArray older = admin(HttpMethod.GET, "/api/v1/admin/audit?limit=1&before=" + channel.getLong("id"), null)
+      .bodyAsJsonObject().getJsonArray("entries");
+    assertThat(older.getJsonObject(0).getLong("id")).isEqualTo(flush.getLong("id"));
+    assertThat(admin(HttpMethod.GET, "/api/v1/admin/audit?limit=0", null).statusCode()).isEqualTo(400);
   }
 }

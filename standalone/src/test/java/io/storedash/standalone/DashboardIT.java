@@ -6,6 +6,8 @@ import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.embedded.EmbeddedRedisServer;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.gateway.GatewayService;
+import io.storedash.gateway.auth.Sessions;
+import io.storedash.gateway.auth.Users;
 import io.storedash.monitor.MonitorService;
 import io.storedash.query.QueryService;
 import io.storedash.query.ingest.DemoData;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -69,9 +72,6 @@ class DashboardIT {
   /** The page marks 营销成本率 above this. */
   private static final BigDecimal MARKETING_RATE_LIMIT = new BigDecimal("0.15");
   private static final Duration MONITOR_WAIT = Duration.ofSeconds(30);
-  private static final String ADMIN_TOKEN = "dashboard-it-admin-token-0123456789";
-  private static final String HQ_USER = "hq-tester";
-  private static final String HQ_PASSWORD = "correct horse battery";
 
   private static Node node;
   private static StoreDashConfig config;
@@ -81,16 +81,19 @@ class DashboardIT {
   private static WebDriver browser;
   private static Path screenshots;
   private static final HttpClient http = HttpClient.newHttpClient();
+  private static final String ADMIN_PASSWORD = "dashboard-it admin password";
+  /** The session cookie's value of the signed-in admin, given to the browser and to {@link #api}. */
+  private static String session;
   private static final boolean SKIPPED = HeadlessChromium.SKIPPED;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void start() throws IOException, InterruptedException {
     if (SKIPPED) {
       return;
     }
     chromium = HeadlessChromium.start();
     browser = chromium.driver;
-    config = TestStorage.config(Map.of("HEARTBEAT_INTERVAL", "1s", "ADMIN_TOKEN", ADMIN_TOKEN));
+    config = TestStorage.config(Map.of("HEARTBEAT_INTERVAL", "1s"));
     node = Node.local(config);
     node.deploy(QueryService.DESCRIPTOR, 1)
       .compose(id -> DemoData.loadIfEmpty(node.vertx(), config, new DemoOptions(4, 400, 100, 5, END)))
@@ -100,14 +103,18 @@ class DashboardIT {
       .compose(id -> node.deploy(GatewayService.DESCRIPTOR, 1))
       .await();
     base = "http://127.0.0.1:" + config.httpPort();
+    // The page reads the API as a signed-in user: the standalone's first admin, signed in as the page would be.
+    Users.ensureAdmin(node.vertx(), config, ADMIN_PASSWORD).await();
+    HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session"))
+      .header("Content-Type", "application/json")
+      .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", Users.FIRST_ADMIN)
+        .put("password", ADMIN_PASSWORD).encode())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+    String setCookie = signedIn.headers().allValues("Set-Cookie").stream()
+      .filter(c -> c.startsWith(Sessions.COOKIE + "=")).findFirst().orElseThrow();
+    session = setCookie.substring(Sessions.COOKIE.length() + 1, setCookie.indexOf(';'));
+
     screenshots = HeadlessChromium.screenshots();
-    // The page is for signed-in users: an hq user sees every store and the monitor's details.
-    HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/admin/users"))
-      .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
-      .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", HQ_USER).put("password", HQ_PASSWORD)
-        .put("role", "hq").put("stores", new JsonArray()).put("cities", new JsonArray()).encode()))
-      .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(created.statusCode()).as("creating the hq user: " + created.body()).isEqualTo(201);
   }
 
   @BeforeEach
@@ -129,7 +136,7 @@ class DashboardIT {
 
   private static JsonObject api(String path) throws Exception {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
-      .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+      .header("Cookie", Sessions.COOKIE + "=" + session).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(path).isEqualTo(200);
     return new JsonObject(response.body());
   }
@@ -144,7 +151,7 @@ class DashboardIT {
     return browser.findElement(By.cssSelector(css));
   }
 
-  /** Read in one script, so that a reload in between (signing in reloads the page) cannot leave a stale element. */
+  /** Read in one script, so that a reload in between cannot leave a found element stale. */
   private static String attribute(String css, String name) {
     return (String) ((JavascriptExecutor) browser).executeScript(
       "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;", css, name);
@@ -232,20 +239,14 @@ class DashboardIT {
         + "f.value = arguments[0]; t.value = arguments[1]; t.dispatchEvent(new Event('change'));", from, to);
   }
 
-  /** Opens the page in Chinese, the default, whatever an earlier test chose, signed in as hq. */
+  /** Opens the page in Chinese, the default, whatever an earlier test chose. */
   private static void open(String pathAndHash) {
     browser.get(base + "/favicon.svg");
+    browser.manage().addCookie(new Cookie.Builder(Sessions.COOKIE, session).path("/").isHttpOnly(true).sameSite("Lax").build());
     ((JavascriptExecutor) browser).executeScript("window.localStorage.removeItem('storedash.lang');");
     browser.get(base + pathAndHash);
-    waiting(Duration.ofSeconds(30)).withMessage("the page to finish its first render, or ask who is there")
-      .until(d -> "ready".equals(attribute("body", "data-state")) || "signed-out".equals(attribute("body", "data-auth")));
-    if ("signed-out".equals(attribute("body", "data-auth"))) {
-      byCss("#signin-user").sendKeys(HQ_USER);
-      byCss("#signin-password").sendKeys(HQ_PASSWORD);
-      byCss("#signin-submit").click();
-      waiting(Duration.ofSeconds(30)).withMessage("the page to finish its first render once signed in")
-        .until(d -> "signed-in".equals(attribute("body", "data-auth")) && "ready".equals(attribute("body", "data-state")));
-    }
+    waiting(Duration.ofSeconds(30)).withMessage("the page to finish its first render")
+      .until(d -> "ready".equals(attribute("body", "data-state")));
   }
 
   /** Every panel shows something a person can read: content, an empty note, or which part is unavailable. */

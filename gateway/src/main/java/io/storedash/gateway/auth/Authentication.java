@@ -141,13 +141,15 @@ public final class Authentication implements Handler<RoutingContext> {
     }
     String ended = rc.get(Sessions.ENDED_KEY);
     refuse(rc, ended != null ? ended : rc.request().path().equals("/metrics")
-      ? "metrics on this port need Authorization: Bearer <token> of hq or ops (or the admin token); the management "
-      + "port (MANAGEMENT_PORT) serves them without"
+      ? "metrics on this port: this route needs Authorization: Bearer <token> of hq or ops, or the admin token; the "
+      + "management port (MANAGEMENT_PORT) serves them without"
       : "this route needs Authorization: Bearer <token> or a signed-in session (POST " + SIGN_IN_PATH + ")");
   }
 
   private static void refuse(RoutingContext rc, String detail) {
     challenge(rc);
-    rc.fail(401, new HttpException(401, detail));
+    boolean metrics = rc.request().path().equals("/metrics");
+    rc.fail(401, new HttpException(401, metrics && !detail.contains("MANAGEMENT_PORT")
+      ? detail + "; the management port (MANAGEMENT_PORT) serves metrics without" : detail));
   }
 }

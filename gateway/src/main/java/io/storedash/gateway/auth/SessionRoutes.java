@@ -1,12 +1,16 @@
 package io.storedash.gateway.auth;
 
 import io.storedash.gateway.http.ParameterProblem;
+import io.storedash.gateway.http.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.HttpException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,6 +23,7 @@ import java.util.TreeSet;
 final class SessionRoutes {
 
   static final String WRONG = "wrong user name or password";
+  private static final Logger LOG = LoggerFactory.getLogger(SessionRoutes.class);
 
   private final Users users;
   private final Sessions sessions;
@@ -47,12 +52,14 @@ final class SessionRoutes {
     lockout.lockedFor(username, address).compose(locked -> {
       if (!locked.isZero()) {
         long seconds = Math.max(1, (locked.toMillis() + 999) / 1000);
+        LOG.info("sign-in refused while locked: user '{}' from {} ({} s left)", Problems.shown(username), address, seconds);
         rc.response().putHeader("Retry-After", String.valueOf(seconds));
         return Future.failedFuture(new HttpException(429, "too many failed sign-ins for this user name or from this "
           + "address; try again in " + (seconds < 120 ? seconds + " s" : (seconds + 59) / 60 + " min")));
       }
       return users.verifyPassword(username, password).compose(user -> {
         if (user == null) {
+          LOG.info("failed sign-in: user '{}' from {}", Problems.shown(username), address);
           return lockout.failed(username, address)
             .compose(v -> audit.record(Audit.Action.SIGN_IN_FAILED, null, username, address, null))
             .compose(v -> Future.failedFuture(new HttpException(401, WRONG)));
@@ -61,6 +68,7 @@ final class SessionRoutes {
           return audit.record(Audit.Action.SIGN_IN_FAILED, null, username, address, new JsonObject().put("reason", "disabled"))
             .compose(v -> Future.failedFuture(new HttpException(403, "this user is disabled; ask an hq user to enable it")));
         }
+        LOG.info("signed in: user '{}' ({}) from {}", user.username(), user.role().wireName(), address);
         return lockout.succeeded(user.username())
           .compose(v -> sessions.signIn(rc, user.username(), "password"))
           .compose(session -> audit.record(Audit.Action.SIGN_IN, user.username(), user.username(), address,
