@@ -438,13 +438,7 @@ async function start() {
   // that arrives afterwards is dropped, so the form is not buried under a storm of errors.
   onUnauthorized(() => session.ended());
 
-  let me;
-  try {
-    me = await session.check();
-  } catch (error) {
-    // The gateway cannot say who is signed in: the panels say what is unavailable, as they do for any outage.
-    me = undefined;
-  }
+  const me = await session.check();
   if (me === null) {
     return;
   }

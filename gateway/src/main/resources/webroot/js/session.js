@@ -9,6 +9,8 @@ let current = null;
 /** Whether the single sign-on link is offered (the 401 of GET /api/v1/session says `"oidc": true`). */
 let ssoOffered = false;
 let noticeKey = null;
+/** A sentence from the gateway shown above the form instead of noticeKey's (why nobody can be signed in now). */
+let noticeText = null;
 
 /** The signed-in session ({user, role, stores, cities}), or null. */
 export function user() {
@@ -38,7 +40,10 @@ export async function check() {
     if (error instanceof ApiError && error.status === 404) {
       return undefined;
     }
-    throw error;
+    // The gateway cannot say (its Redis or database does not answer, or it cannot be reached): the form, with the
+    // gateway's sentence, rather than a dashboard whose every panel would fail the same way.
+    showForm(null, error instanceof ApiError && error.status ? error.detail : t('signInUnreachable'));
+    return null;
   }
 }
 
@@ -54,10 +59,11 @@ function signedIn(session) {
 }
 
 /** Shows the sign-in form instead of everything else; noticeKey names a sentence above it (why it is shown). */
-export function showForm(why) {
+export function showForm(why, text) {
   current = null;
   setCsrfToken(null);
   noticeKey = why;
+  noticeText = text || null;
   document.body.dataset.auth = 'signed-out';
   document.body.dataset.state = 'signed-out';
   delete document.body.dataset.role;
@@ -144,8 +150,8 @@ export function rerender() {
     $('who-role').textContent = roleWords(current.role);
   }
   const notice = $('signin-notice');
-  notice.textContent = noticeKey ? t(noticeKey) : '';
-  notice.hidden = !noticeKey;
+  notice.textContent = noticeText || (noticeKey ? t(noticeKey) : '');
+  notice.hidden = !notice.textContent;
   $('signin-sso').hidden = !ssoOffered;
 }
 
