@@ -105,14 +105,7 @@ class DashboardIT {
     base = "http://127.0.0.1:" + config.httpPort();
     // The page reads the API as a signed-in user: the standalone's first admin, signed in as the page would be.
     Users.ensureAdmin(node.vertx(), config, ADMIN_PASSWORD).await();
-    HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session"))
-      .header("Content-Type", "application/json")
-      .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", Users.FIRST_ADMIN)
-        .put("password", ADMIN_PASSWORD).encode())).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
-    String setCookie = signedIn.headers().allValues("Set-Cookie").stream()
-      .filter(c -> c.startsWith(Sessions.COOKIE + "=")).findFirst().orElseThrow();
-    session = setCookie.substring(Sessions.COOKIE.length() + 1, setCookie.indexOf(';'));
+    signIn();
 
     screenshots = HeadlessChromium.screenshots();
   }
@@ -239,8 +232,26 @@ class DashboardIT {
         + "f.value = arguments[0]; t.value = arguments[1]; t.dispatchEvent(new Event('change'));", from, to);
   }
 
-  /** Opens the page in Chinese, the default, whatever an earlier test chose. */
-  private static void open(String pathAndHash) {
+  /** Signs the admin in as the page would, keeping the session cookie's value. */
+  private static void signIn() throws IOException, InterruptedException {
+    HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session"))
+      .header("Content-Type", "application/json")
+      .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", Users.FIRST_ADMIN)
+        .put("password", ADMIN_PASSWORD).encode())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+    String setCookie = signedIn.headers().allValues("Set-Cookie").stream()
+      .filter(c -> c.startsWith(Sessions.COOKIE + "=")).findFirst().orElseThrow();
+    session = setCookie.substring(Sessions.COOKIE.length() + 1, setCookie.indexOf(';'));
+  }
+
+  /** Opens the page in Chinese, the default, whatever an earlier test chose, signed in as the admin. */
+  private static void open(String pathAndHash) throws IOException, InterruptedException {
+    // Sessions live in Redis: one restarted by an earlier test (the embedded one keeps nothing) has forgotten it.
+    int status = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session"))
+      .header("Cookie", Sessions.COOKIE + "=" + session).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    if (status == 401) {
+      signIn();
+    }
     browser.get(base + "/favicon.svg");
     browser.manage().addCookie(new Cookie.Builder(Sessions.COOKIE, session).path("/").isHttpOnly(true).sameSite("Lax").build());
     ((JavascriptExecutor) browser).executeScript("window.localStorage.removeItem('storedash.lang');");
