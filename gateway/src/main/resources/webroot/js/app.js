@@ -1,11 +1,14 @@
 // The dashboard: picks a store and a date range, asks the API for each part of the page on its own, and shows each
-// part as soon as it arrives. A part whose service is down says so in its own panel; the rest keeps working.
+// part as soon as it arrives. A part whose service is down says so in its own panel; the rest keeps working. Nobody
+// signed in sees the sign-in form instead; what a signed-in user sees follows their role (ops: the monitor only).
 import * as i18n from './i18n.js';
 import { t } from './i18n.js';
-import { getJson, query, rowsOf, ApiError } from './api.js';
+import { getJson, query, rowsOf, ApiError, onUnauthorized } from './api.js';
 import { el, clear } from './dom.js';
 import * as monitor from './monitor.js';
 import * as panels from './panels.js';
+import * as session from './session.js';
+import * as admin from './admin.js';
 
 const DAY_MS = 86400000;
 const MAX_RANGE_DAYS = 366;
@@ -27,6 +30,11 @@ const state = {
   data: {},
   generation: {},
   firstRender: true,
+  /** The signed-in role, or null when this gateway has no sign-in (then the dashboard is open, as before). */
+  role: null,
+  view: 'dashboard',
+  /** An import or a channel change happened in the manage view: the dashboard's figures are reloaded on return. */
+  stale: false,
 };
 
 const $ = id => document.getElementById(id);
@@ -179,7 +187,7 @@ async function loadPart(part) {
   setPanelState(part, 'loading', t('loading'));
   try {
     const data = await getJson(spec.path());
-    if (state.generation[part] !== generation) {
+    if (state.generation[part] !== generation || !signedInOrOpen()) {
       return;
     }
     state.data[part] = data;
@@ -189,7 +197,7 @@ async function loadPart(part) {
       renderPart('orders');
     }
   } catch (error) {
-    if (state.generation[part] !== generation) {
+    if (state.generation[part] !== generation || !signedInOrOpen()) {
       return;
     }
     state.data[part] = null;
@@ -279,7 +287,8 @@ function fillStores() {
   const select = $('store');
   const current = state.store;
   clear(select);
-  select.append(el('option', { value: 'all' }, t('allStores')));
+  // `all` is every store the caller may see: for anyone but hq, that is their own stores.
+  select.append(el('option', { value: 'all' }, t(state.role && state.role !== 'hq' ? 'allMyStores' : 'allStores')));
   for (const s of state.stores) {
     select.append(el('option', { value: s.code }, s.code + ' ' + (s.name || '') + (s.city ? ' · ' + s.city : '')));
   }
@@ -331,6 +340,10 @@ function onDatesChanged() {
 function rerenderAll() {
   i18n.apply();
   $('lang-toggle').textContent = t('langSwitch');
+  session.rerender();
+  if (state.role) {
+    admin.rerender();
+  }
   fillStores();
   for (const part of Object.keys(PARTS)) {
     if (state.data[part]) {
@@ -386,13 +399,68 @@ function wireControls() {
   });
 }
 
+// ---- who is signed in --------------------------------------------------------------------------------------------
+
+function signedInOrOpen() {
+  return document.body.dataset.auth !== 'signed-out';
+}
+
+function showView(view) {
+  state.view = view;
+  for (const button of document.querySelectorAll('[data-view]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.view === view));
+  }
+  $('dashboard-view').hidden = view !== 'dashboard';
+  $('manage-view').hidden = view !== 'manage';
+  $('controls').hidden = view !== 'dashboard' || !readsSales();
+  document.body.dataset.view = view;
+  if (view === 'manage') {
+    admin.open();
+  } else if (state.stale && readsSales()) {
+    state.stale = false;
+    loadAll();
+  }
+}
+
+/** Every role but ops reads sales figures; without sign-in (an older gateway) the dashboard is open to all. */
+function readsSales() {
+  return state.role !== 'ops';
+}
+
 // ---- start ------------------------------------------------------------------------------------------------------
 
 async function start() {
   i18n.apply();
   $('lang-toggle').textContent = t('langSwitch');
   wireControls();
+  session.wire();
+  // A 401 from any call while signed in: the session ended (expired, or signed out elsewhere). Every panel's answer
+  // that arrives afterwards is dropped, so the form is not buried under a storm of errors.
+  onUnauthorized(() => session.ended());
+
+  const me = await session.check();
+  if (me === null) {
+    return;
+  }
+  state.role = me ? me.role : null;
+  $('dashboard-view').hidden = false;
   monitor.start();
+  if (me) {
+    $('views').hidden = false;
+    for (const button of document.querySelectorAll('[data-view]')) {
+      button.addEventListener('click', () => showView(button.dataset.view));
+    }
+    admin.setup(me.role, { imported: () => { state.stale = true; } });
+  }
+  if (!readsSales()) {
+    // ops: the monitor, its details open, and nothing that would only answer 403.
+    $('sales').hidden = true;
+    $('monitor-toggle').click();
+    showView('dashboard');
+    document.body.dataset.state = 'ready';
+    return;
+  }
+  $('controls').hidden = false;
 
   const fromHash = readHash();
   if (fromHash.store && /^[A-Za-z0-9_-]{1,32}$/.test(fromHash.store)) {
@@ -402,6 +470,13 @@ async function start() {
 
   const storesLoaded = getJson('/api/v1/stores').then(data => {
     state.stores = rowsOf(data, ['stores']).filter(s => s && s.code);
+    if (state.store !== 'all' && !state.stores.some(s => s.code === state.store)) {
+      // A bookmark of a store this user may not see (or that no longer exists): their own stores instead.
+      state.store = 'all';
+      if (state.from) {
+        loadAll();
+      }
+    }
     fillStores();
     $('stores-message').hidden = true;
   }).catch(error => {
@@ -414,6 +489,9 @@ async function start() {
     const overview = await getJson('/api/v1/stores/all/overview');
     state.latest = overview.to;
   } catch (error) {
+    if (!signedInOrOpen()) {
+      return;
+    }
     state.latest = formatDay(Date.now() - DAY_MS);
   }
   if (validRange(fromHash.from, fromHash.to)) {

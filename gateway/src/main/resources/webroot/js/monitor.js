@@ -1,4 +1,6 @@
 // The monitor panel on top of the page, fed live by the gateway's server-sent events (/api/v1/monitor/stream).
+// hq and ops get the full snapshot; everyone else a reduced one, {"status", "services": {"<name>": "green|..."}},
+// without hosts, ports, versions or node ids: then the panel shows one light per service and no details.
 import { t } from './i18n.js';
 import { percent, decimal, duration, time, isNumber } from './format.js';
 import { el, clear } from './dom.js';
@@ -102,11 +104,43 @@ function detailRows(s) {
   return rows;
 }
 
+/** Whether the snapshot is the reduced one: services by name with a colour each, and none of the details. */
+function reduced(s) {
+  return !s.redis && !s.cluster && !s.system && s.services !== null && typeof s.services === 'object'
+    && !Array.isArray(s.services);
+}
+
+function colour(value) {
+  return ['green', 'yellow', 'red'].includes(value) ? value : 'unknown';
+}
+
+function renderReduced(s) {
+  const items = clear($('monitor-services'));
+  for (const [name, status] of Object.entries(s.services)) {
+    items.append(el('div', { class: 'monitor-item', dataset: { service: name, status: colour(status) } },
+      el('span', { class: 'dot', 'aria-hidden': 'true' }),
+      el('span', { class: 'monitor-label' }, name),
+      el('span', { class: 'monitor-value' }, t('status_' + colour(status)))));
+  }
+}
+
 function render() {
   const panel = $('monitor');
   const message = $('monitor-message');
   let overall = 'unknown';
-  if (snapshot) {
+  const brief = Boolean(snapshot && reduced(snapshot));
+  $('monitor-fixed').hidden = brief;
+  $('monitor-services').hidden = !brief;
+  $('monitor-toggle').hidden = brief;
+  panel.dataset.form = brief ? 'reduced' : 'full';
+  if (brief) {
+    $('monitor-details').hidden = true;
+    $('monitor-toggle').setAttribute('aria-expanded', 'false');
+  }
+  if (snapshot && brief) {
+    overall = colour(snapshot.status);
+    renderReduced(snapshot);
+  } else if (snapshot) {
     const s = snapshot;
     overall = ['green', 'yellow', 'red'].includes(s.status) ? s.status : 'unknown';
     const [redisStatus, redisText] = redisItem(s.redis);

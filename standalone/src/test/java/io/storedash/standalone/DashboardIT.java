@@ -30,8 +30,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -79,27 +77,22 @@ class DashboardIT {
   private static StoreDashConfig config;
   private static String monitorDeployment;
   private static String base;
+  private static HeadlessChromium chromium;
   private static WebDriver browser;
-  private static Path userDataDir;
   private static Path screenshots;
   private static final HttpClient http = HttpClient.newHttpClient();
   private static final String ADMIN_PASSWORD = "dashboard-it admin password";
   /** The session cookie's value of the signed-in admin, given to the browser and to {@link #api}. */
   private static String session;
-  /** Only a developer's explicit choice skips these tests; a missing browser fails them. */
-  private static final boolean SKIPPED = Boolean.getBoolean("storedash.browser.skip");
+  private static final boolean SKIPPED = HeadlessChromium.SKIPPED;
 
   @BeforeAll
   static void start() throws IOException, InterruptedException {
     if (SKIPPED) {
       return;
     }
-    Path driver = Path.of(System.getProperty("storedash.chromedriver", "/usr/bin/chromedriver"));
-    Path chromium = chromiumBinary();
-    if (!Files.isExecutable(driver) || chromium == null) {
-      throw new IllegalStateException("the browser tests need Chromium and its driver (" + driver + "): "
-        + "apt-get install -y chromium chromium-driver, or skip them with -Dstoredash.browser.skip=true");
-    }
+    chromium = HeadlessChromium.start();
+    browser = chromium.driver;
     config = TestStorage.config(Map.of("HEARTBEAT_INTERVAL", "1s"));
     node = Node.local(config);
     node.deploy(QueryService.DESCRIPTOR, 1)
@@ -112,27 +105,9 @@ class DashboardIT {
     base = "http://127.0.0.1:" + config.httpPort();
     // The page reads the API as a signed-in user: the standalone's first admin, signed in as the page would be.
     Users.ensureAdmin(node.vertx(), config, ADMIN_PASSWORD).await();
-    HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session"))
-      .header("Content-Type", "application/json")
-      .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", Users.FIRST_ADMIN)
-        .put("password", ADMIN_PASSWORD).encode())).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
-    String setCookie = signedIn.headers().allValues("Set-Cookie").stream()
-      .filter(c -> c.startsWith(Sessions.COOKIE + "=")).findFirst().orElseThrow();
-    session = setCookie.substring(Sessions.COOKIE.length() + 1, setCookie.indexOf(';'));
+    signIn();
 
-    userDataDir = Files.createTempDirectory("storedash-chromium");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-      "--disable-background-networking", "--disable-component-update", "--no-first-run",
-      "--user-data-dir=" + userDataDir, "--window-size=1400,2600", "--lang=zh-CN");
-    // The driver's path is given: Selenium Manager never looks for, or downloads, anything.
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
-    browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
-    screenshots = Path.of(System.getProperty("storedash.root", ".."), "standalone", "target", "screenshots");
-    Files.createDirectories(screenshots);
+    screenshots = HeadlessChromium.screenshots();
   }
 
   @BeforeEach
@@ -140,28 +115,13 @@ class DashboardIT {
     Assumptions.assumeFalse(SKIPPED, "browser tests skipped by -Dstoredash.browser.skip=true");
   }
 
-  private static Path chromiumBinary() {
-    for (String candidate : List.of(System.getProperty("storedash.chromium", ""), "/usr/lib/chromium/chromium",
-      "/usr/bin/chromium", "/usr/bin/chromium-browser")) {
-      if (!candidate.isEmpty() && Files.isExecutable(Path.of(candidate))) {
-        return Path.of(candidate);
-      }
-    }
-    return null;
-  }
-
   @AfterAll
   static void stop() throws IOException {
-    if (browser != null) {
-      browser.quit();
+    if (chromium != null) {
+      chromium.close();
     }
     if (node != null) {
       node.shutdown().await();
-    }
-    if (userDataDir != null) {
-      try (var files = Files.walk(userDataDir)) {
-        files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
-      }
     }
   }
 
@@ -184,9 +144,10 @@ class DashboardIT {
     return browser.findElement(By.cssSelector(css));
   }
 
+  /** Read in one script, so that a reload in between cannot leave a found element stale. */
   private static String attribute(String css, String name) {
-    List<WebElement> found = browser.findElements(By.cssSelector(css));
-    return found.isEmpty() ? null : found.get(0).getDomAttribute(name);
+    return (String) ((JavascriptExecutor) browser).executeScript(
+      "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;", css, name);
   }
 
   /** Waits until the KPI cards show this store and range, then compares every card with the API's overview. */
@@ -271,8 +232,26 @@ class DashboardIT {
         + "f.value = arguments[0]; t.value = arguments[1]; t.dispatchEvent(new Event('change'));", from, to);
   }
 
-  /** Opens the page in Chinese, the default, whatever an earlier test chose. */
-  private static void open(String pathAndHash) {
+  /** Signs the admin in as the page would, keeping the session cookie's value. */
+  private static void signIn() throws IOException, InterruptedException {
+    HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session"))
+      .header("Content-Type", "application/json")
+      .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", Users.FIRST_ADMIN)
+        .put("password", ADMIN_PASSWORD).encode())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+    String setCookie = signedIn.headers().allValues("Set-Cookie").stream()
+      .filter(c -> c.startsWith(Sessions.COOKIE + "=")).findFirst().orElseThrow();
+    session = setCookie.substring(Sessions.COOKIE.length() + 1, setCookie.indexOf(';'));
+  }
+
+  /** Opens the page in Chinese, the default, whatever an earlier test chose, signed in as the admin. */
+  private static void open(String pathAndHash) throws IOException, InterruptedException {
+    // Sessions live in Redis: one restarted by an earlier test (the embedded one keeps nothing) has forgotten it.
+    int status = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session"))
+      .header("Cookie", Sessions.COOKIE + "=" + session).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    if (status == 401) {
+      signIn();
+    }
     browser.get(base + "/favicon.svg");
     browser.manage().addCookie(new Cookie.Builder(Sessions.COOKIE, session).path("/").isHttpOnly(true).sameSite("Lax").build());
     ((JavascriptExecutor) browser).executeScript("window.localStorage.removeItem('storedash.lang');");
