@@ -97,15 +97,16 @@ public final class LoadTestCommand implements Callable<Integer> {
     plan.warnings().forEach(w -> err.println("WARNING: " + w));
     boolean jsonToStdout = "-".equals(plan.jsonOut());
     PrintWriter report = jsonToStdout ? err : out;
-    if (exitOnDeadline) {
-      startWatchdog(plan, err);
-    }
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(plan.eventLoops()));
     List<RunResult> results = new ArrayList<>();
     try {
       LoadRunner runner = new LoadRunner(vertx, plan, err);
+      // Signing in is bounded on its own (each sign-in has the request timeout and 10 s more): the watchdog covers the runs.
       List<String> sessions = runner.signIn().await();
+      if (exitOnDeadline) {
+        startWatchdog(plan, err);
+      }
       List<String> stores = runner.stores(sessions).await();
       report.printf("loadtest %s -> %s: %s, %d store(s)%s, mix %s, ranges %s%n",
         plan.model() == LoadPlan.Model.CLOSED ? "closed model" : "open model", plan.target(),

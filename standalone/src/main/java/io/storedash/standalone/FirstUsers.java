@@ -35,19 +35,22 @@ final class FirstUsers {
 
   /** What was done, for the lines printed beside the URL. */
   record Outcome(boolean adminCreated, String adminPassword, boolean adminPasswordGenerated, List<String> demoUsers,
-                 String demoPassword) {
+                 String demoPassword, boolean demoPasswordGenerated) {
 
     List<String> lines() {
       List<String> lines = new ArrayList<>();
       if (adminCreated) {
-        lines.add("  Sign in:    user admin, password " + adminPassword + (adminPasswordGenerated
-          ? "  (generated and shown this once: write it down, or set " + ADMIN_PASSWORD + " before the first start)" : ""));
+        // A password the operator chose is theirs already: it is not printed (nor kept in a log).
+        lines.add("  Sign in:    user admin, password " + (adminPasswordGenerated ? adminPassword
+          + "  (generated and shown this once: write it down, or set " + ADMIN_PASSWORD + " before the first start)"
+          : "from " + ADMIN_PASSWORD));
       } else {
         lines.add("  Sign in:    as admin with the password of its first start (forgotten? set ADMIN_TOKEN and "
           + "PATCH /api/v1/admin/users/admin {\"password\": ...} with it, see docs/OPERATIONS.md)");
       }
       if (!demoUsers.isEmpty()) {
-        lines.add("  Demo users: " + String.join(", ", demoUsers) + "; password " + demoPassword);
+        lines.add("  Demo users: manager-N (manager) and viewer-N (viewer) of city N: " + String.join(", ", demoUsers)
+          + "; password " + (demoPasswordGenerated ? demoPassword : "from " + DEMO_PASSWORD));
       }
       return lines;
     }
@@ -72,11 +75,12 @@ final class FirstUsers {
     return vertx.executeBlocking(() -> Migrations.migrate(config))
       .compose(version -> Users.ensureAdmin(vertx, db, adminPassword))
       .compose(created -> (demoUsers ? demoUsers(vertx, db, demoPassword) : Future.succeededFuture(List.<String>of()))
-        .map(demo -> new Outcome(created, adminPassword, given == null || given.isEmpty(), demo, demoPassword)))
+        .map(demo -> new Outcome(created, adminPassword, given == null || given.isEmpty(), demo, demoPassword,
+          givenDemo == null || givenDemo.isEmpty())))
       .eventually(db::close);
   }
 
-  /** A manager and a viewer for each city, named by the city's place in name order; those made now, described. */
+  /** A manager and a viewer for each city, named by the city's place in name order; the cities whose users were made now ("1 上海"). */
   private static Future<List<String>> demoUsers(Vertx vertx, SqlClient db, String password) {
     Users users = new Users(vertx, db, Clock.systemUTC(), Duration.ZERO);
     return db.query("SELECT DISTINCT city FROM stores WHERE city IS NOT NULL AND city <> '' ORDER BY city").execute()
@@ -85,21 +89,22 @@ final class FirstUsers {
         for (Row row : rows) {
           cities.add(row.getString(0));
         }
-        List<String> made = new ArrayList<>();
+        java.util.Set<String> made = new java.util.LinkedHashSet<>();
         Future<Void> chain = Future.succeededFuture();
         for (int i = 0; i < cities.size(); i++) {
           String city = cities.get(i);
+          int n = i + 1;
           for (Role role : List.of(Role.MANAGER, Role.VIEWER)) {
-            String name = role.wireName() + "-" + (i + 1);
+            String name = role.wireName() + "-" + n;
             chain = chain.compose(v -> users.create(name, password, role, Set.of(), Set.of(city))
-              .map(user -> made.add(name + " (" + role.wireName() + ", " + city + ")"))
+              .map(user -> made.add(n + " " + city))
               // A user of that name exists already (an earlier start): left as it is.
               .recover(e -> e instanceof HttpException he && he.getStatusCode() == 409 ? Future.succeededFuture(false)
                 : Future.failedFuture(e))
               .mapEmpty());
           }
         }
-        return chain.map(v -> made);
+        return chain.map(v -> List.copyOf(made));
       });
   }
 
