@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param httpSlowClientTimeout HTTP_SLOW_CLIENT_TIMEOUT: the gateway's patience with a slow client — a new
  *                         connection's request line and headers, and the body of a small request, must arrive within
  *                         it; an import upload must deliver at least 4 KiB/s over every such window
+ * @param oidc             single sign-on, present when OIDC_ISSUER is set (OIDC_* variables, {@link OidcConfig})
  */
 public record StoreDashConfig(
   Optional<String> pgUrl,
@@ -46,7 +47,9 @@ public record StoreDashConfig(
   int pgPoolSize,
   Optional<String> clusterServiceDns,
   Duration httpIdleTimeout,
-  Duration httpSlowClientTimeout) {
+  Duration httpSlowClientTimeout,
+  // Single sign-on (OIDC_*): kept last and in one piece.
+  Optional<OidcConfig> oidc) {
 
   /** CLUSTER_HOST value that means: this machine's own (first non-loopback) address, as in containers. */
   public static final String AUTO_HOST = "auto";
@@ -72,13 +75,15 @@ public record StoreDashConfig(
     return new StoreDashConfig(Optional.of(pgUrl), Optional.of(redisUrl), httpPort, managementPort, clusterHost,
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
-      pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout);
+      pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout,
+      oidc);
   }
 
   public StoreDashConfig withPorts(int httpPort, int managementPort) {
     return new StoreDashConfig(pgUrl, redisUrl, httpPort, Optional.of(managementPort), clusterHost,
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
-      pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout);
+      pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout,
+      oidc);
   }
 }
