@@ -50,18 +50,19 @@ machine="$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'm
   echo
 } > "$report"
 
-lt() { # label, loadtest args...
+lt() { # label, loadtest args... (every run authenticates as a machine would: the break-glass token, from the environment)
   local label=$1; shift
   echo "### $label" >> "$report"
   echo '```' >> "$report"
-  java -jar loadtest/target/loadtest-fat.jar -t http://127.0.0.1:8051 --warmup "$warmup" --duration "$duration" \
+  BENCH_TOKEN=$token java -jar loadtest/target/loadtest-fat.jar -t http://127.0.0.1:8051 --token-env BENCH_TOKEN --warmup "$warmup" --duration "$duration" \
     --end-date "$end_date" -q --json "$out/$(echo "$label" | tr ' /' '__').json" "$@" 2>>"$out/loadtest.err" | tee -a "$report" || true
   echo '```' >> "$report"
 }
 
 wait_for() { # url, seconds
   for _ in $(seq 1 $(( $2 * 2 ))); do
-    (exec 3<>/dev/tcp/127.0.0.1/8051 && printf 'GET %s HTTP/1.0\r\n\r\n' "$1" >&3 && head -1 <&3 | grep -q ' 200 ') 2>/dev/null && return 0
+    (exec 3<>/dev/tcp/127.0.0.1/8051 && printf 'GET %s HTTP/1.0\r\nAuthorization: Bearer %s\r\n\r\n' "$1" "$token" >&3 \
+      && head -1 <&3 | grep -q ' 200 ') 2>/dev/null && return 0
     sleep 0.5
   done
   echo "no 200 from $1 within $2 s" >&2; return 1
@@ -88,8 +89,7 @@ scenarios() { # mode
     wrk -t2 -c200 -d"$duration" --latency http://127.0.0.1:8051/api/v1/bench/constant | tee -a "$report"
     echo '```' >> "$report"
   fi
-  lt "$mode: uncached (cache bypassed with the admin token), 30 users" --users 30 \
-    -H "Authorization: Bearer $token" -H "X-Cache-Bypass: 1" --accept-gzip
+  lt "$mode: uncached (cache bypassed with the admin token), 30 users" --users 30 -H "X-Cache-Bypass: 1" --accept-gzip
   lt "$mode: cached dashboard mix, 30/50/100/200 users, no think time" --users 30,50,100,200 --accept-gzip
   lt "$mode: open model, rate sweep" --rate 500/s,1000/s,2000/s,4000/s --accept-gzip --max-outstanding 512
 }
@@ -102,7 +102,7 @@ pids+=($!)
 wait_for /api/v1/stores 600
 wait_warm
 monitor_memory() {
-  (exec 3<>/dev/tcp/127.0.0.1/8051 && printf 'GET /api/v1/monitor HTTP/1.0\r\n\r\n' >&3 && cat <&3) | tail -1 | grep -o '"memory":{[^}]*}' || true
+  (exec 3<>/dev/tcp/127.0.0.1/8051 && printf 'GET /api/v1/monitor HTTP/1.0\r\nAuthorization: Bearer %s\r\n\r\n' "$token" >&3 && cat <&3) | tail -1 | grep -o '"memory":{[^}]*}' || true
 }
 {
   echo "Start-up warm-up of the whole chain: \`$(grep -o '"warming":{[^}]*}' "$out/cache-stats.json")\`"

@@ -40,7 +40,7 @@ done
 
 url="http://127.0.0.1:${HTTP_PORT:-8051}"
 for _ in $(seq 1 240); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/${HTTP_PORT:-8051}" && printf 'GET /api/v1/stores HTTP/1.0\r\n\r\n' >&3 && head -1 <&3 | grep -q ' 200 ') 2>/dev/null; then
+  if (exec 3<>"/dev/tcp/127.0.0.1/${HTTP_PORT:-8051}" && printf 'GET /health/ready HTTP/1.0\r\n\r\n' >&3 && head -1 <&3 | grep -q ' 200 ') 2>/dev/null; then
     echo "StoreDash cluster is up: $url/  (API $url/api/v1/stores; logs in $run/; stop with scripts/cluster-down.sh)"
     exit 0
   fi

@@ -20,11 +20,13 @@ for s in standalone loadtest; do
 done
 out=$(mktemp -d /tmp/storedash-sizing.XXXX)
 port=$((20000 + RANDOM % 20000))
+# Every API call authenticates with the break-glass token (the monitor's Redis figures are for ops and hq).
+export ADMIN_TOKEN="sizing-token-$RANDOM$RANDOM$RANDOM"
 HTTP_PORT=$port MANAGEMENT_PORT=0 MONITOR_INTERVAL=2s java -Xmx1g -jar standalone/target/standalone-fat.jar --data-dir "$out/data" \
   --stores "$stores" --rows-per-store "$rows" --days 90 --seed 42 --end-date 2026-10-31 > "$out/standalone.log" 2>&1 &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; for _ in $(seq 1 40); do kill -0 $server 2>/dev/null || break; sleep 0.5; done; kill -KILL $server 2>/dev/null || true' EXIT
-get() { (exec 3<>/dev/tcp/127.0.0.1/$port && printf 'GET %s HTTP/1.0\r\n\r\n' "$1" >&3 && cat <&3) 2>/dev/null | tail -1; }
+get() { (exec 3<>/dev/tcp/127.0.0.1/$port && printf 'GET %s HTTP/1.0\r\nAuthorization: Bearer %s\r\n\r\n' "$1" "$ADMIN_TOKEN" >&3 && cat <&3) 2>/dev/null | tail -1; }
 for _ in $(seq 1 600); do get /api/v1/stores | grep -q '"stores"' && break; sleep 0.5; done
 redis_figures() { # label
   sleep 6 # the monitor publishes every 5 s
@@ -42,6 +44,6 @@ echo "|---|---|---|---|---|---|"
 # The start-up warm-up runs in the background; wait for it to end.
 sleep 20
 redis_figures "after the start-up warm-up (default range, every kind)"
-java -jar loadtest/target/loadtest-fat.jar -t "http://127.0.0.1:$port" --users 50 --warmup 0 --duration 40s \
+java -jar loadtest/target/loadtest-fat.jar -t "http://127.0.0.1:$port" --token-env ADMIN_TOKEN --users 50 --warmup 0 --duration 40s \
   --end-date 2026-10-31 --ranges 7,30,90 --zipf 0 -q > "$out/loadtest.txt" 2>&1
 redis_figures "after every store's 7/30/90-day ranges too"

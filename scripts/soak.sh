@@ -34,13 +34,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The load signs in as the standalone's admin user (a session per virtual user, kept in Redis for the whole soak);
+# the start-up check uses the break-glass token.
+export STOREDASH_ADMIN_PASSWORD="soak-password-$RANDOM$RANDOM$RANDOM" ADMIN_TOKEN="soak-token-$RANDOM$RANDOM$RANDOM"
 echo "soak: starting standalone (100 stores × 5,000 lines) on port $port, output in $out"
 HTTP_PORT=$port MANAGEMENT_PORT=0 java -Xmx512m -jar standalone/target/standalone-fat.jar --data-dir "$out/data" \
   --stores 100 --rows-per-store 5000 --days 90 --seed 42 --end-date 2026-10-31 > "$out/standalone.log" 2>&1 &
 server=$!
 pids+=("$server")
 for _ in $(seq 1 600); do
-  (exec 3<>/dev/tcp/127.0.0.1/$port && printf 'GET /api/v1/stores HTTP/1.0\r\n\r\n' >&3 && head -1 <&3 | grep -q ' 200 ') 2>/dev/null && break
+  (exec 3<>/dev/tcp/127.0.0.1/$port && printf 'GET /api/v1/stores HTTP/1.0\r\nAuthorization: Bearer %s\r\n\r\n' "$ADMIN_TOKEN" >&3 && head -1 <&3 | grep -q ' 200 ') 2>/dev/null && break
   sleep 0.5
 done
 sleep 5 # let the start-up warm-up finish
@@ -55,7 +58,8 @@ sample() { # minute
 }
 
 sample 0
-java -jar loadtest/target/loadtest-fat.jar -t "http://127.0.0.1:$port" --users "$users" --warmup 0 \
+java -jar loadtest/target/loadtest-fat.jar -t "http://127.0.0.1:$port" --user admin \
+  --password-env STOREDASH_ADMIN_PASSWORD --users "$users" --warmup 0 \
   --duration "${minutes}m" --end-date 2026-10-31 --accept-gzip -q --json "$out/soak.json" > "$out/loadtest.txt" 2>&1 &
 load=$!
 pids+=("$load")

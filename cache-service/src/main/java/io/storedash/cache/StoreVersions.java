@@ -58,8 +58,10 @@ public final class StoreVersions {
   }
 
   /**
-   * The version a query's result depends on: the chain's for {@code all}, the store's otherwise (0 for a store
-   * that has no data yet); empty while versions are unknown.
+   * The version a query's result depends on: the chain's for {@code all} — also for a query restricted to a set of
+   * stores, whose {@code store} is {@code all}: every data change raises the chain's version, so a set's entries are
+   * left behind exactly when the chain's are — the store's otherwise (0 for a store that has no data yet); empty
+   * while versions are unknown.
    */
   public OptionalLong versionOf(DashboardQuery query) {
     if (!known) {

@@ -232,6 +232,40 @@ class CacheVerticleTest {
     assertThat(query.computationsOf(overview)).isEqualTo(2);
   }
 
+  /**
+   * A query restricted to a set of stores (a manager's "all", issue 16) has a key of its own — another set another
+   * key — tagged {all} and versioned by the chain: any data change raises the chain's version, so a change of one
+   * store of the set makes the set's answer a miss, computed again with the set.
+   */
+  @Test
+  void aSetOfStoresHasItsOwnKeyAndMissesAfterAChangeOfOneStore() {
+    deploy(Map.of());
+    DashboardQuery chain = DashboardQuery.of(QueryKind.OVERVIEW, "all", overview.from(), overview.to());
+    DashboardQuery mine = chain.restrictedTo(List.of("S001", "S002"));
+    DashboardQuery other = chain.restrictedTo(List.of("S002"));
+    String mineKey = CacheKeys.key(Tier.L2, mine, query.version);
+    String otherKey = CacheKeys.key(Tier.L2, other, query.version);
+    assertThat(mineKey).isNotEqualTo(otherKey).isNotEqualTo(CacheKeys.key(Tier.L2, chain, query.version))
+      .contains(":{all}:v" + query.version + ":overview|all~2.");
+    assertThat(status(ask(mine).await())).isEqualTo("MISS");
+    assertThat(status(ask(other).await())).isEqualTo("MISS");
+    assertThat(status(ask(mine).await())).isEqualTo("L4");
+    awaitStored(mineKey);
+    awaitStored(otherKey);
+    // query-service was asked for each set, not for the chain: the set travels with the query.
+    assertThat(query.computationsOf(mine)).isEqualTo(1);
+    assertThat(query.computationsOf(other)).isEqualTo(1);
+    assertThat(query.computationsOf(chain)).isZero();
+
+    dataChanged("S001");
+    Message<Buffer> after = ask(mine).await();
+    assertThat(status(after)).isEqualTo("MISS");
+    assertThat(query.computationsOf(mine)).isEqualTo(2);
+    // The chain's version moved, so every set misses, even one without the changed store.
+    assertThat(status(ask(other).await())).isEqualTo("MISS");
+    assertThat(CacheKeys.key(Tier.L2, mine, query.version)).isNotEqualTo(mineKey);
+  }
+
   @Test
   void pastTheSoftTtlTheEntryIsServedStaleAndRefreshedInTheBackground() {
     deploy(Map.of("CACHE_TTL_L2", "1s", "CACHE_TTL_L4", "1s"));

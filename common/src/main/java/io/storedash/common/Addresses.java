@@ -32,6 +32,14 @@ public final class Addresses {
   /** Published by monitor-service: the snapshot, every 5 s. */
   public static final String MONITOR_UPDATES = "storedash.monitor.updates";
 
+  /**
+   * Published by the gateway that changed, disabled or deleted a user: {@code {"username": ...}}. Every gateway
+   * forgets what it cached of that user, so the change applies to live sessions and API tokens at once.
+   */
+  public static final String USER_CHANGED = "storedash.gateway.user-changed";
+  /** Published by the gateway that revoked an API token: {@code {"id": ...}}. Every gateway refuses it at once. */
+  public static final String TOKEN_REVOKED = "storedash.gateway.token-revoked";
+
   /** Published by every node of every service: {@code {service, node, version, uptime, stats}}. */
   public static final String HEARTBEAT = "storedash.node.heartbeat";
   /** Published by a node that just started watching heartbeats: every node answers with its heartbeats at once. */

@@ -1,19 +1,30 @@
 package io.storedash.common;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * One dashboard question: {@code {kind, store, from, to, params}}. It travels as JSON on the event bus and has a
- * canonical string form from which cache keys are derived, so two equal questions always share one key.
+ * One dashboard question: {@code {kind, store, from, to, params}}, and for a caller who may see only some stores,
+ * {@code stores}: the set {@code all} then means. It travels as JSON on the event bus and has a canonical string
+ * form from which cache keys are derived, so two equal questions always share one key.
  * {@code from}/{@code to} may be absent: query-service then answers for the last 30 days up to the newest day
  * with data.
  */
@@ -27,6 +38,8 @@ public final class DashboardQuery {
   public static final LocalDate LAST_DAY = LocalDate.of(2100, 12, 31);
   /** The longest range a query may cover, in days (inclusive). */
   public static final int MAX_RANGE_DAYS = 366;
+  /** The most stores a restricted query may name ({@link #restrictedTo}). */
+  public static final int MAX_SET_STORES = 10_000;
 
   private static final Pattern STORE_CODE = Pattern.compile("[A-Za-z0-9_-]{1,32}");
   private static final Pattern PARAM_NAME = Pattern.compile("[a-z_]{1,32}");
@@ -37,13 +50,20 @@ public final class DashboardQuery {
   private final LocalDate from;
   private final LocalDate to;
   private final Map<String, String> params;
+  /** The stores {@code all} stands for, or null for the whole chain. */
+  private final SortedSet<String> stores;
+  /** Computed once: every cache lookup and equals asks for it, and a set's part costs a hash. */
+  private final String canonical;
 
-  private DashboardQuery(QueryKind kind, String store, LocalDate from, LocalDate to, Map<String, String> params) {
+  private DashboardQuery(QueryKind kind, String store, LocalDate from, LocalDate to, Map<String, String> params,
+                         SortedSet<String> stores) {
     this.kind = kind;
     this.store = store;
     this.from = from;
     this.to = to;
     this.params = params;
+    this.stores = stores;
+    this.canonical = canonicalForm();
   }
 
   /**
@@ -85,7 +105,36 @@ public final class DashboardQuery {
       });
     }
     QueryParams.validate(kind, sorted);
-    return new DashboardQuery(kind, store, from, to, Collections.unmodifiableMap(sorted));
+    return new DashboardQuery(kind, store, from, to, Collections.unmodifiableMap(sorted), null);
+  }
+
+  /**
+   * This query over only {@code codes}: {@code all} then means those stores, for a caller who may see no others. The
+   * codes are kept sorted and distinct; codes of stores that do not exist are simply absent from the answer, and an
+   * empty set answers zeros and empty lists.
+   *
+   * @throws IllegalArgumentException when the query is for one store (only a query over {@code all} can be
+   *                                  restricted), when a code is not a store code, or when there are more than
+   *                                  {@link #MAX_SET_STORES}
+   */
+  public DashboardQuery restrictedTo(Collection<String> codes) {
+    if (!coversAllStores()) {
+      throw new IllegalArgumentException(kind.wireName() + " of store " + store + " cannot be restricted to a set of "
+        + "stores: only a query over 'all' can");
+    }
+    Objects.requireNonNull(codes, "codes");
+    TreeSet<String> set = new TreeSet<>();
+    for (String code : codes) {
+      if (!isStoreCode(code) || ALL_STORES.equals(code)) {
+        throw new IllegalArgumentException("stores must hold store codes (letters, digits, _ or -, at most 32), got '"
+          + (code == null ? null : shown(code)) + "'");
+      }
+      set.add(code);
+      if (set.size() > MAX_SET_STORES) {
+        throw new IllegalArgumentException("stores may hold at most " + MAX_SET_STORES + " store codes");
+      }
+    }
+    return new DashboardQuery(kind, store, from, to, params, Collections.unmodifiableSortedSet(set));
   }
 
   /**
@@ -118,8 +167,19 @@ public final class DashboardQuery {
     return store;
   }
 
+  /** Whether the query is over {@code all}: the whole chain, or the set {@link #stores()} when restricted. */
   public boolean coversAllStores() {
     return ALL_STORES.equals(store);
+  }
+
+  /** The stores {@code all} stands for, sorted; null when unrestricted (the whole chain). */
+  public SortedSet<String> stores() {
+    return stores;
+  }
+
+  /** Whether the query is over a set of stores rather than the whole chain ({@link #restrictedTo}). */
+  public boolean restricted() {
+    return stores != null;
   }
 
   /** Inclusive first day, or null for the default range. */
@@ -143,12 +203,18 @@ public final class DashboardQuery {
 
   /**
    * The canonical form: {@code kind|store|from|to|name=value&...} with parameters in name order and absent
-   * dates written as {@code -}. Equal queries have equal canonical forms.
+   * dates written as {@code -}. Equal queries have equal canonical forms. For a set of stores the store part is
+   * {@code all~<n>.<32 hex digits of SHA-256 of the codes joined by ','>}: the set decides the key, and the part has
+   * no character that a Redis SCAN pattern would read as a glob.
    */
   public String canonical() {
+    return canonical;
+  }
+
+  private String canonicalForm() {
     StringBuilder sb = new StringBuilder(64)
       .append(kind.wireName()).append('|')
-      .append(store).append('|')
+      .append(stores == null ? store : setPart(stores)).append('|')
       .append(from == null ? "-" : from.toString()).append('|')
       .append(to == null ? "-" : to.toString()).append('|');
     boolean first = true;
@@ -162,6 +228,15 @@ public final class DashboardQuery {
     return sb.toString();
   }
 
+  private static String setPart(SortedSet<String> codes) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(String.join(",", codes).getBytes(StandardCharsets.UTF_8));
+      return ALL_STORES + "~" + codes.size() + "." + HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  }
+
   public JsonObject toJson() {
     JsonObject json = new JsonObject()
       .put("kind", kind.wireName())
@@ -170,6 +245,9 @@ public final class DashboardQuery {
       json.put("from", from.toString()).put("to", to.toString());
     }
     json.put("params", new JsonObject(new TreeMap<>(params)));
+    if (stores != null) {
+      json.put("stores", new JsonArray(new ArrayList<>(stores)));
+    }
     return json;
   }
 
@@ -186,12 +264,28 @@ public final class DashboardQuery {
       if (p != null) {
         p.forEach(e -> params.put(e.getKey(), e.getValue() == null ? null : String.valueOf(e.getValue())));
       }
-      return of(QueryKind.fromWire(json.getString("kind")), json.getString("store"),
+      DashboardQuery query = of(QueryKind.fromWire(json.getString("kind")), json.getString("store"),
         parseDay("from", json.getString("from")), parseDay("to", json.getString("to")), params);
+      JsonArray stores = json.getJsonArray("stores");
+      if (stores == null) {
+        return query;
+      }
+      // Checked before the codes are copied: a huge array is refused without building a set of it.
+      if (stores.size() > MAX_SET_STORES) {
+        throw new IllegalArgumentException("stores may hold at most " + MAX_SET_STORES + " store codes");
+      }
+      List<String> codes = new ArrayList<>(stores.size());
+      for (Object code : stores) {
+        if (!(code instanceof String text)) {
+          throw new IllegalArgumentException("stores must be an array of store codes (strings), got " + code);
+        }
+        codes.add(text);
+      }
+      return query.restrictedTo(codes);
     } catch (ClassCastException e) {
       // A member of the wrong JSON type (a number for a string, a string for params): a bad request, not a bug.
-      throw new IllegalArgumentException("a dashboard query has kind, store, from and to as strings and params as an "
-        + "object of strings");
+      throw new IllegalArgumentException("a dashboard query has kind, store, from and to as strings, params as an "
+        + "object of strings and stores as an array of strings");
     }
   }
 

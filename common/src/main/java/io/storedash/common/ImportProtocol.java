@@ -4,9 +4,13 @@ package io.storedash.common;
  * The event-bus protocol of a CSV import to {@link Addresses#IMPORT}, streamed in chunks so that no service holds a
  * whole file:
  * <ol>
- *   <li>request {@code {"filename": "...", "size": n}} ({@code size} optional) to {@link Addresses#IMPORT}; the reply
- *       {@code {"session": "<address>"}} names the address of the one query-service instance that now holds the
- *       import (a failure 413 when {@code size} is over {@link #MAX_FILE_BYTES}, 503 when it is busy);</li>
+ *   <li>request {@code {"filename": "...", "size": n, "scope": {"stores": [...], "cities": [...]}}} ({@code size} and
+ *       {@code scope} optional) to {@link Addresses#IMPORT}; the reply {@code {"session": "<address>"}} names the
+ *       address of the one query-service instance that now holds the import (a failure 413 when {@code size} is over
+ *       {@link #MAX_FILE_BYTES}, 503 when it is busy, 400 when {@code scope} is malformed). Without {@link #SCOPE} the
+ *       file may name any store and create stores; with it, every line's store must be an existing store whose code
+ *       is in {@link #SCOPE_STORES} or whose city is in {@link #SCOPE_CITIES} (both arrays of strings, each
+ *       optional), else the file is refused 422 with each such store named at its first line;</li>
  *   <li>request each chunk of the file, in order, as a {@code Buffer} of at most {@link #MAX_CHUNK_BYTES} to that
  *       address, waiting for each reply ({@code {"bytes", "lines"}} received so far) before sending the next;</li>
  *   <li>request a last message with header {@link #END} {@code true} (its body, possibly empty, is the last chunk):
@@ -17,7 +21,8 @@ package io.storedash.common;
  * </ol>
  * A session that receives nothing for {@link #IDLE_TIMEOUT_MS} is rolled back and its address closed (later
  * messages fail with NO_HANDLERS). A {@code Buffer} sent to {@link Addresses#IMPORT} directly is imported whole, as
- * one session, with header {@link #FILENAME_HEADER} as its name.
+ * one session, with header {@link #FILENAME_HEADER} as its name and header {@link #SCOPE_HEADER}, when present, as
+ * its scope (the JSON of {@link #SCOPE}).
  */
 public final class ImportProtocol {
 
@@ -31,6 +36,17 @@ public final class ImportProtocol {
   public static final String FILENAME = "filename";
   /** Open request field: the file's size in bytes, when known (checked before any byte is sent). */
   public static final String SIZE = "size";
+  /**
+   * Open request field: the stores the import may write to, {@code {"stores": [codes], "cities": [cities]}}; absent,
+   * any store (and the file may create stores).
+   */
+  public static final String SCOPE = "scope";
+  /** Member of {@link #SCOPE}: codes of existing stores the import may write to. */
+  public static final String SCOPE_STORES = "stores";
+  /** Member of {@link #SCOPE}: cities ({@code stores.city}) whose existing stores the import may write to. */
+  public static final String SCOPE_CITIES = "cities";
+  /** Header of a whole file sent as one {@code Buffer}: its {@link #SCOPE} as JSON text. */
+  public static final String SCOPE_HEADER = "sd-import-scope";
   /** Open reply field: the address of the import session. */
   public static final String SESSION = "session";
   /** The largest chunk a session accepts. */

@@ -2,8 +2,13 @@ package io.storedash.common;
 
 import org.junit.jupiter.api.Test;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -83,5 +88,100 @@ class DashboardQueryTest {
   @Test
   void aRangeOf366DaysIsAllowed() {
     assertThat(DashboardQuery.of(QueryKind.TREND, "S001", OCT_1.minusDays(365), OCT_1).from()).isEqualTo(OCT_1.minusDays(365));
+  }
+
+  @Test
+  void aSetOfStoresIsKeptSortedAndDistinctAndKeyedByAHashOfIt() {
+    DashboardQuery all = DashboardQuery.of(QueryKind.OVERVIEW, "all", OCT_1, OCT_30);
+    DashboardQuery set = all.restrictedTo(List.of("S002", "S001", "S002"));
+    assertThat(set.stores()).containsExactly("S001", "S002");
+    assertThat(set.restricted()).isTrue();
+    assertThat(set.store()).isEqualTo("all");
+    assertThat(set.coversAllStores()).isTrue();
+    // The part is all~2. and the first 32 hex digits of SHA-256 of "S001,S002".
+    assertThat(set.canonical()).isEqualTo("overview|all~2.f992dfa62cb91de1a9cae3f50275a610|2026-10-01|2026-10-30|");
+    assertThat(set.canonical()).doesNotContain("*", "?", "[", "]", "{", "}");
+    assertThat(all.restricted()).isFalse();
+    assertThat(all.stores()).isNull();
+    assertThat(all.canonical()).isEqualTo("overview|all|2026-10-01|2026-10-30|");
+  }
+
+  @Test
+  void theSameSetInAnotherOrderIsTheSameQueryAndAnotherSetIsNot() {
+    DashboardQuery all = DashboardQuery.of(QueryKind.RANKING, "all", OCT_1, OCT_30, Map.of("metric", "profit"));
+    DashboardQuery ab = all.restrictedTo(List.of("S001", "S002"));
+    DashboardQuery ba = all.restrictedTo(List.of("S002", "S001"));
+    DashboardQuery ac = all.restrictedTo(List.of("S001", "S003"));
+    DashboardQuery a = all.restrictedTo(List.of("S001"));
+    DashboardQuery none = all.restrictedTo(List.of());
+    assertThat(ab).isEqualTo(ba);
+    assertThat(ab.hashCode()).isEqualTo(ba.hashCode());
+    assertThat(ab.canonical()).isEqualTo(ba.canonical()).endsWith("|2026-10-01|2026-10-30|metric=profit");
+    assertThat(List.of(all, ab, ac, a, none).stream().map(DashboardQuery::canonical).distinct()).hasSize(5);
+    assertThat(ab).isNotEqualTo(all).isNotEqualTo(ac);
+    assertThat(none.stores()).isEmpty();
+    assertThat(none.canonical()).startsWith("ranking|all~0.");
+    // The set part is not a store code: no single store's query shares it.
+    assertThat(DashboardQuery.isStoreCode(ab.canonical().split("\\|")[1])).isFalse();
+  }
+
+  @Test
+  void aSetTravelsInJsonAndComesBackEqual() {
+    DashboardQuery set = DashboardQuery.of(QueryKind.TREND, "all", null, null).restrictedTo(List.of("S-7", "S001"));
+    JsonObject json = set.toJson();
+    assertThat(json.getJsonArray("stores")).isEqualTo(new JsonArray().add("S-7").add("S001"));
+    DashboardQuery back = DashboardQuery.fromJson(json);
+    assertThat(back).isEqualTo(set);
+    assertThat(back.stores()).containsExactly("S-7", "S001");
+    assertThat(DashboardQuery.fromJson(json.copy().put("stores", new JsonArray())).stores()).isEmpty();
+    JsonObject unrestricted = DashboardQuery.of(QueryKind.TREND, "all", null, null).toJson();
+    assertThat(unrestricted.containsKey("stores")).isFalse();
+    assertThat(DashboardQuery.fromJson(unrestricted).restricted()).isFalse();
+  }
+
+  @Test
+  void onlyAQueryOverAllCanBeRestricted() {
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.OVERVIEW, "S001", null, null).restrictedTo(List.of("S001")))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only a query over 'all'");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.PRODUCTS, "S001", null, null).restrictedTo(List.of("S001")))
+      .isInstanceOf(IllegalArgumentException.class);
+    // Every kind that allows all can be restricted; stores and ranking always cover all.
+    for (QueryKind kind : QueryKind.values()) {
+      if (kind.allowsAllStores()) {
+        assertThat(DashboardQuery.of(kind, "all", null, null).restrictedTo(List.of("S001")).restricted()).isTrue();
+      }
+    }
+    assertThatThrownBy(() -> DashboardQuery.fromJson(new JsonObject().put("kind", "orders").put("store", "S001")
+      .put("stores", new JsonArray().add("S001")))).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aSetHoldsOnlyStoreCodesAndAtMostTenThousand() {
+    DashboardQuery all = DashboardQuery.of(QueryKind.STORES, "all", null, null);
+    assertThatThrownBy(() -> all.restrictedTo(List.of("S001", "all"))).isInstanceOf(IllegalArgumentException.class)
+      .hasMessageContaining("got 'all'");
+    assertThatThrownBy(() -> all.restrictedTo(List.of("S 1; DROP"))).isInstanceOf(IllegalArgumentException.class)
+      .hasMessageContaining("store codes");
+    assertThatThrownBy(() -> all.restrictedTo(java.util.Arrays.asList("S001", null))).isInstanceOf(IllegalArgumentException.class);
+    List<String> most = IntStream.range(0, DashboardQuery.MAX_SET_STORES).mapToObj(i -> "S" + i).toList();
+    assertThat(all.restrictedTo(most).stores()).hasSize(10_000);
+    List<String> tooMany = IntStream.rangeClosed(0, DashboardQuery.MAX_SET_STORES).mapToObj(i -> "S" + i).toList();
+    assertThatThrownBy(() -> all.restrictedTo(tooMany)).isInstanceOf(IllegalArgumentException.class)
+      .hasMessageContaining("at most 10000");
+    assertThatThrownBy(() -> DashboardQuery.fromJson(all.toJson().put("stores", new JsonArray(tooMany))))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 10000");
+  }
+
+  @Test
+  void aSetOfTheWrongJsonTypeIsABadRequest() {
+    JsonObject json = DashboardQuery.of(QueryKind.OVERVIEW, "all", null, null).toJson();
+    assertThatThrownBy(() -> DashboardQuery.fromJson(json.copy().put("stores", "S001")))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stores as an array of strings");
+    assertThatThrownBy(() -> DashboardQuery.fromJson(json.copy().put("stores", new JsonArray().add(1))))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 1");
+    assertThatThrownBy(() -> DashboardQuery.fromJson(json.copy().put("stores", new JsonArray().add(new JsonObject()))))
+      .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DashboardQuery.fromJson(json.copy().put("stores", new JsonArray().addNull())))
+      .isInstanceOf(IllegalArgumentException.class);
   }
 }

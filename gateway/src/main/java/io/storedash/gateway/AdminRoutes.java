@@ -4,7 +4,9 @@ import io.storedash.common.DashboardQuery;
 import io.storedash.common.ServiceNames;
 import io.storedash.common.client.CacheClient;
 import io.storedash.common.client.QueryClient;
-import io.storedash.common.config.StoreDashConfig;
+import io.storedash.gateway.auth.Audit;
+import io.storedash.gateway.auth.Guard;
+import io.storedash.gateway.auth.Role;
 import io.storedash.gateway.http.AdminToken;
 import io.storedash.gateway.http.ParameterProblem;
 import io.storedash.gateway.http.Problems;
@@ -20,63 +22,57 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The admin routes: cache warm, flush and stats, and HQ's sales channels with their fee flags. They need {@code Authorization: Bearer <ADMIN_TOKEN>}; without a
- * configured token they are disabled, never open.
+ * The admin routes: cache warm, flush and stats (hq or ops), and HQ's sales channels with their fee flags (hq). Each
+ * change is recorded in the audit log.
  */
 final class AdminRoutes {
 
   /** A channel code as query-service makes them (docs/DESIGN.md §3.3): ASCII letters, digits, _ and -. */
   static final String CHANNEL_CODE = "[A-Za-z0-9_-]{1,40}";
+  static final String CACHE_PATH = "/api/v1/admin/cache";
 
   private final CacheClient cacheService;
   private final QueryClient queryService;
   private final AdminToken token;
+  private final Audit audit;
 
-  AdminRoutes(CacheClient cacheService, QueryClient queryService, StoreDashConfig config) {
+  AdminRoutes(CacheClient cacheService, QueryClient queryService, AdminToken token, Audit audit) {
     this.cacheService = cacheService;
     this.queryService = queryService;
-    this.token = new AdminToken(config.adminToken());
+    this.token = token;
+    this.audit = audit;
   }
 
   AdminToken token() {
     return token;
   }
 
-  /** A route handler: lets the request through only with the admin token. */
+  /**
+   * A route handler of {@code /api/v1/admin/*}: cache admin (warm, flush, stats) for hq or ops, everything else
+   * (channels, users, the audit log) for hq. The break-glass admin token is hq.
+   */
   void authorize(RoutingContext rc) {
-    if (authorized(rc)) {
+    boolean cache = rc.request().path().startsWith(CACHE_PATH);
+    if (cache ? Guard.allows(rc, "cache admin", "hq or ops", Role::operates)
+      : Guard.allows(rc, "this admin route", "hq", Role::administers)) {
       rc.next();
     }
   }
 
-  /** {@code /metrics} on the public port: the admin token, or the management port, which needs none. */
+  /** {@code /metrics} on the public port: hq or ops (or the admin token); the management port needs nothing. */
   void authorizeMetrics(RoutingContext rc) {
-    if (!token.configured()) {
-      rc.fail(403, new IllegalStateException("metrics are served on the management port (MANAGEMENT_PORT); on this "
-        + "port they need the admin token, and no ADMIN_TOKEN is configured"));
-      return;
+    if (Guard.allows(rc, "metrics on this port", "hq or ops (the management port, MANAGEMENT_PORT, needs none)",
+      Role::operates)) {
+      rc.next();
     }
-    authorize(rc);
   }
 
   /**
-   * Whether the request carries the admin token; when it does not, the request has already been failed with 401
-   * (no or a wrong token) or 403 (admin routes disabled).
+   * Whether the caller may bypass the cache (hq, the admin token: ops may not read sales); when not, the request
+   * has already been failed with 401 or 403.
    */
   boolean authorized(RoutingContext rc) {
-    if (!token.configured()) {
-      rc.fail(403, new IllegalStateException("admin routes are disabled: no ADMIN_TOKEN is configured"));
-      return false;
-    }
-    String header = rc.request().getHeader("Authorization");
-    if (!token.matches(AdminToken.bearer(header))) {
-      rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"storedash-admin\"");
-      rc.fail(401, new IllegalStateException(header == null ? "this route needs Authorization: Bearer <admin token>"
-        : AdminToken.bearer(header) == null ? "the Authorization header must be 'Bearer <admin token>'"
-        : "the admin token is not valid"));
-      return false;
-    }
-    return true;
+    return Guard.allows(rc, "the cache bypass (" + DashboardRoutes.BYPASS_HEADER + ")", "hq", role -> role == Role.HQ);
   }
 
   /** POST /api/v1/admin/cache/warm, body {@code {"stores": ["S001", ...]}} or empty for every store. */
@@ -109,7 +105,9 @@ final class AdminRoutes {
         return;
       }
     }
-    send(rc, cacheService.warm(warmed), 202);
+    JsonArray stores = warmed;
+    send(rc, cacheService.warm(warmed).compose(reply -> audit.record(rc, Audit.Action.CACHE_WARM, null,
+      new JsonObject().put("stores", stores)).map(reply)), 202);
   }
 
   /** DELETE /api/v1/admin/cache?tier=L2&store=S001 (both optional). */
@@ -130,7 +128,8 @@ final class AdminRoutes {
       rc.fail(400, e);
       return;
     }
-    send(rc, cacheService.flush(tier, store), 200);
+    send(rc, cacheService.flush(tier, store).compose(reply -> audit.record(rc, Audit.Action.CACHE_FLUSH, store,
+      new JsonObject().put("tier", tier)).map(reply)), 200);
   }
 
   void stats(RoutingContext rc) {
@@ -182,8 +181,10 @@ final class AdminRoutes {
         : !(flag instanceof Boolean) ? " (charges_fee is not true or false)" : " (it has other members)")));
       return;
     }
-    send(rc, queryService.channels(new JsonObject().put("action", "set").put("code", code).put("charges_fee", flag)), 200,
-      ServiceNames.QUERY);
+    send(rc, queryService.channels(new JsonObject().put("action", "set").put("code", code).put("charges_fee", flag))
+      .compose(reply -> audit.record(rc, Audit.Action.CHANNEL_CHANGED, code, new JsonObject().put("charges_fee", flag))
+        .map(reply)),
+      200, ServiceNames.QUERY);
   }
 
   /** Refuses a parameter the route does not take, or one given twice: a typo must not flush more than was meant. */

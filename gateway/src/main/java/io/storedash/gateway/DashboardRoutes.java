@@ -10,10 +10,15 @@ import io.storedash.common.client.CacheClient;
 import io.storedash.common.client.DownstreamFailure;
 import io.storedash.common.client.MonitorClient;
 import io.storedash.common.client.QueryClient;
+import io.storedash.common.Failure;
+import io.storedash.gateway.auth.Access;
+import io.storedash.gateway.auth.Caller;
+import io.storedash.gateway.auth.StoreDirectory;
 import io.storedash.gateway.http.ConstantPayload;
 import io.storedash.gateway.http.ContentNegotiation;
 import io.storedash.gateway.http.ParameterProblem;
 import io.storedash.gateway.live.MonitorFeed;
+import io.storedash.gateway.live.MonitorView;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -48,15 +53,17 @@ final class DashboardRoutes {
   private final MonitorClient monitorService;
   private final MonitorFeed monitorFeed;
   private final AdminRoutes admin;
+  private final StoreDirectory directory;
   private final ConstantPayload constant = new ConstantPayload();
 
   DashboardRoutes(CacheClient cacheService, QueryClient queryService, MonitorClient monitorService, MonitorFeed monitorFeed,
-                  AdminRoutes admin) {
+                  AdminRoutes admin, StoreDirectory directory) {
     this.cacheService = cacheService;
     this.queryService = queryService;
     this.monitorService = monitorService;
     this.monitorFeed = monitorFeed;
     this.admin = admin;
+    this.directory = directory;
   }
 
   void mount(Router router) {
@@ -66,7 +73,7 @@ final class DashboardRoutes {
     }
     router.get("/api/v1/ranking").handler(rc -> dashboard(rc, QueryKind.RANKING, DashboardQuery.ALL_STORES));
     router.get("/api/v1/monitor").handler(this::monitor);
-    router.get("/api/v1/monitor/stream").handler(monitorFeed::subscribe);
+    router.get("/api/v1/monitor/stream").handler(rc -> monitorFeed.subscribe(rc, seesMonitorDetails(rc)));
     router.get("/api/v1/bench/constant").handler(this::constant);
   }
 
@@ -78,11 +85,39 @@ final class DashboardRoutes {
       rc.fail(400, e);
       return;
     }
+    // The sales guard before these routes lets only a caller with a role that reads sales through.
+    Caller caller = Caller.of(rc);
     boolean bypass = rc.request().getHeader(BYPASS_HEADER) != null;
     if (bypass && !admin.authorized(rc)) {
       return;
     }
-    answer(rc, query, bypass);
+    withinAccess(caller.effectiveAccess(), query)
+      .onSuccess(scoped -> answer(rc, scoped, bypass))
+      .onFailure(e -> rc.fail(FailureResponses.statusOf(e), e));
+  }
+
+  /**
+   * The query as the caller may ask it: unchanged for every-store access; over exactly the caller's stores when it
+   * covers {@code all} (the overview, the ranking and the store list of "my stores"); refused as an unknown store,
+   * with the very answer a store that does not exist gets, when it names a store outside the caller's access.
+   */
+  Future<DashboardQuery> withinAccess(Access access, DashboardQuery query) {
+    if (access.everyStore()) {
+      return Future.succeededFuture(query);
+    }
+    if (query.coversAllStores()) {
+      return Future.succeededFuture(query.restrictedTo(directory.storesOf(access)));
+    }
+    String store = query.store();
+    if (directory.allows(access, store)) {
+      return Future.succeededFuture(query);
+    }
+    if (access.cities().isEmpty() || directory.knows(store)) {
+      return Future.failedFuture(Failure.unknownStore(store));
+    }
+    // A store the list does not know yet may be a new store of an assigned city: look once more.
+    return directory.lookUpUnknown().compose(v -> directory.allows(access, store) ? Future.succeededFuture(query)
+      : Future.failedFuture(Failure.unknownStore(store)));
   }
 
   /**
@@ -172,7 +207,8 @@ final class DashboardRoutes {
    */
   private void monitor(RoutingContext rc) {
     rc.put(FailureResponses.DOWNSTREAM_KEY, ServiceNames.MONITOR);
-    MonitorFeed.Snapshot fresh = monitorFeed.freshSnapshot();
+    boolean details = seesMonitorDetails(rc);
+    MonitorFeed.Snapshot fresh = monitorFeed.freshSnapshot(details);
     if (fresh != null) {
       rc.response()
         .putHeader("Content-Type", JSON)
@@ -185,8 +221,14 @@ final class DashboardRoutes {
       .onSuccess(snapshot -> rc.response()
         .putHeader("Content-Type", JSON)
         .putHeader("Cache-Control", "no-store")
-        .end(snapshot.toBuffer()))
+        .end(details ? snapshot.toBuffer() : MonitorView.statusOnly(snapshot).toBuffer()))
       .onFailure(e -> rc.fail(FailureResponses.statusOf(e), e));
+  }
+
+  /** The monitor is public, but only {@code ops} and {@code hq} see hosts, ports, versions, node ids and figures. */
+  private static boolean seesMonitorDetails(RoutingContext rc) {
+    Caller caller = Caller.of(rc);
+    return caller != null && caller.role().operates();
   }
 
   /** The load-test baseline: the hot path of a cache hit without the event bus. */

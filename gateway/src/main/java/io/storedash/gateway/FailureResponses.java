@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.storedash.common.Failure;
 import io.storedash.common.client.DownstreamFailure;
+import io.storedash.gateway.auth.SignIn;
 import io.storedash.gateway.http.Lingering;
 import io.storedash.gateway.http.ParameterProblem;
 import io.storedash.gateway.http.Problems;
@@ -123,7 +124,9 @@ final class FailureResponses {
       return problem;
     }
     if (status == 413 && !(failure instanceof HttpException)) {
-      return Problems.problem(status, "the body is larger than this route accepts (at most " + bodyLimit / 1024 + " KiB)", path);
+      long limit = SignIn.BODY_ROUTES.stream().anyMatch(route -> path.startsWith(route.substring(route.indexOf(' ') + 1)
+        .replace("/*", ""))) ? SignIn.BODY_LIMIT : bodyLimit;
+      return Problems.problem(status, "the body is larger than this route accepts (at most " + limit / 1024 + " KiB)", path);
     }
     if (status >= 500 && !(failure instanceof HttpException)) {
       LOG.error("request {} {} failed", rc.request().method(), path, failure);

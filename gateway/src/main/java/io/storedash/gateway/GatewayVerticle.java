@@ -1,15 +1,22 @@
 package io.storedash.gateway;
 
 import io.storedash.common.Addresses;
+import io.storedash.common.DashboardQuery;
+import io.storedash.common.QueryKind;
+import io.storedash.gateway.auth.StoreDirectory;
 import io.storedash.common.MonotonicClock;
 import io.storedash.common.ServiceNames;
 import io.storedash.common.bootstrap.ServiceContext;
 import io.storedash.common.client.CacheClient;
 import io.storedash.common.client.MonitorClient;
 import io.storedash.common.client.QueryClient;
+import io.storedash.gateway.auth.Guard;
+import io.storedash.gateway.auth.Role;
+import io.storedash.gateway.auth.SignIn;
 import io.storedash.gateway.downstream.Downstream;
 import io.storedash.gateway.downstream.Instances;
 import io.storedash.gateway.http.AccessLog;
+import io.storedash.gateway.http.AdminToken;
 import io.storedash.gateway.http.ApiDocument;
 import io.storedash.gateway.http.CredentialsInUrl;
 import io.storedash.gateway.http.Problems;
@@ -20,6 +27,7 @@ import io.storedash.gateway.http.SlowClients;
 import io.storedash.gateway.http.VendorAssets;
 import io.storedash.gateway.live.MonitorFeed;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
@@ -37,8 +45,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The HTTP face of StoreDash: the API under {@code /api/v1} (described by {@code openapi.yaml}), the dashboard page
@@ -63,14 +72,16 @@ public final class GatewayVerticle extends VerticleBase {
   /** HQ's channel list; {@code CHANNELS_PATH + "/:code"} changes one channel's fee flag. */
   static final String CHANNELS_PATH = "/api/v1/admin/channels";
   /** The only requests that may carry a body. */
-  private static final RequestBodies BODIES = new RequestBodies(Set.of("POST " + IMPORT_PATH, "POST " + WARM_PATH,
-    "PUT " + CHANNELS_PATH + "/*"));
+  private static final RequestBodies BODIES = new RequestBodies(Stream.concat(Stream.of("POST " + IMPORT_PATH,
+    "POST " + WARM_PATH, "PUT " + CHANNELS_PATH + "/*"), SignIn.BODY_ROUTES.stream()).collect(Collectors.toSet()));
 
   private final ServiceContext service;
   private final RequestStats stats = new RequestStats();
   private final Clock clock;
   private final Instances instances;
   private MonitorFeed monitorFeed;
+  private StoreDirectory directory;
+  private SignIn signIn;
   private AdminRoutes admin;
   private ImportRoutes imports;
   private DashboardRoutes dashboards;
@@ -103,11 +114,16 @@ public final class GatewayVerticle extends VerticleBase {
     MonitorClient monitorClient = MonitorClient.create(monitorService, timeout);
     monitorFeed = new MonitorFeed(vertx, monitorClient, clock);
     QueryClient queryClient = QueryClient.create(queryService, timeout);
-    admin = new AdminRoutes(cacheClient, queryClient, service.config());
+    AdminToken adminToken = new AdminToken(service.config().adminToken());
+    signIn = new SignIn(vertx, service.config(), adminToken, clock);
+    admin = new AdminRoutes(cacheClient, queryClient, adminToken, signIn.audit());
     slowClients = new SlowClients(vertx, service.config().httpSlowClientTimeout().toMillis(),
       service.config().httpIdleTimeout().toMillis());
     imports = new ImportRoutes(vertx, queryService, timeout, slowClients, clock);
-    dashboards = new DashboardRoutes(cacheClient, queryClient, monitorClient, monitorFeed, admin);
+    DashboardQuery everyStore = DashboardQuery.of(QueryKind.STORES, DashboardQuery.ALL_STORES, null, null);
+    directory = new StoreDirectory(vertx, () -> cacheClient.query(everyStore).recover(e -> queryClient.compute(everyStore)),
+      clock);
+    dashboards = new DashboardRoutes(cacheClient, queryClient, monitorClient, monitorFeed, admin, directory);
     failures = new FailureResponses(vertx, ADMIN_BODY_LIMIT);
 
     service.heartbeatStats(() -> new JsonObject()
@@ -123,8 +139,11 @@ public final class GatewayVerticle extends VerticleBase {
     readinessChecks();
 
     return vertx.executeBlocking(() -> new Assets(ApiDocument.load(), VendorAssets.load()))
-      .compose(assets -> Future.all(heartbeats.completion(), monitorFeed.start(), listen(router(assets))))
-      .onSuccess(v -> vertx.eventBus().publish(Addresses.HEARTBEAT_REQUEST, new JsonObject()));
+      .compose(assets -> Future.all(heartbeats.completion(), monitorFeed.start(), signIn.start())
+        .compose(v -> listen(router(assets))))
+      .onSuccess(v -> vertx.eventBus().publish(Addresses.HEARTBEAT_REQUEST, new JsonObject()))
+      // The store list is not waited for: until it is in, a city assignment grants nothing (the checks fail closed).
+      .onSuccess(v -> directory.start());
   }
 
   /**
@@ -170,10 +189,20 @@ public final class GatewayVerticle extends VerticleBase {
     router.route().handler(new CredentialsInUrl(admin.token()));
     router.route().handler(BODIES::handle);
 
-    dashboards.mount(router);
+    // Who calls: a bearer token or the session cookie; /api/v1/* refuses anonymous requests but on public routes.
+    signIn.mountSessionHandler(router);
+    router.route("/api/v1/*").handler(signIn.authentication());
+    router.route("/metrics").handler(signIn.authentication());
+    Handler<RoutingContext> sales = Guard.require("sales figures", "hq, manager or viewer", Role::readsSales);
+    router.get("/api/v1/stores").handler(sales);
+    router.get("/api/v1/stores/*").handler(sales);
+    router.get("/api/v1/ranking").handler(sales);
 
-    // Token and admission are checked before a byte of the upload is read; the file then streams to query-service.
-    router.post(IMPORT_PATH).handler(admin::authorize);
+    dashboards.mount(router);
+    signIn.mount(router);
+
+    // Role and admission are checked before a byte of the upload is read; the file then streams to query-service.
+    router.post(IMPORT_PATH).handler(Guard.require("imports", "hq or manager", Role::imports));
     router.post(IMPORT_PATH).handler(imports::admit);
     router.post(IMPORT_PATH).handler(imports::importFile);
     router.route("/api/v1/admin/*").handler(admin::authorize);
@@ -195,7 +224,7 @@ public final class GatewayVerticle extends VerticleBase {
       }
     });
     router.get(VendorAssets.ECHARTS_PATH).handler(assets.vendor()::echarts);
-    // Status only on this port, and metrics only with the admin token: the details are on the management port.
+    // Status only on this port, and metrics only for hq or ops: the details are on the management port.
     service.mountPublicProbes(router, admin::authorizeMetrics);
     router.get("/*").handler(GatewayVerticle::refuseOddStaticPaths);
     router.get("/*").handler(StaticHandler.create("webroot")
@@ -243,8 +272,9 @@ public final class GatewayVerticle extends VerticleBase {
       slowClients.stop();
     }
     // Stop accepting, let requests in flight finish within the grace period; event streams end at once.
-    return Future.join(monitorFeed.stop(), server == null ? Future.succeededFuture()
-      : server.shutdown(service.config().requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS));
+    return Future.join(monitorFeed.stop(), directory.stop(), server == null ? Future.succeededFuture()
+      : server.shutdown(service.config().requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS))
+      .eventually(() -> signIn == null ? Future.succeededFuture() : signIn.close());
   }
 
   /** The port the gateway listens on (useful when HTTP_PORT is 0). */

@@ -14,7 +14,11 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.storedash.gateway.auth.Access;
+import io.storedash.gateway.auth.Caller;
+import java.util.ArrayList;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -88,6 +92,14 @@ final class ImportUpload {
     JsonObject open = new JsonObject().put(ImportProtocol.FILENAME, filename);
     if (declared >= 0) {
       open.put(ImportProtocol.SIZE, declared);
+    }
+    Caller caller = Caller.of(rc);
+    if (caller != null && !caller.effectiveAccess().everyStore()) {
+      // A manager imports for their own stores only: query-service refuses a file with a line of any other store.
+      Access access = caller.effectiveAccess();
+      open.put(ImportProtocol.SCOPE, new JsonObject()
+        .put(ImportProtocol.SCOPE_STORES, new JsonArray(new ArrayList<>(access.stores())))
+        .put(ImportProtocol.SCOPE_CITIES, new JsonArray(new ArrayList<>(access.cities()))));
     }
     queryService.<JsonObject>request(Addresses.IMPORT, open, options())
       .onSuccess(reply -> {

@@ -46,7 +46,11 @@ class ImportRouteTest {
     gateway = StandIns.withCache();
     answer = msg -> msg.reply(new JsonObject().put("imported", true).put("lines", 1).put("orders", 1)
       .put("stores", new JsonArray().add("S001")).put("rejected", new JsonArray()));
-    // A stand-in that speaks the import protocol: a session address per file, chunks acknowledged one by one.
+    standInQueryService();
+  }
+
+  /** A stand-in that speaks the import protocol: a session address per file, chunks acknowledged one by one. */
+  private void standInQueryService() {
     queryService = gateway.vertx.eventBus().consumer(Addresses.IMPORT, open -> {
       opened.add((JsonObject) open.body());
       String session = Addresses.IMPORT + ".session-" + sessions.incrementAndGet();
@@ -234,5 +238,28 @@ class ImportRouteTest {
     HttpResponse<Buffer> response = postCsv(CSV, StandIns.TOKEN);
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(StandIns.problem(response).getString("detail")).isEqualTo("no query-service instance that takes imports is running");
+  }
+
+  @Test
+  void aManagerSignedInUploadsALargeFileWholeThroughTheSessionCheck() {
+    // The session and its user are looked up before the upload is read (asynchronously): not a byte may be lost.
+    gateway.close();
+    gateway = StandIns.withSignIn(java.util.Map.of(), null);
+    standInQueryService();
+    HttpResponse<Buffer> created = gateway.client.post("/api/v1/admin/users").bearerTokenAuthentication(StandIns.TOKEN)
+      .sendJsonObject(new JsonObject().put("username", "manager.import").put("password", SignInTest.PASSWORD)
+        .put("role", "manager").put("stores", new JsonArray().add("S001"))).await();
+    assertThat(created.statusCode()).isEqualTo(201);
+    SignInTest.Browser manager = SignInTest.signIn(gateway, "manager.import");
+    StringBuilder csv = new StringBuilder(CSV);
+    for (int i = 2; csv.length() < 2 * 1024 * 1024; i++) {
+      csv.append("A").append(i).append(",S001,美团,2026-10-01 12:00:00,可乐,2,3.50,1.20\n");
+    }
+    HttpResponse<Buffer> response = gateway.client.post("/api/v1/imports").putHeader("Content-Type", "text/csv; charset=utf-8")
+      .putHeader("Cookie", io.storedash.gateway.auth.Sessions.COOKIE + "=" + manager.cookie())
+      .putHeader(io.storedash.gateway.auth.Sessions.CSRF_HEADER, manager.csrf())
+      .sendBuffer(Buffer.buffer(csv.toString(), "UTF-8")).await();
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    assertThat(bytesOfFile()).isEqualTo(csv.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -327,4 +327,73 @@ class OpenApiContractTest {
       }
     });
   }
+
+  @Test
+  void everyRouteThatNeedsACallerDocumentsItsRefusals() {
+    Set<String> publicOps = new TreeSet<>();
+    List<String> missing = new ArrayList<>();
+    doc.getJsonObject("paths").forEach(e -> ((JsonObject) e.getValue()).forEach(m -> {
+      if (!(m.getValue() instanceof JsonObject op) || !op.containsKey("responses")) {
+        return;
+      }
+      String what = m.getKey().toUpperCase() + " " + e.getKey();
+      JsonArray security = op.getJsonArray("security", doc.getJsonArray("security"));
+      if (security.isEmpty()) {
+        publicOps.add(what);
+        return;
+      }
+      List<String> statuses = what.equals("GET /api/v1/session") ? List.of("401") : List.of("401", "403");
+      for (String status : statuses) {
+        if (!op.getJsonObject("responses").containsKey(status)) {
+          missing.add(what + " " + status);
+        }
+      }
+    }));
+    assertThat(missing).isEmpty();
+    // Exactly what the gateway serves without a caller.
+    assertThat(publicOps).containsExactlyInAnyOrder("POST /api/v1/session", "GET /api/v1/monitor",
+      "GET /api/v1/monitor/stream", "GET /api/v1/bench/constant", "GET /health/live", "GET /health/ready");
+    for (String path : List.of("/api/v1/stores", "/api/v1/stores/S001/overview", "/api/v1/tokens", "/api/v1/admin/users",
+      "/api/v1/admin/audit", "/api/v1/admin/channels", "/metrics")) {
+      HttpResponse<Buffer> anonymous = gateway.anonymous(path);
+      assertThat(anonymous.statusCode()).as(path).isEqualTo(401);
+      assertThat(anonymous.getHeader("WWW-Authenticate")).as(path).startsWith("Bearer");
+    }
+    JsonObject signIn = doc.getJsonObject("paths").getJsonObject("/api/v1/session").getJsonObject("post");
+    assertThat(resolve(signIn.getJsonObject("responses").getJsonObject("429")).getJsonObject("headers").fieldNames())
+      .contains("Retry-After");
+    assertThat(doc.getJsonObject("components").getJsonObject("securitySchemes").fieldNames())
+      .containsExactlyInAnyOrder("bearerToken", "sessionCookie");
+  }
+
+  @Test
+  void theSignInBodiesTakeExactlyTheDocumentedMembers() {
+    record Body(HttpMethod method, String uri, String schema, boolean asAdmin) {
+    }
+    for (Body body : List.of(new Body(HttpMethod.POST, "/api/v1/session", "SignIn", false),
+      new Body(HttpMethod.POST, "/api/v1/admin/users", "NewUser", true),
+      new Body(HttpMethod.PATCH, "/api/v1/admin/users/nobody", "UserChange", true))) {
+      JsonObject schema = doc.getJsonObject("components").getJsonObject("schemas").getJsonObject(body.schema());
+      assertThat(schema.getBoolean("additionalProperties")).as(body.schema()).isFalse();
+      List<String> members = new ArrayList<>(schema.getJsonObject("properties").fieldNames());
+      members.add("not_documented");
+      for (String member : members) {
+        var request = gateway.client.request(body.method(), body.uri());
+        if (body.asAdmin()) {
+          request.bearerTokenAuthentication(StandIns.TOKEN);
+        }
+        // A value of no documented type: refused for its type when the member is known, as unknown when it is not.
+        JsonObject sent = new JsonObject();
+        for (Object required : schema.getJsonArray("required", new JsonArray())) {
+          sent.put((String) required, required.equals("role") ? "viewer" : "some-value-0123456789");
+        }
+        HttpResponse<Buffer> response = request.sendJsonObject(sent.put(member, new JsonObject())).await();
+        assertThat(response.statusCode()).as(body.uri() + " " + member).isEqualTo(400);
+        JsonObject problem = StandIns.problem(response);
+        assertThat(problem.getString("parameter")).as(body.uri() + " " + member).isEqualTo(member);
+        assertThat(problem.getString("detail")).as(body.uri() + " " + member)
+          .matches(member.equals("not_documented") ? "unknown member.*" : "(?!unknown member).*");
+      }
+    }
+  }
 }

@@ -4,9 +4,12 @@ import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.Gzip;
 import io.storedash.common.ReplyHeaders;
+import io.storedash.common.ServiceNames;
 import io.storedash.common.bootstrap.Node;
+import io.storedash.common.bootstrap.ServiceDescriptor;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.testing.TestStorage;
+import io.storedash.query.storage.Migrations;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -17,6 +20,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,7 +46,14 @@ final class StandIns implements AutoCloseable {
   private MessageConsumer<JsonObject> cache;
 
   private StandIns(Map<String, String> overrides, boolean withCache) {
-    config = TestStorage.config(overrides);
+    this(TestStorage.config(overrides), withCache, null);
+  }
+
+  /**
+   * @param clock the gateway's clock (sessions' idle and absolute expiry), or null for the usual one
+   */
+  private StandIns(StoreDashConfig config, boolean withCache, Clock clock) {
+    this.config = config;
     node = Node.local(config);
     vertx = node.vertx();
     if (withCache) {
@@ -52,7 +63,8 @@ final class StandIns implements AutoCloseable {
       });
       cache.completion().await();
     }
-    node.deploy(GatewayService.DESCRIPTOR, 1).await();
+    node.deploy(clock == null ? GatewayService.DESCRIPTOR
+      : new ServiceDescriptor(ServiceNames.GATEWAY, 9051, context -> new GatewayVerticle(context, clock)), 1).await();
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(config.httpPort())
       .setDecompressionSupported(false).setFollowRedirects(false));
   }
@@ -67,6 +79,20 @@ final class StandIns implements AutoCloseable {
     Map<String, String> all = new java.util.HashMap<>(Map.of("REQUEST_TIMEOUT", "1s", "ADMIN_TOKEN", TOKEN));
     all.putAll(overrides);
     return new StandIns(all, true);
+  }
+
+  /**
+   * A gateway with sign-in: its database migrated (users, tokens, audit log), the admin token, a stand-in
+   * cache-service, {@code clock} for its sessions, and further configuration.
+   */
+  static StandIns withSignIn(Map<String, String> overrides, Clock clock) {
+    Map<String, String> all = new java.util.HashMap<>(Map.of("REQUEST_TIMEOUT", "2s", "ADMIN_TOKEN", TOKEN));
+    all.putAll(overrides);
+    StoreDashConfig config = TestStorage.config(all);
+    if (!overrides.containsKey("PG_URL")) {
+      Migrations.migrate(config);
+    }
+    return new StandIns(config, true, clock);
   }
 
   static StandIns withoutServices() {
@@ -84,7 +110,13 @@ final class StandIns implements AutoCloseable {
     cache.unregister().await();
   }
 
+  /** GET with the admin token (break-glass hq: every route, every store), as the tests before sign-in called them. */
   HttpResponse<Buffer> get(String uri) {
+    return client.get(uri).bearerTokenAuthentication(TOKEN).send().await();
+  }
+
+  /** GET without any credential. */
+  HttpResponse<Buffer> anonymous(String uri) {
     return client.get(uri).send().await();
   }
 

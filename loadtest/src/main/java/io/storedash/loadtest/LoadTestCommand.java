@@ -58,6 +58,18 @@ public final class LoadTestCommand implements Callable<Integer> {
   /** Set by {@link #main}: a watchdog ends the process if a run overstays its hard deadline. */
   private boolean exitOnDeadline;
 
+  /** Where secrets named by --password-env and --token-env are read. */
+  private final java.util.function.Function<String, String> environment;
+
+  public LoadTestCommand() {
+    this(System::getenv);
+  }
+
+  /** @param environment the process environment (a map's get in tests) */
+  public LoadTestCommand(java.util.function.Function<String, String> environment) {
+    this.environment = environment;
+  }
+
   public static void main(String[] args) {
     LoadTestCommand command = new LoadTestCommand();
     command.exitOnDeadline = true;
@@ -75,7 +87,7 @@ public final class LoadTestCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     LoadPlan plan;
     try {
-      plan = LoadPlan.from(options);
+      plan = LoadPlan.from(options, environment);
     } catch (PlanException e) {
       e.problems().forEach(p -> err.println("loadtest: " + p));
       err.println("loadtest: see --help");
@@ -93,7 +105,8 @@ public final class LoadTestCommand implements Callable<Integer> {
     List<RunResult> results = new ArrayList<>();
     try {
       LoadRunner runner = new LoadRunner(vertx, plan, err);
-      List<String> stores = runner.stores().await();
+      List<String> sessions = runner.signIn().await();
+      List<String> stores = runner.stores(sessions).await();
       report.printf("loadtest %s -> %s: %s, %d store(s)%s, mix %s, ranges %s%n",
         plan.model() == LoadPlan.Model.CLOSED ? "closed model" : "open model", plan.target(),
         plan.model() == LoadPlan.Model.CLOSED ? "users " + plan.levels().stream().map(l -> "" + Math.round(l)).toList()
@@ -103,7 +116,7 @@ public final class LoadTestCommand implements Callable<Integer> {
           .map(r -> r.from() == null ? "server default" : r.from() + ".." + r.to()).toList());
       report.flush();
       for (int i = 0; i < plan.levels().size(); i++) {
-        RunResult result = runner.run(i, stores).await();
+        RunResult result = runner.run(i, stores, sessions).await();
         results.add(result);
         TextReport.printRun(report, plan, result);
       }

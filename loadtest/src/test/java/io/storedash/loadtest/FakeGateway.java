@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.RoutingContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,6 +45,10 @@ public final class FakeGateway extends VerticleBase {
   public final Map<String, AtomicLong> overviewByStore = new ConcurrentHashMap<>();
   public final Map<String, AtomicLong> fromDates = new ConcurrentHashMap<>();
   public final AtomicLong withBearer = new AtomicLong();
+  /** Sessions handed out by POST /api/v1/session, and requests that carried each. */
+  public final Map<String, AtomicLong> bySession = new ConcurrentHashMap<>();
+  public final AtomicLong withoutSession = new AtomicLong();
+  public static final String PASSWORD = "correct horse battery";
   public final AtomicInteger openConnections = new AtomicInteger();
   public final AtomicInteger connectionsSeen = new AtomicInteger();
   private final AtomicLong cachedCounter = new AtomicLong();
@@ -71,6 +76,28 @@ public final class FakeGateway extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route().handler(this::count);
+    router.post("/api/v1/session").handler(BodyHandler.create()).handler(rc -> {
+      JsonObject body = rc.body().asJsonObject();
+      if (!PASSWORD.equals(body.getString("password"))) {
+        rc.response().setStatusCode(401).putHeader("Content-Type", "application/problem+json")
+          .end(new JsonObject().put("status", 401).put("detail", "wrong user name or password").encode());
+        return;
+      }
+      String id = "s" + bySession.size();
+      bySession.put(id, new AtomicLong());
+      rc.response().putHeader("Set-Cookie", "storedash_session=" + id + "; Path=/; HttpOnly; SameSite=Lax")
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("user", body.getString("username")).put("role", "hq").encode());
+    });
+    router.route("/api/v1/stores*").handler(rc -> {
+      io.vertx.core.http.Cookie cookie = rc.request().getCookie("storedash_session");
+      if (cookie != null && bySession.containsKey(cookie.getValue())) {
+        bySession.get(cookie.getValue()).incrementAndGet();
+      } else {
+        withoutSession.incrementAndGet();
+      }
+      rc.next();
+    });
     router.get("/").handler(rc -> rc.response().putHeader("Content-Type", "text/html").end("<html>dashboard</html>"));
     router.get("/api/v1/stores").handler(rc -> {
       JsonArray stores = new JsonArray();

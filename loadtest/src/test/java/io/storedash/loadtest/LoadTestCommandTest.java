@@ -47,13 +47,17 @@ class LoadTestCommandTest {
   }
 
   private Outcome loadtest(String... args) throws IOException {
+    return loadtest(Map.of(), args);
+  }
+
+  private Outcome loadtest(Map<String, String> environment, String... args) throws IOException {
     Path json = dir.resolve("result-" + System.nanoTime() + ".json");
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--json");
     all.add(json.toString());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = LoadTestCommand.commandLine(new LoadTestCommand())
+    int exit = LoadTestCommand.commandLine(new LoadTestCommand(environment::get))
       .setOut(new PrintWriter(out, true))
       .setErr(new PrintWriter(err, true))
       .execute(all.toArray(String[]::new));
@@ -362,5 +366,32 @@ class LoadTestCommandTest {
     assertThat(overall.getLong("successes")).isZero();
     assertThat(overall.getJsonObject("errors").getMap()).containsOnlyKeys("connection_refused");
     assertThat(o.run(0).getLong("failovers")).isZero();
+  }
+
+  @Test
+  void signedInUsersEachCarryTheirOwnSession(Vertx vertx) throws Exception {
+    FakeGateway gateway = deploy(vertx, new FakeGateway());
+    Outcome o = loadtest(Map.of("STOREDASH_PASSWORD", FakeGateway.PASSWORD), "-t", target(gateway), "-u", "4",
+      "--user", "hq1", "--warmup", "0s", "-d", "1s", "-q", "--endpoints", "overview");
+    assertThat(o.exit()).as(o.err()).isZero();
+    assertThat(gateway.bySession).as("one session per virtual user").hasSize(4);
+    assertThat(gateway.bySession.values()).as("every session was used").allSatisfy(n -> assertThat(n.get()).isPositive());
+    assertThat(gateway.withoutSession).as("every dashboard request, and the store list, carried a session").hasValue(0);
+  }
+
+  @Test
+  void aRefusedSignInStopsTheToolWithTheGatewaysSentenceAndNoPasswordIsTakenFromTheCommandLine(Vertx vertx) throws Exception {
+    FakeGateway gateway = deploy(vertx, new FakeGateway());
+    Outcome wrong = loadtest(Map.of("STOREDASH_PASSWORD", "nope"), "-t", target(gateway), "-u", "2", "--user", "hq1",
+      "--warmup", "0s", "-d", "1s", "-q");
+    assertThat(wrong.exit()).isEqualTo(LoadTestCommand.EXIT_RUN_FAILED);
+    assertThat(wrong.err()).contains("signing in as hq1 answered HTTP 401: wrong user name or password").doesNotContain("nope");
+    Outcome unset = loadtest(Map.of(), "-t", target(gateway), "-u", "2", "--user", "hq1", "-d", "1s");
+    assertThat(unset.exit()).isEqualTo(LoadTestCommand.EXIT_USAGE);
+    assertThat(unset.err()).contains("the password environment variable STOREDASH_PASSWORD is not set");
+    Outcome token = loadtest(Map.of("SD_TOKEN", "x"), "-t", target(gateway), "-u", "2", "--token-env", "SD_TOKEN",
+      "--warmup", "0s", "-d", "1s", "-q", "--endpoints", "overview");
+    assertThat(token.exit()).as(token.err()).isZero();
+    assertThat(gateway.withBearer.get()).as("every request carried the token from the environment").isPositive();
   }
 }

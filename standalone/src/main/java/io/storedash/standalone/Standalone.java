@@ -59,6 +59,10 @@ public final class Standalone implements Callable<Integer> {
   @Option(names = "--end-date", description = "demo data: the last day with orders (default: yesterday in TIMEZONE)")
   LocalDate endDate;
 
+  @Option(names = "--demo-users", description = "also create a manager and a viewer for each city of the stores "
+    + "(manager-1, viewer-1, ...), with one password (STOREDASH_DEMO_PASSWORD or generated), printed at the start")
+  private boolean demoUsers;
+
   @Option(names = "--no-demo", description = "do not load demo data into an empty database")
   boolean noDemo;
 
@@ -151,11 +155,14 @@ public final class Standalone implements Callable<Integer> {
   private int runInfrastructure(StoreDashConfig config, DemoOptions demo) throws Exception {
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopEmbedded, "storedash-embedded-stop"));
     Vertx vertx = Vertx.vertx();
+    FirstUsers.Outcome users;
     try {
       loadDemo(vertx, config, demo).await();
+      users = FirstUsers.create(vertx, config, demoUsers, System::getenv).await();
     } finally {
       vertx.close().await();
     }
+    users.lines().forEach(System.out::println);
     String env = "PG_URL=" + config.pgUrlOrDefault() + "\nREDIS_URL=" + config.redisUrlOrDefault() + "\n";
     if (envFile != null) {
       Files.writeString(envFile, env, StandardCharsets.UTF_8);
@@ -169,8 +176,11 @@ public final class Standalone implements Callable<Integer> {
   private int runServices(StoreDashConfig config, DemoOptions demo) throws Exception {
     Node node = Node.local(config);
     long started = System.nanoTime();
+    FirstUsers.Outcome[] users = new FirstUsers.Outcome[1];
     int managementPort = node.deploy(QueryService.DESCRIPTOR, 1)
       .compose(id -> loadDemo(node.vertx(), config, demo))
+      .compose(v -> FirstUsers.create(node.vertx(), config, demoUsers, System::getenv))
+      .onSuccess(outcome -> users[0] = outcome)
       .compose(v -> node.deploy(CacheService.DESCRIPTOR, 1))
       .compose(id -> node.deploy(MonitorService.DESCRIPTOR, 1))
       .compose(id -> node.deploy(GatewayService.DESCRIPTOR, 1))
@@ -181,6 +191,7 @@ public final class Standalone implements Callable<Integer> {
     System.out.printf("%nStoreDash is running (started in %.1f s)%n", (System.nanoTime() - started) / 1e9);
     System.out.printf("  Dashboard:  http://127.0.0.1:%d/%n", config.httpPort());
     System.out.printf("  API:        http://127.0.0.1:%d/api/v1/stores%n", config.httpPort());
+    users[0].lines().forEach(System.out::println);
     System.out.printf("  Probes:     http://127.0.0.1:%d/health/ready  (metrics: /metrics)%n", managementPort);
     System.out.println("  Stop with Ctrl-C.");
     return 0;

@@ -62,7 +62,9 @@ class ClusterIT {
       "CLUSTER_MEMBERS", "127.0.0.1",
       "REQUEST_TIMEOUT", REQUEST_TIMEOUT.toSeconds() + "s",
       "MANAGEMENT_PORT", "0",
-      "HEARTBEAT_INTERVAL", HEARTBEAT_INTERVAL.toSeconds() + "s"));
+      "HEARTBEAT_INTERVAL", HEARTBEAT_INTERVAL.toSeconds() + "s",
+      // The requests are break-glass hq's (ServiceProcesses.get sends it): sign-in is SignInTest's.
+      "ADMIN_TOKEN", "cluster-it-admin-token-0123456789"));
     base = "http://127.0.0.1:" + httpPort;
     queryEnv = Map.of();
     long started = System.nanoTime();

@@ -6,6 +6,8 @@ import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.embedded.EmbeddedRedisServer;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.gateway.GatewayService;
+import io.storedash.gateway.auth.Sessions;
+import io.storedash.gateway.auth.Users;
 import io.storedash.monitor.MonitorService;
 import io.storedash.query.QueryService;
 import io.storedash.query.ingest.DemoData;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -80,11 +83,14 @@ class DashboardIT {
   private static Path userDataDir;
   private static Path screenshots;
   private static final HttpClient http = HttpClient.newHttpClient();
+  private static final String ADMIN_PASSWORD = "dashboard-it admin password";
+  /** The session cookie's value of the signed-in admin, given to the browser and to {@link #api}. */
+  private static String session;
   /** Only a developer's explicit choice skips these tests; a missing browser fails them. */
   private static final boolean SKIPPED = Boolean.getBoolean("storedash.browser.skip");
 
   @BeforeAll
-  static void start() throws IOException {
+  static void start() throws IOException, InterruptedException {
     if (SKIPPED) {
       return;
     }
@@ -104,6 +110,16 @@ class DashboardIT {
       .compose(id -> node.deploy(GatewayService.DESCRIPTOR, 1))
       .await();
     base = "http://127.0.0.1:" + config.httpPort();
+    // The page reads the API as a signed-in user: the standalone's first admin, signed in as the page would be.
+    Users.ensureAdmin(node.vertx(), config, ADMIN_PASSWORD).await();
+    HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session"))
+      .header("Content-Type", "application/json")
+      .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", Users.FIRST_ADMIN)
+        .put("password", ADMIN_PASSWORD).encode())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+    String setCookie = signedIn.headers().allValues("Set-Cookie").stream()
+      .filter(c -> c.startsWith(Sessions.COOKIE + "=")).findFirst().orElseThrow();
+    session = setCookie.substring(Sessions.COOKIE.length() + 1, setCookie.indexOf(';'));
 
     userDataDir = Files.createTempDirectory("storedash-chromium");
     ChromeOptions options = new ChromeOptions();
@@ -152,7 +168,8 @@ class DashboardIT {
   // ---- helpers ----------------------------------------------------------------------------------------------------
 
   private static JsonObject api(String path) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
+      .header("Cookie", Sessions.COOKIE + "=" + session).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(path).isEqualTo(200);
     return new JsonObject(response.body());
   }
@@ -257,6 +274,7 @@ class DashboardIT {
   /** Opens the page in Chinese, the default, whatever an earlier test chose. */
   private static void open(String pathAndHash) {
     browser.get(base + "/favicon.svg");
+    browser.manage().addCookie(new Cookie.Builder(Sessions.COOKIE, session).path("/").isHttpOnly(true).sameSite("Lax").build());
     ((JavascriptExecutor) browser).executeScript("window.localStorage.removeItem('storedash.lang');");
     browser.get(base + pathAndHash);
     waiting(Duration.ofSeconds(30)).withMessage("the page to finish its first render")

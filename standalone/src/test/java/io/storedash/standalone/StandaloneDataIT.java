@@ -53,7 +53,7 @@ class StandaloneDataIT {
 
   @BeforeAll
   static void processes() throws IOException {
-    processes = new ServiceProcesses(Map.of(), "standalone-data-it");
+    processes = new ServiceProcesses(Map.of("ADMIN_TOKEN", "standalone-data-it-admin-token-0123"), "standalone-data-it");
   }
 
   @AfterAll

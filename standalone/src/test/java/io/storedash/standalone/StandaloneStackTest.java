@@ -7,6 +7,8 @@ import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.gateway.GatewayService;
+import io.storedash.gateway.auth.Sessions;
+import io.storedash.gateway.auth.Users;
 import io.storedash.monitor.MonitorService;
 import io.storedash.query.QueryService;
 import io.storedash.query.ingest.DemoData;
@@ -26,12 +28,17 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** All four services in one JVM, as standalone runs them: a request goes gateway → cache → query → PostgreSQL. */
+/**
+ * All four services in one JVM, as standalone runs them: a request goes gateway → cache → query → PostgreSQL. The
+ * client signs in as the first admin the standalone creates, as a browser does, and sends the session cookie.
+ */
 class StandaloneStackTest {
 
   private static Node node;
   private static WebClient client;
   private static StoreDashConfig config;
+  private static String session;
+  private static final String PASSWORD = "standalone test password";
 
   @BeforeAll
   static void start() throws InterruptedException {
@@ -45,6 +52,12 @@ class StandaloneStackTest {
       .await();
     awaitCacheVersionsKnown(Duration.ofSeconds(30));
     client = WebClient.create(node.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(config.httpPort()));
+    assertThat(Users.ensureAdmin(node.vertx(), config, PASSWORD).await()).isTrue();
+    HttpResponse<Buffer> signedIn = client.post("/api/v1/session")
+      .sendJsonObject(new JsonObject().put("username", Users.FIRST_ADMIN).put("password", PASSWORD)).await();
+    assertThat(signedIn.statusCode()).as(signedIn.bodyAsString()).isEqualTo(200);
+    String cookie = signedIn.cookies().stream().filter(c -> c.startsWith(Sessions.COOKIE + "=")).findFirst().orElseThrow();
+    session = cookie.substring(0, cookie.indexOf(';'));
   }
 
   /**
@@ -66,8 +79,9 @@ class StandaloneStackTest {
     node.shutdown().await();
   }
 
+  /** GET as the signed-in admin. */
   private static HttpResponse<Buffer> get(String uri) {
-    return client.get(uri).send().await();
+    return client.get(uri).putHeader("Cookie", session).send().await();
   }
 
   @Test
@@ -94,11 +108,11 @@ class StandaloneStackTest {
     assertThat(first.getHeader("Server-Timing")).contains("compute;dur=");
 
     // The stored gzip bytes go out as they are to a client that accepts gzip.
-    HttpResponse<Buffer> gzipped = client.get(uri).putHeader("Accept-Encoding", "gzip").send().await();
+    HttpResponse<Buffer> gzipped = client.get(uri).putHeader("Cookie", session).putHeader("Accept-Encoding", "gzip").send().await();
     assertThat(gzipped.getHeader("Content-Encoding")).isEqualTo("gzip");
     assertThat(gzipped.body().getByte(0)).isEqualTo((byte) 0x1f);
 
-    HttpResponse<Buffer> notModified = client.get(uri).putHeader("If-None-Match", first.getHeader("ETag")).send().await();
+    HttpResponse<Buffer> notModified = client.get(uri).putHeader("Cookie", session).putHeader("If-None-Match", first.getHeader("ETag")).send().await();
     assertThat(notModified.statusCode()).isEqualTo(304);
 
     long t0 = System.nanoTime();
@@ -141,10 +155,12 @@ class StandaloneStackTest {
     assertThat(ready.statusCode()).isEqualTo(200);
     // No check names, hosts or versions on the public port.
     assertThat(ready.bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "UP"));
-    // Without an admin token, public metrics are refused and point to the management port.
-    HttpResponse<Buffer> metrics = get("/metrics");
-    assertThat(metrics.statusCode()).isEqualTo(403);
+    // Without credentials, public metrics are refused and point to the management port; hq may read them.
+    HttpResponse<Buffer> metrics = client.get("/metrics").send().await();
+    assertThat(metrics.statusCode()).isEqualTo(401);
     assertThat(metrics.bodyAsJsonObject().getString("detail")).contains("management port");
+    assertThat(get("/metrics").statusCode()).isEqualTo(200);
+    assertThat(client.get("/api/v1/stores").send().await().statusCode()).isEqualTo(401);
 
     int management = node.startManagement(0).await();
     HttpResponse<Buffer> detailed = client.get(management, "127.0.0.1", "/health/ready").send().await();

@@ -24,6 +24,10 @@ public final class CacheKeys {
   private CacheKeys() {
   }
 
+  /**
+   * A query restricted to a set of stores is tagged {@code {all}} (its store is {@code all}) and told apart from the
+   * chain and from other sets by its canonical form, which names the set by a hash.
+   */
   public static String key(Tier tier, DashboardQuery query, long dataVersion) {
     return PREFIX + tier.name() + ":" + storeTag(query.store()) + ":v" + dataVersion + ":" + query.canonical();
   }

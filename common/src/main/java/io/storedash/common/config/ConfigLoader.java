@@ -43,7 +43,8 @@ public final class ConfigLoader {
     "CLUSTER_NAME", "CACHE_TTL_L1", "CACHE_TTL_L2", "CACHE_TTL_L3", "CACHE_TTL_L4", "CACHE_L4_MAX_BYTES",
     "WARM_PARALLELISM", "WARM_HOT_FRACTION", "WARM_ON_START", "MONITOR_INTERVAL", "HEARTBEAT_INTERVAL", "ADMIN_TOKEN", "TIMEZONE",
     "REQUEST_TIMEOUT", "PG_POOL_SIZE", "PG_PASSWORD", "CLUSTER_SERVICE_DNS", "HTTP_IDLE_TIMEOUT",
-    "HTTP_SLOW_CLIENT_TIMEOUT",
+    "HTTP_SLOW_CLIENT_TIMEOUT", "SESSION_IDLE_TIMEOUT", "SESSION_MAX_AGE", "SESSION_COOKIE_SECURE", "SIGN_IN_USER_LIMIT",
+    "SIGN_IN_ADDRESS_LIMIT", "SIGN_IN_LOCKOUT",
     // Single sign-on
     "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_REDIRECT_URI", "OIDC_ROLE_CLAIM", "OIDC_STORES_CLAIM",
     "OIDC_CITIES_CLAIM", "OIDC_USERNAME_CLAIM");
@@ -166,6 +167,7 @@ public final class ConfigLoader {
       clusterServiceDns(),
       required("HTTP_IDLE_TIMEOUT", "60s", v -> positive(duration(v))),
       required("HTTP_SLOW_CLIENT_TIMEOUT", "10s", v -> positive(duration(v))),
+      signIn(),
       oidc());
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -221,6 +223,21 @@ public final class ConfigLoader {
       problems.add("CLUSTER_SERVICE_DNS: set either CLUSTER_SERVICE_DNS (members found by DNS) or CLUSTER_MEMBERS (a fixed list), not both");
     }
     return dns;
+  }
+
+  private SignInPolicy signIn() {
+    SignInPolicy policy = new SignInPolicy(
+      required("SESSION_IDLE_TIMEOUT", "30m", ConfigLoader::duration),
+      required("SESSION_MAX_AGE", "12h", ConfigLoader::duration),
+      required("SESSION_COOKIE_SECURE", "false", ConfigLoader::bool),
+      required("SIGN_IN_USER_LIMIT", "5", v -> intIn(v, 1, 1000)),
+      required("SIGN_IN_ADDRESS_LIMIT", "20", v -> intIn(v, 1, 100_000)),
+      required("SIGN_IN_LOCKOUT", "15m", ConfigLoader::duration));
+    if (policy.idleTimeout().compareTo(policy.maxAge()) > 0) {
+      problems.add("SESSION_IDLE_TIMEOUT: must not be longer than SESSION_MAX_AGE ("
+        + policy.maxAge().toMinutes() + " min): a session ends at its maximum age whatever its idle timeout");
+    }
+    return policy;
   }
 
   // ---- Single sign-on (OIDC_*) ----

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param httpSlowClientTimeout HTTP_SLOW_CLIENT_TIMEOUT: the gateway's patience with a slow client — a new
  *                         connection's request line and headers, and the body of a small request, must arrive within
  *                         it; an import upload must deliver at least 4 KiB/s over every such window
+ * @param signIn           SESSION_IDLE_TIMEOUT, SESSION_MAX_AGE, SESSION_COOKIE_SECURE, SIGN_IN_USER_LIMIT,
+ *                         SIGN_IN_ADDRESS_LIMIT and SIGN_IN_LOCKOUT: the gateway's sessions and sign-in lockout
  * @param oidc             single sign-on, present when OIDC_ISSUER is set (OIDC_* variables, {@link OidcConfig})
  */
 public record StoreDashConfig(
@@ -48,6 +50,7 @@ public record StoreDashConfig(
   Optional<String> clusterServiceDns,
   Duration httpIdleTimeout,
   Duration httpSlowClientTimeout,
+  SignInPolicy signIn,
   // Single sign-on (OIDC_*): kept last and in one piece.
   Optional<OidcConfig> oidc) {
 
@@ -75,7 +78,7 @@ public record StoreDashConfig(
     return new StoreDashConfig(Optional.of(pgUrl), Optional.of(redisUrl), httpPort, managementPort, clusterHost,
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
-      pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout,
+      pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
       oidc);
   }
 
@@ -83,7 +86,7 @@ public record StoreDashConfig(
     return new StoreDashConfig(pgUrl, redisUrl, httpPort, Optional.of(managementPort), clusterHost,
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
-      pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout,
+      pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
       oidc);
   }
 }

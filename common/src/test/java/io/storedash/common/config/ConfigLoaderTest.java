@@ -163,6 +163,27 @@ class ConfigLoaderTest {
       .hasMessageContaining("CLUSTER_SERVICE_DNS: expected a host name");
   }
 
+  @Test
+  void sessionsAndLockoutHaveSafeDefaultsAndCanBeTuned() {
+    assertThat(ConfigLoader.load(Map.of()).signIn()).isEqualTo(SignInPolicy.DEFAULT);
+    assertThat(SignInPolicy.DEFAULT).isEqualTo(new SignInPolicy(Duration.ofMinutes(30), Duration.ofHours(12), false, 5, 20,
+      Duration.ofMinutes(15)));
+    SignInPolicy tuned = ConfigLoader.load(Map.of("SESSION_IDLE_TIMEOUT", "10m", "SESSION_MAX_AGE", "8h",
+      "SESSION_COOKIE_SECURE", "true", "SIGN_IN_USER_LIMIT", "3", "SIGN_IN_ADDRESS_LIMIT", "50", "SIGN_IN_LOCKOUT", "1h")).signIn();
+    assertThat(tuned).isEqualTo(new SignInPolicy(Duration.ofMinutes(10), Duration.ofHours(8), true, 3, 50, Duration.ofHours(1)));
+  }
+
+  @Test
+  void aSessionCannotIdleLongerThanItMayLiveAndLimitsArePositive() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SESSION_IDLE_TIMEOUT", "2h", "SESSION_MAX_AGE", "1h")))
+      .hasMessageContaining("SESSION_IDLE_TIMEOUT: must not be longer than SESSION_MAX_AGE");
+    ConfigException e = (ConfigException) org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+      () -> ConfigLoader.load(Map.of("SIGN_IN_USER_LIMIT", "0", "SIGN_IN_ADDRESS_LIMIT", "many", "SESSION_COOKIE_SECURE", "maybe",
+        "SIGN_IN_LOCKOUT", "0s")));
+    assertThat(e.problems()).hasSize(4);
+    assertThat(e.getMessage()).contains("SIGN_IN_USER_LIMIT", "SIGN_IN_ADDRESS_LIMIT", "SESSION_COOKIE_SECURE", "SIGN_IN_LOCKOUT");
+  }
+
   // ---- Single sign-on ----
 
   private static final Map<String, String> OIDC = Map.of(

@@ -33,6 +33,7 @@ public final class Problems {
       case 404 -> "Not found";
       case 405 -> "Method not allowed";
       case 408 -> "Request timeout";
+      case 409 -> "Conflict";
       case 413 -> "Payload too large";
       case 414 -> "URI too long";
       case 415 -> "Unsupported media type";

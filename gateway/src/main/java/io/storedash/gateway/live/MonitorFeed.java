@@ -16,6 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -37,9 +38,13 @@ public final class MonitorFeed {
   private final MonitorClient monitorService;
   private final Clock clock;
   private final Set<HttpServerResponse> streams = new LinkedHashSet<>();
+  /** The streams of callers who see the monitor's details ({@code ops}, {@code hq}); the others get {@link MonitorView}. */
+  private final Set<HttpServerResponse> detailed = new HashSet<>();
   private MessageConsumer<JsonObject> updates;
   private Buffer lastEvent;
+  private Buffer lastStatusEvent;
   private Buffer lastSnapshot;
+  private Buffer lastStatus;
   private long lastSnapshotAt;
   private long watchTimer;
   private long keepAliveTimer;
@@ -60,7 +65,10 @@ public final class MonitorFeed {
         poll();
       }
     });
-    keepAliveTimer = vertx.setPeriodic(KEEP_ALIVE_EVERY_MS, t -> broadcast(Buffer.buffer(": keep-alive\n\n")));
+    keepAliveTimer = vertx.setPeriodic(KEEP_ALIVE_EVERY_MS, t -> {
+      Buffer keepAlive = Buffer.buffer(": keep-alive\n\n");
+      broadcast(keepAlive, keepAlive);
+    });
     return updates.completion();
   }
 
@@ -71,6 +79,7 @@ public final class MonitorFeed {
       stream.end();
     }
     streams.clear();
+    detailed.clear();
     return updates == null ? Future.succeededFuture() : updates.unregister();
   }
 
@@ -79,19 +88,26 @@ public final class MonitorFeed {
     return streams.size();
   }
 
-  /** GET /api/v1/monitor/stream. */
-  public void subscribe(RoutingContext rc) {
+  /**
+   * GET /api/v1/monitor/stream.
+   *
+   * @param details whether the caller sees hosts, ports, versions and figures, or only the colours
+   */
+  public void subscribe(RoutingContext rc, boolean details) {
     HttpServerResponse response = rc.response()
       .setChunked(true)
       .putHeader("Content-Type", "text/event-stream; charset=utf-8")
       .putHeader("Cache-Control", "no-store")
       .putHeader("X-Accel-Buffering", "no");
     streams.add(response);
-    response.closeHandler(v -> streams.remove(response));
-    response.exceptionHandler(e -> streams.remove(response));
+    if (details) {
+      detailed.add(response);
+    }
+    response.closeHandler(v -> forget(response));
+    response.exceptionHandler(e -> forget(response));
     response.write("retry: 5000\n\n");
     if (lastEvent != null && !isStale()) {
-      response.write(lastEvent);
+      response.write(details ? lastEvent : lastStatusEvent);
     } else {
       poll();
     }
@@ -101,21 +117,33 @@ public final class MonitorFeed {
     return clock.millis() - lastSnapshotAt > STALE_AFTER.toMillis();
   }
 
+  private void forget(HttpServerResponse response) {
+    streams.remove(response);
+    detailed.remove(response);
+  }
+
   /** A published snapshot and how many whole seconds ago it arrived. */
   public record Snapshot(Buffer json, long ageSeconds) {
   }
 
-  /** The last snapshot monitor-service published or answered, unless it is stale; else null. */
-  public Snapshot freshSnapshot() {
+  /**
+   * The last snapshot monitor-service published or answered, unless it is stale; else null.
+   *
+   * @param details the whole snapshot, or only its colours ({@link MonitorView})
+   */
+  public Snapshot freshSnapshot(boolean details) {
     return lastSnapshot == null || isStale() ? null
-      : new Snapshot(lastSnapshot, (clock.millis() - lastSnapshotAt) / 1000);
+      : new Snapshot(details ? lastSnapshot : lastStatus, (clock.millis() - lastSnapshotAt) / 1000);
   }
 
   private void onSnapshot(JsonObject snapshot) {
     lastSnapshotAt = clock.millis();
     lastSnapshot = snapshot.toBuffer();
+    JsonObject status = MonitorView.statusOnly(snapshot);
+    lastStatus = status.toBuffer();
     lastEvent = Buffer.buffer("event: snapshot\ndata: " + snapshot.encode() + "\n\n");
-    broadcast(lastEvent);
+    lastStatusEvent = Buffer.buffer("event: snapshot\ndata: " + status.encode() + "\n\n");
+    broadcast(lastEvent, lastStatusEvent);
   }
 
   /** Asks monitor-service for the current snapshot; one question at a time, however many streams wait. */
@@ -132,20 +160,22 @@ public final class MonitorFeed {
         } else {
           String detail = ar.cause() instanceof DownstreamFailure df ? df.getMessage()
             : Problems.safeDetail(ar.cause().getMessage(), ServiceNames.MONITOR + " failed with an internal error");
-          broadcast(Buffer.buffer("event: unavailable\ndata: " + new JsonObject()
+          Buffer unavailable = Buffer.buffer("event: unavailable\ndata: " + new JsonObject()
             .put("service", ServiceNames.MONITOR)
-            .put("detail", detail).encode() + "\n\n"));
+            .put("detail", detail).encode() + "\n\n");
+          broadcast(unavailable, unavailable);
         }
       });
   }
 
-  private void broadcast(Buffer event) {
+  /** Writes {@code details} to the streams that see details, {@code status} to the others. */
+  private void broadcast(Buffer details, Buffer status) {
     for (HttpServerResponse stream : new ArrayList<>(streams)) {
       if (stream.closed() || stream.ended()) {
-        streams.remove(stream);
+        forget(stream);
       } else if (!stream.writeQueueFull()) {
         // A client that does not read is skipped rather than buffered without bound; the next snapshot replaces this one.
-        stream.write(event);
+        stream.write(detailed.contains(stream) ? details : status);
       }
     }
   }

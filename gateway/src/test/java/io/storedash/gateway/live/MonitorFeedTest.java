@@ -48,7 +48,8 @@ class MonitorFeedTest {
       feed = new MonitorFeed(vertx, MonitorClient.create(Downstream.of(vertx, ServiceNames.MONITOR, clock),
         Duration.ofMillis(1000)), clock);
       Router router = Router.router(vertx);
-      router.get("/stream").handler(rc -> feed.subscribe(rc));
+      router.get("/stream").handler(rc -> feed.subscribe(rc, true));
+      router.get("/status-stream").handler(rc -> feed.subscribe(rc, false));
       return feed.start().compose(v -> vertx.createHttpServer().requestHandler(router).listen(0))
         .onSuccess(listening -> server = listening);
     }).await();
@@ -63,7 +64,7 @@ class MonitorFeedTest {
   }
 
   private MonitorFeed.Snapshot freshSnapshot() {
-    return onTheFeedsContext(() -> Future.succeededFuture(feed.freshSnapshot())).await();
+    return onTheFeedsContext(() -> Future.succeededFuture(feed.freshSnapshot(true))).await();
   }
 
   private void publish(JsonObject snapshot) {
@@ -77,9 +78,13 @@ class MonitorFeedTest {
    * the deadline only matters when the test fails, and a full suite on 2 busy cores once took over 5 s).
    */
   private String stream(String expected) {
+    return stream("/stream", expected);
+  }
+
+  private String stream(String path, String expected) {
     // Appended to on the event loop while the test thread reads it: a StringBuffer, whose methods are synchronized.
     StringBuffer received = new StringBuffer();
-    http.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/stream")
+    http.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", path)
       .compose(req -> req.send())
       .onSuccess(resp -> resp.handler(chunk -> received.append(chunk.toString())));
     return Eventually.poll(Duration.ofSeconds(15), received::toString, text -> text.contains(expected));
@@ -124,5 +129,19 @@ class MonitorFeedTest {
   void whenMonitorServiceDoesNotAnswerTheStreamSaysItIsUnavailable() {
     assertThat(stream("event: unavailable")).isEqualTo("retry: 5000\n\nevent: unavailable\ndata: "
       + "{\"service\":\"monitor-service\",\"detail\":\"no instance of monitor-service is running\"}\n\n");
+  }
+
+  @Test
+  void aStreamWithoutDetailsGetsTheColoursAndNoHostNodeOrVersion() {
+    JsonObject snapshot = MonitorViewTest.snapshot();
+    publish(snapshot);
+    String full = stream("/stream", "event: snapshot");
+    String colours = stream("/status-stream", "event: snapshot");
+    assertThat(full).contains("10.0.3.7", "node-7f3a", "5.0.7");
+    assertThat(colours).doesNotContain("10.0.3.7", "node-7f3a", "5.0.7", "6379", "reasons")
+      .contains("\"status\":\"yellow\"", "\"query-service\":\"yellow\"", "\"monitor-service\":\"red\"");
+    publish(snapshot.copy().put("status", "green").put("generated_at", "2026-12-03T10:00:05Z"));
+    assertThat(onTheFeedsContext(() -> Future.succeededFuture(feed.freshSnapshot(false))).await().json().toJsonObject())
+      .isEqualTo(MonitorView.statusOnly(snapshot.copy().put("status", "green").put("generated_at", "2026-12-03T10:00:05Z")));
   }
 }

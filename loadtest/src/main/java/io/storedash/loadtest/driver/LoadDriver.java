@@ -2,6 +2,7 @@ package io.storedash.loadtest.driver;
 
 import io.storedash.loadtest.workload.Endpoint;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClientAgent;
@@ -129,7 +130,7 @@ abstract class LoadDriver extends VerticleBase {
    * failure kind, or null when a response arrived.
    */
   protected void send(Endpoint endpoint, String uri, long intendedNanos, int targetHint, Consumer<String> onEnd) {
-    Exchange ex = new Exchange(endpoint.name(), uri, intendedNanos, System.nanoTime(), onEnd);
+    Exchange ex = new Exchange(endpoint.name(), uri, intendedNanos, System.nanoTime(), onEnd, window.headersFor(targetHint));
     inFlight.add(ex);
     inFlightCount = inFlight.size();
     attempt(ex, pickTarget(targetHint, -1));
@@ -158,7 +159,7 @@ abstract class LoadDriver extends VerticleBase {
       .setHost(to.getHost())
       .setPort(to.getPort() > 0 ? to.getPort() : "https".equalsIgnoreCase(to.getScheme()) ? 443 : 80)
       .setURI(window.pathPrefix + ex.uri)
-      .setHeaders(window.headers);
+      .setHeaders(ex.headers);
     client.request(request).onComplete(ar -> {
       if (ex.done) {
         if (ar.succeeded()) {
@@ -280,7 +281,10 @@ abstract class LoadDriver extends VerticleBase {
     boolean gzip;
     long bytes;
 
-    Exchange(String endpoint, String uri, long intended, long sent, Consumer<String> onEnd) {
+    final MultiMap headers;
+
+    Exchange(String endpoint, String uri, long intended, long sent, Consumer<String> onEnd, MultiMap headers) {
+      this.headers = headers;
       this.endpoint = endpoint;
       this.uri = uri;
       this.intended = intended;

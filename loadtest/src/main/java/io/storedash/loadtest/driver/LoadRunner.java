@@ -12,6 +12,7 @@ import io.storedash.loadtest.stats.StatsSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -39,6 +40,8 @@ public final class LoadRunner {
   private final LoadPlan plan;
   private final PrintWriter progress;
   private final ProcessCpu cpu = new ProcessCpu();
+  /** The gateway's session cookie. */
+  static final String SESSION_COOKIE = "storedash_session";
 
   public LoadRunner(Vertx vertx, LoadPlan plan, PrintWriter progress) {
     this.vertx = vertx;
@@ -47,10 +50,73 @@ public final class LoadRunner {
   }
 
   /**
+   * With {@code --user}: signs in {@link LoadPlan.SignIn#sessions()} times, one after another (sign-in is slow on
+   * purpose, and limited per address: the runs should measure the dashboard, not the password hash), and returns
+   * the session cookies; without it, no cookie. A refused sign-in fails the whole tool with the gateway's sentence.
+   */
+  public Future<List<String>> signIn() {
+    LoadPlan.SignIn signIn = plan.signIn();
+    if (signIn == null) {
+      return Future.succeededFuture(List.of());
+    }
+    URI target = plan.target();
+    boolean https = "https".equalsIgnoreCase(target.getScheme());
+    HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions()
+      .setSsl(https).setTrustAll(plan.insecure()).setVerifyHost(!plan.insecure())
+      .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, plan.timeout().toMillis())));
+    String path = (target.getRawPath() == null ? "" : target.getRawPath()) + "/api/v1/session";
+    Buffer body = new JsonObject().put("username", signIn.user()).put("password", signIn.password()).toBuffer();
+    List<String> cookies = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < signIn.sessions(); i++) {
+      chain = chain.compose(v -> client.request(new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setHost(target.getHost())
+            .setPort(target.getPort() > 0 ? target.getPort() : https ? 443 : 80)
+            .setURI(path)
+            .putHeader("Content-Type", "application/json")
+            // Sign-in hashes the password on purpose slowly: give it more than a dashboard request.
+            .setTimeout(plan.timeout().toMillis() + 10_000))
+          .compose(req -> req.send(body))
+          .compose(resp -> resp.body().compose(answer -> {
+            String cookie = sessionCookie(resp.cookies());
+            if (resp.statusCode() != 200 || cookie == null) {
+              return Future.failedFuture("signing in as " + signIn.user() + " answered HTTP " + resp.statusCode() + ": "
+                + detail(answer));
+            }
+            cookies.add(cookie);
+            return Future.succeededFuture();
+          })));
+    }
+    return chain.map(v -> List.copyOf(cookies)).eventually(client::close);
+  }
+
+  /** The {@code name=value} of the session cookie among Set-Cookie headers, or null. */
+  static String sessionCookie(List<String> setCookies) {
+    for (String header : setCookies) {
+      String pair = header.split(";", 2)[0].strip();
+      if (pair.startsWith(SESSION_COOKIE + "=") && pair.length() > SESSION_COOKIE.length() + 1) {
+        return pair;
+      }
+    }
+    return null;
+  }
+
+  private static String detail(Buffer answer) {
+    try {
+      JsonObject problem = answer.toJsonObject();
+      return problem.getString("detail", problem.encode());
+    } catch (RuntimeException e) {
+      String text = answer.toString();
+      return text.length() > 200 ? text.substring(0, 200) + "…" : text;
+    }
+  }
+
+  /**
    * The store codes to visit, most popular first: {@code --stores}, else what {@code GET /api/v1/stores} returns.
    * When that list cannot be had the run still goes, against {@code all}, with a warning.
    */
-  public Future<List<String>> stores() {
+  public Future<List<String>> stores(List<String> sessions) {
     if (!plan.stores().isEmpty()) {
       return Future.succeededFuture(plan.stores());
     }
@@ -70,6 +136,9 @@ public final class LoadRunner {
       .setURI(path)
       .setTimeout(plan.timeout().toMillis());
     plan.headers().forEach(h -> request.putHeader(h.getKey(), h.getValue()));
+    if (!sessions.isEmpty()) {
+      request.putHeader("Cookie", sessions.get(0));
+    }
     return client.request(request)
       .compose(req -> req.send())
       .compose(resp -> resp.statusCode() == 200 ? resp.body()
@@ -104,9 +173,9 @@ public final class LoadRunner {
   }
 
   /** Runs level {@code index} of the plan (its user count or rate). */
-  public Future<RunResult> run(int index, List<String> stores) {
+  public Future<RunResult> run(int index, List<String> stores, List<String> sessions) {
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_DELAY_MS);
-    RunWindow window = new RunWindow(plan, stores, start);
+    RunWindow window = new RunWindow(plan, stores, sessions, start);
     List<LoadDriver> drivers = drivers(window, index);
     List<Future<String>> deployed = new ArrayList<>();
     for (LoadDriver d : drivers) {

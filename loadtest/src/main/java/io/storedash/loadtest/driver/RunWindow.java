@@ -25,6 +25,8 @@ final class RunWindow {
   final ZipfSampler storePopularity;
   final DateRanges ranges;
   final MultiMap headers;
+  /** With sign-in: the headers of each session (its cookie added); requests pick one by their user or sequence. */
+  final List<MultiMap> sessionHeaders;
   final String pathPrefix;
   final long startNanos;
   final long measureStartNanos;
@@ -41,6 +43,10 @@ final class RunWindow {
   final Set<Long> driverThreads = ConcurrentHashMap.newKeySet();
 
   RunWindow(LoadPlan plan, List<String> stores, long startNanos) {
+    this(plan, stores, List.of(), startNanos);
+  }
+
+  RunWindow(LoadPlan plan, List<String> stores, List<String> sessions, long startNanos) {
     this.plan = plan;
     this.mix = plan.mix();
     this.stores = List.copyOf(stores);
@@ -54,6 +60,11 @@ final class RunWindow {
       h.set("Accept-Encoding", "gzip");
     }
     this.headers = h;
+    List<MultiMap> perSession = new java.util.ArrayList<>();
+    for (String cookie : sessions) {
+      perSession.add(MultiMap.caseInsensitiveMultiMap().addAll(h).set("Cookie", cookie));
+    }
+    this.sessionHeaders = List.copyOf(perSession);
     String path = plan.target().getRawPath();
     this.pathPrefix = path == null ? "" : path;
     this.startNanos = startNanos;
@@ -61,6 +72,11 @@ final class RunWindow {
     this.endNanos = measureStartNanos + plan.duration().toNanos();
     this.warmup = new RunStats(mix.names());
     this.measured = new RunStats(mix.names());
+  }
+
+  /** The headers of a request whose user (closed model) or sequence number (open model) is {@code n}. */
+  MultiMap headersFor(int n) {
+    return sessionHeaders.isEmpty() ? headers : sessionHeaders.get(Math.floorMod(n, sessionHeaders.size()));
   }
 
   /** Milliseconds until a nanoTime instant, rounded up so a timer never fires before it. */

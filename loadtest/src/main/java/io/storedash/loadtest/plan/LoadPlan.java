@@ -26,7 +26,22 @@ public record LoadPlan(List<URI> targets, Model model, List<Double> levels, int 
                        List<String> stores, DateRanges ranges, Duration ramp, Duration warmup, Duration duration,
                        Duration timeout, EndpointMix mix, List<Map.Entry<String, String>> headers, boolean acceptGzip,
                        boolean insecure, SloPolicy slo, String jsonOut, long seed, int eventLoops, boolean quiet,
-                       List<String> warnings) {
+                       List<String> warnings, SignIn signIn) {
+
+  /** The most sessions the tool signs in. */
+  public static final int MAX_SESSIONS = 200;
+
+  /**
+   * Sign in before the runs.
+   *
+   * @param sessions how many sessions to open (requests use them round-robin)
+   */
+  public record SignIn(String user, String password, int sessions) {
+    @Override
+    public String toString() {
+      return "SignIn[user=" + user + ", sessions=" + sessions + "]";
+    }
+  }
 
   public enum Model { CLOSED, OPEN }
 
@@ -58,6 +73,11 @@ public record LoadPlan(List<URI> targets, Model model, List<Double> levels, int 
   }
 
   public static LoadPlan from(LoadTestOptions o) throws PlanException {
+    return from(o, System::getenv);
+  }
+
+  /** @param environment where the secrets named by --password-env and --token-env are read */
+  public static LoadPlan from(LoadTestOptions o, Function<String, String> environment) throws PlanException {
     List<String> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     List<URI> targets = targets(o, problems);
@@ -76,6 +96,7 @@ public record LoadPlan(List<URI> targets, Model model, List<Double> levels, int 
     List<String> stores = stores(o, problems);
     EndpointMix mix = mix(o, problems);
     List<Map.Entry<String, String>> headers = headers(o, problems);
+    SignIn signIn = credentials(o, model, levels, headers, environment, problems);
     SloPolicy slo = slo(o, problems);
     int eventLoops = eventLoops(o, problems);
     if (!problems.isEmpty()) {
@@ -83,7 +104,46 @@ public record LoadPlan(List<URI> targets, Model model, List<Double> levels, int 
     }
     return new LoadPlan(List.copyOf(targets), model, levels, o.maxOutstanding, think, o.zipf, stores, ranges, ramp, warmup,
       duration, timeout, mix, List.copyOf(headers), o.acceptGzip, o.insecure, slo, o.json, o.seed, eventLoops,
-      o.quiet, List.copyOf(warnings));
+      o.quiet, List.copyOf(warnings), signIn);
+  }
+
+  /**
+   * {@code --user} (password from the environment) or {@code --token-env} (added as a bearer header): how the runs
+   * authenticate. Secrets are read from the environment so that they never show in a process list.
+   */
+  static SignIn credentials(LoadTestOptions o, Model model, List<Double> levels, List<Map.Entry<String, String>> headers,
+                            Function<String, String> environment, List<String> problems) {
+    if (o.tokenEnv != null) {
+      String token = environment.apply(o.tokenEnv);
+      if (token == null || token.isBlank()) {
+        problems.add("--token-env " + o.tokenEnv + ": that environment variable is not set");
+      } else if (token.strip().chars().anyMatch(c -> c <= ' ')) {
+        problems.add("--token-env " + o.tokenEnv + ": the token has a space or a line break in it");
+      } else {
+        headers.add(Map.entry("Authorization", "Bearer " + token.strip()));
+      }
+    }
+    if (o.user == null) {
+      if (o.sessions != 0) {
+        problems.add("--sessions needs --user");
+      }
+      return null;
+    }
+    if (o.tokenEnv != null) {
+      problems.add("give --user or --token-env, not both");
+    }
+    String password = environment.apply(o.passwordEnv);
+    if (password == null || password.isEmpty()) {
+      problems.add("--user " + o.user + ": the password environment variable " + o.passwordEnv + " is not set");
+    }
+    if (o.sessions < 0 || o.sessions > MAX_SESSIONS) {
+      problems.add("--sessions must be from 1 to " + MAX_SESSIONS + ", got " + o.sessions);
+    }
+    int most = levels == null || levels.isEmpty() ? 1
+      : model == Model.CLOSED ? (int) Math.round(levels.stream().mapToDouble(Double::doubleValue).max().orElse(1))
+      : o.maxOutstanding;
+    int sessions = o.sessions > 0 ? o.sessions : Math.max(1, Math.min(MAX_SESSIONS, most));
+    return new SignIn(o.user, password, sessions);
   }
 
   /** The gateway instances: loopback unless --allow-remote, one path, no query or fragment. */

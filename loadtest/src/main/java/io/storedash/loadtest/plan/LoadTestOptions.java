@@ -81,6 +81,23 @@ public class LoadTestOptions {
     description = "Extra request header, repeatable, e.g. -H 'Authorization: Bearer x'.")
   public List<String> headers = new ArrayList<>();
 
+  @Option(names = "--user", paramLabel = "NAME",
+    description = {"Sign in as NAME (POST /api/v1/session) before the runs; the password is read from the environment",
+      "variable named by --password-env. Each virtual user gets a session of its own (at most --sessions)."})
+  public String user;
+
+  @Option(names = "--password-env", paramLabel = "VAR", defaultValue = "STOREDASH_PASSWORD",
+    description = "Environment variable holding --user's password (default: ${DEFAULT-VALUE}): never on the command line.")
+  public String passwordEnv;
+
+  @Option(names = "--sessions", paramLabel = "N", defaultValue = "0",
+    description = "With --user: sessions to sign in, shared round-robin (default: one per virtual user, at most 200).")
+  public int sessions;
+
+  @Option(names = "--token-env", paramLabel = "VAR",
+    description = "Send 'Authorization: Bearer <token>' with the API token held in this environment variable.")
+  public String tokenEnv;
+
   @Option(names = "--accept-gzip", description = "Send Accept-Encoding: gzip and count the compressed bytes.")
   public boolean acceptGzip;
 

@@ -28,8 +28,8 @@ final class ChannelsQuery implements KindQuery {
     .collect(Collectors.joining(", "));
   private static final String SQL = "SELECT c.code, c.name_zh, c.charges_fee, x.* FROM (SELECT channel, " + SUMS
     + " FROM %s WHERE day BETWEEN $2 AND $3%s GROUP BY channel) x JOIN channels c ON c.id = x.channel";
-  private static final String CHAIN_SQL = String.format(SQL, "daily_channel", "");
-  private static final String STORE_SQL = String.format(SQL, "daily_store_channel", " AND store_id = $4");
+  private static final ScopedStatement STATEMENT = ScopedStatement.of(String.format(SQL, "daily_channel", ""),
+    String.format(SQL, "daily_store_channel", " AND store_id = $4"));
 
   private final SqlClient client;
   private final ZoneId zone;
@@ -43,7 +43,7 @@ final class ChannelsQuery implements KindQuery {
   public Future<JsonObject> answer(DashboardQuery query) {
     return StoreScope.resolve(client, query, zone).compose(scope -> {
       DayRange range = scope.range();
-      return client.preparedQuery(scope.allStores() ? CHAIN_SQL : STORE_SQL).execute(scope.withPreviousPeriod()).map(rows -> {
+      return client.preparedQuery(scope.sql(STATEMENT)).execute(scope.withPreviousPeriod()).map(rows -> {
         List<ChannelSplit.ChannelFigures> channels = new ArrayList<>();
         int sums = OverviewQuery.SUMS.size();
         for (Row row : rows) {

@@ -19,10 +19,10 @@ final class HoursQuery implements KindQuery {
     + "sum(profit)::int8, 0::int8 FROM %s WHERE day BETWEEN $1 AND $2%s GROUP BY hour";
   private static final String BANDS = "SELECT 'b', band, sum(orders)::int8, 0::int8, sum(revenue)::int8, "
     + "sum(profit)::int8, sum(delivery_net)::int8 FROM %s WHERE day BETWEEN $1 AND $2%s GROUP BY band";
-  private static final String CHAIN_SQL = String.format(HOURS, "daily_hour", "") + " UNION ALL "
-    + String.format(BANDS, "daily_distance", "");
-  private static final String STORE_SQL = String.format(HOURS, "daily_store_hour", " AND store_id = $3") + " UNION ALL "
-    + String.format(BANDS, "daily_store_distance", " AND store_id = $3");
+  private static final ScopedStatement STATEMENT = ScopedStatement.of(
+    String.format(HOURS, "daily_hour", "") + " UNION ALL " + String.format(BANDS, "daily_distance", ""),
+    String.format(HOURS, "daily_store_hour", " AND store_id = $3") + " UNION ALL "
+      + String.format(BANDS, "daily_store_distance", " AND store_id = $3"));
 
   private final SqlClient client;
   private final ZoneId zone;
@@ -35,7 +35,7 @@ final class HoursQuery implements KindQuery {
   @Override
   public Future<JsonObject> answer(DashboardQuery query) {
     return StoreScope.resolve(client, query, zone).compose(scope ->
-      client.preparedQuery(scope.allStores() ? CHAIN_SQL : STORE_SQL).execute(scope.rangeThenStore()).map(rows -> {
+      client.preparedQuery(scope.sql(STATEMENT)).execute(scope.rangeThenStore()).map(rows -> {
         HourProfile profile = new HourProfile(scope.store(), scope.range());
         for (Row row : rows) {
           if ("h".equals(row.getString(0))) {

@@ -34,20 +34,19 @@ final class OverviewQuery implements KindQuery {
     .map(c -> "coalesce(sum(" + c + ") FILTER (WHERE day < $1), 0)::int8")
     .collect(Collectors.joining(", "));
   /**
-   * 动销商品数 of both ranges: distinct products, consumables left out, with a line of 销量 > 0 — for a store from the
-   * arrays of {@code daily_store} (one row a day), for the chain from {@code daily_product}. A product counts in a
+   * 动销商品数 of both ranges: distinct products, consumables left out, with a line of 销量 > 0 — for a store (and a
+   * set of stores) from the arrays of {@code daily_store} (one row a day), for the chain from {@code daily_product}. A product counts in a
    * range when it sold on one of its days: its last day in both ranges is in the current one, its first in the
    * previous one. A hash aggregate, no sort.
    */
   private static final String ACTIVE = ", (SELECT count(*) FILTER (WHERE last_day >= $1) || ',' || "
     + "count(*) FILTER (WHERE first_day < $1) FROM (SELECT %s AS product_id, min(day) AS first_day, max(day) AS last_day"
     + " FROM %s WHERE %sday BETWEEN $2 AND $3 GROUP BY 1) x)";
-  private static final String CHAIN_SQL = SELECT + String.format(ACTIVE, "d.product_id",
+  private static final ScopedStatement STATEMENT = ScopedStatement.of(SELECT + String.format(ACTIVE, "d.product_id",
     "daily_product d JOIN products pr ON pr.id = d.product_id AND d.sold_lines > 0 AND NOT " + Rollups.CONSUMABLE, "")
-    + " FROM daily_channel WHERE day BETWEEN $2 AND $3";
-  private static final String STORE_SQL = SELECT + String.format(ACTIVE, "p", "daily_store, unnest(sold_products) AS p",
-    "store_id = $4 AND ")
-    + " FROM daily_store_channel WHERE day BETWEEN $2 AND $3 AND store_id = $4";
+    + " FROM daily_channel WHERE day BETWEEN $2 AND $3",
+    SELECT + String.format(ACTIVE, "p", "daily_store, unnest(sold_products) AS p", "store_id = $4 AND ")
+      + " FROM daily_store_channel WHERE day BETWEEN $2 AND $3 AND store_id = $4");
 
   private final SqlClient client;
   private final ZoneId zone;
@@ -61,7 +60,7 @@ final class OverviewQuery implements KindQuery {
   public Future<JsonObject> answer(DashboardQuery query) {
     return StoreScope.resolve(client, query, zone).compose(scope -> {
       DayRange range = scope.range();
-      return client.preparedQuery(scope.allStores() ? CHAIN_SQL : STORE_SQL).execute(scope.withPreviousPeriod()).map(rows -> {
+      return client.preparedQuery(scope.sql(STATEMENT)).execute(scope.withPreviousPeriod()).map(rows -> {
         Row row = rows.iterator().next();
         String[] active = row.getString(2 * SUMS.size()).split(",");
         Overview overview = new Overview(scope.store(), range, totals(row, 0), totals(row, SUMS.size()),

@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -16,12 +15,14 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * {@code ranking}: every store (those without orders too) with its sums for the range and the previous range, read
- * from the per-store-day rollup ({@code daily_store}) in one pass (both periods split by a FILTER on the day) and ranked in Java.
+ * {@code ranking}: every store (those without orders too) — or every store of a set — with its sums for the range and
+ * the previous range, read from the per-store-day rollup ({@code daily_store}) in one pass (both periods split by a
+ * FILTER on the day) and ranked in Java.
  */
 final class RankingQuery implements KindQuery {
 
-  // $1 first day of the current range, $2 first day of the previous range, $3 last day of the current range.
+  // $1 first day of the current range, $2 first day of the previous range, $3 last day of the current range; for a set,
+  // $4 its store ids. The two %s are the set's conditions on the rollup and on the stores.
   private static final String SQL = "SELECT s.code, s.name, s.city, "
     + OverviewQuery.SUMS.stream().map(c -> "coalesce(x.cur_" + c + ", 0)").collect(Collectors.joining(", ")) + ", "
     + OverviewQuery.SUMS.stream().map(c -> "coalesce(x.prev_" + c + ", 0)").collect(Collectors.joining(", "))
@@ -30,7 +31,10 @@ final class RankingQuery implements KindQuery {
     .collect(Collectors.joining(", ")) + ", "
     + OverviewQuery.SUMS.stream().map(c -> "(sum(" + c + ") FILTER (WHERE day < $1))::int8 AS prev_" + c)
     .collect(Collectors.joining(", "))
-    + " FROM daily_store WHERE day BETWEEN $2 AND $3 GROUP BY store_id) x ON x.store_id = s.id";
+    + " FROM daily_store WHERE day BETWEEN $2 AND $3%s GROUP BY store_id) x ON x.store_id = s.id%s";
+  private static final String CHAIN_SQL = SQL.formatted("", "");
+  private static final String SET_SQL = SQL.formatted(" AND " + StoreScope.inSet("store_id", 4),
+    " WHERE " + StoreScope.inSet("s.id", 4));
 
   private final SqlClient client;
   private final ZoneId zone;
@@ -45,7 +49,7 @@ final class RankingQuery implements KindQuery {
     StoreRanking.Metric metric = StoreRanking.Metric.fromWire(query.param("metric", QueryKind.RANKING.defaults().get("metric")));
     return StoreScope.resolve(client, query, zone).compose(scope -> {
       DayRange range = scope.range();
-      return client.preparedQuery(SQL).execute(Tuple.of(range.from(), range.previous().from(), range.to())).map(rows -> {
+      return client.preparedQuery(scope.storeSet() ? SET_SQL : CHAIN_SQL).execute(scope.withPreviousPeriod()).map(rows -> {
         List<StoreRanking.StoreFigures> stores = new ArrayList<>(rows.size());
         int sums = OverviewQuery.SUMS.size();
         for (Row row : rows) {

@@ -5,7 +5,6 @@ import io.storedash.common.DashboardQuery;
 import io.storedash.common.Failure;
 import io.storedash.query.ingest.csv.CsvImportParser;
 import io.storedash.query.ingest.csv.ImportColumn;
-import io.storedash.query.ingest.csv.ImportHeader;
 import io.storedash.query.ingest.csv.ImportRefused;
 import io.storedash.query.ingest.csv.LineParser;
 import io.storedash.query.ingest.csv.ImportReport;
@@ -65,6 +64,8 @@ public final class CsvImport {
   private final Transaction tx;
   private final String file;
   private final ZoneId defaultZone;
+  /** The stores the file may write to, or null for any store. */
+  private final ImportScope scope;
   private final CsvImportParser parser;
   private final long started = System.nanoTime();
   private final RejectionList rejections;
@@ -78,12 +79,14 @@ public final class CsvImport {
   private Future<Void> staging = Future.succeededFuture();
   private boolean closed;
 
-  private CsvImport(Vertx vertx, SqlConnection conn, Transaction tx, String file, ZoneId defaultZone, long maxBytes) {
+  private CsvImport(Vertx vertx, SqlConnection conn, Transaction tx, String file, ZoneId defaultZone, long maxBytes,
+                    ImportScope scope) {
     this.vertx = vertx;
     this.conn = conn;
     this.tx = tx;
     this.file = file;
     this.defaultZone = defaultZone;
+    this.scope = scope;
     this.parser = new CsvImportParser(maxBytes);
     this.rejections = parser.rejections();
   }
@@ -95,9 +98,17 @@ public final class CsvImport {
    * @param defaultZone the zone of stores the file creates
    */
   public static Future<CsvImport> open(Vertx vertx, Pool pool, String file, ZoneId defaultZone, long maxBytes) {
+    return open(vertx, pool, file, defaultZone, maxBytes, null);
+  }
+
+  /**
+   * As {@link #open(Vertx, Pool, String, ZoneId, long)}, for a file that may write only to the stores of
+   * {@code scope} (null: any store, and it may create stores).
+   */
+  static Future<CsvImport> open(Vertx vertx, Pool pool, String file, ZoneId defaultZone, long maxBytes, ImportScope scope) {
     return pool.getConnection().compose(conn -> conn.begin()
       .compose(tx -> conn.query(ImportStaging.CREATE).execute()
-        .map(v -> new CsvImport(vertx, conn, tx, file, defaultZone, maxBytes)))
+        .map(v -> new CsvImport(vertx, conn, tx, file, defaultZone, maxBytes, scope)))
       .onFailure(e -> conn.close()));
   }
 
@@ -211,10 +222,7 @@ public final class CsvImport {
 
   /** The lines of each order against each other: one store, channel and time, equal order-level money. */
   private Future<Void> checkOrders() {
-    ImportHeader header = parser.header();
-    String storeColumn = (header == null || header.has(ImportColumn.STORE_CODE) ? ImportColumn.STORE_CODE
-      : header.has(ImportColumn.STORE_ID) ? ImportColumn.STORE_ID : ImportColumn.STORE_NAME).english();
-    OrderConsistency consistency = new OrderConsistency(storeColumn, rejections);
+    OrderConsistency consistency = new OrderConsistency(ImportWrite.storeColumn(parser.header()), rejections);
     int money = ImportColumn.ORDER_MONEY.size();
     return ImportCursor.stream(conn, ImportSql.CONFLICTING_LINES, row -> {
       Long[] values = new Long[money];
@@ -244,7 +252,7 @@ public final class CsvImport {
   }
 
   private Future<ImportWrite.Written> write() {
-    return new ImportWrite(conn, defaultZone, rejections, parser.header(), this::rejected, steps).run();
+    return new ImportWrite(conn, defaultZone, scope, rejections, parser.header(), this::rejected, steps).run();
   }
 
   private Future<ImportReport> commit(ImportWrite.Written written) {

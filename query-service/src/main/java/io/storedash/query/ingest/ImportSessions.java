@@ -132,10 +132,17 @@ public final class ImportSessions {
       message.fail(ImportProtocol.TOO_LARGE, tooLarge(file, reason).encode());
       return;
     }
+    ImportScope scope;
+    try {
+      scope = ImportScope.fromJson(request.getValue(ImportProtocol.SCOPE));
+    } catch (IllegalArgumentException e) {
+      message.fail(Failure.BAD_REQUEST.code(), e.getMessage());
+      return;
+    }
     String address = "storedash.query.import.session." + UUID.randomUUID();
     Session session = new Session(address);
     sessions.put(address, session);
-    CsvImport.open(vertx, pool, file, defaultZone, maxBytes)
+    CsvImport.open(vertx, pool, file, defaultZone, maxBytes, scope)
       .compose(csv -> {
         session.csv = csv;
         session.consumer = vertx.eventBus().consumer(address, session::receive);
@@ -143,7 +150,8 @@ public final class ImportSessions {
       })
       .onSuccess(v -> {
         session.touch();
-        LOG.info("import session {} opened for {} ({} bytes announced)", address, file, size);
+        LOG.info("import session {} opened for {} ({} bytes announced, scope {})", address, file, size,
+          scope == null ? "any store" : scope);
         message.reply(new JsonObject().put(ImportProtocol.SESSION, address)
           .put("max_chunk_bytes", ImportProtocol.MAX_CHUNK_BYTES).put("idle_timeout_ms", idleTimeoutMillis));
       })
@@ -162,10 +170,19 @@ public final class ImportSessions {
         + " bytes, over the import limit of " + maxBytes + " bytes: split it into smaller files").encode());
       return;
     }
+    ImportScope scope;
+    try {
+      String header = message.headers().get(ImportProtocol.SCOPE_HEADER);
+      scope = header == null ? null : ImportScope.fromJson(new JsonObject(header));
+    } catch (IllegalArgumentException e) {
+      // DecodeException is one too: a header that is not JSON.
+      message.fail(Failure.BAD_REQUEST.code(), e.getMessage());
+      return;
+    }
     String address = "storedash.query.import.whole." + UUID.randomUUID();
     Session session = new Session(address);
     sessions.put(address, session);
-    CsvImport.open(vertx, pool, file, defaultZone, maxBytes)
+    CsvImport.open(vertx, pool, file, defaultZone, maxBytes, scope)
       .compose(csv -> {
         session.csv = csv;
         return csv.accept(whole);

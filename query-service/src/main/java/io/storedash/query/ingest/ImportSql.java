@@ -213,4 +213,7 @@ final class ImportSql {
 
   static final String NEW_DAYS = "SELECT min(local_day), max(local_day), count(*) FROM import_orders";
   static final String STORE_CODES = "SELECT code FROM stores WHERE id = ANY($1) ORDER BY code";
+  /** The stores an import with a scope may write to, read before the file changes any store (its city, say). */
+  static final String STORES_IN_SCOPE = "SELECT id FROM stores WHERE code = ANY($1::text[]) OR city = ANY($2::text[])";
+  static final String STORE_NAMES = "SELECT id, code, name FROM stores WHERE id = ANY($1)";
 }

@@ -43,19 +43,22 @@ final class ImportWrite {
 
   private final SqlConnection conn;
   private final ZoneId defaultZone;
+  private final ImportScope scope;
   private final RejectionList rejections;
   private final ImportHeader header;
   private final Supplier<ImportFailure> refused;
   private final Map<String, Long> steps;
 
   /**
+   * @param scope   the stores the file may write to, or null for any store (and it may create stores)
    * @param refused the failure to end with when {@code rejections} holds anything (it carries the report)
    * @param steps   receives the milliseconds of each writing step, for the log
    */
-  ImportWrite(SqlConnection conn, ZoneId defaultZone, RejectionList rejections, ImportHeader header,
+  ImportWrite(SqlConnection conn, ZoneId defaultZone, ImportScope scope, RejectionList rejections, ImportHeader header,
               Supplier<ImportFailure> refused, Map<String, Long> steps) {
     this.conn = conn;
     this.defaultZone = defaultZone;
+    this.scope = scope;
     this.rejections = rejections;
     this.header = header;
     this.refused = refused;
@@ -83,9 +86,21 @@ final class ImportWrite {
   private long newLines;
   private long updatedLines;
 
-  /** Finds or creates every store the file names, and maps the file's store keys to them. */
+  /**
+   * The column that names a line's store in this file ({@code store_code}, else {@code store_id}, else
+   * {@code store_name}), for rejections about its store.
+   */
+  static String storeColumn(ImportHeader header) {
+    return (header == null || header.has(ImportColumn.STORE_CODE) ? ImportColumn.STORE_CODE
+      : header.has(ImportColumn.STORE_ID) ? ImportColumn.STORE_ID : ImportColumn.STORE_NAME).english();
+  }
+
+  /**
+   * Finds or creates every store the file names, and maps the file's store keys to them; with a scope, refuses the
+   * stores outside it.
+   */
   private Future<Void> stores() {
-    return conn.query(ImportSql.STORE_KEYS).execute().compose(rows -> {
+    return storesInScope().compose(allowed -> conn.query(ImportSql.STORE_KEYS).execute().compose(rows -> {
       List<String[]> byCode = new ArrayList<>();
       List<String[]> byId = new ArrayList<>();
       List<String[]> byName = new ArrayList<>();
@@ -110,6 +125,7 @@ final class ImportWrite {
         .compose(v -> rejections.isEmpty() ? byFileCode(byCode, mapping) : Future.succeededFuture())
         .compose(v -> byExternalId(byId, mapping))
         .compose(v -> byName(byName, firstLine, mapping))
+        .compose(v -> withinScope(allowed, mapping, firstLine))
         .compose(v -> conn.query(ImportSql.CREATE_STORE_MAP).execute())
         .compose(v -> {
           List<String> keys = new ArrayList<>(mapping.keySet());
@@ -122,6 +138,54 @@ final class ImportWrite {
           return conn.preparedQuery(ImportSql.FILL_STORE_MAP).execute(args).mapEmpty();
         })
         .compose(v -> channels());
+    }));
+  }
+
+  /**
+   * The ids of the stores the scope lets the file write to, read before the file finds, creates or renames any store
+   * (so a file cannot move a store into a city of the scope); null without a scope.
+   */
+  private Future<Set<Integer>> storesInScope() {
+    if (scope == null) {
+      return Future.succeededFuture(null);
+    }
+    Tuple args = Tuple.tuple().addArrayOfString(scope.stores().toArray(String[]::new))
+      .addArrayOfString(scope.cities().toArray(String[]::new));
+    return conn.preparedQuery(ImportSql.STORES_IN_SCOPE).execute(args).map(rows -> {
+      Set<Integer> ids = new HashSet<>();
+      rows.forEach(row -> ids.add(row.getInteger(0)));
+      return ids;
+    });
+  }
+
+  /**
+   * Refuses the file when a store it names is not one of {@code allowed} (a store created by this file never is: only
+   * hq creates stores), once per store, at its first line; nothing when there is no scope ({@code allowed} null).
+   */
+  private Future<Void> withinScope(Set<Integer> allowed, Map<String, Object[]> mapping, Map<String, Integer> firstLine) {
+    if (allowed == null) {
+      return Future.succeededFuture();
+    }
+    List<String> outside = mapping.keySet().stream().filter(key -> !allowed.contains((Integer) mapping.get(key)[0]))
+      .sorted(Comparator.comparing(firstLine::get)).toList();
+    if (outside.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Integer[] ids = outside.stream().map(key -> (Integer) mapping.get(key)[0]).distinct().toArray(Integer[]::new);
+    return conn.preparedQuery(ImportSql.STORE_NAMES).execute(Tuple.tuple().addArrayOfInteger(ids)).compose(rows -> {
+      Map<Integer, Row> stores = new HashMap<>();
+      rows.forEach(row -> stores.put(row.getInteger(0), row));
+      Set<Integer> named = new HashSet<>();
+      for (String key : outside) {
+        Row store = stores.get((Integer) mapping.get(key)[0]);
+        if (named.add(store.getInteger(0))) {
+          String code = store.getString(1);
+          rejections.add(new Rejection(firstLine.get(key), storeColumn(header), "store " + store.getString(2) + " (" + code
+            + ") is not one of the stores you may import for" + (newStores.contains(code)
+            ? ": it does not exist yet, and only hq creates stores" : "")));
+        }
+      }
+      return Future.failedFuture(refused.get());
     });
   }
 
@@ -406,8 +470,7 @@ final class ImportWrite {
 
   /** Refuses every line of an order that another store holds, naming that store. */
   private Future<Void> ordersOfOtherStores() {
-    String column = (header == null || header.has(ImportColumn.STORE_CODE) ? ImportColumn.STORE_CODE
-      : header.has(ImportColumn.STORE_ID) ? ImportColumn.STORE_ID : ImportColumn.STORE_NAME).english();
+    String column = storeColumn(header);
     return ImportCursor.stream(conn, ImportSql.ORDERS_OF_OTHER_STORES, row -> rejections.add(new Rejection(row.getInteger(0), column, "order "
       + row.getString(1) + " belongs to store " + row.getString(2) + " (" + row.getString(3) + "), not to "
       + row.getString(4) + ": an order belongs to one store, so it cannot move; correct the store or the order id")));

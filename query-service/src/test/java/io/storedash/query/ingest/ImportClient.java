@@ -30,14 +30,25 @@ final class ImportClient {
   }
 
   Future<Outcome> send(String file, byte[] bytes, int chunkSize) {
-    return open(file, bytes.length).compose(session -> sendFrom(session, bytes, 0, chunkSize)).transform(Future::succeededFuture)
-      .map(ImportClient::outcome);
+    return send(file, bytes, chunkSize, null);
+  }
+
+  /** As the gateway sends the file of a caller who may import for some stores only ({@link ImportProtocol#SCOPE}). */
+  Future<Outcome> send(String file, byte[] bytes, int chunkSize, JsonObject scope) {
+    return open(file, bytes.length, scope).compose(session -> sendFrom(session, bytes, 0, chunkSize))
+      .transform(Future::succeededFuture).map(ImportClient::outcome);
   }
 
   Future<String> open(String file, long size) {
-    return vertx.eventBus().<JsonObject>request(address, new JsonObject().put(ImportProtocol.FILENAME, file)
-        .put(ImportProtocol.SIZE, size))
-      .map(reply -> reply.body().getString(ImportProtocol.SESSION));
+    return open(file, size, null);
+  }
+
+  Future<String> open(String file, long size, JsonObject scope) {
+    JsonObject request = new JsonObject().put(ImportProtocol.FILENAME, file).put(ImportProtocol.SIZE, size);
+    if (scope != null) {
+      request.put(ImportProtocol.SCOPE, scope);
+    }
+    return vertx.eventBus().<JsonObject>request(address, request).map(reply -> reply.body().getString(ImportProtocol.SESSION));
   }
 
   Future<Message<Object>> chunk(String session, byte[] bytes, int from, int to) {

@@ -446,6 +446,105 @@ class ImportTest {
       })));
   }
 
+  // ---- Imports for some stores only (issue 16: the gateway sends the caller's scope) ---------------------------
+
+  /** S001 is in 北京 (HandMadeSales): a scope of S002 and the city 北京 takes both stores' lines. */
+  @Test
+  void aScopedImportWritesTheStoresOfItsCodesAndCities(VertxTestContext testContext) {
+    String csv = HEADER
+      + "N1,S001,和兴路店,meituan,2026-03-06 10:00:00,P1,可口可乐 330ml,饮料,1,3.00,3.00,2.00,,0.10,,,\n"
+      + "N2,S002,中山路店,meituan,2026-03-06 11:00:00,P1,可口可乐 330ml,饮料,2,3.00,3.00,2.00,,0.10,,,\n";
+    JsonObject scope = new JsonObject().put("stores", new JsonArray().add("S002")).put("cities", new JsonArray().add("北京"));
+    client.send("mine.csv", utf8(csv), 64, scope).onComplete(testContext.succeeding(outcome -> testContext.verify(() -> {
+      assertThat(outcome.status()).as(outcome.message()).isEqualTo(200);
+      assertThat(outcome.report().getJsonArray("stores")).isEqualTo(new JsonArray().add("S001").add("S002"));
+      assertThat(outcome.report().getLong("new_orders")).isEqualTo(2);
+      testContext.completeNow();
+    })));
+  }
+
+  /**
+   * A manager of S002 only: a line of S001 and a line of a store that does not exist refuse the whole file, each
+   * store named once at its first line, and nothing is written — not S002's good line, not the new store.
+   */
+  @Test
+  void aScopedImportNamingAnotherStoreIsRefusedWhole(VertxTestContext testContext) {
+    String csv = HEADER
+      + "N1,S002,中山路店,meituan,2026-03-06 11:00:00,P1,可口可乐 330ml,饮料,2,3.00,3.00,2.00,,0.10,,,\n"
+      + "N2,S001,和兴路店,meituan,2026-03-06 10:00:00,P1,可口可乐 330ml,饮料,1,3.00,3.00,2.00,,0.10,,,\n"
+      + "N3,S099,新开店,meituan,2026-03-06 12:00:00,P1,可口可乐 330ml,饮料,1,3.00,3.00,2.00,,0.10,,,\n"
+      + "N4,S001,和兴路店,meituan,2026-03-06 13:00:00,P1,可口可乐 330ml,饮料,1,3.00,3.00,2.00,,0.10,,,\n";
+    JsonObject scope = new JsonObject().put("stores", new JsonArray().add("S002"));
+    expectRefused(testContext, scope, utf8(csv), 64, Failure.UNPROCESSABLE.code(),
+      "3 store_code: store 和兴路店 (S001) is not one of the stores you may import for",
+      "4 store_code: store 新开店 (S099) is not one of the stores you may import for: it does not exist yet, and only hq "
+        + "creates stores")
+      // A scope of no store at all refuses every store; an empty scope object is such a scope, not "any store".
+      .compose(v -> expectRefused(testContext, new JsonObject(), utf8(HEADER + csv.lines().skip(1).findFirst().orElseThrow() + "\n"),
+        64, Failure.UNPROCESSABLE.code(), "2 store_code: store 中山路店 (S002) is not one of the stores you may import for"))
+      .onComplete(testContext.succeedingThenComplete());
+  }
+
+  /**
+   * The scope is the stores as they were before the file: a file cannot bring a store into a city of the scope by
+   * giving it that city (a store known by its 门店ID takes the city of its newest order).
+   */
+  @Test
+  void aScopedImportCannotMoveAStoreIntoItsCities(VertxTestContext testContext) {
+    String header = "订单ID,下单时间,门店ID,门店名称,城市名称,渠道,商品名称,销量,实收价格,成本\n";
+    String hangzhou = header + "R1,2026-03-01 10:00:00,7001,文一路店,杭州,收银机订单,可乐,1,3.00,2.00\n";
+    String moved = header + "R2,2026-03-05 10:00:00,7001,文一路店,北京,收银机订单,可乐,1,3.00,2.00\n";
+    JsonObject beijing = new JsonObject().put("cities", new JsonArray().add("北京"));
+    client.send("hq.csv", utf8(hangzhou), 100)
+      .compose(hq -> expectRefused(testContext, beijing, utf8(moved), 100, Failure.UNPROCESSABLE.code(),
+        "2 store_id: store 文一路店 (7001) is not one of the stores you may import for"))
+      .compose(v -> single("SELECT city FROM stores WHERE code = '7001'"))
+      .onComplete(testContext.succeeding(city -> testContext.verify(() -> {
+        assertThat(city).isEqualTo("杭州");
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  void aMalformedScopeIs400(VertxTestContext testContext) {
+    List<Object> scopes = List.of("S001", new JsonObject().put("stores", "S001"),
+      new JsonObject().put("stores", new JsonArray().add(1)), new JsonObject().put("stores", new JsonArray().add("all")),
+      new JsonObject().put("cities", new JsonArray().add("")), new JsonObject().put("regions", new JsonArray()));
+    List<String> reasons = List.of("scope must be an object", "scope.stores must be an array of strings, got S001",
+      "scope.stores must be an array of strings, got 1", "scope.stores must hold store codes", "scope.cities must hold city names",
+      "scope takes only stores and cities, not 'regions'");
+    Future<Void> all = Future.succeededFuture();
+    for (int i = 0; i < scopes.size(); i++) {
+      Object scope = scopes.get(i);
+      String reason = reasons.get(i);
+      all = all.compose(v -> node.vertx().eventBus().request(Addresses.IMPORT, new JsonObject().put(ImportProtocol.FILENAME, "x.csv")
+          .put(ImportProtocol.SCOPE, scope))
+        .transform(ar -> {
+          testContext.verify(() -> {
+            assertThat(ar.failed()).as(String.valueOf(scope)).isTrue();
+            assertThat(((ReplyException) ar.cause()).failureCode()).isEqualTo(Failure.BAD_REQUEST.code());
+            assertThat(ar.cause().getMessage()).startsWith(reason);
+          });
+          return Future.succeededFuture();
+        }));
+    }
+    all.onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  void aWholeFileInOneBufferKeepsItsScope(VertxTestContext testContext) {
+    node.vertx().eventBus().<JsonObject>request(Addresses.IMPORT, Buffer.buffer(utf8(ENGLISH)),
+        new DeliveryOptions().addHeader(ImportProtocol.FILENAME_HEADER, "whole.csv")
+          .addHeader(ImportProtocol.SCOPE_HEADER, new JsonObject().put("stores", new JsonArray().add("S001")).encode()))
+      .onComplete(testContext.failing(e -> testContext.verify(() -> {
+        assertThat(((ReplyException) e).failureCode()).isEqualTo(Failure.UNPROCESSABLE.code());
+        assertThat(new JsonObject(e.getMessage()).getJsonArray("rejected").getJsonObject(0).getString("reason"))
+          .isEqualTo("store 和兴路店二店 (S010) is not one of the stores you may import for: it does not exist yet, and "
+            + "only hq creates stores");
+        testContext.completeNow();
+      })));
+  }
+
   // ---- Bad input: the report says what is wrong, the database is unchanged ------------------------------------
 
   @Test
@@ -701,7 +800,12 @@ class ImportTest {
   }
 
   private Future<Void> expectRefused(VertxTestContext testContext, byte[] bytes, int chunk, int status, String... rejected) {
-    return snapshot().compose(before -> client.send("bad.csv", bytes, chunk)
+    return expectRefused(testContext, null, bytes, chunk, status, rejected);
+  }
+
+  private Future<Void> expectRefused(VertxTestContext testContext, JsonObject scope, byte[] bytes, int chunk, int status,
+                                     String... rejected) {
+    return snapshot().compose(before -> client.send("bad.csv", bytes, chunk, scope)
       .compose(outcome -> {
         testContext.verify(() -> {
           assertThat(outcome.status()).as(outcome.message()).isEqualTo(status);

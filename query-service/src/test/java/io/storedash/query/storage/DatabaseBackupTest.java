@@ -108,8 +108,9 @@ class DatabaseBackupTest {
     assertThat(after).as("the import changed what the views show").isNotEqualTo(before);
     assertThat(answered.get()).isPositive();
     assertThat(failed.get()).isZero();
-    assertThat(summary.schemaVersion()).isEqualTo("3.1");
-    assertThat(summary.rows()).containsKeys("stores", "orders", "order_lines", "daily_store_channel", "dataset_version");
+    assertThat(summary.schemaVersion()).isEqualTo("4");
+    assertThat(summary.rows()).containsKeys("stores", "orders", "order_lines", "daily_store_channel", "dataset_version",
+      "users", "api_tokens", "audit_log");
     assertThat(Files.exists(dir.resolve("under-load.zip.partial"))).isFalse();
 
     StoreDashConfig restoredConfig = TestStorage.config(Map.of());
@@ -126,6 +127,31 @@ class DatabaseBackupTest {
     } finally {
       restoredNode.vertx().close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void usersTheirTokensAndTheAuditLogAreRestoredThoughTokensComeFirstByName() throws Exception {
+    JdbcDatabase database = JdbcDatabase.of(TestStorage.newDatabase());
+    Migrations.flyway(database).load().migrate();
+    try (Connection conn = database.connect(); Statement st = conn.createStatement()) {
+      st.execute("INSERT INTO users (username, password_hash, role, stores, cities) "
+        + "VALUES ('li.wei', '$pbkdf2$it=210000$c2FsdA$aGFzaA', 'manager', '{S001,S002}', '{上海}')");
+      st.execute("INSERT INTO api_tokens (id, token_hash, username, name, role, stores) "
+        + "VALUES ('tok_1', '\\x0102', 'li.wei', 'kiosk', 'viewer', '{S001}')");
+      st.execute("INSERT INTO audit_log (actor, action, target, address, detail) "
+        + "VALUES ('li.wei', 'token_created', 'tok_1', '10.0.0.7', '{\"name\": \"kiosk\"}')");
+    }
+    Path file = dir.resolve("users.zip");
+    DatabaseBackup.Summary summary = DatabaseBackup.backup(database, file);
+    assertThat(summary.rows()).containsEntry("users", 1L).containsEntry("api_tokens", 1L).containsEntry("audit_log", 1L);
+
+    JdbcDatabase target = JdbcDatabase.of(TestStorage.newDatabase());
+    DatabaseBackup.restore(target, file);
+    assertThat(single(target, "SELECT username || role || array_to_string(stores, ',') || array_to_string(cities, ',') "
+      + "|| password_hash FROM users")).isEqualTo("li.weimanagerS001,S002上海$pbkdf2$it=210000$c2FsdA$aGFzaA");
+    assertThat(single(target, "SELECT id || username || encode(token_hash, 'hex') FROM api_tokens")).isEqualTo("tok_1li.wei0102");
+    assertThat(single(target, "SELECT detail->>'name' FROM audit_log")).isEqualTo("kiosk");
+    assertThat(single(target, "INSERT INTO audit_log (action) VALUES ('sign_in') RETURNING id")).isEqualTo("2");
   }
 
   @Test
@@ -149,7 +175,7 @@ class DatabaseBackupTest {
     JdbcDatabase target = JdbcDatabase.of(TestStorage.newDatabase());
     DatabaseBackup.restore(target, file);
     assertThat(single(target, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1"))
-      .isEqualTo("3.1");
+      .isEqualTo("4");
     // V2 counts each (store, day, channel)'s lines from the restored order lines.
     assertThat(single(target, "SELECT lines FROM daily_store_channel")).isEqualTo("1");
     assertThat(single(target, "SELECT code || name FROM stores")).isEqualTo("S001老店");
@@ -172,10 +198,10 @@ class DatabaseBackupTest {
     assertThatThrownBy(() -> DatabaseBackup.restore(target, miscounted))
       .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is damaged: table orders has");
 
-    Path newer = rewrite(good, "manifest.json", text -> text.replace("\"schema_version\" : \"3.1\"", "\"schema_version\" : \"99\""));
+    Path newer = rewrite(good, "manifest.json", text -> text.replace("\"schema_version\" : \"4\"", "\"schema_version\" : \"99\""));
     assertThatThrownBy(() -> DatabaseBackup.restore(target, newer))
       .isInstanceOf(IllegalArgumentException.class)
-      .hasMessageContaining("taken from schema version 99").hasMessageContaining("knows schema versions up to 3.1");
+      .hasMessageContaining("taken from schema version 99").hasMessageContaining("knows schema versions up to 4");
 
     Path hostile = rewrite(good, "manifest.json", text -> text.replace("\"name\" : \"stores\"", "\"name\" : \"stores; DROP TABLE orders\""));
     assertThatThrownBy(() -> DatabaseBackup.restore(target, hostile))

@@ -193,7 +193,7 @@ class ChaosHarness {
   /** Visits every store's cached views once, so the runs measure a warm cache, as in production. */
   private static void warm() throws Exception {
     LoadRun warmup = LoadRun.start(stack.gatewayUrls(), dir, "--users", "50", "--warmup", "0", "--duration", "20s",
-      "--end-date", END.toString(), "--zipf", "0", "--seed", "1");
+      "--end-date", END.toString(), "--zipf", "0", "--seed", "1", "-H", "Authorization: Bearer " + TOKEN);
     LoadRun.Result result = warmup.await(90);
     System.out.printf("chaos: warm-up %d requests, %.2f %% success, hit rate %.1f %%%n", result.requests(),
       result.successPercent(), result.hitRatePercent());
@@ -203,7 +203,7 @@ class ChaosHarness {
     System.out.println("chaos: " + scenario.name());
     LoadRun load = LoadRun.start(stack.gatewayUrls(), dir, "--users", String.valueOf(USERS), "--think", "200ms",
       "--warmup", "0", "--duration", RUN_SECONDS + "s", "--timeout", "10s", "--end-date", END.toString(),
-      "--seed", String.valueOf(scenario.name().hashCode()));
+      "--seed", String.valueOf(scenario.name().hashCode()), "-H", "Authorization: Bearer " + TOKEN);
     UncachedProbe probe = new UncachedProbe(stack.gatewayUrls().get(0));
     probe.start();
     sleepUntil(load, FAULT_AT);

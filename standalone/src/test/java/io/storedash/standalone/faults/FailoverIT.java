@@ -30,6 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FailoverIT {
 
+  /** Break-glass hq: the load's requests need a caller since sign-in (issue 16). */
+  private static final String TOKEN = "failover-admin-token-0123456789";
+
   private static final LocalDate END = LocalDate.of(2026, 10, 31);
   /** Seconds of load per kill: killed at KILL_AT, started again at RESTART_AT. */
   private static final int WINDOW = 24;
@@ -53,7 +56,7 @@ class FailoverIT {
       "CLUSTER_SERVICE_DNS", "localhost",
       "CLUSTER_PORT", String.valueOf(TestStorage.freePort()),
       "CLUSTER_NAME", "failover-" + ProcessHandle.current().pid(),
-      "ADMIN_TOKEN", "failover-admin-token-0123456789"), 2, TestStorage::freePort);
+      "ADMIN_TOKEN", TOKEN), 2, TestStorage::freePort);
     Duration up = stack.startAll(Duration.ofSeconds(120));
     System.out.printf("8 service JVMs (2 per service) ready in %.1f s%n", up.toMillis() / 1e3);
   }
@@ -75,7 +78,7 @@ class FailoverIT {
       ClusteredStack.Instance victim = stack.instance(service, 2);
       LoadRun load = LoadRun.start(stack.gatewayUrls(), stack.logs(), "--users", "10", "--think", "100ms",
         "--warmup", "0", "--duration", WINDOW + "s", "--timeout", "8s", "--end-date", END.toString(),
-        "--ranges", ranges, "--seed", String.valueOf(service.hashCode()));
+        "--ranges", ranges, "--seed", String.valueOf(service.hashCode()), "-H", "Authorization: Bearer " + TOKEN);
       sleepUntil(load, KILL_AT);
       stack.kill(victim);
       sleepUntil(load, RESTART_AT);

@@ -1,0 +1,163 @@
+package io.storedash.gateway.auth;
+
+import io.storedash.common.config.SignInPolicy;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Session;
+import io.vertx.ext.web.handler.SessionHandler;
+import io.vertx.ext.web.sstore.SessionStore;
+import io.vertx.ext.web.sstore.redis.RedisSessionStore;
+import io.vertx.redis.client.Redis;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * Sessions in Redis ({@link RedisSessionStore}), shared by every gateway. A session holds only the user name, when
+ * and how it signed in, when it was last used and its CSRF token; the role and stores are read from the users
+ * table on each request (through {@link Users#cached}).
+ *
+ * <p>The {@link SessionHandler} runs only on {@code /api/v1/session}, where sessions are created (with a new id)
+ * and destroyed. Every other request reads its session straight from the store ({@link #signedIn}): the handler
+ * would write the session back after every request that looked at it, and a dashboard's parallel requests would
+ * then race on the store's version check. Reading refreshes the store's idle expiry (the store's GET does); the
+ * last use is written at most once a minute, for the idle check against this gateway's clock.
+ */
+public final class Sessions {
+
+  public static final String COOKIE = "storedash_session";
+  public static final String CSRF_HEADER = "X-CSRF-Token";
+  static final String USERNAME = "username";
+  static final String SIGNED_IN_AT = "signed_in_at";
+  static final String LAST_SEEN = "last_seen";
+  static final String CSRF = "csrf";
+  static final String HOW = "how";
+  /** The routing-context key of the session {@link #signedIn} found. */
+  static final String SESSION_KEY = "storedash.session";
+  private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final SessionStore store;
+  private final SessionHandler handler;
+  private final SignInPolicy policy;
+  private final Clock clock;
+  private final long touchEveryMillis;
+
+  public Sessions(Vertx vertx, Redis redis, SignInPolicy policy, Clock clock) {
+    // No retry: a session that is not in Redis is gone (the default waits for a clustered map to catch up).
+    this.store = RedisSessionStore.create(vertx, 0, redis);
+    this.policy = policy;
+    this.clock = clock;
+    this.touchEveryMillis = Math.min(Duration.ofMinutes(1).toMillis(), policy.idleTimeout().toMillis() / 10);
+    this.handler = SessionHandler.create(store)
+      .setSessionCookieName(COOKIE)
+      .setSessionCookiePath("/")
+      .setCookieHttpOnlyFlag(true)
+      .setCookieSameSite(CookieSameSite.LAX)
+      .setCookieSecureFlag(policy.cookieSecure())
+      .setSessionTimeout(policy.idleTimeout().toMillis())
+      // No session is stored for a request that does not sign in.
+      .setLazySession(true)
+      .setNagHttps(false);
+  }
+
+  /** The handler of {@code /api/v1/session}. */
+  public SessionHandler handler() {
+    return handler;
+  }
+
+  /** Why the request's session cookie names no signed-in session, for the 401; null when it does or there is none. */
+  static final String ENDED_KEY = "storedash.session-ended";
+
+  /**
+   * The signed-in session the request's cookie names, or null: no cookie, no such session, or one past its idle or
+   * absolute expiry (then it is deleted, and {@link #ENDED_KEY} says why).
+   */
+  Future<Session> signedIn(RoutingContext rc) {
+    Cookie cookie = rc.request().getCookie(COOKIE);
+    if (cookie == null || cookie.getValue().isEmpty() || cookie.getValue().length() > 200) {
+      return Future.succeededFuture(null);
+    }
+    return store.get(cookie.getValue()).compose(session -> {
+      if (session == null || !(session.get(USERNAME) instanceof String)) {
+        rc.put(ENDED_KEY, "your session has ended; sign in again");
+        return Future.succeededFuture(null);
+      }
+      long now = clock.millis();
+      long signedInAt = number(session.get(SIGNED_IN_AT));
+      long lastSeen = number(session.get(LAST_SEEN));
+      String ended = now - signedInAt >= policy.maxAge().toMillis()
+        ? "your session is older than " + describe(policy.maxAge()) + "; sign in again"
+        : now - lastSeen >= policy.idleTimeout().toMillis()
+        ? "your session was idle for more than " + describe(policy.idleTimeout()) + "; sign in again"
+        : null;
+      if (ended != null) {
+        rc.put(ENDED_KEY, ended);
+        return store.delete(session.id()).map((Session) null);
+      }
+      rc.put(SESSION_KEY, session);
+      if (now - lastSeen >= touchEveryMillis) {
+        session.put(LAST_SEEN, now);
+        // A parallel request may have touched it first (the store's version check): either write will do.
+        store.put(session).onFailure(e -> LOG.debug("session last use not written: {}", e.getMessage()));
+      }
+      return Future.succeededFuture(session);
+    });
+  }
+
+  /**
+   * Signs the request's session in as {@code username}: a new session id (the one the browser had is deleted), a new
+   * CSRF token. Completes once the session is in Redis, so that any gateway knows it when the answer arrives.
+   */
+  Future<Session> signIn(RoutingContext rc, String username, String how) {
+    Session session = rc.session();
+    session.regenerateId();
+    for (String key : new String[] {USERNAME, SIGNED_IN_AT, LAST_SEEN, CSRF, HOW}) {
+      session.remove(key);
+    }
+    long now = clock.millis();
+    byte[] csrf = new byte[32];
+    RANDOM.nextBytes(csrf);
+    session.put(USERNAME, username)
+      .put(SIGNED_IN_AT, now)
+      .put(LAST_SEEN, now)
+      .put(CSRF, Base64.getUrlEncoder().withoutPadding().encodeToString(csrf))
+      .put(HOW, how);
+    return handler.flush(rc).map(session);
+  }
+
+  /** Destroys the request's session in Redis; completes once it is gone, so that no gateway accepts it any more. */
+  Future<Void> signOut(RoutingContext rc) {
+    Session session = rc.session();
+    if (session == null) {
+      return Future.succeededFuture();
+    }
+    session.destroy();
+    return handler.flush(rc);
+  }
+
+  /** Deletes a session from Redis (its user was disabled or deleted). */
+  Future<Void> end(Session session) {
+    return store.delete(session.id());
+  }
+
+  static String csrf(Session session) {
+    return session.get(CSRF);
+  }
+
+  private static long number(Object value) {
+    return value instanceof Number n ? n.longValue() : 0;
+  }
+
+  static String describe(Duration duration) {
+    long minutes = duration.toMinutes();
+    return minutes >= 60 && minutes % 60 == 0 ? minutes / 60 + " h" : minutes >= 1 ? minutes + " min" : duration.toSeconds() + " s";
+  }
+}

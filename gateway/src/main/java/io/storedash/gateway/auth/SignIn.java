@@ -1,0 +1,153 @@
+package io.storedash.gateway.auth;
+
+import io.storedash.common.Addresses;
+import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.redis.RedisClients;
+import io.storedash.common.redis.RedisEndpoints;
+import io.storedash.gateway.http.AdminToken;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sign-in as the gateway wires it: the users, API tokens and audit log in PostgreSQL (a small pool of the gateway's
+ * own), sessions and lockout counters in Redis, the {@link Authentication} handler, and the routes of
+ * {@code /api/v1/session}, {@code /api/v1/admin/users}, {@code /api/v1/admin/audit} and {@code /api/v1/tokens}.
+ */
+public final class SignIn {
+
+  public static final String SESSION_PATH = Authentication.SIGN_IN_PATH;
+  public static final String USERS_PATH = "/api/v1/admin/users";
+  public static final String AUDIT_PATH = "/api/v1/admin/audit";
+  public static final String TOKENS_PATH = "/api/v1/tokens";
+  /** The body limit of the sign-in routes: a few small JSON members. */
+  public static final long BODY_LIMIT = 16 * 1024;
+  /** The requests here that carry a body, as {@link io.storedash.gateway.http.RequestBodies} takes them. */
+  public static final Set<String> BODY_ROUTES = Set.of("POST " + SESSION_PATH, "POST " + USERS_PATH,
+    "PATCH " + USERS_PATH + "/*", "POST " + TOKENS_PATH);
+  /** Connections of the gateway's pool: sign-in, token look-ups (cached) and audit rows are few and short. */
+  static final int POOL_SIZE = 4;
+  /** How long a user or token read for a request is reused; changes are also published to every gateway. */
+  static final Duration CACHE_FOR = Duration.ofSeconds(5);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Redis redis;
+  private final Users users;
+  private final ApiTokens tokens;
+  private final Audit audit;
+  private final Sessions sessions;
+  private final Authentication authentication;
+  private final SessionRoutes sessionRoutes;
+  private final UserRoutes userRoutes;
+  private final TokenRoutes tokenRoutes;
+  private MessageConsumer<JsonObject> userChanges;
+  private MessageConsumer<JsonObject> revocations;
+
+  public SignIn(Vertx vertx, StoreDashConfig config, AdminToken adminToken, Clock clock) {
+    this.vertx = vertx;
+    int timeout = (int) config.requestTimeout().toMillis();
+    this.pool = PgBuilder.pool()
+      .with(new PoolOptions().setMaxSize(POOL_SIZE).setShared(true).setName("storedash-gateway-sign-in")
+        .setConnectionTimeout(timeout).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+      .with(new NetClientOptions().setConnectTimeout(timeout))
+      .connectingTo(PgConnectOptions.fromUri(config.pgUrlOrDefault()).setCachePreparedStatements(true))
+      .using(vertx)
+      .build();
+    RedisOptions options = RedisClients.options(RedisEndpoints.parse(config.redisUrlOrDefault()))
+      .setMaxPoolSize(8).setMaxPoolWaiting(512);
+    options.getNetClientOptions().setConnectTimeout(timeout);
+    this.redis = Redis.createClient(vertx, options);
+    this.users = new Users(vertx, pool, clock, CACHE_FOR);
+    this.tokens = new ApiTokens(vertx, pool, users, clock, CACHE_FOR);
+    this.audit = new Audit(pool);
+    this.sessions = new Sessions(vertx, redis, config.signIn(), clock);
+    Lockout lockout = new Lockout(RedisAPI.api(redis), config.signIn());
+    this.authentication = new Authentication(adminToken, tokens, users, sessions);
+    this.sessionRoutes = new SessionRoutes(users, sessions, lockout, audit);
+    this.userRoutes = new UserRoutes(users, audit);
+    this.tokenRoutes = new TokenRoutes(tokens, audit);
+  }
+
+  /** Listens for user changes and token revocations made on any gateway; completes once both consumers are registered. */
+  public Future<Void> start() {
+    userChanges = vertx.eventBus().consumer(Addresses.USER_CHANGED, msg -> users.forget(msg.body().getString("username")));
+    revocations = vertx.eventBus().consumer(Addresses.TOKEN_REVOKED, msg -> tokens.forget(msg.body().getString("id")));
+    return Future.all(userChanges.completion(), revocations.completion()).mapEmpty();
+  }
+
+  /** The handler that puts the {@link Caller} on every {@code /api/v1/*} request (and refuses those that need one). */
+  public Handler<RoutingContext> authentication() {
+    return authentication;
+  }
+
+  /** The users store (for the standalone's first admin, see {@link Users#ensureAdmin}). */
+  public Users users() {
+    return users;
+  }
+
+  /** The audit log, for the routes that record their actions (imports, channels, cache admin). */
+  public Audit audit() {
+    return audit;
+  }
+
+  /**
+   * Mounts the sign-in routes. The session handler comes before the authentication handler, which the caller mounts
+   * on {@code /api/v1/*} after this.
+   */
+  public void mountSessionHandler(Router router) {
+    router.route(SESSION_PATH).handler(sessions.handler());
+  }
+
+  /** Mounts the routes; the authentication handler runs before them. */
+  public void mount(Router router) {
+    BodyHandler json = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
+    router.post(SESSION_PATH).handler(json).handler(sessionRoutes::signIn);
+    router.get(SESSION_PATH).handler(sessionRoutes::whoAmI);
+    router.delete(SESSION_PATH).handler(sessionRoutes::signOut);
+
+    Handler<RoutingContext> hq = Guard.require("user management and the audit log", "hq", Role::administers);
+    // The role is checked on a route of its own: Vert.x Web puts a body handler first on any route it is on.
+    router.post(USERS_PATH).handler(hq);
+    router.post(USERS_PATH).handler(json).handler(userRoutes::create);
+    router.get(USERS_PATH).handler(hq).handler(userRoutes::list);
+    router.get(USERS_PATH + "/:username").handler(hq).handler(userRoutes::get);
+    router.patch(USERS_PATH + "/:username").handler(hq);
+    router.patch(USERS_PATH + "/:username").handler(json).handler(userRoutes::change);
+    router.delete(USERS_PATH + "/:username").handler(hq).handler(userRoutes::delete);
+    router.get(AUDIT_PATH).handler(hq).handler(userRoutes::audit);
+
+    Handler<RoutingContext> signedIn = Guard.require("API tokens", "hq, manager, viewer or ops", role -> true);
+    router.post(TOKENS_PATH).handler(signedIn);
+    router.post(TOKENS_PATH).handler(json).handler(tokenRoutes::create);
+    router.get(TOKENS_PATH).handler(signedIn).handler(tokenRoutes::list);
+    router.delete(TOKENS_PATH + "/:id").handler(signedIn).handler(tokenRoutes::revoke);
+  }
+
+  public Future<Void> close() {
+    Future<Void> consumers = Future.all(userChanges == null ? Future.succeededFuture() : userChanges.unregister(),
+      revocations == null ? Future.succeededFuture() : revocations.unregister()).mapEmpty();
+    return consumers.eventually(pool::close).eventually(() -> {
+      redis.close();
+      return Future.succeededFuture();
+    });
+  }
+}
