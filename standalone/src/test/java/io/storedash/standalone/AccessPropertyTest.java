@@ -59,6 +59,7 @@ class AccessPropertyTest {
   }
 
   private static Node node;
+  private static String cacheDeployment;
   private static StoreDashConfig config;
   private static WebClient client;
   private static int requestsChecked;
@@ -70,7 +71,10 @@ class AccessPropertyTest {
     node = Node.local(config);
     node.deploy(QueryService.DESCRIPTOR, 1)
       .compose(id -> node.deploy(CacheService.DESCRIPTOR, 1))
-      .compose(id -> node.deploy(MonitorService.DESCRIPTOR, 1))
+      .compose(id -> {
+        cacheDeployment = id;
+        return node.deploy(MonitorService.DESCRIPTOR, 1);
+      })
       .compose(id -> node.deploy(GatewayService.DESCRIPTOR, 1))
       .await();
     client = WebClient.create(node.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1")
@@ -175,7 +179,7 @@ class AccessPropertyTest {
   void noAnswerCarriesAStoreOutsideTheCallersStoresThroughTheCacheOrWithout() {
     checkEveryRoute(randomUsers(16, "u"));
     // Without cache-service the gateway asks query-service itself: the same property must hold.
-    node.undeploy(CacheService.DESCRIPTOR.name()).await();
+    node.vertx().undeploy(cacheDeployment).await();
     checkEveryRoute(randomUsers(17, "w"));
     assertThat(requestsChecked).isGreaterThan(2 * USERS * 50);
   }
