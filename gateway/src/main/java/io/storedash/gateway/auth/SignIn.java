@@ -59,6 +59,7 @@ public final class SignIn {
   private final SessionRoutes sessionRoutes;
   private final UserRoutes userRoutes;
   private final TokenRoutes tokenRoutes;
+  private final OidcSessions oidcSessions;
   private MessageConsumer<JsonObject> userChanges;
   private MessageConsumer<JsonObject> revocations;
 
@@ -82,7 +83,8 @@ public final class SignIn {
     this.sessions = new Sessions(vertx, redis, config.signIn(), clock);
     Lockout lockout = new Lockout(RedisAPI.api(redis), config.signIn());
     this.authentication = new Authentication(adminToken, tokens, users, sessions);
-    this.sessionRoutes = new SessionRoutes(users, sessions, lockout, audit);
+    this.sessionRoutes = new SessionRoutes(users, sessions, lockout, audit, config.oidc().isPresent());
+    this.oidcSessions = new OidcSessions(users, sessions, audit);
     this.userRoutes = new UserRoutes(users, audit);
     this.tokenRoutes = new TokenRoutes(tokens, audit);
   }
@@ -104,17 +106,26 @@ public final class SignIn {
     return users;
   }
 
+  /**
+   * What makes the session once the single sign-on issuer vouched for a user, for {@link OidcSignIn}: the user
+   * created or updated from the identity, then signed in as with a password.
+   */
+  public OidcSignIn.Establish singleSignOn() {
+    return oidcSessions;
+  }
+
   /** The audit log, for the routes that record their actions (imports, channels, cache admin). */
   public Audit audit() {
     return audit;
   }
 
   /**
-   * Mounts the sign-in routes. The session handler comes before the authentication handler, which the caller mounts
-   * on {@code /api/v1/*} after this.
+   * Mounts the session handler where sessions are made and ended: {@code /api/v1/session} and the single sign-on
+   * callback. It comes before the authentication handler, which the caller mounts on {@code /api/v1/*} after this.
    */
   public void mountSessionHandler(Router router) {
     router.route(SESSION_PATH).handler(sessions.handler());
+    router.route(OidcSignIn.CALLBACK_PATH).handler(sessions.handler());
   }
 
   /** Mounts the routes; the authentication handler runs before them. */
