@@ -11,6 +11,7 @@ import io.storedash.common.client.CacheClient;
 import io.storedash.common.client.MonitorClient;
 import io.storedash.common.client.QueryClient;
 import io.storedash.gateway.auth.Guard;
+import io.storedash.gateway.auth.OidcSignIn;
 import io.storedash.gateway.auth.Role;
 import io.storedash.gateway.auth.SignIn;
 import io.storedash.gateway.downstream.Downstream;
@@ -82,6 +83,8 @@ public final class GatewayVerticle extends VerticleBase {
   private MonitorFeed monitorFeed;
   private StoreDirectory directory;
   private SignIn signIn;
+  /** Single sign-on, when OIDC_ISSUER is set; else null. */
+  private OidcSignIn singleSignOn;
   private AdminRoutes admin;
   private ImportRoutes imports;
   private DashboardRoutes dashboards;
@@ -116,6 +119,8 @@ public final class GatewayVerticle extends VerticleBase {
     QueryClient queryClient = QueryClient.create(queryService, timeout);
     AdminToken adminToken = new AdminToken(service.config().adminToken());
     signIn = new SignIn(vertx, service.config(), adminToken, clock);
+    // Discovers the issuer in the background: the gateway starts (and answers 503 on single sign-on) without it.
+    singleSignOn = service.config().oidc().map(oidc -> new OidcSignIn(vertx, oidc, signIn.singleSignOn())).orElse(null);
     admin = new AdminRoutes(cacheClient, queryClient, adminToken, signIn.audit());
     slowClients = new SlowClients(vertx, service.config().httpSlowClientTimeout().toMillis(),
       service.config().httpIdleTimeout().toMillis());
@@ -191,6 +196,10 @@ public final class GatewayVerticle extends VerticleBase {
 
     // Who calls: a bearer token or the session cookie; /api/v1/* refuses anonymous requests but on public routes.
     signIn.mountSessionHandler(router);
+    if (singleSignOn != null) {
+      // Before the authentication handler: the browser has no caller yet on either step.
+      singleSignOn.mount(router);
+    }
     router.route("/api/v1/*").handler(signIn.authentication());
     router.route("/metrics").handler(signIn.authentication());
     Handler<RoutingContext> sales = Guard.require("sales figures", "hq, manager or viewer", Role::readsSales);
@@ -268,6 +277,9 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(rotateTimer);
+    if (singleSignOn != null) {
+      singleSignOn.close();
+    }
     if (slowClients != null) {
       slowClients.stop();
     }

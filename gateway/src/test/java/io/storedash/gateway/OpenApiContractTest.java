@@ -45,7 +45,12 @@ class OpenApiContractTest {
 
   @BeforeAll
   static void start() {
-    gateway = StandIns.withCache();
+    // Single sign-on configured, its issuer never reachable: both of its routes are served (503 until discovered).
+    int port = io.storedash.common.testing.TestStorage.freePort();
+    gateway = StandIns.withCache(Map.of("HTTP_PORT", String.valueOf(port),
+      "OIDC_ISSUER", "http://127.0.0.1:" + io.storedash.common.testing.TestStorage.freePort() + "/nowhere",
+      "OIDC_CLIENT_ID", "storedash", "OIDC_CLIENT_SECRET", "a-client-secret-for-tests-only",
+      "OIDC_REDIRECT_URI", "http://127.0.0.1:" + port + io.storedash.common.config.OidcConfig.CALLBACK_PATH));
     doc = ApiDocument.load().document();
   }
 
@@ -351,7 +356,8 @@ class OpenApiContractTest {
     }));
     assertThat(missing).isEmpty();
     // Exactly what the gateway serves without a caller.
-    assertThat(publicOps).containsExactlyInAnyOrder("POST /api/v1/session", "GET /api/v1/monitor",
+    assertThat(publicOps).containsExactlyInAnyOrder("POST /api/v1/session", "GET /api/v1/session/oidc",
+      "GET /api/v1/session/oidc/callback", "GET /api/v1/monitor",
       "GET /api/v1/monitor/stream", "GET /api/v1/bench/constant", "GET /health/live", "GET /health/ready");
     for (String path : List.of("/api/v1/stores", "/api/v1/stores/S001/overview", "/api/v1/tokens", "/api/v1/admin/users",
       "/api/v1/admin/audit", "/api/v1/admin/channels", "/metrics")) {
@@ -364,6 +370,31 @@ class OpenApiContractTest {
       .contains("Retry-After");
     assertThat(doc.getJsonObject("components").getJsonObject("securitySchemes").fieldNames())
       .containsExactlyInAnyOrder("bearerToken", "sessionCookie");
+  }
+
+  @Test
+  void theSingleSignOnRoutesAreDocumentedAsTheGatewayAnswersThem() {
+    JsonObject paths = doc.getJsonObject("paths");
+    JsonObject start = paths.getJsonObject("/api/v1/session/oidc").getJsonObject("get");
+    JsonObject callback = paths.getJsonObject("/api/v1/session/oidc/callback").getJsonObject("get");
+    assertThat(start.getJsonObject("responses").fieldNames()).containsExactlyInAnyOrder("302", "503");
+    assertThat(callback.getJsonObject("responses").fieldNames()).contains("302", "401", "403", "503");
+    for (String uri : List.of("/api/v1/session/oidc", "/api/v1/session/oidc/callback?code=x&state=y")) {
+      HttpResponse<Buffer> unavailable = gateway.anonymous(uri);
+      assertThat(unavailable.statusCode()).as(uri).isEqualTo(503);
+      assertThat(StandIns.problem(unavailable).getString("detail")).as(uri).startsWith("single sign-on is unavailable");
+      assertThat(resolve(start.getJsonObject("responses").getJsonObject("503")).getJsonObject("headers").fieldNames())
+        .contains("Retry-After");
+      assertThat(unavailable.getHeader("Retry-After")).isNotNull();
+    }
+    // The page offers single sign-on when the session's 401 says it is configured; the member is documented.
+    HttpResponse<Buffer> notSignedIn = gateway.anonymous("/api/v1/session");
+    assertThat(notSignedIn.statusCode()).isEqualTo(401);
+    JsonObject problem = StandIns.problem(notSignedIn);
+    assertThat(problem.getBoolean("oidc")).isTrue();
+    JsonObject documented = doc.getJsonObject("components").getJsonObject("schemas").getJsonObject("Problem")
+      .getJsonObject("properties");
+    assertThat(documented.fieldNames()).containsAll(problem.fieldNames());
   }
 
   @Test

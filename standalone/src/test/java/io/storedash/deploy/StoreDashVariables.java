@@ -23,7 +23,7 @@ final class StoreDashVariables {
   private static final Set<String> READ_ELSEWHERE = Set.of(ConfigLoader.CONFIG_FILE_VARIABLE, "STOREDASH_LOG_LEVEL");
 
   private static final List<String> PREFIXES = List.of("PG_", "REDIS_", "HTTP_", "MANAGEMENT_", "CLUSTER_", "CACHE_",
-    "WARM_", "MONITOR_", "HEARTBEAT_", "ADMIN_", "REQUEST_", "STOREDASH_", "TIMEZONE", "SESSION_", "SIGN_IN_");
+    "WARM_", "MONITOR_", "HEARTBEAT_", "ADMIN_", "REQUEST_", "STOREDASH_", "TIMEZONE", "SESSION_", "SIGN_IN_", "OIDC_");
 
   /** The configuration and the problems with the names; the problems with the values are the ConfigException's. */
   record Verdict(Optional<StoreDashConfig> config, List<String> problems) {

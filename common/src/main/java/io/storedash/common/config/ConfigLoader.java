@@ -7,6 +7,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +44,10 @@ public final class ConfigLoader {
     "WARM_PARALLELISM", "WARM_HOT_FRACTION", "WARM_ON_START", "MONITOR_INTERVAL", "HEARTBEAT_INTERVAL", "ADMIN_TOKEN", "TIMEZONE",
     "REQUEST_TIMEOUT", "PG_POOL_SIZE", "PG_PASSWORD", "CLUSTER_SERVICE_DNS", "HTTP_IDLE_TIMEOUT",
     "HTTP_SLOW_CLIENT_TIMEOUT", "SESSION_IDLE_TIMEOUT", "SESSION_MAX_AGE", "SESSION_COOKIE_SECURE", "SIGN_IN_USER_LIMIT",
-    "SIGN_IN_ADDRESS_LIMIT", "SIGN_IN_LOCKOUT");
+    "SIGN_IN_ADDRESS_LIMIT", "SIGN_IN_LOCKOUT",
+    // Single sign-on
+    "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_REDIRECT_URI", "OIDC_ROLE_CLAIM", "OIDC_STORES_CLAIM",
+    "OIDC_CITIES_CLAIM", "OIDC_USERNAME_CLAIM");
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
   private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(b|kb|k|mb|m|gb|g)?", Pattern.CASE_INSENSITIVE);
@@ -162,7 +167,8 @@ public final class ConfigLoader {
       clusterServiceDns(),
       required("HTTP_IDLE_TIMEOUT", "60s", v -> positive(duration(v))),
       required("HTTP_SLOW_CLIENT_TIMEOUT", "10s", v -> positive(duration(v))),
-      signIn());
+      signIn(),
+      oidc());
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -233,6 +239,99 @@ public final class ConfigLoader {
     }
     return policy;
   }
+
+  // ---- Single sign-on (OIDC_*) ----
+
+  private static final List<String> OIDC_CLIENT = List.of("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_REDIRECT_URI");
+  private static final Pattern CLAIM = Pattern.compile("[A-Za-z0-9_.:/-]{1,128}");
+
+  /** Present when OIDC_ISSUER is set; the client's id, secret and redirect URI are then required. */
+  private Optional<OidcConfig> oidc() {
+    Optional<String> issuer = optional("OIDC_ISSUER", ConfigLoader::issuerUrl);
+    String roleClaim = required("OIDC_ROLE_CLAIM", "storedash_role", ConfigLoader::claim);
+    String storesClaim = required("OIDC_STORES_CLAIM", "storedash_stores", ConfigLoader::claim);
+    String citiesClaim = required("OIDC_CITIES_CLAIM", "storedash_cities", ConfigLoader::claim);
+    String usernameClaim = required("OIDC_USERNAME_CLAIM", "preferred_username", ConfigLoader::claim);
+    if (values.get("OIDC_ISSUER") == null || values.get("OIDC_ISSUER").isBlank()) {
+      for (String name : OIDC_CLIENT) {
+        if (values.get(name) != null && !values.get(name).isBlank()) {
+          problems.add(name + ": needs OIDC_ISSUER (the single sign-on issuer's URL); without it single sign-on is off");
+        }
+      }
+      return Optional.empty();
+    }
+    for (String name : OIDC_CLIENT) {
+      if (values.get(name) == null || values.get(name).isBlank()) {
+        problems.add(name + ": required when OIDC_ISSUER is set");
+      }
+    }
+    Optional<String> clientId = optional("OIDC_CLIENT_ID", v -> {
+      if (v.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("expected the client id registered at the issuer, without spaces");
+      }
+      return v;
+    });
+    Optional<String> secret = optional("OIDC_CLIENT_SECRET", v -> {
+      if (v.length() < 16) {
+        throw new IllegalArgumentException("expected the client secret issued by the issuer, at least 16 characters");
+      }
+      return v;
+    });
+    Optional<String> redirect = optional("OIDC_REDIRECT_URI", ConfigLoader::redirectUri);
+    if (issuer.isEmpty() || clientId.isEmpty() || secret.isEmpty() || redirect.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new OidcConfig(issuer.get(), clientId.get(), secret.get(), redirect.get(), roleClaim,
+      storesClaim, citiesClaim, usernameClaim));
+  }
+
+  /**
+   * An https URL, or http to a loopback address (a test or development issuer): tokens and the client secret must
+   * not cross a network in clear.
+   */
+  static String issuerUrl(String value) {
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("expected an https URL, got '" + value + "'");
+    }
+    String host = uri.getHost();
+    if (!uri.isAbsolute() || host == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw new IllegalArgumentException("expected an https URL without query or fragment, got '" + value + "'");
+    }
+    boolean loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+    if ("https".equals(uri.getScheme()) || ("http".equals(uri.getScheme()) && loopback)) {
+      return value;
+    }
+    throw new IllegalArgumentException("expected an https URL (http only on localhost or 127.0.0.1, for tests), got '"
+      + value + "'");
+  }
+
+  /** Plain http is allowed here: the code it carries is worth nothing without the client secret and the PKCE verifier. */
+  private static String redirectUri(String value) {
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null || uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+      || uri.getPath() == null || !uri.getPath().endsWith(OidcConfig.CALLBACK_PATH) || uri.getRawQuery() != null) {
+      throw new IllegalArgumentException("expected the public URL of the gateway's " + OidcConfig.CALLBACK_PATH
+        + " (e.g. https://dash.example.com" + OidcConfig.CALLBACK_PATH + "), got '" + value + "'");
+    }
+    return value;
+  }
+
+  private static String claim(String value) {
+    if (!CLAIM.matcher(value).matches()) {
+      throw new IllegalArgumentException("expected a claim name such as storedash_role, got '" + value + "'");
+    }
+    return value;
+  }
+
+  // ---- end of single sign-on ----
 
   private <T> T required(String name, String fallback, Function<String, T> parser) {
     String raw = values.get(name);

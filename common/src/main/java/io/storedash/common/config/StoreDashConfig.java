@@ -22,6 +22,7 @@ import java.util.Optional;
  *                         it; an import upload must deliver at least 4 KiB/s over every such window
  * @param signIn           SESSION_IDLE_TIMEOUT, SESSION_MAX_AGE, SESSION_COOKIE_SECURE, SIGN_IN_USER_LIMIT,
  *                         SIGN_IN_ADDRESS_LIMIT and SIGN_IN_LOCKOUT: the gateway's sessions and sign-in lockout
+ * @param oidc             single sign-on, present when OIDC_ISSUER is set (OIDC_* variables, {@link OidcConfig})
  */
 public record StoreDashConfig(
   Optional<String> pgUrl,
@@ -49,7 +50,9 @@ public record StoreDashConfig(
   Optional<String> clusterServiceDns,
   Duration httpIdleTimeout,
   Duration httpSlowClientTimeout,
-  SignInPolicy signIn) {
+  SignInPolicy signIn,
+  // Single sign-on (OIDC_*): kept last and in one piece.
+  Optional<OidcConfig> oidc) {
 
   /** CLUSTER_HOST value that means: this machine's own (first non-loopback) address, as in containers. */
   public static final String AUTO_HOST = "auto";
@@ -75,13 +78,15 @@ public record StoreDashConfig(
     return new StoreDashConfig(Optional.of(pgUrl), Optional.of(redisUrl), httpPort, managementPort, clusterHost,
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
-      pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn);
+      pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
+      oidc);
   }
 
   public StoreDashConfig withPorts(int httpPort, int managementPort) {
     return new StoreDashConfig(pgUrl, redisUrl, httpPort, Optional.of(managementPort), clusterHost,
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
-      pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn);
+      pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
+      oidc);
   }
 }

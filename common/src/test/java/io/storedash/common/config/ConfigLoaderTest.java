@@ -183,4 +183,84 @@ class ConfigLoaderTest {
     assertThat(e.problems()).hasSize(4);
     assertThat(e.getMessage()).contains("SIGN_IN_USER_LIMIT", "SIGN_IN_ADDRESS_LIMIT", "SESSION_COOKIE_SECURE", "SIGN_IN_LOCKOUT");
   }
+
+  // ---- Single sign-on ----
+
+  private static final Map<String, String> OIDC = Map.of(
+    "OIDC_ISSUER", "https://sso.example.com/realms/shop",
+    "OIDC_CLIENT_ID", "storedash",
+    "OIDC_CLIENT_SECRET", "0123456789abcdef-secret",
+    "OIDC_REDIRECT_URI", "https://dash.example.com/api/v1/session/oidc/callback");
+
+  @Test
+  void singleSignOnIsOffUntilAnIssuerIsSet() {
+    assertThat(ConfigLoader.load(Map.of()).oidc()).isEmpty();
+  }
+
+  @Test
+  void singleSignOnReadsTheClientAndDefaultsTheClaims() {
+    OidcConfig oidc = ConfigLoader.load(OIDC).oidc().orElseThrow();
+    assertThat(oidc.issuer()).isEqualTo("https://sso.example.com/realms/shop");
+    assertThat(oidc.clientId()).isEqualTo("storedash");
+    assertThat(oidc.clientSecret()).isEqualTo("0123456789abcdef-secret");
+    assertThat(oidc.redirectUri()).isEqualTo("https://dash.example.com/api/v1/session/oidc/callback");
+    assertThat(oidc.roleClaim()).isEqualTo("storedash_role");
+    assertThat(oidc.storesClaim()).isEqualTo("storedash_stores");
+    assertThat(oidc.citiesClaim()).isEqualTo("storedash_cities");
+    assertThat(oidc.usernameClaim()).isEqualTo("preferred_username");
+    assertThat(oidc.toString()).doesNotContain("secret");
+  }
+
+  @Test
+  void singleSignOnClaimNamesCanBeChanged() {
+    Map<String, String> env = new java.util.HashMap<>(OIDC);
+    env.putAll(Map.of("OIDC_ROLE_CLAIM", "extension_role", "OIDC_STORES_CLAIM", "stores", "OIDC_CITIES_CLAIM",
+      "https://storedash/cities", "OIDC_USERNAME_CLAIM", "email"));
+    OidcConfig oidc = ConfigLoader.load(env).oidc().orElseThrow();
+    assertThat(oidc.roleClaim()).isEqualTo("extension_role");
+    assertThat(oidc.storesClaim()).isEqualTo("stores");
+    assertThat(oidc.citiesClaim()).isEqualTo("https://storedash/cities");
+    assertThat(oidc.usernameClaim()).isEqualTo("email");
+  }
+
+  @Test
+  void anIssuerMustBeHttpsExceptOnLoopback() {
+    Map<String, String> env = new java.util.HashMap<>(OIDC);
+    env.put("OIDC_ISSUER", "http://127.0.0.1:8765/default");
+    assertThat(ConfigLoader.load(env).oidc().orElseThrow().issuer()).isEqualTo("http://127.0.0.1:8765/default");
+    env.put("OIDC_ISSUER", "http://localhost:8765/default");
+    assertThat(ConfigLoader.load(env).oidc()).isPresent();
+    for (String bad : List.of("http://sso.example.com/realms/shop", "sso.example.com", "ftp://sso.example.com",
+      "https://sso.example.com/?tenant=1")) {
+      env.put("OIDC_ISSUER", bad);
+      assertThatThrownBy(() -> ConfigLoader.load(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("OIDC_ISSUER: expected an https URL");
+    }
+  }
+
+  @Test
+  void anIssuerNeedsItsClientAndAClientNeedsItsIssuer() {
+    ConfigException missing = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+      () -> ConfigLoader.load(Map.of("OIDC_ISSUER", "https://sso.example.com")));
+    assertThat(missing.problems()).containsExactlyInAnyOrder(
+      "OIDC_CLIENT_ID: required when OIDC_ISSUER is set",
+      "OIDC_CLIENT_SECRET: required when OIDC_ISSUER is set",
+      "OIDC_REDIRECT_URI: required when OIDC_ISSUER is set");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("OIDC_CLIENT_ID", "storedash")))
+      .hasMessageContaining("OIDC_CLIENT_ID: needs OIDC_ISSUER");
+  }
+
+  @Test
+  void badSingleSignOnValuesAreNamedWithoutTheSecret() {
+    Map<String, String> env = new java.util.HashMap<>(OIDC);
+    env.put("OIDC_CLIENT_SECRET", "tooshort");
+    env.put("OIDC_REDIRECT_URI", "https://dash.example.com/callback");
+    env.put("OIDC_ROLE_CLAIM", "role claim");
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.load(env));
+    assertThat(e.problems()).hasSize(3);
+    assertThat(e.getMessage())
+      .contains("OIDC_CLIENT_SECRET: expected the client secret", "OIDC_REDIRECT_URI: expected the public URL of the gateway's /api/v1/session/oidc/callback", "OIDC_ROLE_CLAIM")
+      .doesNotContain("tooshort");
+  }
 }

@@ -29,12 +29,15 @@ final class SessionRoutes {
   private final Sessions sessions;
   private final Lockout lockout;
   private final Audit audit;
+  private final boolean singleSignOn;
 
-  SessionRoutes(Users users, Sessions sessions, Lockout lockout, Audit audit) {
+  /** @param singleSignOn whether OIDC is configured: the 401 of {@code GET} then says so, for the page's link */
+  SessionRoutes(Users users, Sessions sessions, Lockout lockout, Audit audit, boolean singleSignOn) {
     this.users = users;
     this.sessions = sessions;
     this.lockout = lockout;
     this.audit = audit;
+    this.singleSignOn = singleSignOn;
   }
 
   void signIn(RoutingContext rc) {
@@ -89,20 +92,28 @@ final class SessionRoutes {
     Caller caller = Caller.of(rc);
     Session session = rc.get(Sessions.SESSION_KEY);
     if (caller == null || caller.via() != Caller.Via.SESSION || session == null) {
-      Authentication.challenge(rc);
       String ended = rc.get(Sessions.ENDED_KEY);
-      rc.fail(401, new HttpException(401, ended != null ? ended : "not signed in"));
+      notSignedIn(rc, ended != null ? ended : "not signed in");
       return;
     }
     users.cached(caller.name()).onSuccess(user -> {
         if (user == null) {
-          Authentication.challenge(rc);
-          rc.fail(401, new HttpException(401, "your user no longer exists"));
+          notSignedIn(rc, "your user no longer exists");
         } else {
           send(rc, 200, describe(user, session));
         }
       })
       .onFailure(e -> rc.fail(503, new HttpException(503, "sign-in is unavailable for a moment; retry shortly")));
+  }
+
+  /** The 401 of {@code GET}: with {@code "oidc": true} when single sign-on is configured, so the page offers it. */
+  private void notSignedIn(RoutingContext rc, String detail) {
+    Authentication.challenge(rc);
+    JsonObject problem = Problems.problem(401, detail, rc.request().path());
+    if (singleSignOn) {
+      problem.put("oidc", true);
+    }
+    Problems.send(rc.response(), problem);
   }
 
   void signOut(RoutingContext rc) {

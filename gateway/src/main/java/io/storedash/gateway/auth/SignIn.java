@@ -62,6 +62,7 @@ public final class SignIn {
   private final SessionRoutes sessionRoutes;
   private final UserRoutes userRoutes;
   private final TokenRoutes tokenRoutes;
+  private final OidcSessions oidcSessions;
   private MessageConsumer<JsonObject> userChanges;
   private MessageConsumer<JsonObject> revocations;
   private MessageConsumer<JsonObject> endedSessions;
@@ -86,7 +87,8 @@ public final class SignIn {
     this.sessions = new Sessions(vertx, redis, config.signIn(), clock);
     Lockout lockout = new Lockout(RedisAPI.api(redis), config.signIn());
     this.authentication = new Authentication(adminToken, tokens, users, sessions);
-    this.sessionRoutes = new SessionRoutes(users, sessions, lockout, audit);
+    this.sessionRoutes = new SessionRoutes(users, sessions, lockout, audit, config.oidc().isPresent());
+    this.oidcSessions = new OidcSessions(users, sessions, audit);
     this.userRoutes = new UserRoutes(users, audit);
     this.tokenRoutes = new TokenRoutes(tokens, audit);
   }
@@ -112,14 +114,22 @@ public final class SignIn {
     return users;
   }
 
+  /**
+   * What makes the session once the single sign-on issuer vouched for a user, for {@link OidcSignIn}: the user
+   * created or updated from the identity, then signed in as with a password.
+   */
+  public OidcSignIn.Establish singleSignOn() {
+    return oidcSessions;
+  }
+
   /** The audit log, for the routes that record their actions (imports, channels, cache admin). */
   public Audit audit() {
     return audit;
   }
 
   /**
-   * Mounts the sign-in routes. The session handler comes before the authentication handler, which the caller mounts
-   * on {@code /api/v1/*} after this.
+   * Mounts the session handler where sessions are made and ended: {@code /api/v1/session} and the single sign-on
+   * callback. It comes before the authentication handler, which the caller mounts on {@code /api/v1/*} after this.
    */
   public void mountSessionHandler(Router router) {
     // Signing in and out only: GET /api/v1/session reads the session as every other route does, also during an
@@ -128,6 +138,9 @@ public final class SignIn {
       router.route(method, SESSION_PATH).handler(sessions::dropForeignCookie);
       router.route(method, SESSION_PATH).handler(sessions.handler());
     }
+    // Single sign-on's callback signs in too.
+    router.get(OidcSignIn.CALLBACK_PATH).handler(sessions::dropForeignCookie);
+    router.get(OidcSignIn.CALLBACK_PATH).handler(sessions.handler());
     // The session handler fails with Redis's own error when Redis does not answer: a 503, not a bug.
     router.route(SESSION_PATH).failureHandler(rc -> {
       Throwable failure = rc.failure();

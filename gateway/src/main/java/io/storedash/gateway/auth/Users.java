@@ -188,6 +188,67 @@ public final class Users {
     });
   }
 
+  /** Why single sign-on may not sign a user in, though the issuer vouched for them. */
+  public enum IssuerRefusal {
+    /** A user of that name signs in with a password: the issuer's account must not take it over. */
+    PASSWORD_USER,
+    /** The user, created by single sign-on, was disabled here: the issuer cannot enable it again. */
+    DISABLED;
+
+    /** As the audit log's {@code reason} has it. */
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** What {@link #signInFromIssuer} made of an identity: the user as stored now, or why it is refused (user null). */
+  public record IssuerOutcome(User user, IssuerRefusal refusal) {
+  }
+
+  /**
+   * The user the single sign-on issuer vouches for, as the issuer says it is now: created with source {@code oidc} and
+   * no password, or, for an existing {@code oidc} user, its role, stores and cities replaced by the identity's (the
+   * issuer is the source of truth for them). A user of that name with a password, or an {@code oidc} user disabled
+   * here, is left as it is and refused. One statement, so two gateways signing the same user in at once agree.
+   *
+   * @throws ParameterProblem (failed future) when the identity's stores or cities are not valid assignments
+   */
+  public Future<IssuerOutcome> signInFromIssuer(OidcIdentity identity) {
+    Role role = identity.role();
+    Set<String> stores = role.seesEveryStore() ? Set.of() : identity.access().stores();
+    Set<String> cities = role.seesEveryStore() ? Set.of() : identity.access().cities();
+    try {
+      checkName(identity.username());
+      Scope.check(role, stores, cities);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    // The update applies only to an enabled oidc user; updated_at moves only when something changed.
+    return db.preparedQuery("INSERT INTO users (username, password_hash, role, stores, cities, source) "
+        + "VALUES ($1, NULL, $2, $3, $4, 'oidc') ON CONFLICT (username) DO UPDATE SET role = EXCLUDED.role, "
+        + "stores = EXCLUDED.stores, cities = EXCLUDED.cities, updated_at = CASE WHEN (users.role, users.stores, "
+        + "users.cities) IS DISTINCT FROM (EXCLUDED.role, EXCLUDED.stores, EXCLUDED.cities) THEN now() "
+        + "ELSE users.updated_at END WHERE users.source = 'oidc' AND NOT users.disabled RETURNING " + COLUMNS)
+      .execute(Tuple.of(identity.username(), role.wireName()).addArrayOfString(array(stores))
+        .addArrayOfString(array(cities)))
+      .compose(rows -> {
+        if (rows.size() > 0) {
+          return Future.succeededFuture(new IssuerOutcome(changed(stored(rows.iterator().next()).user()), null));
+        }
+        return load(identity.username()).compose(existing -> {
+          if (existing != null && !"oidc".equals(existing.user().source())) {
+            return Future.succeededFuture(new IssuerOutcome(null, IssuerRefusal.PASSWORD_USER));
+          }
+          if (existing != null && existing.user().disabled()) {
+            return Future.succeededFuture(new IssuerOutcome(null, IssuerRefusal.DISABLED));
+          }
+          // Deleted or enabled again by an hq user between the two statements: the browser tries once more.
+          return Future.failedFuture(new HttpException(503, "the user '" + identity.username() + "' was changed while "
+            + "signing in; sign in again"));
+        });
+      });
+  }
+
   /** Disables the user (their sessions and tokens are refused from the next request); false when there is none. */
   public Future<Boolean> disable(String username) {
     return update(username, new Change(null, null, null, null, true)).map(u -> u != null);
