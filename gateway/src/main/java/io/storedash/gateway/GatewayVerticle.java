@@ -124,7 +124,7 @@ public final class GatewayVerticle extends VerticleBase {
     admin = new AdminRoutes(cacheClient, queryClient, adminToken, signIn.audit());
     slowClients = new SlowClients(vertx, service.config().httpSlowClientTimeout().toMillis(),
       service.config().httpIdleTimeout().toMillis());
-    imports = new ImportRoutes(vertx, queryService, timeout, slowClients, clock);
+    imports = new ImportRoutes(vertx, queryService, timeout, slowClients, clock, signIn.audit());
     DashboardQuery everyStore = DashboardQuery.of(QueryKind.STORES, DashboardQuery.ALL_STORES, null, null);
     directory = new StoreDirectory(vertx, () -> cacheClient.query(everyStore).recover(e -> queryClient.compute(everyStore)),
       clock);

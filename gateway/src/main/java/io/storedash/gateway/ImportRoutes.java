@@ -1,5 +1,6 @@
 package io.storedash.gateway;
 
+import io.storedash.gateway.auth.Audit;
 import io.storedash.common.ImportProtocol;
 import io.storedash.gateway.downstream.Downstream;
 import io.storedash.gateway.http.Problems;
@@ -55,11 +56,14 @@ final class ImportRoutes {
   private final long timeoutMillis;
   private final SlowClients slowClients;
   private final Clock clock;
+  private final Audit audit;
   /** The import this gateway instance is running, if any: one at a time. */
   private RoutingContext importing;
 
   /** @param clock what an upload's pace is measured by */
-  ImportRoutes(Vertx vertx, Downstream queryService, Duration requestTimeout, SlowClients slowClients, Clock clock) {
+  /** @param audit where each import's outcome is recorded: who, which file, lines, stores */
+  ImportRoutes(Vertx vertx, Downstream queryService, Duration requestTimeout, SlowClients slowClients, Clock clock, Audit audit) {
+    this.audit = audit;
     this.vertx = vertx;
     this.clock = clock;
     this.queryService = queryService;
@@ -149,7 +153,7 @@ final class ImportRoutes {
 
   private ImportUpload upload(RoutingContext rc, ReadStream<Buffer> source, String filename, long declared) {
     return new ImportUpload(vertx, queryService, timeoutMillis, slowClients, clock, rc, source, displayName(filename),
-      declared, () -> release(rc));
+      declared, () -> release(rc), audit);
   }
 
   /** What was wrong with a multipart form that the decoder gave up on. */

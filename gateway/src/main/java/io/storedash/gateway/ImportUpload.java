@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.storedash.gateway.auth.Access;
+import io.storedash.gateway.auth.Audit;
 import io.storedash.gateway.auth.Caller;
 import java.util.ArrayList;
 import io.vertx.core.streams.ReadStream;
@@ -46,6 +47,7 @@ final class ImportUpload {
   private final SlowClients slowClients;
   private final Clock clock;
   private final Runnable release;
+  private final Audit audit;
   private final RoutingContext rc;
   private final ReadStream<Buffer> source;
   private final String filename;
@@ -67,7 +69,8 @@ final class ImportUpload {
    * @param release  frees the gateway's import slot once the answer is decided
    */
   ImportUpload(Vertx vertx, Downstream queryService, long timeoutMillis, SlowClients slowClients, Clock clock,
-               RoutingContext rc, ReadStream<Buffer> source, String filename, long declared, Runnable release) {
+               RoutingContext rc, ReadStream<Buffer> source, String filename, long declared, Runnable release, Audit audit) {
+    this.audit = audit;
     this.vertx = vertx;
     this.queryService = queryService;
     this.timeoutMillis = timeoutMillis;
@@ -226,7 +229,11 @@ final class ImportUpload {
     over = true;
     DeliveryOptions last = options().addHeader(ImportProtocol.END, "true");
     queryService.<Object>request(session, pending, last)
-      .onSuccess(reply -> answer(rc, reportOf(reply)))
+      .onSuccess(reply -> {
+        JsonObject report = reportOf(reply);
+        // Recorded before the answer, so that the audit log read next has the import.
+        audited(report, 200).onComplete(v -> answer(rc, report));
+      })
       .onFailure(this::answerFailure);
   }
 
@@ -276,22 +283,49 @@ final class ImportUpload {
     }
     if (e instanceof ReplyException re && re.failureCode() >= 400 && re.failureCode() < 500) {
       JsonObject report = parseReport(re.getMessage());
-      if (re.failureCode() == 422) {
-        answerRejected(rc, report != null ? report : new JsonObject().put("detail", re.getMessage()));
-      } else {
-        String detail = report != null ? report.getString("detail", re.getMessage()) : re.getMessage();
-        JsonObject problem = Problems.problem(re.failureCode(), Problems.safeDetail(detail, Problems.title(re.failureCode())),
-          rc.request().path());
-        if (report != null && report.containsKey("rejected")) {
-          problem.put("rejected", report.getJsonArray("rejected"));
-        }
-        Problems.send(rc.response(), problem);
-      }
+      audited(report != null ? report : new JsonObject().put("detail", re.getMessage()), re.failureCode())
+        .onComplete(v -> answerRefused(re, report));
     } else if (e instanceof DownstreamFailure df && df.kind() == DownstreamFailure.Kind.NO_INSTANCE && session == null) {
       rc.fail(503, new HttpException(503, "no query-service instance that takes imports is running"));
     } else {
       rc.fail(FailureResponses.statusOf(e), e);
     }
+  }
+
+  /** query-service refused the file (422 naming its lines, 400, 413 ...): its report as a problem. */
+  private void answerRefused(ReplyException re, JsonObject report) {
+    if (rc.response().ended()) {
+      return;
+    }
+    if (re.failureCode() == 422) {
+      answerRejected(rc, report != null ? report : new JsonObject().put("detail", re.getMessage()));
+      return;
+    }
+    String detail = report != null ? report.getString("detail", re.getMessage()) : re.getMessage();
+    JsonObject problem = Problems.problem(re.failureCode(), Problems.safeDetail(detail, Problems.title(re.failureCode())),
+      rc.request().path());
+    if (report != null && report.containsKey("rejected")) {
+      problem.put("rejected", report.getJsonArray("rejected"));
+    }
+    Problems.send(rc.response(), problem);
+  }
+
+  /**
+   * The import's audit row: the file, whether it was imported, its lines, orders and stores, or why not. A file the
+   * gateway refused before it reached query-service (too large, wrong type, busy) is not an import and has none.
+   */
+  private Future<Void> audited(JsonObject report, int status) {
+    JsonObject detail = new JsonObject().put("status", status).put("imported", report.getBoolean("imported", false));
+    for (String field : new String[] {"lines", "orders", "stores", "new_stores", "new_orders", "updated_orders",
+      "version", "rejected_total"}) {
+      if (report.containsKey(field)) {
+        detail.put(field, report.getValue(field));
+      }
+    }
+    if (!detail.getBoolean("imported") && report.getValue("detail") != null) {
+      detail.put("detail", Problems.capped(String.valueOf(report.getValue("detail"))));
+    }
+    return audit.record(rc, Audit.Action.IMPORT, filename, detail);
   }
 
   private static JsonObject reportOf(Message<Object> reply) {

@@ -77,7 +77,7 @@ class AccessPropertyTest {
       .await();
     client = WebClient.create(node.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1")
       .setDefaultPort(config.httpPort()).setFollowRedirects(false));
-    HttpResponse<Buffer> imported = client.post("/api/v1/imports?filename=fixture.csv")
+    HttpResponse<Buffer> imported = client.post("/api/v1/imports")
       .putHeader("Authorization", "Bearer " + TOKEN).putHeader("Content-Type", "text/csv")
       .sendBuffer(Buffer.buffer(fixture())).await();
     assertThat(imported.statusCode()).as(imported.bodyAsString()).isEqualTo(200);
@@ -246,5 +246,55 @@ class AccessPropertyTest {
       codes.add(rows.getJsonObject(i).getString("code"));
     }
     return codes;
+  }
+
+  @Test
+  void aManagerImportsForTheirOwnStoresOnlyAndEveryImportIsAudited() {
+    User manager = new User("importer", "manager", Set.of("A01"), Set.of());
+    String cookie = signIn(manager);
+    String csrf = client.get("/api/v1/session").putHeader("Cookie", cookie).send().await().bodyAsJsonObject()
+      .getString("csrf_token");
+    String own = "订单ID,下单时间,门店ID,门店名称,城市名称,渠道,商品名称,一级分类名,销量,实收价格,成本\n"
+      + "M-1,2026-11-02 11:00:00,A01,门店A01,宁波,收银机订单,商品A01,类A01,1,0.50,0.00\n";
+    String foreign = own + "M-2,2026-11-02 11:00:00,A02,门店A02,温州,收银机订单,商品A02,类A02,1,0.50,0.00\n";
+    String created = own.replace("M-1", "M-3").replace("A01,门店A01", "N01,新店");
+    HttpResponse<Buffer> refused = upload(cookie, csrf, "foreign.csv", foreign);
+    assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(422);
+    assertThat(refused.bodyAsString()).contains("A02").contains("not one of the stores you may import for");
+    HttpResponse<Buffer> newStore = upload(cookie, csrf, "new-store.csv", created);
+    assertThat(newStore.statusCode()).as(newStore.bodyAsString()).isEqualTo(422);
+    assertThat(upload(cookie, null, "own.csv", own).statusCode()).as("no CSRF token").isEqualTo(403);
+    HttpResponse<Buffer> imported = upload(cookie, csrf, "own.csv", own);
+    assertThat(imported.statusCode()).as(imported.bodyAsString()).isEqualTo(200);
+    User viewer = new User("looker", "viewer", Set.of("A01"), Set.of());
+    String viewerCookie = signIn(viewer);
+    String viewerCsrf = client.get("/api/v1/session").putHeader("Cookie", viewerCookie).send().await().bodyAsJsonObject()
+      .getString("csrf_token");
+    assertThat(upload(viewerCookie, viewerCsrf, "own.csv", own).statusCode()).as("a viewer imports nothing").isEqualTo(403);
+
+    JsonArray audit = client.get("/api/v1/admin/audit?limit=50").putHeader("Authorization", "Bearer " + TOKEN).send().await()
+      .bodyAsJsonObject().getJsonArray("entries", new JsonArray());
+    List<JsonObject> imports = new ArrayList<>();
+    for (int i = 0; i < audit.size(); i++) {
+      if ("import".equals(audit.getJsonObject(i).getString("action"))) {
+        imports.add(audit.getJsonObject(i));
+      }
+    }
+    assertThat(imports).extracting(e -> e.getString("actor") + " " + e.getString("target") + " "
+        + e.getJsonObject("detail").getBoolean("imported"))
+      .contains("importer own.csv true", "importer foreign.csv false", "importer new-store.csv false", "admin-token upload.csv true");
+    JsonObject ok = imports.stream().filter(e -> e.getString("target").equals("own.csv")).findFirst().orElseThrow();
+    assertThat(ok.getJsonObject("detail").getInteger("lines")).isEqualTo(1);
+    assertThat(ok.getJsonObject("detail").getJsonArray("stores")).containsExactly("A01");
+  }
+
+  /** The file as the page sends it: a form whose part {@code file} has the file's name. */
+  private static HttpResponse<Buffer> upload(String cookie, String csrf, String name, String csv) {
+    var request = client.post("/api/v1/imports").putHeader("Cookie", cookie);
+    if (csrf != null) {
+      request.putHeader("X-CSRF-Token", csrf);
+    }
+    return request.sendMultipartForm(io.vertx.ext.web.multipart.MultipartForm.create()
+      .binaryFileUpload("file", name, Buffer.buffer(csv), "text/csv")).await();
   }
 }
