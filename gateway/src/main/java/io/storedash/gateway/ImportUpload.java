@@ -7,6 +7,7 @@ import io.storedash.gateway.downstream.Downstream;
 import io.storedash.gateway.http.Lingering;
 import io.storedash.gateway.http.Problems;
 import io.storedash.gateway.http.SlowClients;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
