@@ -53,8 +53,13 @@ final class StandIns implements AutoCloseable {
    * @param clock the gateway's clock (sessions' idle and absolute expiry), or null for the usual one
    */
   private StandIns(StoreDashConfig config, boolean withCache, Clock clock) {
+    this(config, withCache, clock, false);
+  }
+
+  /** @param clustered whether the gateway joins the Hazelcast cluster its configuration names, as in production */
+  private StandIns(StoreDashConfig config, boolean withCache, Clock clock, boolean clustered) {
     this.config = config;
-    node = Node.local(config);
+    node = clustered ? Node.clustered(config).await() : Node.local(config);
     vertx = node.vertx();
     if (withCache) {
       cache = vertx.eventBus().consumer(Addresses.DASHBOARD_QUERY, msg -> {
@@ -93,6 +98,21 @@ final class StandIns implements AutoCloseable {
       Migrations.migrate(config);
     }
     return new StandIns(config, true, clock);
+  }
+
+  /**
+   * As {@link #withSignIn}, the gateway in the Hazelcast cluster {@code clusterName} on 127.0.0.1: gateways made so
+   * with one name share an event bus, as the gateways of a deployment do.
+   */
+  static StandIns clusteredWithSignIn(Map<String, String> overrides, Clock clock, String clusterName) {
+    Map<String, String> all = new java.util.HashMap<>(Map.of("REQUEST_TIMEOUT", "2s", "ADMIN_TOKEN", TOKEN,
+      "CLUSTER_NAME", clusterName, "CLUSTER_HOST", "127.0.0.1", "CLUSTER_MEMBERS", "127.0.0.1"));
+    all.putAll(overrides);
+    StoreDashConfig config = TestStorage.config(all);
+    if (!overrides.containsKey("PG_URL")) {
+      Migrations.migrate(config);
+    }
+    return new StandIns(config, true, clock, true);
   }
 
   static StandIns withoutServices() {
