@@ -112,14 +112,7 @@ class DashboardIT {
     base = "http://127.0.0.1:" + config.httpPort();
     // The page reads the API as a signed-in user: the standalone's first admin, signed in as the page would be.
     Users.ensureAdmin(node.vertx(), config, ADMIN_PASSWORD).await();
-    HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session"))
-      .header("Content-Type", "application/json")
-      .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", Users.FIRST_ADMIN)
-        .put("password", ADMIN_PASSWORD).encode())).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
-    String setCookie = signedIn.headers().allValues("Set-Cookie").stream()
-      .filter(c -> c.startsWith(Sessions.COOKIE + "=")).findFirst().orElseThrow();
-    session = setCookie.substring(Sessions.COOKIE.length() + 1, setCookie.indexOf(';'));
+    signIn();
 
     userDataDir = Files.createTempDirectory("storedash-chromium");
     ChromeOptions options = new ChromeOptions();
@@ -166,6 +159,22 @@ class DashboardIT {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------------
+
+  /** Signs the admin in again unless its session is still known (a restarted Redis has none: it keeps no data). */
+  private static void signIn() throws IOException, InterruptedException {
+    if (session != null && http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session"))
+      .header("Cookie", Sessions.COOKIE + "=" + session).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+      return;
+    }
+    HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session"))
+      .header("Content-Type", "application/json")
+      .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", Users.FIRST_ADMIN)
+        .put("password", ADMIN_PASSWORD).encode())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+    String setCookie = signedIn.headers().allValues("Set-Cookie").stream()
+      .filter(c -> c.startsWith(Sessions.COOKIE + "=")).findFirst().orElseThrow();
+    session = setCookie.substring(Sessions.COOKIE.length() + 1, setCookie.indexOf(';'));
+  }
 
   private static JsonObject api(String path) throws Exception {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
@@ -273,6 +282,11 @@ class DashboardIT {
 
   /** Opens the page in Chinese, the default, whatever an earlier test chose. */
   private static void open(String pathAndHash) {
+    try {
+      signIn();
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException("cannot sign in: " + e.getMessage(), e);
+    }
     browser.get(base + "/favicon.svg");
     browser.manage().addCookie(new Cookie.Builder(Sessions.COOKIE, session).path("/").isHttpOnly(true).sameSite("Lax").build());
     ((JavascriptExecutor) browser).executeScript("window.localStorage.removeItem('storedash.lang');");
