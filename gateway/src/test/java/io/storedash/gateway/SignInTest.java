@@ -573,4 +573,35 @@ class SignInTest {
       redis.close();
     }
   }
+
+  @Test
+  void whilePostgresIsAwaySignedInUsersAndTheirTokensGoOnAsTheyWere() {
+    String name = user("viewer", "S001");
+    Browser browser = signIn(gateway, name);
+    Browser creator = signIn(gateway, user("manager", "S001"));
+    String secret = as(creator, HttpMethod.POST, "/api/v1/tokens", new JsonObject().put("name", "ci")).bodyAsJsonObject()
+      .getString("token");
+    assertThat(withToken(secret, HttpMethod.GET, "/api/v1/stores/S001/overview", null).statusCode()).isEqualTo(200);
+    assertThat(as(browser, HttpMethod.GET, "/api/v1/stores/S001/overview", null).statusCode()).isEqualTo(200);
+    // Past the cache period, so that each request asks PostgreSQL first.
+    clock.advance(Duration.ofSeconds(10));
+    PgConnectOptions database = PgConnectOptions.fromUri(gateway.config.pgUrlOrDefault());
+    Pool admin = PgBuilder.pool().connectingTo(new PgConnectOptions(database).setDatabase("postgres")).using(gateway.vertx).build();
+    admin.query("ALTER DATABASE " + database.getDatabase() + " ALLOW_CONNECTIONS false").execute().await();
+    try {
+      admin.preparedQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+        .execute(Tuple.of(database.getDatabase())).await();
+      assertThat(as(browser, HttpMethod.GET, "/api/v1/stores/S001/overview", null).statusCode()).isEqualTo(200);
+      assertThat(as(browser, HttpMethod.GET, "/api/v1/session", null).bodyAsJsonObject().getString("role")).isEqualTo("viewer");
+      assertThat(withToken(secret, HttpMethod.GET, "/api/v1/stores/S001/overview", null).statusCode()).isEqualTo(200);
+      // Nobody unknown to this gateway gets in, and nothing is changed.
+      assertThat(signInRaw(gateway, name, PASSWORD, null).statusCode()).isEqualTo(503);
+      assertThat(withToken("sdt_unknown-token-0123456789abcdef", HttpMethod.GET, "/api/v1/stores", null).statusCode())
+        .isEqualTo(503);
+    } finally {
+      admin.query("ALTER DATABASE " + database.getDatabase() + " ALLOW_CONNECTIONS true").execute().await();
+      admin.close().await();
+    }
+    assertThat(signInRaw(gateway, name, PASSWORD, null).statusCode()).isEqualTo(200);
+  }
 }

@@ -63,14 +63,16 @@ class QueryVerticleTest {
             testContext.verify(() -> {
               assertThat(names).contains("stores", "products", "orders", "order_lines", "channels", "dataset_version",
                 "daily_store_channel", "daily_store_product", "daily_store_hour", "daily_channel", "daily_product",
-                "daily_hour", "daily_store", "daily_store_distance", "daily_distance", "flyway_schema_history");
+                "daily_hour", "daily_store", "daily_store_distance", "daily_distance", "flyway_schema_history", "users",
+                "api_tokens", "audit_log");
               List<String> versions = new ArrayList<>();
               history.forEach(row -> {
                 versions.add(row.getString(0));
                 assertThat(row.getBoolean(1)).isTrue();
               });
-              // V3 (the export layout and the chain's standard) and the Java migration 3.1 that rebuilds the rollups.
-              assertThat(versions).containsExactlyInAnyOrder("1", "2", "3", "3.1");
+              // V3 (the export layout and the chain's standard), the Java migration 3.1 that rebuilds the rollups, and V4
+              // (users, API tokens and the audit log of sign-in).
+              assertThat(versions).containsExactlyInAnyOrder("1", "2", "3", "3.1", "4");
               Row seed = seeds.iterator().next();
               assertThat(seed.getLong(0)).isEqualTo(4);
               assertThat(seed.getLong(1)).isZero();
@@ -90,7 +92,7 @@ class QueryVerticleTest {
     Future.all(second.deploy(QueryService.DESCRIPTOR, 2), third.deploy(QueryService.DESCRIPTOR, 2))
       .compose(v -> pool.query("SELECT count(*) FROM flyway_schema_history WHERE version IS NOT NULL").execute())
       .onComplete(testContext.succeeding(rows -> testContext.verify(() -> {
-        assertThat(rows.iterator().next().getLong(0)).isEqualTo(4);
+        assertThat(rows.iterator().next().getLong(0)).isEqualTo(5);
         second.vertx().close();
         third.vertx().close();
         testContext.completeNow();

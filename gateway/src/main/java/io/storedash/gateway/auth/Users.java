@@ -45,6 +45,8 @@ public final class Users {
     + "updated_at, password_changed_at";
   /** PostgreSQL's "undefined table": query-service has not migrated this database to schema 4 yet. */
   private static final String UNDEFINED_TABLE = "42P01";
+  /** Users kept at most; past it the cache starts again, so unknown names cannot grow it. */
+  private static final int MAX_CACHED = 50_000;
 
   private final Vertx vertx;
   private final SqlClient db;
@@ -82,7 +84,12 @@ public final class Users {
     cache.remove(username);
   }
 
-  /** The user for a request: cached for a few seconds; null when there is no such user. */
+  /**
+   * The user for a request: cached for a few seconds; null when there is no such user. While PostgreSQL does not
+   * answer, what this gateway last read of the user is used (a change made meanwhile is still published, and the
+   * user is then forgotten: refused rather than served as it was), so that a database outage does not sign everyone
+   * out of the cached dashboard.
+   */
   public Future<User> cached(String username) {
     Cached hit = cache.get(username);
     Instant now = clock.instant();
@@ -90,8 +97,18 @@ public final class Users {
       return Future.succeededFuture(hit.user().map(StoredUser::user).orElse(null));
     }
     return load(username).map(stored -> {
+      if (cache.size() >= MAX_CACHED && !cache.containsKey(username)) {
+        cache.clear();
+      }
       cache.put(username, new Cached(Optional.ofNullable(stored), now.plus(cacheFor)));
       return stored == null ? null : stored.user();
+    }).recover(e -> {
+      if (hit == null || cache.get(username) != hit) {
+        return Future.failedFuture(e);
+      }
+      // Asked again after another cache period, not on every request while the database is away.
+      cache.replace(username, hit, new Cached(hit.user(), now.plus(cacheFor)));
+      return Future.succeededFuture(hit.user().map(StoredUser::user).orElse(null));
     });
   }
 
