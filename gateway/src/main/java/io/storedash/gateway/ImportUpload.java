@@ -284,8 +284,10 @@ final class ImportUpload {
     }
     if (e instanceof ReplyException re && re.failureCode() >= 400 && re.failureCode() < 500) {
       JsonObject report = parseReport(re.getMessage());
-      audited(report != null ? report : new JsonObject().put("detail", re.getMessage()), re.failureCode())
-        .onComplete(v -> answerRefused(re, report));
+      // Answered at once: when the refusal comes mid-upload the connection closes right after the answer, so the
+      // audit row is written beside it, not waited for.
+      answerRefused(re, report);
+      audited(report != null ? report : new JsonObject().put("detail", re.getMessage()), re.failureCode());
     } else if (e instanceof DownstreamFailure df && df.kind() == DownstreamFailure.Kind.NO_INSTANCE && session == null) {
       rc.fail(503, new HttpException(503, "no query-service instance that takes imports is running"));
     } else {

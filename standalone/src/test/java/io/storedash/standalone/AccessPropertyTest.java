@@ -3,6 +3,7 @@ package io.storedash.standalone;
 import io.storedash.cache.CacheService;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.gateway.GatewayService;
 import io.storedash.monitor.MonitorService;
@@ -272,6 +273,18 @@ class AccessPropertyTest {
       .getString("csrf_token");
     assertThat(upload(viewerCookie, viewerCsrf, "own.csv", own).statusCode()).as("a viewer imports nothing").isEqualTo(403);
 
+    // A refusal's row is written beside its answer: read until the four imports are in.
+    List<JsonObject> imports = Eventually.poll(java.time.Duration.ofSeconds(5), AccessPropertyTest::importsAudited,
+      rows -> rows.size() >= 5);
+    assertThat(imports).extracting(e -> e.getString("actor") + " " + e.getString("target") + " "
+        + e.getJsonObject("detail").getBoolean("imported"))
+      .contains("importer own.csv true", "importer foreign.csv false", "importer new-store.csv false", "admin-token upload.csv true");
+    JsonObject ok = imports.stream().filter(e -> e.getString("target").equals("own.csv")).findFirst().orElseThrow();
+    assertThat(ok.getJsonObject("detail").getInteger("lines")).isEqualTo(1);
+    assertThat(ok.getJsonObject("detail").getJsonArray("stores")).containsExactly("A01");
+  }
+
+  private static List<JsonObject> importsAudited() {
     JsonArray audit = client.get("/api/v1/admin/audit?limit=50").putHeader("Authorization", "Bearer " + TOKEN).send().await()
       .bodyAsJsonObject().getJsonArray("entries", new JsonArray());
     List<JsonObject> imports = new ArrayList<>();
@@ -280,12 +293,7 @@ class AccessPropertyTest {
         imports.add(audit.getJsonObject(i));
       }
     }
-    assertThat(imports).extracting(e -> e.getString("actor") + " " + e.getString("target") + " "
-        + e.getJsonObject("detail").getBoolean("imported"))
-      .contains("importer own.csv true", "importer foreign.csv false", "importer new-store.csv false", "admin-token upload.csv true");
-    JsonObject ok = imports.stream().filter(e -> e.getString("target").equals("own.csv")).findFirst().orElseThrow();
-    assertThat(ok.getJsonObject("detail").getInteger("lines")).isEqualTo(1);
-    assertThat(ok.getJsonObject("detail").getJsonArray("stores")).containsExactly("A01");
+    return imports;
   }
 
   /** The file as the page sends it: a form whose part {@code file} has the file's name. */
