@@ -5,6 +5,7 @@ import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.gateway.auth.OidcSignIn;
 import io.storedash.gateway.auth.SignInCookie;
+import io.storedash.gateway.auth.TestIssuer;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -13,30 +14,20 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
-import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
-import no.nav.security.mock.oauth2.http.Route;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
-import okhttp3.Headers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
+import static io.storedash.gateway.auth.TestIssuer.CLIENT_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -47,15 +38,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OidcGatewayTest {
 
-  private static final String ISSUER_ID = "default";
-  private static final String CLIENT_ID = "storedash";
-  private static final String CLIENT_SECRET = "a-client-secret-for-tests-only";
-
-  private static MockOAuth2Server issuer;
+  private static TestIssuer issuer;
   private static StandIns gateway;
   private static WebClient browser;
-  /** A token endpoint answer the issuer gives instead of its own, once: id tokens it would never issue itself. */
-  private static final AtomicReference<String> craftedTokenAnswer = new AtomicReference<>();
   private String prefix;
 
   /** A signed-in browser: its session cookie and the CSRF token GET /api/v1/session gave. */
@@ -64,13 +49,12 @@ class OidcGatewayTest {
 
   @BeforeAll
   static void start() throws IOException {
-    issuer = new MockOAuth2Server(craftedTokens());
-    issuer.start(InetAddress.getByName("127.0.0.1"), 0);
+    issuer = TestIssuer.start();
     int port = TestStorage.freePort();
     gateway = StandIns.withSignIn(Map.of("HTTP_PORT", String.valueOf(port),
-      "OIDC_ISSUER", issuer.issuerUrl(ISSUER_ID).toString(),
+      "OIDC_ISSUER", issuer.issuerUrl(),
       "OIDC_CLIENT_ID", CLIENT_ID,
-      "OIDC_CLIENT_SECRET", CLIENT_SECRET,
+      "OIDC_CLIENT_SECRET", TestIssuer.CLIENT_SECRET,
       "OIDC_REDIRECT_URI", "http://127.0.0.1:" + port + OidcConfig.CALLBACK_PATH), null);
     browser = WebClient.create(gateway.vertx, new WebClientOptions().setFollowRedirects(false));
     HttpResponse<Buffer> ready = Eventually.poll(Duration.ofSeconds(20), () -> gateway.anonymous(OidcSignIn.START_PATH),
@@ -84,7 +68,7 @@ class OidcGatewayTest {
       gateway.close();
     }
     if (issuer != null) {
-      issuer.shutdown();
+      issuer.close();
     }
   }
 
@@ -218,17 +202,15 @@ class OidcGatewayTest {
   @Test
   void anIdTokenForAnotherClientOrPastItsExpiryLeavesNoSessionAndNoUser() {
     String other = prefix + "other.app";
-    HttpResponse<Buffer> wrongAudience = signInThroughIssuer(nonce -> tokenAnswer(issuer.issueToken(ISSUER_ID, CLIENT_ID,
-      token(other, List.of("another-app"), Map.of("preferred_username", other, "storedash_role", "hq", "nonce", nonce),
-        3600)).serialize()));
+    HttpResponse<Buffer> wrongAudience = signInThroughIssuer(nonce -> issuer.tokenAnswer(other,
+      List.of("another-app"), Map.of("preferred_username", other, "storedash_role", "hq", "nonce", nonce), 3600));
     assertThat(wrongAudience.statusCode()).as(wrongAudience.bodyAsString()).isEqualTo(401);
     assertThat(StandIns.problem(wrongAudience).getString("detail")).contains("the id token was issued for another client");
     assertNoSession(wrongAudience);
     assertThat(user(other).statusCode()).isEqualTo(404);
 
     String late = prefix + "late";
-    issuer.enqueueCallback(token(late, List.of(CLIENT_ID), Map.of("preferred_username", late, "storedash_role", "hq"),
-      -600));
+    issuer.enqueue(late, List.of(CLIENT_ID), Map.of("preferred_username", late, "storedash_role", "hq"), -600);
     HttpResponse<Buffer> expired = signInThroughIssuer(null);
     assertThat(expired.statusCode()).as(expired.bodyAsString()).isEqualTo(401);
     assertThat(StandIns.problem(expired).getString("detail")).contains("the id token has expired");
@@ -240,7 +222,7 @@ class OidcGatewayTest {
   void bothStepsArePublicAndTheSessionsRefusalOffersSingleSignOn() {
     HttpResponse<Buffer> start = gateway.anonymous(OidcSignIn.START_PATH);
     assertThat(start.statusCode()).isEqualTo(302);
-    assertThat(start.getHeader("Location")).startsWith(issuer.authorizationEndpointUrl(ISSUER_ID).toString());
+    assertThat(start.getHeader("Location")).startsWith(issuer.authorizationEndpointUrl());
     HttpResponse<Buffer> callback = gateway.anonymous(OidcConfig.CALLBACK_PATH + "?code=x&state=y");
     assertThat(callback.statusCode()).isEqualTo(401);
     assertThat(StandIns.problem(callback).getString("detail")).contains("this sign-in was not started in this browser");
@@ -258,7 +240,7 @@ class OidcGatewayTest {
   private HttpResponse<Buffer> signInAs(String username, Map<String, Object> claims) {
     Map<String, Object> all = new HashMap<>(claims);
     all.put("preferred_username", username);
-    issuer.enqueueCallback(token("sub-" + username, List.of(CLIENT_ID), all, 3600));
+    issuer.enqueue("sub-" + username, List.of(CLIENT_ID), all, 3600);
     return signInThroughIssuer(null);
   }
 
@@ -274,7 +256,7 @@ class OidcGatewayTest {
     String back = authorize.getHeader("Location");
     assertThat(back).startsWith("http://127.0.0.1:" + gateway.config.httpPort() + OidcConfig.CALLBACK_PATH + "?");
     if (tokenAnswer != null) {
-      craftedTokenAnswer.set(tokenAnswer.apply(query(start.getHeader("Location")).get("nonce")));
+      issuer.answerNextTokenRequest(tokenAnswer.apply(TestIssuer.query(start.getHeader("Location")).get("nonce")));
     }
     String signInCookie = start.cookies().stream().filter(c -> c.startsWith(SignInCookie.NAME + "="))
       .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
@@ -314,44 +296,5 @@ class OidcGatewayTest {
     JsonArray entries = admin(HttpMethod.GET, "/api/v1/admin/audit?limit=100", null).bodyAsJsonObject()
       .getJsonArray("entries");
     return entries.stream().map(JsonObject.class::cast).filter(e -> target.equals(e.getString("target"))).toList();
-  }
-
-  private static Map<String, String> query(String url) {
-    Map<String, String> out = new HashMap<>();
-    for (String pair : URI.create(url).getRawQuery().split("&")) {
-      int eq = pair.indexOf('=');
-      out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-    }
-    return out;
-  }
-
-  // ---- the issuer ----
-
-  private static String tokenAnswer(String idToken) {
-    return new JsonObject().put("token_type", "Bearer").put("access_token", "opaque-access-token")
-      .put("expires_in", 3600).put("id_token", idToken).encode();
-  }
-
-  /** The issuer's token endpoint, answering once with {@link #craftedTokenAnswer} when one is set. */
-  private static Route craftedTokens() {
-    return new Route() {
-      @Override
-      public boolean match(OAuth2HttpRequest request) {
-        return "POST".equals(request.getMethod()) && request.getUrl().encodedPath().endsWith("/token")
-          && craftedTokenAnswer.get() != null;
-      }
-
-      @Override
-      public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
-        return new OAuth2HttpResponse(Headers.of("Content-Type", "application/json"), 200,
-          craftedTokenAnswer.getAndSet(null), null);
-      }
-    };
-  }
-
-  private static DefaultOAuth2TokenCallback token(String subject, List<String> audience, Map<String, Object> claims,
-                                                  long expirySeconds) {
-    return new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", audience, claims, expirySeconds);
   }
 }

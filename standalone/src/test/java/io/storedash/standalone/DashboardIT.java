@@ -31,14 +31,11 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,8 +79,8 @@ class DashboardIT {
   private static Path screenshots;
   private static final HttpClient http = HttpClient.newHttpClient();
   private static final String ADMIN_PASSWORD = "dashboard-it admin password";
-  /** The session cookie's value of the signed-in admin, given to the browser and to {@link #api}. */
-  private static String session;
+  /** The signed-in admin, whose cookie is given to the browser and to {@link #api}. */
+  private static SignedIn session;
   private static final boolean SKIPPED = HeadlessChromium.SKIPPED;
 
   @BeforeAll
@@ -128,37 +125,20 @@ class DashboardIT {
   // ---- helpers ----------------------------------------------------------------------------------------------------
 
   private static JsonObject api(String path) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
-      .header("Cookie", Sessions.COOKIE + "=" + session).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = http.send(session.request(path).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(path).isEqualTo(200);
     return new JsonObject(response.body());
-  }
-
-  private static WebDriverWait waiting(Duration timeout) {
-    WebDriverWait wait = new WebDriverWait(browser, timeout);
-    wait.pollingEvery(Duration.ofMillis(100));
-    return wait;
-  }
-
-  private static WebElement byCss(String css) {
-    return browser.findElement(By.cssSelector(css));
-  }
-
-  /** Read in one script, so that a reload in between cannot leave a found element stale. */
-  private static String attribute(String css, String name) {
-    return (String) ((JavascriptExecutor) browser).executeScript(
-      "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;", css, name);
   }
 
   /** Waits until the KPI cards show this store and range, then compares every card with the API's overview. */
   private static void assertKpisShow(String store, String from, String to) throws Exception {
     String expected = store + "|" + from + "|" + to;
-    waiting(Duration.ofSeconds(15)).withMessage("KPI cards for " + expected)
-      .until(d -> expected.equals(attribute("#kpis", "data-loaded")));
+    chromium.waiting(Duration.ofSeconds(15)).withMessage("KPI cards for " + expected)
+      .until(d -> expected.equals(chromium.attribute("#kpis", "data-loaded")));
     JsonObject kpis = api("/api/v1/stores/" + store + "/overview?from=" + from + "&to=" + to).getJsonObject("kpis");
     assertThat(kpis.getLong("orders")).isPositive();
     for (String kpi : KPIS) {
-      String shown = attribute(".kpi[data-kpi=" + kpi + "]", "data-value");
+      String shown = chromium.attribute(".kpi[data-kpi=" + kpi + "]", "data-value");
       Object value = kpis.getValue(kpi);
       if (value == null) {
         assertThat(shown).as(kpi).isEmpty();
@@ -166,22 +146,22 @@ class DashboardIT {
         assertThat(new BigDecimal(shown)).as(kpi + " of " + expected).isEqualByComparingTo(new BigDecimal(value.toString()));
       }
     }
-    String revenueText = byCss(".kpi[data-kpi=revenue] .kpi-value").getText();
+    String revenueText = chromium.byCss(".kpi[data-kpi=revenue] .kpi-value").getText();
     assertThat(revenueText).startsWith("¥").contains(String.format("%,d", kpis.getNumber("revenue").longValue()));
     // 无效订单 beside 订单数.
-    assertThat(attribute(".kpi[data-kpi=orders] .kpi-invalid", "data-value")).as("invalid orders of " + expected)
+    assertThat(chromium.attribute(".kpi[data-kpi=orders] .kpi-invalid", "data-value")).as("invalid orders of " + expected)
       .isEqualTo(String.valueOf(kpis.getLong("invalid_orders")));
     // 营销成本率 is marked above 15 %, and only then.
     Object rate = kpis.getValue("marketing_rate");
     boolean high = rate != null && new BigDecimal(rate.toString()).compareTo(MARKETING_RATE_LIMIT) > 0;
-    assertThat(attribute(".kpi[data-kpi=marketing_rate]", "data-alert")).as("marketing rate mark of " + expected)
+    assertThat(chromium.attribute(".kpi[data-kpi=marketing_rate]", "data-alert")).as("marketing rate mark of " + expected)
       .isEqualTo(high ? "high" : null);
     // 环比: ratios in points, the rest relative (where the previous period gives one).
     JsonObject change = api("/api/v1/stores/" + store + "/overview?from=" + from + "&to=" + to).getJsonObject("change");
     for (String kpi : KPIS) {
       JsonObject delta = change.getJsonObject(kpi);
       Object amount = delta.getValue(RATIOS.contains(kpi) ? "points" : "relative");
-      assertThat(attribute(".kpi[data-kpi=" + kpi + "]", "data-change-kind")).as("change of " + kpi)
+      assertThat(chromium.attribute(".kpi[data-kpi=" + kpi + "]", "data-change-kind")).as("change of " + kpi)
         .isEqualTo(amount == null ? "none" : RATIOS.contains(kpi) ? "points" : "relative");
     }
   }
@@ -194,8 +174,8 @@ class DashboardIT {
   private static void assertChannelsAndHoursShow(String store, String from, String to) throws Exception {
     String expected = store + "|" + from + "|" + to;
     for (String part : List.of("channels", "hours")) {
-      waiting(Duration.ofSeconds(15)).withMessage(part + " for " + expected)
-        .until(d -> expected.equals(attribute("[data-part=" + part + "]", "data-loaded")));
+      chromium.waiting(Duration.ofSeconds(15)).withMessage(part + " for " + expected)
+        .until(d -> expected.equals(chromium.attribute("[data-part=" + part + "]", "data-loaded")));
     }
     JsonArray channels = api("/api/v1/stores/" + store + "/channels?from=" + from + "&to=" + to).getJsonArray("channels");
     assertThat(channels).as("channels of " + expected).isNotEmpty();
@@ -232,32 +212,24 @@ class DashboardIT {
         + "f.value = arguments[0]; t.value = arguments[1]; t.dispatchEvent(new Event('change'));", from, to);
   }
 
-  /** Signs the admin in as the page would, keeping the session cookie's value. */
+  /** Signs the admin in as the page would, keeping the session. */
   private static void signIn() throws IOException, InterruptedException {
-    HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session"))
-      .header("Content-Type", "application/json")
-      .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", Users.FIRST_ADMIN)
-        .put("password", ADMIN_PASSWORD).encode())).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
-    String setCookie = signedIn.headers().allValues("Set-Cookie").stream()
-      .filter(c -> c.startsWith(Sessions.COOKIE + "=")).findFirst().orElseThrow();
-    session = setCookie.substring(Sessions.COOKIE.length() + 1, setCookie.indexOf(';'));
+    session = SignedIn.as(http, base, Users.FIRST_ADMIN, ADMIN_PASSWORD);
   }
 
   /** Opens the page in Chinese, the default, whatever an earlier test chose, signed in as the admin. */
   private static void open(String pathAndHash) throws IOException, InterruptedException {
     // Sessions live in Redis: one restarted by an earlier test (the embedded one keeps nothing) has forgotten it.
-    int status = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session"))
-      .header("Cookie", Sessions.COOKIE + "=" + session).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    int status = http.send(session.request("/api/v1/session").build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     if (status == 401) {
       signIn();
     }
     browser.get(base + "/favicon.svg");
-    browser.manage().addCookie(new Cookie.Builder(Sessions.COOKIE, session).path("/").isHttpOnly(true).sameSite("Lax").build());
+    browser.manage().addCookie(new Cookie.Builder(Sessions.COOKIE, session.cookie()).path("/").isHttpOnly(true).sameSite("Lax").build());
     ((JavascriptExecutor) browser).executeScript("window.localStorage.removeItem('storedash.lang');");
     browser.get(base + pathAndHash);
-    waiting(Duration.ofSeconds(30)).withMessage("the page to finish its first render")
-      .until(d -> "ready".equals(attribute("body", "data-state")));
+    chromium.waiting(Duration.ofSeconds(30)).withMessage("the page to finish its first render")
+      .until(d -> "ready".equals(chromium.attribute("body", "data-state")));
   }
 
   /** Every panel shows something a person can read: content, an empty note, or which part is unavailable. */
@@ -278,7 +250,7 @@ class DashboardIT {
   @Order(1)
   void thePageLoadsWithTheChainsDataAndRendersFastWithAWarmCache() throws Exception {
     open("/");
-    long cold = Long.parseLong(attribute("body", "data-render-ms"));
+    long cold = Long.parseLong(chromium.attribute("body", "data-render-ms"));
     JsonObject chain = api("/api/v1/stores/all/overview");
     assertThat(chain.getString("to")).isEqualTo(END.toString());
     assertKpisShow("all", chain.getString("from"), chain.getString("to"));
@@ -286,11 +258,11 @@ class DashboardIT {
     assertThat(browser.findElements(By.cssSelector("#store option"))).hasSize(1 + 4);
     assertNoPanelIsBlank();
     // Single-store parts ask for a store rather than show an error.
-    assertThat(attribute("[data-part=diagnosis]", "data-state")).isEqualTo("needs-store");
+    assertThat(chromium.attribute("[data-part=diagnosis]", "data-state")).isEqualTo("needs-store");
 
     browser.navigate().refresh();
-    waiting(Duration.ofSeconds(30)).until(d -> "ready".equals(attribute("body", "data-state")));
-    long warm = Long.parseLong(attribute("body", "data-render-ms"));
+    chromium.waiting(Duration.ofSeconds(30)).until(d -> "ready".equals(chromium.attribute("body", "data-state")));
+    long warm = Long.parseLong(chromium.attribute("body", "data-render-ms"));
     System.out.printf("dashboard first full render (navigation start to every part shown): %d ms cold, %d ms with a warm cache%n",
       cold, warm);
     screenshot("dashboard-zh.png");
@@ -300,67 +272,67 @@ class DashboardIT {
   @Order(2)
   void switchingStoreAndRangeShowsTheKpisTheApiReturns() throws Exception {
     open("/");
-    new Select(byCss("#store")).selectByValue("S002");
+    new Select(chromium.byCss("#store")).selectByValue("S002");
     String to = END.toString();
     assertKpisShow("S002", END.minusDays(29).toString(), to);
 
-    byCss("button[data-days='7']").click();
+    chromium.byCss("button[data-days='7']").click();
     assertKpisShow("S002", END.minusDays(6).toString(), to);
-    assertThat(attribute("button[data-days='7']", "aria-pressed")).isEqualTo("true");
+    assertThat(chromium.attribute("button[data-days='7']", "aria-pressed")).isEqualTo("true");
 
-    byCss("button[data-days='90']").click();
+    chromium.byCss("button[data-days='90']").click();
     assertKpisShow("S002", END.minusDays(89).toString(), to);
 
     setDates("2026-09-01", "2026-09-30");
     assertKpisShow("S002", "2026-09-01", "2026-09-30");
 
-    new Select(byCss("#store")).selectByValue("S001");
+    new Select(chromium.byCss("#store")).selectByValue("S001");
     assertKpisShow("S001", "2026-09-01", "2026-09-30");
     assertChannelsAndHoursShow("S001", "2026-09-01", "2026-09-30");
-    waiting(Duration.ofSeconds(15)).until(d -> !"loading".equals(attribute("[data-part=diagnosis]", "data-state")));
+    chromium.waiting(Duration.ofSeconds(15)).until(d -> !"loading".equals(chromium.attribute("[data-part=diagnosis]", "data-state")));
     assertNoPanelIsBlank();
     screenshot("dashboard-store.png");
 
     // A range the API would refuse is caught on the page, and the KPIs stay as they were.
     setDates("2026-10-10", "2026-10-01");
-    assertThat(byCss("#range-message").isDisplayed()).isTrue();
-    assertThat(attribute("#kpis", "data-loaded")).isEqualTo("S001|2026-09-01|2026-09-30");
+    assertThat(chromium.byCss("#range-message").isDisplayed()).isTrue();
+    assertThat(chromium.attribute("#kpis", "data-loaded")).isEqualTo("S001|2026-09-01|2026-09-30");
   }
 
   @Test
   @Order(3)
   void theLanguageSwitchesBetweenChineseAndEnglish() throws Exception {
     open("/#store=S001&from=2026-10-01&to=2026-10-30");
-    assertThat(attribute("html", "lang")).isEqualTo("zh-CN");
-    assertThat(byCss(".kpi[data-kpi=revenue] .kpi-name").getText()).isEqualTo("商品实收额");
-    assertThat(byCss(".kpi[data-kpi=profit] .kpi-name").getText()).isEqualTo("订单实际利润");
-    assertThat(byCss(".kpi[data-kpi=marketing_rate] .kpi-name").getText()).isEqualTo("营销成本率");
-    assertThat(byCss("[data-part=trend] h2").getText()).isEqualTo("每日趋势");
+    assertThat(chromium.attribute("html", "lang")).isEqualTo("zh-CN");
+    assertThat(chromium.byCss(".kpi[data-kpi=revenue] .kpi-name").getText()).isEqualTo("商品实收额");
+    assertThat(chromium.byCss(".kpi[data-kpi=profit] .kpi-name").getText()).isEqualTo("订单实际利润");
+    assertThat(chromium.byCss(".kpi[data-kpi=marketing_rate] .kpi-name").getText()).isEqualTo("营销成本率");
+    assertThat(chromium.byCss("[data-part=trend] h2").getText()).isEqualTo("每日趋势");
 
-    byCss("#lang-toggle").click();
-    assertThat(attribute("html", "lang")).isEqualTo("en");
-    assertThat(byCss(".kpi[data-kpi=revenue] .kpi-name").getText()).isEqualTo("Revenue");
-    assertThat(byCss(".kpi[data-kpi=profit] .kpi-name").getText()).isEqualTo("Order profit");
-    assertThat(byCss("[data-part=trend] h2").getText()).isEqualTo("Daily trend");
-    assertThat(byCss("#monitor .monitor-overall strong").getText()).isEqualTo("System status");
-    assertThat(byCss("#lang-toggle").getText()).isEqualTo("中文");
+    chromium.byCss("#lang-toggle").click();
+    assertThat(chromium.attribute("html", "lang")).isEqualTo("en");
+    assertThat(chromium.byCss(".kpi[data-kpi=revenue] .kpi-name").getText()).isEqualTo("Revenue");
+    assertThat(chromium.byCss(".kpi[data-kpi=profit] .kpi-name").getText()).isEqualTo("Order profit");
+    assertThat(chromium.byCss("[data-part=trend] h2").getText()).isEqualTo("Daily trend");
+    assertThat(chromium.byCss("#monitor .monitor-overall strong").getText()).isEqualTo("System status");
+    assertThat(chromium.byCss("#lang-toggle").getText()).isEqualTo("中文");
     assertThat(browser.getTitle()).isEqualTo("StoreDash store dashboard");
     assertKpisShow("S001", "2026-10-01", "2026-10-30");
     screenshot("dashboard-en.png");
 
     // The choice is remembered across a reload, and switching back restores Chinese.
     browser.navigate().refresh();
-    waiting(Duration.ofSeconds(30)).until(d -> "ready".equals(attribute("body", "data-state")));
-    assertThat(attribute("html", "lang")).isEqualTo("en");
-    byCss("#lang-toggle").click();
-    assertThat(byCss(".kpi[data-kpi=revenue] .kpi-name").getText()).isEqualTo("商品实收额");
+    chromium.waiting(Duration.ofSeconds(30)).until(d -> "ready".equals(chromium.attribute("body", "data-state")));
+    assertThat(chromium.attribute("html", "lang")).isEqualTo("en");
+    chromium.byCss("#lang-toggle").click();
+    assertThat(chromium.byCss(".kpi[data-kpi=revenue] .kpi-name").getText()).isEqualTo("商品实收额");
 
     // Readable on a phone: one column, nothing wider than the screen.
     browser.manage().window().setSize(new Dimension(390, 2400));
     // Charts follow the window after a short debounce; then nothing may stick out.
-    waiting(Duration.ofSeconds(5)).withMessage("the page to fit a phone's width").until(d -> ((Number) ((JavascriptExecutor) d)
+    chromium.waiting(Duration.ofSeconds(5)).withMessage("the page to fit a phone's width").until(d -> ((Number) ((JavascriptExecutor) d)
       .executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")).intValue() <= 0);
-    assertThat(byCss(".kpi-grid").getCssValue("grid-template-columns").split(" ")).hasSize(2);
+    assertThat(chromium.byCss(".kpi-grid").getCssValue("grid-template-columns").split(" ")).hasSize(2);
     screenshot("dashboard-phone.png");
     browser.manage().window().setSize(new Dimension(1400, 2600));
   }
@@ -369,38 +341,38 @@ class DashboardIT {
   @Order(4)
   void theMonitorPanelIsLiveAndTurnsRedWhileRedisIsDown() throws Exception {
     open("/");
-    waiting(MONITOR_WAIT).withMessage("a first monitor snapshot").until(d -> attribute("#monitor", "data-updates") != null);
-    int first = Integer.parseInt(attribute("#monitor", "data-updates"));
-    waiting(MONITOR_WAIT).withMessage("the next snapshot, pushed by the server")
-      .until(d -> Integer.parseInt(attribute("#monitor", "data-updates")) > first);
-    assertThat(attribute("#monitor-redis", "data-status")).isEqualTo("green");
-    byCss("#monitor-toggle").click();
-    assertThat(byCss("#monitor-details").isDisplayed()).isTrue();
-    assertThat(byCss("#monitor-details-list").getText()).contains("Redis 7.", "PostgreSQL");
+    chromium.waiting(MONITOR_WAIT).withMessage("a first monitor snapshot").until(d -> chromium.attribute("#monitor", "data-updates") != null);
+    int first = Integer.parseInt(chromium.attribute("#monitor", "data-updates"));
+    chromium.waiting(MONITOR_WAIT).withMessage("the next snapshot, pushed by the server")
+      .until(d -> Integer.parseInt(chromium.attribute("#monitor", "data-updates")) > first);
+    assertThat(chromium.attribute("#monitor-redis", "data-status")).isEqualTo("green");
+    chromium.byCss("#monitor-toggle").click();
+    assertThat(chromium.byCss("#monitor-details").isDisplayed()).isTrue();
+    assertThat(chromium.byCss("#monitor-details-list").getText()).contains("Redis 7.", "PostgreSQL");
 
     EmbeddedRedisServer redis = TestStorage.embeddedRedis();
     Assumptions.assumeTrue(redis != null, "REDIS_URL names an external Redis, which this test cannot stop");
     long stopped = System.nanoTime();
     redis.stop();
     try {
-      waiting(MONITOR_WAIT).withMessage("the Redis item to turn red")
-        .until(d -> "red".equals(attribute("#monitor-redis", "data-status")));
-      waiting(MONITOR_WAIT).withMessage("the monitor panel to turn red")
-        .until(d -> "red".equals(attribute("#monitor", "data-status")));
+      chromium.waiting(MONITOR_WAIT).withMessage("the Redis item to turn red")
+        .until(d -> "red".equals(chromium.attribute("#monitor-redis", "data-status")));
+      chromium.waiting(MONITOR_WAIT).withMessage("the monitor panel to turn red")
+        .until(d -> "red".equals(chromium.attribute("#monitor", "data-status")));
       System.out.printf("monitor panel red %.1f s after Redis stopped%n", (System.nanoTime() - stopped) / 1e9);
-      assertThat(byCss("#monitor-redis .monitor-value").getText()).isEqualTo("已断开");
+      assertThat(chromium.byCss("#monitor-redis .monitor-value").getText()).isEqualTo("已断开");
       // The dashboard keeps answering without Redis.
-      new Select(byCss("#store")).selectByValue("S003");
+      new Select(chromium.byCss("#store")).selectByValue("S003");
       assertKpisShow("S003", END.minusDays(29).toString(), END.toString());
       screenshot("dashboard-redis-down.png");
     } finally {
       redis.startProcess();
     }
     long restarted = System.nanoTime();
-    waiting(MONITOR_WAIT).withMessage("the Redis item to turn green again")
-      .until(d -> "green".equals(attribute("#monitor-redis", "data-status")));
-    waiting(MONITOR_WAIT).withMessage("the monitor panel to leave red")
-      .until(d -> !"red".equals(attribute("#monitor", "data-status")));
+    chromium.waiting(MONITOR_WAIT).withMessage("the Redis item to turn green again")
+      .until(d -> "green".equals(chromium.attribute("#monitor-redis", "data-status")));
+    chromium.waiting(MONITOR_WAIT).withMessage("the monitor panel to leave red")
+      .until(d -> !"red".equals(chromium.attribute("#monitor", "data-status")));
     System.out.printf("monitor panel out of red %.1f s after Redis restarted%n", (System.nanoTime() - restarted) / 1e9);
   }
 
@@ -409,12 +381,12 @@ class DashboardIT {
   void withoutMonitorServiceThePageSaysSoAndTheRestKeepsWorking() throws Exception {
     open("/");
     node.vertx().undeploy(monitorDeployment).await();
-    waiting(MONITOR_WAIT).withMessage("the monitor panel to say monitor-service is unavailable")
-      .until(d -> byCss("#monitor-message").getText().contains("监控服务不可用"));
-    assertThat(byCss("#monitor-message").getText()).contains("monitor-service");
-    assertThat(attribute("#monitor", "data-status")).isEqualTo("unknown");
+    chromium.waiting(MONITOR_WAIT).withMessage("the monitor panel to say monitor-service is unavailable")
+      .until(d -> chromium.byCss("#monitor-message").getText().contains("监控服务不可用"));
+    assertThat(chromium.byCss("#monitor-message").getText()).contains("monitor-service");
+    assertThat(chromium.attribute("#monitor", "data-status")).isEqualTo("unknown");
 
-    new Select(byCss("#store")).selectByValue("S004");
+    new Select(chromium.byCss("#store")).selectByValue("S004");
     assertKpisShow("S004", END.minusDays(29).toString(), END.toString());
     assertNoPanelIsBlank();
     screenshot("dashboard-monitor-down.png");

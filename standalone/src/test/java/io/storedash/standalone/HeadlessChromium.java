@@ -1,8 +1,11 @@
 package io.storedash.standalone;
 
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,6 +58,23 @@ final class HeadlessChromium implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** A wait on the page that looks again every 100 ms. */
+  WebDriverWait waiting(Duration timeout) {
+    WebDriverWait wait = new WebDriverWait(driver, timeout);
+    wait.pollingEvery(Duration.ofMillis(100));
+    return wait;
+  }
+
+  WebElement byCss(String css) {
+    return driver.findElement(By.cssSelector(css));
+  }
+
+  /** Read in one script, so that a reload in between (sign-in and sign-out reload the page) cannot leave a stale element. */
+  String attribute(String css, String name) {
+    return (String) driver.executeScript(
+      "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;", css, name);
   }
 
   /** Where the browser tests put their screenshots. */

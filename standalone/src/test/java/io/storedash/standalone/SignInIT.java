@@ -27,7 +27,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
@@ -129,39 +128,39 @@ class SignInIT {
   @Order(1)
   void theFormComesFirstAndSaysWhatWentWrong() throws Exception {
     openSignedOut();
-    assertThat(byCss("#signin").isDisplayed()).isTrue();
-    assertThat(byCss("#sales").isDisplayed()).isFalse();
+    assertThat(chromium.byCss("#signin").isDisplayed()).isTrue();
+    assertThat(chromium.byCss("#sales").isDisplayed()).isFalse();
     assertThat(browser.switchTo().activeElement().getDomAttribute("id")).as("focus on the first field").isEqualTo("signin-user");
-    assertThat(byCss("label[for=signin-user]").getText()).isEqualTo("用户名");
-    assertThat(byCss("label[for=signin-password]").getText()).isEqualTo("密码");
-    assertThat(byCss("#signin-error").getDomAttribute("role")).isEqualTo("alert");
+    assertThat(chromium.byCss("label[for=signin-user]").getText()).isEqualTo("用户名");
+    assertThat(chromium.byCss("label[for=signin-password]").getText()).isEqualTo("密码");
+    assertThat(chromium.byCss("#signin-error").getDomAttribute("role")).isEqualTo("alert");
     screenshot("sign-in-zh.png", 720);
 
     fillSignIn("boss", "not the password");
-    waiting(Duration.ofSeconds(10)).until(d -> !byCss("#signin-error").getText().isEmpty());
-    assertThat(byCss("#signin-error").getText()).isEqualTo("wrong user name or password");
-    assertThat(attribute("body", "data-auth")).isEqualTo("signed-out");
+    chromium.waiting(Duration.ofSeconds(10)).until(d -> !chromium.byCss("#signin-error").getText().isEmpty());
+    assertThat(chromium.byCss("#signin-error").getText()).isEqualTo("wrong user name or password");
+    assertThat(chromium.attribute("body", "data-auth")).isEqualTo("signed-out");
 
-    byCss("#lang-toggle").click();
-    assertThat(byCss("label[for=signin-user]").getText()).isEqualTo("User name");
-    assertThat(byCss("#signin-submit").getText()).isEqualTo("Sign in");
+    chromium.byCss("#lang-toggle").click();
+    assertThat(chromium.byCss("label[for=signin-user]").getText()).isEqualTo("User name");
+    assertThat(chromium.byCss("#signin-submit").getText()).isEqualTo("Sign in");
     screenshot("sign-in-en.png", 720);
-    byCss("#lang-toggle").click();
+    chromium.byCss("#lang-toggle").click();
   }
 
   @Test
   @Order(2)
   void hqSeesEveryStoreAndTheUsers() throws Exception {
     signIn("boss");
-    assertThat(byCss("#who").getText()).isEqualTo("boss · 总部");
+    assertThat(chromium.byCss("#who").getText()).isEqualTo("boss · 总部");
     assertThat(pickerStores()).containsExactly("S001", "S002", "S003", "S004");
-    assertThat(byCss("#store option[value=all]").getText()).isEqualTo("全部门店");
+    assertThat(chromium.byCss("#store option[value=all]").getText()).isEqualTo("全部门店");
     assertAllKpisAre("boss");
-    byCss("[data-view=manage]").click();
+    chromium.byCss("[data-view=manage]").click();
     for (String panel : List.of("import-panel", "channels-panel", "users-panel", "tokens-panel")) {
-      assertThat(byCss("#" + panel).isDisplayed()).as(panel).isTrue();
+      assertThat(chromium.byCss("#" + panel).isDisplayed()).as(panel).isTrue();
     }
-    waiting(Duration.ofSeconds(10)).until(d -> !d.findElements(By.cssSelector("#users-body tr[data-user=mgr]")).isEmpty());
+    chromium.waiting(Duration.ofSeconds(10)).until(d -> !d.findElements(By.cssSelector("#users-body tr[data-user=mgr]")).isEmpty());
     signOut();
   }
 
@@ -169,7 +168,7 @@ class SignInIT {
   @Order(3)
   void aManagerOfTwoStoresSeesThoseTwoAndTheirSum() throws Exception {
     signIn("mgr");
-    assertThat(byCss("#who").getText()).isEqualTo("mgr · 店长");
+    assertThat(chromium.byCss("#who").getText()).isEqualTo("mgr · 店长");
     assertThat(pickerStores()).containsExactly("S001", "S002");
     JsonObject all = assertAllKpisAre("mgr");
     // `all` is the two stores together: their orders and revenue add up to its own.
@@ -181,15 +180,15 @@ class SignInIT {
       new BigDecimal(s1.getJsonObject("kpis").getValue("revenue").toString())
         .add(new BigDecimal(s2.getJsonObject("kpis").getValue("revenue").toString())));
 
-    byCss("#lang-toggle").click();
-    assertThat(byCss("#store option[value=all]").getText()).isEqualTo("All my stores");
-    assertThat(byCss("#who").getText()).isEqualTo("mgr · Store manager");
-    byCss("#lang-toggle").click();
+    chromium.byCss("#lang-toggle").click();
+    assertThat(chromium.byCss("#store option[value=all]").getText()).isEqualTo("All my stores");
+    assertThat(chromium.byCss("#who").getText()).isEqualTo("mgr · Store manager");
+    chromium.byCss("#lang-toggle").click();
 
-    byCss("[data-view=manage]").click();
-    assertThat(byCss("#import-panel").isDisplayed()).isTrue();
-    assertThat(byCss("#users-panel").isDisplayed()).isFalse();
-    assertThat(byCss("#channels-panel").isDisplayed()).isFalse();
+    chromium.byCss("[data-view=manage]").click();
+    assertThat(chromium.byCss("#import-panel").isDisplayed()).isTrue();
+    assertThat(chromium.byCss("#users-panel").isDisplayed()).isFalse();
+    assertThat(chromium.byCss("#channels-panel").isDisplayed()).isFalse();
     signOut();
   }
 
@@ -197,7 +196,7 @@ class SignInIT {
   @Order(4)
   void aViewerOfOneCitySeesItsStores() throws Exception {
     signIn("viewer");
-    assertThat(byCss("#who").getText()).isEqualTo("viewer · 只读");
+    assertThat(chromium.byCss("#who").getText()).isEqualTo("viewer · 只读");
     assertThat(pickerStores()).containsExactlyInAnyOrderElementsOf(viewerStores);
     JsonObject all = assertAllKpisAre("viewer");
     long orders = 0;
@@ -206,9 +205,9 @@ class SignInIT {
         null, 200).getJsonObject("kpis").getLong("orders");
     }
     assertThat(all.getJsonObject("kpis").getLong("orders")).as("orders of " + viewerCity).isEqualTo(orders);
-    byCss("[data-view=manage]").click();
-    assertThat(byCss("#import-panel").isDisplayed()).isFalse();
-    assertThat(byCss("#tokens-panel").isDisplayed()).isTrue();
+    chromium.byCss("[data-view=manage]").click();
+    assertThat(chromium.byCss("#import-panel").isDisplayed()).isFalse();
+    assertThat(chromium.byCss("#tokens-panel").isDisplayed()).isTrue();
     signOut();
   }
 
@@ -216,12 +215,12 @@ class SignInIT {
   @Order(5)
   void opsSeesTheMonitorOnlyAndAsksForNoSalesFigures() throws Exception {
     signIn("night-ops");
-    assertThat(byCss("#who").getText()).isEqualTo("night-ops · 运维");
-    assertThat(byCss("#monitor").isDisplayed()).isTrue();
-    assertThat(byCss("#sales").isDisplayed()).isFalse();
-    assertThat(byCss("#controls").isDisplayed()).isFalse();
-    waiting(Duration.ofSeconds(30)).withMessage("a monitor snapshot").until(d -> attribute("#monitor", "data-updates") != null);
-    assertThat(attribute("#monitor", "data-form")).as("ops gets the monitor's details").isEqualTo("full");
+    assertThat(chromium.byCss("#who").getText()).isEqualTo("night-ops · 运维");
+    assertThat(chromium.byCss("#monitor").isDisplayed()).isTrue();
+    assertThat(chromium.byCss("#sales").isDisplayed()).isFalse();
+    assertThat(chromium.byCss("#controls").isDisplayed()).isFalse();
+    chromium.waiting(Duration.ofSeconds(30)).withMessage("a monitor snapshot").until(d -> chromium.attribute("#monitor", "data-updates") != null);
+    assertThat(chromium.attribute("#monitor", "data-form")).as("ops gets the monitor's details").isEqualTo("full");
     Object salesCalls = ((JavascriptExecutor) browser).executeScript("return performance.getEntriesByType('resource')"
       + ".filter(e => /\\/api\\/v1\\/(stores|ranking)/.test(e.name)).length;");
     assertThat(((Number) salesCalls).intValue()).as("requests for sales figures").isZero();
@@ -234,7 +233,7 @@ class SignInIT {
     signIn("mgr");
     String cookie = browser.manage().getCookieNamed(COOKIE).getValue();
     signOut();
-    assertThat(byCss("#signin-notice").isDisplayed()).as("no 'session ended' after one's own sign-out").isFalse();
+    assertThat(chromium.byCss("#signin-notice").isDisplayed()).as("no 'session ended' after one's own sign-out").isFalse();
     HttpResponse<String> after = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session"))
       .header("Cookie", COOKIE + "=" + cookie).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(after.statusCode()).isEqualTo(401);
@@ -246,10 +245,10 @@ class SignInIT {
     // The cookie goes (it expired): the next thing the user does finds the form, saying why.
     signIn("mgr");
     browser.manage().deleteCookieNamed(COOKIE);
-    new Select(byCss("#store")).selectByValue("S002");
+    new Select(chromium.byCss("#store")).selectByValue("S002");
     waitForForm();
-    assertThat(byCss("#signin-notice").getText()).isEqualTo("会话已结束（超时或已在别处退出），请重新登录。");
-    assertThat(byCss("#dashboard-view").isDisplayed()).isFalse();
+    assertThat(chromium.byCss("#signin-notice").getText()).isEqualTo("会话已结束（超时或已在别处退出），请重新登录。");
+    assertThat(chromium.byCss("#dashboard-view").isDisplayed()).isFalse();
     assertThat(browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo("signin-user");
     screenshot("sign-in-session-ended.png", 720);
 
@@ -262,42 +261,42 @@ class SignInIT {
       .getString("csrf_token");
     assertThat(http.send(elsewhere.copy().DELETE().header("X-CSRF-Token", csrf).build(), HttpResponse.BodyHandlers.ofString())
       .statusCode()).isEqualTo(204);
-    byCss("button[data-days='7']").click();
+    chromium.byCss("button[data-days='7']").click();
     waitForForm();
-    assertThat(byCss("#signin-notice").isDisplayed()).isTrue();
+    assertThat(chromium.byCss("#signin-notice").isDisplayed()).isTrue();
   }
 
   @Test
   @Order(8)
   void theUserAdminPanelCreatesAndDisablesAUser() throws Exception {
     signIn("boss");
-    byCss("[data-view=manage]").click();
-    waiting(Duration.ofSeconds(10)).until(d -> !d.findElements(By.cssSelector("#users-body tr[data-user=boss]")).isEmpty());
-    byCss("#user-name").sendKeys("clerk");
-    byCss("#user-password").sendKeys("short");
-    byCss("#user-submit").click();
-    waiting(Duration.ofSeconds(10)).withMessage("the 400 about the password")
-      .until(d -> byCss("#users-error").getText().contains("10"));
+    chromium.byCss("[data-view=manage]").click();
+    chromium.waiting(Duration.ofSeconds(10)).until(d -> !d.findElements(By.cssSelector("#users-body tr[data-user=boss]")).isEmpty());
+    chromium.byCss("#user-name").sendKeys("clerk");
+    chromium.byCss("#user-password").sendKeys("short");
+    chromium.byCss("#user-submit").click();
+    chromium.waiting(Duration.ofSeconds(10)).withMessage("the 400 about the password")
+      .until(d -> chromium.byCss("#users-error").getText().contains("10"));
 
-    byCss("#user-password").clear();
-    byCss("#user-password").sendKeys(PASSWORD);
-    new Select(byCss("#user-role")).selectByValue("viewer");
-    byCss("#user-stores").sendKeys("S003");
-    byCss("#user-submit").click();
-    waiting(Duration.ofSeconds(10)).until(d -> !d.findElements(By.cssSelector("#users-body tr[data-user=clerk]")).isEmpty());
+    chromium.byCss("#user-password").clear();
+    chromium.byCss("#user-password").sendKeys(PASSWORD);
+    new Select(chromium.byCss("#user-role")).selectByValue("viewer");
+    chromium.byCss("#user-stores").sendKeys("S003");
+    chromium.byCss("#user-submit").click();
+    chromium.waiting(Duration.ofSeconds(10)).until(d -> !d.findElements(By.cssSelector("#users-body tr[data-user=clerk]")).isEmpty());
     JsonObject clerk = asAdmin("GET", "/api/v1/admin/users/clerk", null, 200);
     assertThat(clerk.getString("role")).isEqualTo("viewer");
     assertThat(clerk.getJsonArray("stores")).containsExactly("S003");
     assertThat(clerk.containsKey("password_hash")).isFalse();
     screenshot("user-admin.png", 1500);
 
-    byCss("#users-body tr[data-user=clerk] .user-toggle").click();
-    waiting(Duration.ofSeconds(10)).until(d -> "true".equals(attribute("#users-body tr[data-user=clerk]", "data-disabled")));
+    chromium.byCss("#users-body tr[data-user=clerk] .user-toggle").click();
+    chromium.waiting(Duration.ofSeconds(10)).until(d -> "true".equals(chromium.attribute("#users-body tr[data-user=clerk]", "data-disabled")));
     assertThat(asAdmin("GET", "/api/v1/admin/users/clerk", null, 200).getBoolean("disabled")).isTrue();
     signOut();
     fillSignIn("clerk", PASSWORD);
-    waiting(Duration.ofSeconds(10)).until(d -> !byCss("#signin-error").getText().isEmpty());
-    assertThat(attribute("body", "data-auth")).isEqualTo("signed-out");
+    chromium.waiting(Duration.ofSeconds(10)).until(d -> !chromium.byCss("#signin-error").getText().isEmpty());
+    assertThat(chromium.attribute("body", "data-auth")).isEqualTo("signed-out");
   }
 
   @Test
@@ -339,12 +338,10 @@ class SignInIT {
     return response.body().isEmpty() ? new JsonObject() : new JsonObject(response.body());
   }
 
-  /** The answer a signed-in user gets: signs in through the API, with a client of its own. */
+  /** The answer a signed-in user gets: signs in through the API, with a session of its own. */
   private static JsonObject asUser(String user, String path) throws Exception {
-    HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
-    assertThat(client.send(json("POST", "/api/v1/session", new JsonObject().put("username", user).put("password", PASSWORD)).build(),
-      HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-    HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = http.send(SignedIn.as(http, base, user, PASSWORD).request(path).build(),
+      HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(path + " as " + user + ": " + response.body()).isEqualTo(200);
     return new JsonObject(response.body());
   }
@@ -352,22 +349,6 @@ class SignInIT {
   private static void createUser(String name, String role, List<String> stores, List<String> cities) throws Exception {
     asAdmin("POST", "/api/v1/admin/users", new JsonObject().put("username", name).put("password", PASSWORD).put("role", role)
       .put("stores", new JsonArray(stores)).put("cities", new JsonArray(cities)), 201);
-  }
-
-  private static WebDriverWait waiting(Duration timeout) {
-    WebDriverWait wait = new WebDriverWait(browser, timeout);
-    wait.pollingEvery(Duration.ofMillis(100));
-    return wait;
-  }
-
-  private static WebElement byCss(String css) {
-    return browser.findElement(By.cssSelector(css));
-  }
-
-  /** Read in one script, so that a reload in between (sign-in and sign-out reload the page) cannot leave a stale element. */
-  private static String attribute(String css, String name) {
-    return (String) browser.executeScript(
-      "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;", css, name);
   }
 
   /** Opens the page in Chinese with nobody signed in, and waits for the form. */
@@ -380,34 +361,34 @@ class SignInIT {
   }
 
   private static void waitForForm() {
-    waiting(Duration.ofSeconds(15)).withMessage("the sign-in form").until(d -> Boolean.TRUE.equals(browser.executeScript(
+    chromium.waiting(Duration.ofSeconds(15)).withMessage("the sign-in form").until(d -> Boolean.TRUE.equals(browser.executeScript(
       "return document.body.dataset.auth === 'signed-out' && !document.getElementById('signin').hidden;")));
   }
 
   private static void fillSignIn(String user, String password) {
-    byCss("#signin-user").clear();
-    byCss("#signin-user").sendKeys(user);
-    byCss("#signin-password").clear();
-    byCss("#signin-password").sendKeys(password);
-    byCss("#signin-submit").click();
+    chromium.byCss("#signin-user").clear();
+    chromium.byCss("#signin-user").sendKeys(user);
+    chromium.byCss("#signin-password").clear();
+    chromium.byCss("#signin-password").sendKeys(password);
+    chromium.byCss("#signin-submit").click();
   }
 
   private static void signIn(String user) {
-    if (!"signed-out".equals(attribute("body", "data-auth"))) {
+    if (!"signed-out".equals(chromium.attribute("body", "data-auth"))) {
       openSignedOut();
     }
     fillSignIn(user, PASSWORD);
-    waiting(Duration.ofSeconds(30)).withMessage(user + " signed in and the page ready")
-      .until(d -> "signed-in".equals(attribute("body", "data-auth")) && "ready".equals(attribute("body", "data-state")));
+    chromium.waiting(Duration.ofSeconds(30)).withMessage(user + " signed in and the page ready")
+      .until(d -> "signed-in".equals(chromium.attribute("body", "data-auth")) && "ready".equals(chromium.attribute("body", "data-state")));
   }
 
   private static void signOut() {
-    byCss("#sign-out").click();
+    chromium.byCss("#sign-out").click();
     waitForForm();
   }
 
   private static List<String> pickerStores() {
-    waiting(Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("#store option")).size() > 1);
+    chromium.waiting(Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("#store option")).size() > 1);
     List<String> codes = new ArrayList<>();
     for (WebElement option : browser.findElements(By.cssSelector("#store option"))) {
       codes.add(option.getDomAttribute("value"));
@@ -420,12 +401,12 @@ class SignInIT {
   private static JsonObject assertAllKpisAre(String user) throws Exception {
     JsonObject overview = asUser(user, "/api/v1/stores/all/overview");
     String expected = "all|" + overview.getString("from") + "|" + overview.getString("to");
-    waiting(Duration.ofSeconds(15)).withMessage("KPI cards for " + expected)
-      .until(d -> expected.equals(attribute("#kpis", "data-loaded")));
+    chromium.waiting(Duration.ofSeconds(15)).withMessage("KPI cards for " + expected)
+      .until(d -> expected.equals(chromium.attribute("#kpis", "data-loaded")));
     JsonObject kpis = overview.getJsonObject("kpis");
     assertThat(kpis.getLong("orders")).isPositive();
-    assertThat(attribute(".kpi[data-kpi=orders]", "data-value")).isEqualTo(String.valueOf(kpis.getLong("orders")));
-    assertThat(new BigDecimal(attribute(".kpi[data-kpi=revenue]", "data-value")))
+    assertThat(chromium.attribute(".kpi[data-kpi=orders]", "data-value")).isEqualTo(String.valueOf(kpis.getLong("orders")));
+    assertThat(new BigDecimal(chromium.attribute(".kpi[data-kpi=revenue]", "data-value")))
       .isEqualByComparingTo(new BigDecimal(kpis.getValue("revenue").toString()));
     return overview;
   }

@@ -11,12 +11,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
-import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
-import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
-import no.nav.security.mock.oauth2.http.Route;
-import okhttp3.Headers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,15 +18,15 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 
+import static io.storedash.gateway.auth.TestIssuer.CLIENT_ID;
+import static io.storedash.gateway.auth.TestIssuer.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -43,25 +37,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OidcSignInTest {
 
-  private static final String ISSUER_ID = "default";
-  private static final String CLIENT_ID = "storedash";
-  private static final String CLIENT_SECRET = "a-client-secret-for-tests-only";
-
   private Vertx vertx;
-  private MockOAuth2Server issuer;
+  private TestIssuer issuer;
   private Router router;
   private HttpServer gateway;
   private WebClient client;
   private OidcSignIn signIn;
   private final List<OidcIdentity> established = new CopyOnWriteArrayList<>();
-  /** A token endpoint answer the issuer gives instead of its own, once: id tokens it would never issue itself. */
-  private final AtomicReference<String> craftedTokenAnswer = new AtomicReference<>();
 
   @BeforeEach
   void start() throws IOException {
     vertx = Vertx.vertx();
-    issuer = new MockOAuth2Server(craftedTokens());
-    issuer.start(InetAddress.getByName("127.0.0.1"), 0);
+    issuer = TestIssuer.start();
     router = Router.router(vertx);
     gateway = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false));
@@ -74,7 +61,7 @@ class OidcSignInTest {
     }
     client.close();
     vertx.close().await();
-    issuer.shutdown();
+    issuer.close();
   }
 
   @Test
@@ -86,7 +73,7 @@ class OidcSignInTest {
 
     assertThat(start.statusCode()).isEqualTo(302);
     String location = start.getHeader("Location");
-    assertThat(location).startsWith(issuer.authorizationEndpointUrl(ISSUER_ID).toString() + "?");
+    assertThat(location).startsWith(issuer.authorizationEndpointUrl() + "?");
     Map<String, String> query = query(location);
     assertThat(query).containsEntry("response_type", "code")
       .containsEntry("client_id", CLIENT_ID)
@@ -112,11 +99,11 @@ class OidcSignInTest {
   void aManagersClaimsBecomeTheirRoleStoresAndCitiesThenTheBrowserGoesHome() {
     signIn = signIn(issuerUrl());
     awaitReady();
-    issuer.enqueueCallback(token("u-1001", List.of(CLIENT_ID), Map.of(
+    issuer.enqueue("u-1001", List.of(CLIENT_ID), Map.of(
       "preferred_username", "li.wei",
       "storedash_role", "manager",
       "storedash_stores", List.of("S001", "S002"),
-      "storedash_cities", "Hangzhou, Suzhou"), 3600));
+      "storedash_cities", "Hangzhou, Suzhou"), 3600);
 
     HttpResponse<Buffer> callback = signInThroughIssuer();
 
@@ -132,8 +119,8 @@ class OidcSignInTest {
   void hqSeesEveryStoreAndTheSubjectNamesAUserWithoutPreferredUsername() {
     signIn = signIn(issuerUrl());
     awaitReady();
-    issuer.enqueueCallback(token("zhang.min", List.of(CLIENT_ID), Map.of("storedash_role", "HQ",
-      "storedash_stores", List.of("S001")), 3600));
+    issuer.enqueue("zhang.min", List.of(CLIENT_ID), Map.of("storedash_role", "HQ",
+      "storedash_stores", List.of("S001")), 3600);
 
     HttpResponse<Buffer> callback = signInThroughIssuer();
 
@@ -148,9 +135,8 @@ class OidcSignInTest {
 
     // The issuer's own token endpoint always addresses the id token to the client that asks: its answer is replaced
     // by one signed with the issuer's key for another client.
-    HttpResponse<Buffer> callback = signInThroughIssuer(nonce -> tokenAnswer(
-      issuer.issueToken(ISSUER_ID, CLIENT_ID, token("u-1", List.of("another-app"),
-        Map.of("storedash_role", "hq", "nonce", nonce), 3600)).serialize()));
+    HttpResponse<Buffer> callback = signInThroughIssuer(nonce -> issuer.tokenAnswer("u-1", List.of("another-app"),
+      Map.of("storedash_role", "hq", "nonce", nonce), 3600));
 
     assertRefused(callback, 401, "the id token was issued for another client");
     assertThat(callback.bodyAsJsonObject().getString("detail")).contains("another-app", "OIDC_CLIENT_ID 'storedash'");
@@ -161,9 +147,8 @@ class OidcSignInTest {
     signIn = signIn(issuerUrl());
     awaitReady();
 
-    HttpResponse<Buffer> callback = signInThroughIssuer(nonce -> tokenAnswer(
-      issuer.issueToken(ISSUER_ID, CLIENT_ID, token("u-1", List.of(CLIENT_ID),
-        Map.of("storedash_role", "hq", "nonce", nonce), -3600)).serialize()));
+    HttpResponse<Buffer> callback = signInThroughIssuer(nonce -> issuer.tokenAnswer("u-1", List.of(CLIENT_ID),
+      Map.of("storedash_role", "hq", "nonce", nonce), -3600));
 
     assertRefused(callback, 401, "the id token has expired");
   }
@@ -173,9 +158,8 @@ class OidcSignInTest {
     signIn = signIn(issuerUrl());
     awaitReady();
 
-    HttpResponse<Buffer> callback = signInThroughIssuer(nonce -> tokenAnswer(
-      issuer.issueToken(ISSUER_ID, CLIENT_ID, token("u-1", List.of(CLIENT_ID),
-        Map.of("storedash_role", "hq", "nonce", "another-" + nonce), 3600)).serialize()));
+    HttpResponse<Buffer> callback = signInThroughIssuer(nonce -> issuer.tokenAnswer("u-1", List.of(CLIENT_ID),
+      Map.of("storedash_role", "hq", "nonce", "another-" + nonce), 3600));
 
     assertRefused(callback, 401, "wrong nonce");
   }
@@ -184,7 +168,7 @@ class OidcSignInTest {
   void anExpiredIdTokenIsRefused() {
     signIn = signIn(issuerUrl());
     awaitReady();
-    issuer.enqueueCallback(token("u-1", List.of(CLIENT_ID), Map.of("storedash_role", "hq"), -600));
+    issuer.enqueue("u-1", List.of(CLIENT_ID), Map.of("storedash_role", "hq"), -600);
 
     assertRefused(signInThroughIssuer(), 401, "the id token has expired");
   }
@@ -193,7 +177,7 @@ class OidcSignInTest {
   void anAccountWithoutARoleIsRefused() {
     signIn = signIn(issuerUrl());
     awaitReady();
-    issuer.enqueueCallback(token("u-1", List.of(CLIENT_ID), Map.of("preferred_username", "wang.fang"), 3600));
+    issuer.enqueue("u-1", List.of(CLIENT_ID), Map.of("preferred_username", "wang.fang"), 3600);
 
     assertRefused(signInThroughIssuer(), 403, "the account 'wang.fang' has no StoreDash role: ask an administrator "
       + "of the single sign-on to give it the claim 'storedash_role' with one of hq, manager, viewer, ops");
@@ -203,8 +187,8 @@ class OidcSignInTest {
   void anUnknownRoleIsRefused() {
     signIn = signIn(issuerUrl());
     awaitReady();
-    issuer.enqueueCallback(token("u-1", List.of(CLIENT_ID), Map.of("preferred_username", "wang.fang",
-      "storedash_role", "superuser"), 3600));
+    issuer.enqueue("u-1", List.of(CLIENT_ID), Map.of("preferred_username", "wang.fang",
+      "storedash_role", "superuser"), 3600);
 
     assertRefused(signInThroughIssuer(), 403, "the role 'superuser'");
   }
@@ -249,7 +233,7 @@ class OidcSignInTest {
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       port = free.getLocalPort();
     }
-    String lateIssuerUrl = "http://127.0.0.1:" + port + "/" + ISSUER_ID;
+    String lateIssuerUrl = "http://127.0.0.1:" + port + "/" + TestIssuer.ISSUER_ID;
     signIn = signIn(lateIssuerUrl);
 
     HttpResponse<Buffer> down = get(gatewayUrl(OidcSignIn.START_PATH));
@@ -261,14 +245,13 @@ class OidcSignInTest {
     assertThat(get(gatewayUrl(OidcConfig.CALLBACK_PATH) + "?code=x&state=y").statusCode()).isEqualTo(503);
     assertThat(signIn.ready()).isFalse();
 
-    issuer.shutdown();
-    issuer = new MockOAuth2Server();
-    issuer.start(InetAddress.getByName("127.0.0.1"), port);
+    issuer.close();
+    issuer = TestIssuer.start(port);
 
     HttpResponse<Buffer> up = Eventually.poll(Duration.ofSeconds(20), () -> get(gatewayUrl(OidcSignIn.START_PATH)),
       r -> r.statusCode() != 503);
     assertThat(up.statusCode()).isEqualTo(302);
-    issuer.enqueueCallback(token("u-7", List.of(CLIENT_ID), Map.of("storedash_role", "ops"), 3600));
+    issuer.enqueue("u-7", List.of(CLIENT_ID), Map.of("storedash_role", "ops"), 3600);
     assertThat(signInThroughIssuer().statusCode()).isEqualTo(302);
     assertThat(established).containsExactly(new OidcIdentity("u-7", Role.OPS, Access.of(Set.of(), Set.of())));
   }
@@ -279,8 +262,8 @@ class OidcSignInTest {
       (rc, identity) -> Future.failedFuture(OidcRefusal.forbidden("the user '" + identity.username() + "' is disabled")),
       Clock.systemUTC(), Duration.ofMillis(100)).mount(router);
     awaitReady();
-    issuer.enqueueCallback(token("u-1", List.of(CLIENT_ID), Map.of("preferred_username", "li.wei",
-      "storedash_role", "viewer"), 3600));
+    issuer.enqueue("u-1", List.of(CLIENT_ID), Map.of("preferred_username", "li.wei",
+      "storedash_role", "viewer"), 3600);
 
     assertRefused(signInThroughIssuer(), 403, "the user 'li.wei' is disabled");
   }
@@ -304,7 +287,7 @@ class OidcSignInTest {
     String back = authorize.getHeader("Location");
     assertThat(back).startsWith(gatewayUrl(OidcConfig.CALLBACK_PATH) + "?");
     if (tokenAnswer != null) {
-      craftedTokenAnswer.set(tokenAnswer.apply(query(start.getHeader("Location")).get("nonce")));
+      issuer.answerNextTokenRequest(tokenAnswer.apply(query(start.getHeader("Location")).get("nonce")));
     }
     return client.getAbs(back).putHeader("Cookie", cookie(start)).send().await();
   }
@@ -328,16 +311,6 @@ class OidcSignInTest {
     return client.getAbs(url).send().await();
   }
 
-  private static Map<String, String> query(String url) {
-    Map<String, String> out = new java.util.HashMap<>();
-    for (String pair : URI.create(url).getRawQuery().split("&")) {
-      int eq = pair.indexOf('=');
-      out.put(java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
-        java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
-    }
-    return out;
-  }
-
   // ---- set-up ----
 
   private OidcSignIn signIn(String issuerUrl) {
@@ -348,7 +321,7 @@ class OidcSignInTest {
   }
 
   private OidcConfig config(String issuerUrl) {
-    return new OidcConfig(issuerUrl, CLIENT_ID, CLIENT_SECRET, gatewayUrl(OidcConfig.CALLBACK_PATH),
+    return new OidcConfig(issuerUrl, CLIENT_ID, TestIssuer.CLIENT_SECRET, gatewayUrl(OidcConfig.CALLBACK_PATH),
       "storedash_role", "storedash_stores", "storedash_cities", "preferred_username");
   }
 
@@ -357,41 +330,10 @@ class OidcSignInTest {
   }
 
   private String issuerUrl() {
-    return issuer.issuerUrl(ISSUER_ID).toString();
+    return issuer.issuerUrl();
   }
 
   private String gatewayUrl(String path) {
     return "http://127.0.0.1:" + gateway.actualPort() + path;
-  }
-
-  private static String tokenAnswer(String idToken) {
-    return new JsonObject()
-      .put("token_type", "Bearer")
-      .put("access_token", "opaque-access-token")
-      .put("expires_in", 3600)
-      .put("id_token", idToken)
-      .encode();
-  }
-
-  /** The issuer's token endpoint, answering once with {@link #craftedTokenAnswer} when one is set. */
-  private Route craftedTokens() {
-    return new Route() {
-      @Override
-      public boolean match(OAuth2HttpRequest request) {
-        return "POST".equals(request.getMethod()) && request.getUrl().encodedPath().endsWith("/token")
-          && craftedTokenAnswer.get() != null;
-      }
-
-      @Override
-      public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
-        return new OAuth2HttpResponse(Headers.of("Content-Type", "application/json"), 200,
-          craftedTokenAnswer.getAndSet(null), null);
-      }
-    };
-  }
-
-  private static DefaultOAuth2TokenCallback token(String subject, List<String> audience, Map<String, Object> claims,
-                                                  long expirySeconds) {
-    return new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", audience, claims, expirySeconds);
   }
 }
