@@ -285,7 +285,7 @@ class AccessPropertyTest {
   }
 
   private static List<JsonObject> importsAudited() {
-    JsonArray audit = client.get("/api/v1/admin/audit?limit=50").putHeader("Authorization", "Bearer " + TOKEN).send().await()
+    JsonArray audit = client.get("/api/v1/admin/audit?limit=500").putHeader("Authorization", "Bearer " + TOKEN).send().await()
       .bodyAsJsonObject().getJsonArray("entries", new JsonArray());
     List<JsonObject> imports = new ArrayList<>();
     for (int i = 0; i < audit.size(); i++) {
