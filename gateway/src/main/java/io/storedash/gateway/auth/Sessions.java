@@ -117,7 +117,7 @@ public final class Sessions {
     String id = cookie.getValue();
     Remembered fresh = recent.get(id);
     if (fresh != null && clock.millis() - fresh.confirmedAt() < CONFIRM_EVERY_MS) {
-      return Future.succeededFuture(check(rc, fresh.session(), true, false));
+      return check(rc, fresh.session(), true, false);
     }
     return store.get(id).transform(read -> {
       if (read.failed()) {
@@ -128,7 +128,7 @@ public final class Sessions {
         }
         LOG.debug("Redis unavailable ({}): session of {} served from this gateway's memory", read.cause().getMessage(),
           known.session().<String>get(USERNAME));
-        return Future.succeededFuture(check(rc, known.session(), false, false));
+        return check(rc, known.session(), false, false);
       }
       Session session = read.result();
       if (session == null || !(session.get(USERNAME) instanceof String)) {
@@ -136,15 +136,18 @@ public final class Sessions {
         rc.put(ENDED_KEY, "your session has ended; sign in again");
         return Future.succeededFuture(null);
       }
-      return Future.succeededFuture(check(rc, session, true, true));
+      return check(rc, session, true, true);
     });
   }
 
   /**
    * The session if it is neither too old nor idle too long, else null (and it is forgotten, and deleted from Redis
-   * when {@code stored}); a session in use has its last use written at most once per {@link #touchEveryMillis}.
+   * when {@code stored}); a session in use has its last use written at most once per {@link #touchEveryMillis}, and
+   * the request waits for that write (once a minute at most): written on the side, a next request's read on another
+   * Redis connection could overtake it, and its own write then lose to the version check, so that the last use in
+   * Redis stayed old and a busy session ended as idle.
    */
-  private Session check(RoutingContext rc, Session session, boolean stored, boolean justRead) {
+  private Future<Session> check(RoutingContext rc, Session session, boolean stored, boolean justRead) {
     long now = clock.millis();
     long signedInAt = number(session.get(SIGNED_IN_AT));
     long lastSeen = number(session.get(LAST_SEEN));
@@ -159,7 +162,7 @@ public final class Sessions {
       if (stored) {
         store.delete(session.id()).onFailure(e -> LOG.debug("ended session not deleted: {}", e.getMessage()));
       }
-      return null;
+      return Future.succeededFuture(null);
     }
     rc.put(SESSION_KEY, session);
     if (justRead) {
@@ -169,10 +172,15 @@ public final class Sessions {
       session.put(LAST_SEEN, now);
       if (stored) {
         // A parallel request may have touched it first (the store's version check): either write will do.
-        store.put(session).onFailure(e -> LOG.debug("session last use not written: {}", e.getMessage()));
+        return store.put(session)
+          .recover(e -> {
+            LOG.debug("session last use not written: {}", e.getMessage());
+            return Future.succeededFuture();
+          })
+          .map(session);
       }
     }
-    return session;
+    return Future.succeededFuture(session);
   }
 
   /** Keeps a session this gateway served, for a Redis outage; a bounded map, started afresh when full. */
