@@ -42,6 +42,7 @@ public final class LoadRunner {
   private final ProcessCpu cpu = new ProcessCpu();
   /** The gateway's session cookie. */
   static final String SESSION_COOKIE = "storedash_session";
+  static final String SIGN_IN_PATH = "/api/v1/session";
 
   public LoadRunner(Vertx vertx, LoadPlan plan, PrintWriter progress) {
     this.vertx = vertx;
@@ -59,21 +60,12 @@ public final class LoadRunner {
     if (signIn == null) {
       return Future.succeededFuture(List.of());
     }
-    URI target = plan.target();
-    boolean https = "https".equalsIgnoreCase(target.getScheme());
-    HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions()
-      .setSsl(https).setTrustAll(plan.insecure()).setVerifyHost(!plan.insecure())
-      .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, plan.timeout().toMillis())));
-    String path = (target.getRawPath() == null ? "" : target.getRawPath()) + "/api/v1/session";
+    HttpClientAgent client = setUpClient();
     Buffer body = new JsonObject().put("username", signIn.user()).put("password", signIn.password()).toBuffer();
     List<String> cookies = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < signIn.sessions(); i++) {
-      chain = chain.compose(v -> client.request(new RequestOptions()
-            .setMethod(HttpMethod.POST)
-            .setHost(target.getHost())
-            .setPort(target.getPort() > 0 ? target.getPort() : https ? 443 : 80)
-            .setURI(path)
+      chain = chain.compose(v -> client.request(setUpRequest(HttpMethod.POST, SIGN_IN_PATH)
             .putHeader("Content-Type", "application/json")
             // Sign-in hashes the password on purpose slowly: give it more than a dashboard request.
             .setTimeout(plan.timeout().toMillis() + 10_000))
@@ -89,6 +81,25 @@ public final class LoadRunner {
           })));
     }
     return chain.map(v -> List.copyOf(cookies)).eventually(client::close);
+  }
+
+  /** A client for the requests before the runs (sign-in, the store list) to the first target. */
+  private HttpClientAgent setUpClient() {
+    return vertx.createHttpClient(new HttpClientOptions()
+      .setSsl("https".equalsIgnoreCase(plan.target().getScheme())).setTrustAll(plan.insecure())
+      .setVerifyHost(!plan.insecure())
+      .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, plan.timeout().toMillis())));
+  }
+
+  /** A request to {@code apiPath} below the first target's path. */
+  private RequestOptions setUpRequest(HttpMethod method, String apiPath) {
+    URI target = plan.target();
+    boolean https = "https".equalsIgnoreCase(target.getScheme());
+    return new RequestOptions()
+      .setMethod(method)
+      .setHost(target.getHost())
+      .setPort(target.getPort() > 0 ? target.getPort() : https ? 443 : 80)
+      .setURI((target.getRawPath() == null ? "" : target.getRawPath()) + apiPath);
   }
 
   /** The {@code name=value} of the session cookie among Set-Cookie headers, or null. */
@@ -123,18 +134,8 @@ public final class LoadRunner {
     if (!plan.mix().usesStore()) {
       return Future.succeededFuture(List.of("all"));
     }
-    URI target = plan.target();
-    boolean https = "https".equalsIgnoreCase(target.getScheme());
-    HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions()
-      .setSsl(https).setTrustAll(plan.insecure()).setVerifyHost(!plan.insecure())
-      .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, plan.timeout().toMillis())));
-    String path = (target.getRawPath() == null ? "" : target.getRawPath()) + "/api/v1/stores";
-    RequestOptions request = new RequestOptions()
-      .setMethod(HttpMethod.GET)
-      .setHost(target.getHost())
-      .setPort(target.getPort() > 0 ? target.getPort() : https ? 443 : 80)
-      .setURI(path)
-      .setTimeout(plan.timeout().toMillis());
+    HttpClientAgent client = setUpClient();
+    RequestOptions request = setUpRequest(HttpMethod.GET, "/api/v1/stores").setTimeout(plan.timeout().toMillis());
     plan.headers().forEach(h -> request.putHeader(h.getKey(), h.getValue()));
     if (!sessions.isEmpty()) {
       request.putHeader("Cookie", sessions.get(0));
@@ -142,7 +143,7 @@ public final class LoadRunner {
     return client.request(request)
       .compose(req -> req.send())
       .compose(resp -> resp.statusCode() == 200 ? resp.body()
-        : Future.failedFuture("GET " + path + " answered HTTP " + resp.statusCode()))
+        : Future.failedFuture("GET " + request.getURI() + " answered HTTP " + resp.statusCode()))
       .map(body -> storeCodes(body.toJsonObject()))
       // Bounded as a whole, whatever the connection does.
       .timeout(plan.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)
