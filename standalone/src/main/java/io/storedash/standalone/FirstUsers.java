@@ -7,9 +7,6 @@ import io.storedash.query.storage.Migrations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.HttpException;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 
@@ -69,8 +66,7 @@ final class FirstUsers {
     String adminPassword = given == null || given.isEmpty() ? generated() : given;
     String givenDemo = environment.apply(DEMO_PASSWORD);
     String demoPassword = givenDemo == null || givenDemo.isEmpty() ? generated() : givenDemo;
-    SqlClient db = PgBuilder.client().with(new PoolOptions().setMaxSize(1))
-      .connectingTo(PgConnectOptions.fromUri(config.pgUrlOrDefault())).using(vertx).build();
+    SqlClient db = Users.oneConnection(vertx, config);
     // Normally migrated already (query-service or the demo load did it); not with --infra-only --no-demo.
     return vertx.executeBlocking(() -> Migrations.migrate(config))
       .compose(version -> Users.ensureAdmin(vertx, db, adminPassword))

@@ -312,9 +312,14 @@ public final class Users {
 
   /** As {@link #ensureAdmin(Vertx, SqlClient, String)}, through a connection of its own to the configured PG_URL. */
   public static Future<Boolean> ensureAdmin(Vertx vertx, StoreDashConfig config, String password) {
-    SqlClient client = PgBuilder.client().with(new PoolOptions().setMaxSize(1))
-      .connectingTo(PgConnectOptions.fromUri(config.pgUrlOrDefault())).using(vertx).build();
+    SqlClient client = oneConnection(vertx, config);
     return ensureAdmin(vertx, client, password).eventually(client::close);
+  }
+
+  /** A client of one connection to the configured PG_URL, for work outside a gateway (the standalone's first users). */
+  public static SqlClient oneConnection(Vertx vertx, StoreDashConfig config) {
+    return PgBuilder.client().with(new PoolOptions().setMaxSize(1))
+      .connectingTo(PgConnectOptions.fromUri(config.pgUrlOrDefault())).using(vertx).build();
   }
 
   private Future<Void> requireAnotherHq(String username, String what) {
