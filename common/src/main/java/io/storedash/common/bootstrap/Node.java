@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storedash.common.Addresses;
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.security.ClusterKeys;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -56,6 +57,7 @@ public final class Node {
   private final StoreDashConfig config;
   private final PrometheusMeterRegistry meterRegistry;
   private final String nodeId;
+  private final ClusterKeys keys;
   private final HealthChecks liveness;
   private final HealthChecks readiness;
   private final long startedAt = System.currentTimeMillis();
@@ -66,8 +68,10 @@ public final class Node {
   private record Deployment(String id, ServiceContext context, long heartbeatTimer) {
   }
 
-  private Node(Vertx vertx, StoreDashConfig config, PrometheusMeterRegistry meterRegistry, String nodeId) {
+  private Node(Vertx vertx, StoreDashConfig config, PrometheusMeterRegistry meterRegistry, String nodeId,
+               ClusterKeys keys) {
     this.vertx = vertx;
+    this.keys = keys;
     this.config = config;
     this.meterRegistry = meterRegistry;
     this.nodeId = nodeId;
@@ -87,6 +91,8 @@ public final class Node {
 
   /** A process that joins the StoreDash cluster described by the configuration. */
   public static Future<Node> clustered(StoreDashConfig config) {
+    // Issue 17 makes CLUSTER_SECRET required here (with the event bus's TLS).
+    ClusterKeys keys = config.security().secret().map(ClusterKeys::of).orElseGet(ClusterKeys::random);
     PrometheusMeterRegistry registry = newRegistry();
     // Tagged before Vert.x registers its meters; the Hazelcast node id is only known after joining.
     registry.config().commonTags("instance", instanceLabel());
@@ -107,7 +113,7 @@ public final class Node {
         String nodeId = clusterManager.getNodeId();
         LOG.info("node {} joined cluster '{}' with {} member(s) in {} ms", nodeId, config.clusterName(),
           clusterManager.getNodes().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        return new Node(vertx, config, registry, nodeId);
+        return new Node(vertx, config, registry, nodeId, keys);
       });
   }
 
@@ -120,7 +126,8 @@ public final class Node {
       .withMetrics(new MicrometerMetricsFactory(registry))
       .build();
     String nodeId = "standalone-" + UUID.randomUUID().toString().substring(0, 8);
-    return new Node(vertx, config, registry, nodeId);
+    ClusterKeys keys = config.security().secret().map(ClusterKeys::of).orElseGet(ClusterKeys::random);
+    return new Node(vertx, config, registry, nodeId, keys);
   }
 
   /** host:pid — identifies this process in metrics before it has a cluster node id. */
@@ -229,6 +236,11 @@ public final class Node {
 
   public String nodeId() {
     return nodeId;
+  }
+
+  /** The keys this process shares with the other members of its cluster (docs/DESIGN.md §11). */
+  public ClusterKeys keys() {
+    return keys;
   }
 
   boolean draining() {

@@ -2,6 +2,7 @@ package io.storedash.common.bootstrap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.security.ClusterKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -39,6 +40,11 @@ public final class ServiceContext {
 
   public StoreDashConfig config() {
     return node.config();
+  }
+
+  /** The keys shared by the members of this cluster (message signatures, cache-entry MACs). */
+  public ClusterKeys keys() {
+    return node.keys();
   }
 
   public MeterRegistry meterRegistry() {

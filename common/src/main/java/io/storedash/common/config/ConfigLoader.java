@@ -45,6 +45,9 @@ public final class ConfigLoader {
     "REQUEST_TIMEOUT", "PG_POOL_SIZE", "PG_PASSWORD", "CLUSTER_SERVICE_DNS", "HTTP_IDLE_TIMEOUT",
     "HTTP_SLOW_CLIENT_TIMEOUT", "SESSION_IDLE_TIMEOUT", "SESSION_MAX_AGE", "SESSION_COOKIE_SECURE", "SIGN_IN_USER_LIMIT",
     "SIGN_IN_ADDRESS_LIMIT", "SIGN_IN_LOCKOUT",
+    // Locking the cluster and limits (issue 17)
+    "CLUSTER_SECRET", "EVENTBUS_TLS_CERT", "EVENTBUS_TLS_KEY", "EVENTBUS_TLS_CA", "EVENTBUS_PORT", "REDIS_PASSWORD",
+    "MANAGEMENT_HOST", "MANAGEMENT_MAX_CONNECTIONS", "SSE_MAX_STREAMS", "SSE_MAX_STREAMS_PER_ADDRESS",
     // Single sign-on
     "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_REDIRECT_URI", "OIDC_ROLE_CLAIM", "OIDC_STORES_CLAIM",
     "OIDC_CITIES_CLAIM", "OIDC_USERNAME_CLAIM");
@@ -127,7 +130,7 @@ public final class ConfigLoader {
   private StoreDashConfig build() {
     StoreDashConfig config = new StoreDashConfig(
       pgUrl(),
-      optional("REDIS_URL", ConfigLoader::redisUrl),
+      redisUrl(),
       required("HTTP_PORT", "8051", v -> port(v, false)),
       optional("MANAGEMENT_PORT", v -> port(v, true)),
       required("CLUSTER_HOST", "127.0.0.1", ConfigLoader::host),
@@ -168,6 +171,8 @@ public final class ConfigLoader {
       required("HTTP_IDLE_TIMEOUT", "60s", v -> positive(duration(v))),
       required("HTTP_SLOW_CLIENT_TIMEOUT", "10s", v -> positive(duration(v))),
       signIn(),
+      security(),
+      limits(),
       oidc());
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -197,6 +202,88 @@ public final class ConfigLoader {
         return Optional.empty();
       }
     });
+  }
+
+  /**
+   * REDIS_URL, with REDIS_PASSWORD (when set) as the password of its user (the default user when the URL names
+   * none): as with PG_PASSWORD, the password can live in a secret.
+   */
+  private Optional<String> redisUrl() {
+    Optional<String> url = optional("REDIS_URL", ConfigLoader::redisUrl);
+    String password = values.get("REDIS_PASSWORD");
+    if (password == null || password.isEmpty()) {
+      return url;
+    }
+    if (values.get("REDIS_URL") == null || values.get("REDIS_URL").isBlank()) {
+      problems.add("REDIS_PASSWORD: needs REDIS_URL (redis://host:port) to say which server it is for");
+      return url;
+    }
+    return url.map(u -> withRedisPassword(u, password));
+  }
+
+  /** The Redis URL with its password replaced (user kept, empty when none), percent-encoded. */
+  static String withRedisPassword(String url, String password) {
+    int start = url.indexOf("://") + 3;
+    int end = url.length();
+    for (char c : new char[] {'/', '?'}) {
+      int i = url.indexOf(c, start);
+      if (i >= 0 && i < end) {
+        end = i;
+      }
+    }
+    int at = url.lastIndexOf('@', end - 1);
+    String user = "";
+    if (at >= start) {
+      user = url.substring(start, at);
+      int colon = user.indexOf(':');
+      if (colon >= 0) {
+        user = user.substring(0, colon);
+      }
+    }
+    String encoded = URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20");
+    return url.substring(0, start) + user + ":" + encoded + "@" + url.substring(at >= start ? at + 1 : start);
+  }
+
+  private ClusterSecurity security() {
+    Optional<String> secret = optional("CLUSTER_SECRET", v -> {
+      if (v.length() < 32 || v.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("expected at least 32 characters without spaces (e.g. openssl rand -hex 32)");
+      }
+      return v;
+    });
+    List<String> names = List.of("EVENTBUS_TLS_CERT", "EVENTBUS_TLS_KEY", "EVENTBUS_TLS_CA");
+    List<String> set = names.stream().filter(n -> values.get(n) != null && !values.get(n).isBlank()).toList();
+    Optional<ClusterSecurity.EventBusTls> tls = Optional.empty();
+    if (!set.isEmpty() && set.size() < names.size()) {
+      problems.add(String.join(", ", names) + ": set all three or none (missing: "
+        + names.stream().filter(n -> !set.contains(n)).toList() + ")");
+    } else if (set.size() == names.size()) {
+      Optional<Path> cert = optional("EVENTBUS_TLS_CERT", ConfigLoader::readableFile);
+      Optional<Path> key = optional("EVENTBUS_TLS_KEY", ConfigLoader::readableFile);
+      Optional<Path> ca = optional("EVENTBUS_TLS_CA", ConfigLoader::readableFile);
+      if (cert.isPresent() && key.isPresent() && ca.isPresent()) {
+        tls = Optional.of(new ClusterSecurity.EventBusTls(cert.get(), key.get(), ca.get()));
+      }
+    }
+    int port = required("EVENTBUS_PORT", "0", v -> port(v, true));
+    return new ClusterSecurity(secret, tls, port);
+  }
+
+  private ServerLimits limits() {
+    return new ServerLimits(
+      required("MANAGEMENT_HOST", "127.0.0.1", ConfigLoader::host),
+      required("MANAGEMENT_MAX_CONNECTIONS", "64", v -> intIn(v, 1, 100_000)),
+      required("SSE_MAX_STREAMS", "1000", v -> intIn(v, 1, 1_000_000)),
+      required("SSE_MAX_STREAMS_PER_ADDRESS", "32", v -> intIn(v, 1, 1_000_000)));
+  }
+
+  /** A PEM file this process can read; the path is named, its content never. */
+  private static Path readableFile(String value) {
+    Path path = Path.of(value);
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      throw new IllegalArgumentException("expected a readable PEM file, '" + value + "' is not one");
+    }
+    return path;
   }
 
   /** The URL with its user's password replaced, percent-encoded as the PostgreSQL client decodes it. */

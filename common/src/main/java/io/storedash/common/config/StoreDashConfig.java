@@ -22,6 +22,8 @@ import java.util.Optional;
  *                         it; an import upload must deliver at least 4 KiB/s over every such window
  * @param signIn           SESSION_IDLE_TIMEOUT, SESSION_MAX_AGE, SESSION_COOKIE_SECURE, SIGN_IN_USER_LIMIT,
  *                         SIGN_IN_ADDRESS_LIMIT and SIGN_IN_LOCKOUT: the gateway's sessions and sign-in lockout
+ * @param security         CLUSTER_SECRET, EVENTBUS_TLS_* and EVENTBUS_PORT: how a member proves it belongs
+ * @param limits           MANAGEMENT_HOST, MANAGEMENT_MAX_CONNECTIONS, SSE_MAX_STREAMS, SSE_MAX_STREAMS_PER_ADDRESS
  * @param oidc             single sign-on, present when OIDC_ISSUER is set (OIDC_* variables, {@link OidcConfig})
  */
 public record StoreDashConfig(
@@ -51,6 +53,8 @@ public record StoreDashConfig(
   Duration httpIdleTimeout,
   Duration httpSlowClientTimeout,
   SignInPolicy signIn,
+  ClusterSecurity security,
+  ServerLimits limits,
   // Single sign-on (OIDC_*): kept last and in one piece.
   Optional<OidcConfig> oidc) {
 
@@ -79,7 +83,7 @@ public record StoreDashConfig(
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
-      oidc);
+      security, limits, oidc);
   }
 
   public StoreDashConfig withPorts(int httpPort, int managementPort) {
@@ -87,6 +91,14 @@ public record StoreDashConfig(
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
-      oidc);
+      security, limits, oidc);
+  }
+
+  public StoreDashConfig withSecurity(ClusterSecurity security) {
+    return new StoreDashConfig(pgUrl, redisUrl, httpPort, managementPort, clusterHost,
+      clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
+      warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
+      pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
+      security, limits, oidc);
   }
 }
