@@ -94,8 +94,6 @@ public final class Node {
     // Issue 17 makes CLUSTER_SECRET required here (with the event bus's TLS).
     ClusterKeys keys = config.security().secret().map(ClusterKeys::of).orElseGet(ClusterKeys::random);
     PrometheusMeterRegistry registry = newRegistry();
-    // Tagged before Vert.x registers its meters; the Hazelcast node id is only known after joining.
-    registry.config().commonTags("instance", instanceLabel());
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig(config));
     String host = advertisedHost(config);
     VertxOptions options = new VertxOptions()
@@ -120,7 +118,6 @@ public final class Node {
   /** A process whose services talk over the local event bus only: the standalone mode. */
   public static Node local(StoreDashConfig config) {
     PrometheusMeterRegistry registry = newRegistry();
-    registry.config().commonTags("instance", instanceLabel());
     Vertx vertx = Vertx.builder()
       .with(new VertxOptions().setMetricsOptions(metricsOptions()))
       .withMetrics(new MicrometerMetricsFactory(registry))
@@ -130,17 +127,10 @@ public final class Node {
     return new Node(vertx, config, registry, nodeId, keys);
   }
 
-  /** host:pid — identifies this process in metrics before it has a cluster node id. */
-  private static String instanceLabel() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      host = "localhost";
-    }
-    return host + ":" + ProcessHandle.current().pid();
-  }
-
+  /**
+   * No common tags: Prometheus labels every series with the address it scraped ({@code instance}) and its job. A
+   * tag of our own named {@code instance} became {@code exported_instance} and changed with every restart (host:pid).
+   */
   private static PrometheusMeterRegistry newRegistry() {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }

@@ -28,7 +28,7 @@ public final class MonitorMetrics {
     gauge(registry, "storedash_redis_up", "1 when the monitor reaches Redis", s -> flag(redis(s).getBoolean("connected")));
     gauge(registry, "storedash_redis_latency_ms", "PING round trip", s -> number(redis(s).getValue("latency_ms")));
     gauge(registry, "storedash_redis_memory_used_mb", "used_memory", s -> number(memory(s).getValue("used_mb")));
-    gauge(registry, "storedash_redis_memory_max_mb", "maxmemory (0: none)", s -> number(memory(s).getValue("max_mb")));
+    gauge(registry, "storedash_redis_memory_max_mb", "maxmemory (0: none)", MonitorMetrics::maxMemoryMb);
     gauge(registry, "storedash_redis_memory_usage_ratio", "used / maxmemory", s -> number(memory(s).getValue("usage_percent")) / 100);
     gauge(registry, "storedash_redis_fragmentation_ratio", "mem_fragmentation_ratio", s -> number(redis(s).getValue("fragmentation")));
     gauge(registry, "storedash_redis_evicted_keys", "evicted_keys since Redis started", s -> number(redis(s).getValue("evictions")));
@@ -77,6 +77,19 @@ public final class MonitorMetrics {
 
   private static JsonObject memory(JsonObject s) {
     return redis(s).getJsonObject("memory", new JsonObject());
+  }
+
+  /**
+   * maxmemory in MB; 0 for a Redis that was read and has none (the snapshot says {@code max_mb: null} there, which
+   * as NaN would never compare equal to 0 and the alert for it could never fire); NaN only before a first reading.
+   */
+  static double maxMemoryMb(JsonObject snapshot) {
+    JsonObject memory = redis(snapshot).getJsonObject("memory");
+    if (memory == null) {
+      return Double.NaN;
+    }
+    Object max = memory.getValue("max_mb");
+    return max == null ? 0 : number(max);
   }
 
   private static JsonObject postgres(JsonObject s) {

@@ -16,7 +16,8 @@ import java.util.Locale;
  * Puts the parts of the monitor snapshot together and decides the overall status (docs/DESIGN.md §6.3).
  *
  * <p>Red: Redis down, PostgreSQL unreachable, a critical Redis alert, an expected service without a live instance,
- * gateway success rate under {@value #SUCCESS_RATE_RED}. Yellow: Redis reconnecting, a Redis warning, an instance
+ * gateway success rate under {@value #SUCCESS_RATE_RED} (each success-rate rule over at least
+ * {@value #SUCCESS_RATE_MIN_REQUESTS} answers in the minute). Yellow: Redis reconnecting, a Redis warning, an instance
  * gone silent, gateway success rate under {@value #SUCCESS_RATE_YELLOW}, PostgreSQL connections at
  * {@value #PG_CONNECTIONS_YELLOW_PERCENT} % of max_connections or more, PostgreSQL slower than
  * {@value #PG_SLOW_MS} ms, an instance using {@value #HEAP_YELLOW_PERCENT} % of its heap or more.
@@ -27,6 +28,13 @@ public record MonitorSnapshot(OverallStatus.Colour status, List<String> reasons,
 
   public static final double SUCCESS_RATE_RED = 0.95;
   public static final double SUCCESS_RATE_YELLOW = 0.99;
+  /**
+   * The success rate is judged only over at least this many gateway answers in its minute: right after a start, 3
+   * failures of 7 requests (a node still joining) are 42.86 % and say nothing; at 50, one failure is 2 % (yellow)
+   * and three are 6 % (red), and the rate's error is a few points. Outages with less traffic are still red through
+   * the other rules (no live instance, Redis or PostgreSQL down).
+   */
+  public static final long SUCCESS_RATE_MIN_REQUESTS = 50;
   public static final double PG_CONNECTIONS_YELLOW_PERCENT = 80;
   public static final double PG_SLOW_MS = 200;
   public static final double HEAP_YELLOW_PERCENT = 90;
@@ -127,7 +135,7 @@ public record MonitorSnapshot(OverallStatus.Colour status, List<String> reasons,
 
   static void judgeGateway(GatewayTotals gateway, OverallStatus status) {
     Double success = gateway.successRate1m();
-    if (success == null) {
+    if (success == null || gateway.count1m() < SUCCESS_RATE_MIN_REQUESTS) {
       return;
     }
     String message = String.format(Locale.ROOT, "gateway success rate %.2f %% over the last minute (%s requests)",

@@ -142,6 +142,24 @@ class MonitorSnapshotTest {
   }
 
   @Test
+  void aSuccessRateOfTooFewRequestsIsNotJudged() {
+    // Right after a start: 3 of 7 answers failed while a node was still joining.
+    JsonObject justStarted = assemble(redisUp(), pgUp(), clusterComplete(), new JsonObject().put("success_rate_1m", 3 / 7.0).put("count_1m", 7));
+    assertThat(justStarted.getString("status")).isEqualTo("green");
+    assertThat(justStarted.getJsonArray("reasons")).isEmpty();
+    long below = MonitorSnapshot.SUCCESS_RATE_MIN_REQUESTS - 1;
+    assertThat(assemble(redisUp(), pgUp(), clusterComplete(), new JsonObject().put("success_rate_1m", 0.5).put("count_1m", below))
+      .getString("status")).isEqualTo("green");
+    // From the minimum on, the rules apply: one failure of 50 is 98 % (yellow), three are 94 % (red).
+    long minimum = MonitorSnapshot.SUCCESS_RATE_MIN_REQUESTS;
+    assertThat(assemble(redisUp(), pgUp(), clusterComplete(), new JsonObject().put("success_rate_1m", 49 / 50.0).put("count_1m", minimum))
+      .getString("status")).isEqualTo("yellow");
+    JsonObject red = assemble(redisUp(), pgUp(), clusterComplete(), new JsonObject().put("success_rate_1m", 47 / 50.0).put("count_1m", minimum));
+    assertThat(red.getString("status")).isEqualTo("red");
+    assertThat(red.getJsonArray("reasons").getString(0)).isEqualTo("gateway success rate 94.00 % over the last minute (50 requests)");
+  }
+
+  @Test
   void busyPostgresAndAFullHeapAreYellow() {
     JsonObject pg = pgUp().put("connections", new JsonObject().put("in_use", 85).put("max", 100).put("usage_percent", 85.0));
     assertThat(assemble(redisUp(), pg, clusterComplete(), new JsonObject()).getString("status")).isEqualTo("yellow");
