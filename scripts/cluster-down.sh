@@ -15,4 +15,10 @@ stop() {
   rm -f "$file"
   echo "stopped $1 ($pid)"
 }
-for s in gateway monitor-service cache-service query-service storage; do stop "$s"; done
+# Further instances (INSTANCES=N) have the pid files <service>-<n>.pid.
+for s in gateway monitor-service cache-service query-service; do
+  for f in "$run/$s".pid "$run/$s"-[0-9]*.pid; do
+    [ -f "$f" ] && stop "$(basename "$f" .pid)"
+  done
+done
+stop storage

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts StoreDash as a cluster on this machine: PostgreSQL and Redis (embedded, with demo data, unless PG_URL and
 # REDIS_URL are set) and one JVM per service on 127.0.0.1, joined by Hazelcast. Logs and PIDs go to .cluster/.
-# Extra arguments go to the embedded storage (e.g. --stores 100 --rows-per-store 30000).
+# Extra arguments go to the embedded storage (e.g. --stores 100 --rows-per-store 30000). INSTANCES=N runs N
+# instances of every service (default 1), each with its own management port (below).
 # Stop everything with scripts/cluster-down.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,14 +34,25 @@ if [ -z "${PG_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
 fi
 export PG_URL REDIS_URL
 export CLUSTER_HOST="${CLUSTER_HOST:-127.0.0.1}" CLUSTER_MEMBERS="${CLUSTER_MEMBERS:-127.0.0.1}"
+# Every process its own management port: the service's own (gateway 9051, cache-service 9052, query-service 9053,
+# monitor-service 9054), plus 10 for each further instance of it (INSTANCES=2 adds query-service-1 on 9063, ...,
+# and a second gateway on HTTP_PORT + 1). A MANAGEMENT_PORT of this shell is not passed on: it would give every
+# process the same port, and all but the first would fail to start.
+unset MANAGEMENT_PORT
+declare -A management_port=([gateway]=9051 [cache-service]=9052 [query-service]=9053 [monitor-service]=9054)
+http_port="${HTTP_PORT:-8051}"
 for s in query-service cache-service monitor-service gateway; do
-  java ${JAVA_OPTS:--Xmx512m} -jar "$s/target/$s-fat.jar" > "$run/$s.log" 2>&1 &
-  echo $! > "$run/$s.pid"
+  for i in $(seq 0 $(( ${INSTANCES:-1} - 1 ))); do
+    name="$s"; [ "$i" -gt 0 ] && name="$s-$i"
+    MANAGEMENT_PORT=$(( management_port[$s] + 10 * i )) HTTP_PORT=$(( http_port + i )) \
+      java ${JAVA_OPTS:--Xmx512m} -jar "$s/target/$s-fat.jar" > "$run/$name.log" 2>&1 &
+    echo $! > "$run/$name.pid"
+  done
 done
 
-url="http://127.0.0.1:${HTTP_PORT:-8051}"
+url="http://127.0.0.1:$http_port"
 for _ in $(seq 1 240); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/${HTTP_PORT:-8051}" && printf 'GET /health/ready HTTP/1.0\r\n\r\n' >&3 && head -1 <&3 | grep -q ' 200 ') 2>/dev/null; then
+  if (exec 3<>"/dev/tcp/127.0.0.1/$http_port" && printf 'GET /health/ready HTTP/1.0\r\n\r\n' >&3 && head -1 <&3 | grep -q ' 200 ') 2>/dev/null; then
     echo "StoreDash cluster is up: $url/  (API $url/api/v1/stores; logs in $run/; stop with scripts/cluster-down.sh)"
     exit 0
   fi
