@@ -3,13 +3,17 @@ package io.storedash.deploy;
 import io.storedash.common.config.ConfigException;
 import io.storedash.common.config.ConfigLoader;
 import io.storedash.common.config.StoreDashConfig;
+import io.vertx.core.net.SelfSignedCertificate;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * What a StoreDash process would make of the environment a deployment gives it: the configuration
@@ -23,7 +27,14 @@ final class StoreDashVariables {
   private static final Set<String> READ_ELSEWHERE = Set.of(ConfigLoader.CONFIG_FILE_VARIABLE, "STOREDASH_LOG_LEVEL");
 
   private static final List<String> PREFIXES = List.of("PG_", "REDIS_", "HTTP_", "MANAGEMENT_", "CLUSTER_", "CACHE_",
-    "WARM_", "MONITOR_", "HEARTBEAT_", "ADMIN_", "REQUEST_", "STOREDASH_", "TIMEZONE", "SESSION_", "SIGN_IN_", "OIDC_");
+    "WARM_", "MONITOR_", "HEARTBEAT_", "ADMIN_", "REQUEST_", "STOREDASH_", "TIMEZONE", "SESSION_", "SIGN_IN_", "OIDC_",
+    "EVENTBUS_", "SSE_");
+
+  /** The event bus's PEM files: paths inside the container, which the deployment must mount there. */
+  static final List<String> TLS_FILES = List.of("EVENTBUS_TLS_CERT", "EVENTBUS_TLS_KEY", "EVENTBUS_TLS_CA");
+
+  /** A self-signed certificate and its PKCS#8 key on this machine, standing in for the mounted files. */
+  private static volatile SelfSignedCertificate sample;
 
   /** The configuration and the problems with the names; the problems with the values are the ConfigException's. */
   record Verdict(Optional<StoreDashConfig> config, List<String> problems) {
@@ -56,6 +67,64 @@ final class StoreDashVariables {
       problems.add(where + ": the service would not start: " + e.getMessage());
       return new Verdict(Optional.empty(), problems);
     }
+  }
+
+  /**
+   * The environment with each of {@link #TLS_FILES} that is set replaced by a sample PEM file of this machine, so
+   * that ConfigLoader (which reads them) can load it; a path the deployment does not put into the container is a
+   * problem.
+   *
+   * @param mounted  whether the container gets a file at that path
+   * @param mounts   what the container gets, for the message
+   */
+  static Map<String, String> withSampleFiles(Map<String, String> env, Predicate<String> mounted, String mounts, String where,
+                                             List<String> problems) {
+    Map<String, String> replaced = new LinkedHashMap<>(env);
+    for (String name : TLS_FILES) {
+      String path = env.get(name);
+      if (path == null || path.isBlank()) {
+        continue;
+      }
+      if (!mounted.test(path)) {
+        problems.add(where + ": " + name + " is " + path + ", which is not a file the container gets (it gets " + mounts + ")");
+      }
+      SelfSignedCertificate files = sampleCertificate();
+      replaced.put(name, name.equals("EVENTBUS_TLS_KEY") ? files.privateKeyPath() : files.certificatePath());
+    }
+    return replaced;
+  }
+
+  /**
+   * What a clustered member needs to be let in and to keep others out (docs/DESIGN.md §11): the cluster secret, the
+   * event bus's mutual TLS on a fixed port (which a NetworkPolicy or firewall can name), and a Redis password.
+   */
+  static List<String> memberProblems(StoreDashConfig config, String where) {
+    List<String> problems = new ArrayList<>();
+    if (config.security().secret().isEmpty()) {
+      problems.add(where + ": no CLUSTER_SECRET; a clustered member must prove it belongs (at least 32 characters, from a secret)");
+    }
+    if (config.security().tls().isEmpty()) {
+      problems.add(where + ": no EVENTBUS_TLS_CERT, EVENTBUS_TLS_KEY, EVENTBUS_TLS_CA; a clustered member's event bus needs mutual TLS");
+    }
+    if (config.security().eventBusPort() == 0) {
+      problems.add(where + ": EVENTBUS_PORT is 0 (any free port); give the event bus a fixed port (5801) that network rules can name");
+    }
+    String redis = config.redisUrlOrDefault();
+    if (!redis.matches("[a-z-]+://[^/@]*:[^/@]+@.*")) {
+      problems.add(where + ": REDIS_URL has no password; set REDIS_PASSWORD (from a secret) for a Redis with requirepass");
+    }
+    return problems;
+  }
+
+  private static SelfSignedCertificate sampleCertificate() {
+    if (sample == null) {
+      synchronized (StoreDashVariables.class) {
+        if (sample == null) {
+          sample = SelfSignedCertificate.create("storedash-member");
+        }
+      }
+    }
+    return sample;
   }
 
   static boolean looksLikeStoreDash(String name, Set<String> known) {
