@@ -244,6 +244,67 @@ class KubernetesManifestsTest {
       .contains(": sets spec.replicas although HorizontalPodAutoscaler storedash-dev/"));
   }
 
+  // ---- locking the cluster (issue 17) ----
+
+  @Test
+  void anUnlockedMemberIsReported() {
+    List<String> problems = check(deployment(""));
+    assertThat(problems)
+      .anySatisfy(p -> assertThat(p).contains("Deployment storedash/query-service: no NetworkPolicy selects its pods"))
+      .anySatisfy(p -> assertThat(p).contains("container query-service: no CLUSTER_SECRET"))
+      .anySatisfy(p -> assertThat(p).contains("container query-service: no EVENTBUS_TLS_CERT, EVENTBUS_TLS_KEY, EVENTBUS_TLS_CA"))
+      .anySatisfy(p -> assertThat(p).contains("container query-service: EVENTBUS_PORT is 0"))
+      .anySatisfy(p -> assertThat(p).contains("container query-service: REDIS_URL has no password"))
+      .anySatisfy(p -> assertThat(p).contains("container query-service: MANAGEMENT_HOST should be the pod's IP"));
+  }
+
+  @Test
+  void hazelcastAndTheEventBusOpenToPodsThatAreNotMembersAreReported() {
+    String members = "    - podSelector:\n        matchLabels:\n          storedash.io/cluster-member: \"true\"\n    ports:\n    - port: hazelcast";
+    assertThat(checkDevAfter(members, members.replace("storedash.io/cluster-member: \"true\"", "app.kubernetes.io/part-of: storedash")))
+      .anySatisfy(p -> assertThat(p).contains("Hazelcast (5701) is open to the pods of Deployment storedash-dev/postgres, which is not a StoreDash member"))
+      .anySatisfy(p -> assertThat(p).contains("the event bus (5801) is open to the pods of Deployment storedash-dev/redis, which is not a StoreDash member"));
+    assertThat(checkDevAfter("  - from:\n" + members, "  - ports:\n    - port: hazelcast"))
+      .anySatisfy(p -> assertThat(p).contains("Hazelcast (5701) is open to every source (NetworkPolicy storedash-dev/storedash-cluster-members)"));
+  }
+
+  @Test
+  void aManagementPortOpenToEveryoneIsReported() {
+    assertThat(checkDevAfter("    - namespaceSelector:\n        matchLabels:\n          kubernetes.io/metadata.name: monitoring",
+      "    - ipBlock:\n        cidr: 0.0.0.0/0"))
+      .anySatisfy(p -> assertThat(p).contains("the management port 9052 (probes, metrics) is open to every source"));
+  }
+
+  @Test
+  void anEventBusPortThatIsNotDeclaredIsReported() {
+    assertThat(checkDevAfter("- containerPort: 5801", "- containerPort: 5802"))
+      .anySatisfy(p -> assertThat(p).contains("the event bus's port 5801 (EVENTBUS_PORT) is not a declared container port"))
+      .anySatisfy(p -> assertThat(p).contains("no NetworkPolicy lets the other members reach the event bus (5801)"));
+  }
+
+  @Test
+  void certificateFilesMustComeFromTheMountedSecretsKeys() {
+    assertThat(checkDevAfter("path: tls.key", "path: key.pem")).anySatisfy(p -> assertThat(p)
+      .contains("EVENTBUS_TLS_KEY is /etc/storedash/eventbus/tls.key, which is not a file the container gets (it gets /etc/storedash/eventbus/[tls.crt, key.pem, ca.crt])"));
+    assertThat(checkDevAfter("- key: tls.key", "- key: tls.pem")).anySatisfy(p -> assertThat(p)
+      .contains("volume eventbus-tls: Secret storedash-eventbus-tls has no key tls.pem"));
+  }
+
+  @Test
+  void everyOverlayHasTheClusterPolicy() {
+    for (String overlay : overlays().toList()) {
+      StrictManifests.Parsed parsed = StrictManifests.parse(render(OVERLAYS.resolve(overlay)));
+      List<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy> policies = parsed.resources().stream()
+        .filter(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class::isInstance)
+        .map(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class::cast).toList();
+      assertThat(policies).as("NetworkPolicies of overlay " + overlay).anySatisfy(policy -> {
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels()).containsEntry("storedash.io/cluster-member", "true");
+        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule ->
+          assertThat(rule.getPorts()).extracting(port -> port.getPort().getStrVal()).containsExactly("hazelcast", "eventbus"));
+      });
+    }
+  }
+
   // ---- helpers ----
 
   private static List<String> check(String yaml) {
@@ -255,8 +316,15 @@ class KubernetesManifestsTest {
   private static List<String> checkDevAfter(String from, String to) {
     String yaml = render(OVERLAYS.resolve("dev"));
     assertThat(yaml).as("the development render has " + from).contains(from);
-    assertThat(check(yaml)).as("the development render before the edit").isEmpty();
-    return check(yaml.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to)));
+    assertThat(checkDev(yaml)).as("the development render before the edit").isEmpty();
+    return checkDev(yaml.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to)));
+  }
+
+  /** The development render's checks, with the Secret the developer creates (storedash-eventbus-tls). */
+  private static List<String> checkDev(String yaml) {
+    StrictManifests.Parsed parsed = StrictManifests.parse(yaml);
+    assertThat(parsed.problems()).as("the render fits the schema").isEmpty();
+    return ManifestCheck.check(parsed.resources(), externalSecrets(OVERLAYS.resolve("dev"))).problems();
   }
 
   /** A StoreDash Deployment that passes the per-container checks; {@code containerExtra} goes into its container. */
@@ -331,7 +399,8 @@ class KubernetesManifestsTest {
 
   /**
    * The Secrets an overlay expects operators to create: {@code <name>.env.example} beside its kustomization, in
-   * the format of {@code kubectl create secret generic <name> --from-env-file=...}.
+   * the format of {@code kubectl create secret generic <name> --from-env-file=...}, and {@code <name>.files.example}
+   * for a Secret of files (one key per line, {@code --from-file=key=...}).
    */
   static Map<String, Map<String, String>> externalSecrets(Path overlay) {
     Map<String, Map<String, String>> secrets = new TreeMap<>();
@@ -349,6 +418,17 @@ class KubernetesManifestsTest {
           keys.put(trimmed.substring(0, equals), trimmed.substring(equals + 1));
         }
         secrets.put(name, keys);
+      }
+      // A Secret of files (certificates): one key per line.
+      for (Path file : Files.list(overlay).filter(f -> f.getFileName().toString().endsWith(".files.example")).toList()) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+          String trimmed = line.strip();
+          if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+            keys.put(trimmed, "(a file)");
+          }
+        }
+        secrets.put(file.getFileName().toString().replace(".files.example", ""), keys);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -33,6 +33,10 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.storedash.common.config.StoreDashConfig;
 
@@ -68,7 +72,11 @@ import java.util.stream.Stream;
  *   <li>each StoreDash container: the environment it would get passes {@code ConfigLoader}, with no misspelt
  *       variable; probes hit its management port on /health/live and /health/ready; it finds the other members
  *       through a headless Service that publishes not-ready pods; it advertises the pod IP; its grace period covers
- *       the drain; it runs with a read-only root and an emptyDir on /tmp.</li>
+ *       the drain; it runs with a read-only root and an emptyDir on /tmp;</li>
+ *   <li>each StoreDash member is locked (docs/DESIGN.md §11): the cluster secret and a Redis password from the
+ *       Secret, the event bus's TLS files from a mounted Secret whose keys exist, on a fixed, declared port, the
+ *       management server on the pod's IP; a NetworkPolicy selects its pods and lets only StoreDash members reach
+ *       Hazelcast and the event bus, and nobody reach the management port from everywhere.</li>
  * </ul>
  */
 final class ManifestCheck {
@@ -131,6 +139,11 @@ final class ManifestCheck {
   private final List<Workload> workloads = new ArrayList<>();
   private final List<String> problems = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+  private final List<Member> members = new ArrayList<>();
+
+  /** A long-running StoreDash container, with the configuration it would run with and its management port. */
+  private record Member(Workload workload, Container container, StoreDashConfig config, int management) {
+  }
 
   private ManifestCheck(List<HasMetadata> resources, Map<String, Map<String, String>> externalSecrets) {
     this.resources = resources;
@@ -159,6 +172,7 @@ final class ManifestCheck {
     resources.stream().filter(PodDisruptionBudget.class::isInstance).map(PodDisruptionBudget.class::cast)
       .forEach(this::checkDisruptionBudget);
     checkEveryServiceDeployed();
+    checkNetworkPolicies();
   }
 
   private void collectWorkloads() {
@@ -254,6 +268,9 @@ final class ManifestCheck {
       }
       if (volume.getSecret() != null) {
         requireSecret(w.namespace(), volume.getSecret().getSecretName(), null, isTrue(volume.getSecret().getOptional()), site);
+        for (var item : nullSafe(volume.getSecret().getItems())) {
+          requireSecret(w.namespace(), volume.getSecret().getSecretName(), item.getKey(), isTrue(volume.getSecret().getOptional()), site);
+        }
       }
       if (volume.getProjected() != null) {
         for (VolumeProjection source : nullSafe(volume.getProjected().getSources())) {
@@ -426,7 +443,7 @@ final class ManifestCheck {
     }
     if (data.isEmpty()) {
       problems.add(site + ": Secret " + name + " is neither in the render nor described by a " + name
-        + ".env.example beside the overlay (for a Secret that operators create)");
+        + ".env.example (or, for a Secret of files, " + name + ".files.example) beside the overlay (for a Secret that operators create)");
     } else if (key != null && !data.get().containsKey(key)) {
       problems.add(site + ": Secret " + name + " has no key " + key);
     }
@@ -446,7 +463,8 @@ final class ManifestCheck {
     }
     checkTmp(w, container, site);
 
-    Map<String, String> env = environment(w, container);
+    Map<String, String> env = StoreDashVariables.withSampleFiles(environment(w, container), path -> mountedFile(w, container, path),
+      mountDescription(w, container), site, problems);
     StoreDashVariables.Verdict verdict = StoreDashVariables.check(env, site);
     problems.addAll(verdict.problems());
     if (verdict.config().isEmpty()) {
@@ -467,6 +485,17 @@ final class ManifestCheck {
     }
     checkClusterHost(container, site);
     checkMembership(w, container, config, site);
+    problems.addAll(StoreDashVariables.memberProblems(config, site));
+    if (!fromPodIp(container, "MANAGEMENT_HOST")) {
+      problems.add(site + ": MANAGEMENT_HOST should be the pod's IP (valueFrom.fieldRef.fieldPath: status.podIP): the kubelet's probes"
+        + " and Prometheus reach the management server there, and 127.0.0.1 (the default) would fail every probe");
+    }
+    int eventBus = config.security().eventBusPort();
+    if (eventBus != 0 && declaredPort(container, new IntOrString(eventBus)).isEmpty()) {
+      problems.add(site + ": the event bus's port " + eventBus + " (EVENTBUS_PORT) is not a declared container port " + portList(container)
+        + "; declare it (named eventbus) so NetworkPolicies can name it");
+    }
+    members.add(new Member(w, container, config, management));
     checkGracePeriod(w, container, config, site);
     notes.add(site + ": configuration loads; management port " + management + ", cluster "
       + config.clusterServiceDns().map(dns -> dns + ":" + config.clusterPort()).orElse("(none)") + ", PG_URL "
@@ -514,12 +543,61 @@ final class ManifestCheck {
   }
 
   private void checkClusterHost(Container container, String site) {
-    Optional<EnvVar> host = nullSafe(container.getEnv()).stream().filter(v -> v.getName().equals("CLUSTER_HOST")).findFirst();
-    boolean podIp = host.map(EnvVar::getValueFrom).map(EnvVarSource::getFieldRef)
-      .map(f -> "status.podIP".equals(f.getFieldPath())).orElse(false);
-    if (!podIp) {
+    if (!fromPodIp(container, "CLUSTER_HOST")) {
       problems.add(site + ": CLUSTER_HOST should be the pod's IP (valueFrom.fieldRef.fieldPath: status.podIP), the address other pods reach");
     }
+  }
+
+  private static boolean fromPodIp(Container container, String variable) {
+    Optional<EnvVar> host = nullSafe(container.getEnv()).stream().filter(v -> v.getName().equals(variable)).findFirst();
+    return host.map(EnvVar::getValueFrom).map(EnvVarSource::getFieldRef)
+      .map(f -> "status.podIP".equals(f.getFieldPath())).orElse(false);
+  }
+
+  /** Whether the container gets a file at {@code path} from a mounted Secret or ConfigMap volume. */
+  private static boolean mountedFile(Workload w, Container container, String path) {
+    for (VolumeMount mount : nullSafe(container.getVolumeMounts())) {
+      String prefix = mount.getMountPath().endsWith("/") ? mount.getMountPath() : mount.getMountPath() + "/";
+      if (!path.startsWith(prefix)) {
+        continue;
+      }
+      String file = path.substring(prefix.length());
+      Optional<Volume> volume = nullSafe(w.spec().getVolumes()).stream().filter(v -> v.getName().equals(mount.getName())).findFirst();
+      if (volume.isEmpty()) {
+        continue;
+      }
+      List<String> files = filesOf(volume.get());
+      if (files == null ? !file.contains("/") : files.contains(file)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The files a Secret or ConfigMap volume holds when it lists its items; {@code null} for all keys; empty for other volumes. */
+  private static List<String> filesOf(Volume volume) {
+    if (volume.getSecret() != null) {
+      List<String> items = nullSafe(volume.getSecret().getItems()).stream().map(i -> i.getPath()).toList();
+      return items.isEmpty() ? null : items;
+    }
+    if (volume.getConfigMap() != null) {
+      List<String> items = nullSafe(volume.getConfigMap().getItems()).stream().map(i -> i.getPath()).toList();
+      return items.isEmpty() ? null : items;
+    }
+    return List.of();
+  }
+
+  private static String mountDescription(Workload w, Container container) {
+    List<String> mounts = new ArrayList<>();
+    for (VolumeMount mount : nullSafe(container.getVolumeMounts())) {
+      nullSafe(w.spec().getVolumes()).stream().filter(v -> v.getName().equals(mount.getName())).findFirst().ifPresent(v -> {
+        List<String> files = filesOf(v);
+        if (files == null || !files.isEmpty()) {
+          mounts.add(mount.getMountPath() + "/" + (files == null ? "*" : files));
+        }
+      });
+    }
+    return mounts.isEmpty() ? "no Secret or ConfigMap files" : String.join(", ", mounts);
   }
 
   private void checkMembership(Workload w, Container container, StoreDashConfig config, String site) {
@@ -627,6 +705,111 @@ final class ManifestCheck {
       case "spec.serviceAccountName" -> "default";
       default -> "sample";
     };
+  }
+
+  // ---- NetworkPolicies ----
+
+  /**
+   * Every member's pods are selected by some ingress NetworkPolicy (else everything reaches every port), the other
+   * members may reach Hazelcast and the event bus, nothing but StoreDash members may (no open rule, no namespace or
+   * IP block, no pod selector that takes in other pods), and the management port is not open to every source.
+   */
+  private void checkNetworkPolicies() {
+    List<NetworkPolicy> policies = resources.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast).toList();
+    Set<Workload> memberWorkloads = new java.util.HashSet<>(members.stream().map(Member::workload).toList());
+    for (Member member : members) {
+      Workload w = member.workload();
+      String site = where(w.owner());
+      List<NetworkPolicy> selecting = policies.stream()
+        .filter(p -> Objects.equals(p.getMetadata().getNamespace(), w.namespace()) && p.getSpec() != null
+          && matches(p.getSpec().getPodSelector(), w.labels()) && limitsIngress(p))
+        .toList();
+      if (selecting.isEmpty()) {
+        problems.add(site + ": no NetworkPolicy selects its pods, so anything that reaches the pod network reaches Hazelcast ("
+          + member.config().clusterPort() + ") and the event bus (" + member.config().security().eventBusPort() + ")");
+        continue;
+      }
+      Map<String, Integer> memberPorts = new LinkedHashMap<>();
+      memberPorts.put("Hazelcast", member.config().clusterPort());
+      if (member.config().security().eventBusPort() != 0) {
+        memberPorts.put("the event bus", member.config().security().eventBusPort());
+      }
+      memberPorts.forEach((what, port) -> {
+        List<String> allowedBy = new ArrayList<>();
+        for (NetworkPolicy policy : selecting) {
+          for (NetworkPolicyIngressRule rule : nullSafe(policy.getSpec().getIngress())) {
+            if (!allowsPort(rule, member.container(), port)) {
+              continue;
+            }
+            allowedBy.add(where(policy));
+            String open = site + ": " + what + " (" + port + ") is open to ";
+            if (nullSafe(rule.getFrom()).isEmpty()) {
+              problems.add(open + "every source (" + where(policy) + "); allow only StoreDash members (a podSelector)");
+            }
+            for (NetworkPolicyPeer peer : nullSafe(rule.getFrom())) {
+              if (peer.getIpBlock() != null) {
+                problems.add(open + "the addresses " + peer.getIpBlock().getCidr() + " (" + where(policy) + "); allow only StoreDash members");
+              } else if (peer.getNamespaceSelector() != null) {
+                problems.add(open + "pods of other namespaces (" + where(policy) + "); allow only StoreDash members of its own");
+              } else if (peer.getPodSelector() == null || (nullSafe(peer.getPodSelector().getMatchLabels()).isEmpty()
+                && nullSafe(peer.getPodSelector().getMatchExpressions()).isEmpty())) {
+                problems.add(open + "every pod of namespace " + w.namespace() + " (" + where(policy) + "); select the members by label");
+              } else {
+                workloads.stream().filter(o -> Objects.equals(o.namespace(), w.namespace()) && !memberWorkloads.contains(o)
+                    && matches(peer.getPodSelector(), o.labels()))
+                  .forEach(o -> problems.add(open + "the pods of " + where(o.owner()) + ", which is not a StoreDash member (" + where(policy) + ")"));
+              }
+            }
+          }
+        }
+        if (allowedBy.isEmpty()) {
+          problems.add(site + ": no NetworkPolicy lets the other members reach " + what + " (" + port + "), so the cluster could not form");
+        }
+      });
+      for (NetworkPolicy policy : selecting) {
+        for (NetworkPolicyIngressRule rule : nullSafe(policy.getSpec().getIngress())) {
+          boolean everyone = nullSafe(rule.getFrom()).isEmpty()
+            || nullSafe(rule.getFrom()).stream().anyMatch(peer -> peer.getIpBlock() != null && peer.getIpBlock().getCidr().endsWith("/0"));
+          if (everyone && allowsPort(rule, member.container(), member.management())) {
+            problems.add(site + ": the management port " + member.management() + " (probes, metrics) is open to every source ("
+              + where(policy) + "); allow the monitoring namespace only");
+          }
+        }
+      }
+      notes.add(site + ": NetworkPolicies " + selecting.stream().map(p -> p.getMetadata().getName()).toList() + " select its pods");
+    }
+  }
+
+  private static boolean limitsIngress(NetworkPolicy policy) {
+    List<String> types = nullSafe(policy.getSpec().getPolicyTypes());
+    return types.isEmpty() || types.contains("Ingress");
+  }
+
+  /** Whether the rule lets TCP reach {@code port} of the container (a rule or port without ports means all). */
+  private static boolean allowsPort(NetworkPolicyIngressRule rule, Container container, int port) {
+    if (nullSafe(rule.getPorts()).isEmpty()) {
+      return true;
+    }
+    for (NetworkPolicyPort allowed : rule.getPorts()) {
+      if (allowed.getProtocol() != null && !allowed.getProtocol().equals("TCP")) {
+        continue;
+      }
+      IntOrString p = allowed.getPort();
+      if (p == null) {
+        return true;
+      }
+      if (p.getStrVal() != null) {
+        if (declaredPort(container, p).map(ContainerPort::getContainerPort).filter(n -> n == port).isPresent()) {
+          return true;
+        }
+      } else if (p.getIntVal() != null) {
+        int end = allowed.getEndPort() == null ? p.getIntVal() : allowed.getEndPort();
+        if (p.getIntVal() <= port && port <= end) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   // ---- Services, autoscalers, disruption budgets ----
