@@ -1,0 +1,136 @@
+package io.storedash.common.bootstrap;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.storedash.common.config.ConfigException;
+import io.storedash.common.config.ConfigLoader;
+import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.testing.Eventually;
+import io.storedash.common.testing.TestCertificates;
+import io.storedash.common.testing.TestStorage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A clustered node proves its membership or does not start (docs/DESIGN.md §11.2), reports a lost membership as
+ * not ready, and ends its Hazelcast member when it shuts down.
+ */
+class ClusteredNodeTest {
+
+  private final List<Node> nodes = new ArrayList<>();
+  private final String clusterName = "node-" + UUID.randomUUID().toString().substring(0, 8);
+  private final String port = String.valueOf(TestStorage.freePort());
+  private Vertx clientVertx;
+
+  @AfterEach
+  void leave() {
+    for (Node node : nodes) {
+      node.vertx().close().await();
+    }
+    if (clientVertx != null) {
+      clientVertx.close().await();
+    }
+  }
+
+  private Map<String, String> cluster() {
+    return Map.of("CLUSTER_NAME", clusterName, "CLUSTER_PORT", port, "CLUSTER_HOST", "127.0.0.1",
+      "CLUSTER_MEMBERS", "127.0.0.1");
+  }
+
+  private Node start(Map<String, String> env) throws TimeoutException {
+    Node node = Node.clustered(ConfigLoader.load(env)).await(60, TimeUnit.SECONDS);
+    nodes.add(node);
+    return node;
+  }
+
+  private List<HazelcastInstance> membersOfThisCluster() {
+    return Hazelcast.getAllHazelcastInstances().stream()
+      .filter(h -> h.getConfig().getClusterName().equals(clusterName)).toList();
+  }
+
+  @Test
+  void aClusteredNodeWithoutTheSecretOrItsCertificatesDoesNotStart() {
+    Map<String, String> noSecret = new HashMap<>(TestCertificates.shared().environment(cluster()));
+    noSecret.remove("CLUSTER_SECRET");
+    Future<Node> withoutSecret = Node.clustered(ConfigLoader.load(noSecret));
+    assertThat(withoutSecret.failed()).isTrue();
+    assertThat(withoutSecret.cause()).isInstanceOf(ConfigException.class).hasMessageContaining("CLUSTER_SECRET")
+      .hasMessageContaining("scripts/make-certs.sh").hasMessageContaining("docs/OPERATIONS.md");
+
+    Map<String, String> noCertificates = new HashMap<>(cluster());
+    noCertificates.put("CLUSTER_SECRET", TestCertificates.randomSecret());
+    Future<Node> withoutCertificates = Node.clustered(ConfigLoader.load(noCertificates));
+    assertThat(withoutCertificates.failed()).isTrue();
+    assertThat(withoutCertificates.cause()).hasMessageContaining("EVENTBUS_TLS_CERT, EVENTBUS_TLS_KEY, EVENTBUS_TLS_CA")
+      .hasMessageNotContaining("CLUSTER_SECRET and");
+    // Nothing was started on the way: no Hazelcast member of this cluster exists.
+    assertThat(membersOfThisCluster()).isEmpty();
+  }
+
+  @Test
+  void readinessTurnsDownWhenHazelcastIsShutDownUnderARunningNode() throws TimeoutException {
+    Node node = start(TestCertificates.shared().environment(cluster()));
+    int management = node.startManagement(0).await();
+    clientVertx = Vertx.vertx();
+    WebClient client = WebClient.create(clientVertx);
+
+    HttpResponse<Buffer> ready = client.get(management, "127.0.0.1", "/health/ready").send().await();
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(check(ready.bodyAsJsonObject(), "cluster-membership").getString("status")).isEqualTo("UP");
+
+    // What a foreign member did to every JVM in the attack of issue 17, here from inside.
+    membersOfThisCluster().forEach(h -> h.getLifecycleService().shutdown());
+
+    HttpResponse<Buffer> down = Eventually.poll(Duration.ofSeconds(10),
+      () -> client.get(management, "127.0.0.1", "/health/ready").send().await(), r -> r.statusCode() == 503);
+    assertThat(down.statusCode()).isEqualTo(503);
+    JsonObject membership = check(down.bodyAsJsonObject(), "cluster-membership");
+    assertThat(membership.getString("status")).isEqualTo("DOWN");
+    assertThat(membership.getJsonObject("data").getString("reason")).contains("Hazelcast is not running");
+  }
+
+  @Test
+  void shutdownLeavesTheClusterAndEndsTheHazelcastMember() throws TimeoutException {
+    Node first = start(TestCertificates.shared().environment(cluster()));
+    Node second = start(TestCertificates.shared().environment(cluster()));
+    List<HazelcastInstance> members = membersOfThisCluster();
+    assertThat(members).hasSize(2);
+    assertThat(members).allSatisfy(h -> assertThat(h.getCluster().getMembers()).hasSize(2));
+    // Node's heartbeat and merge timings still reach the member Node builds itself.
+    assertThat(members.get(0).getConfig().getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("10");
+    assertThat(members.get(0).getConfig().getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("10");
+
+    second.shutdown().await(30, TimeUnit.SECONDS);
+    nodes.remove(second);
+
+    assertThat(membersOfThisCluster()).as("the second node's member is shut down, not left running").hasSize(1);
+    HazelcastInstance remaining = membersOfThisCluster().get(0);
+    // A graceful leave: the first member sees it within moments, not after the 10 s heartbeat timeout.
+    assertThat(Eventually.until(Duration.ofSeconds(5), () -> remaining.getCluster().getMembers().size() == 1))
+      .as("the first member sees the second leave").isTrue();
+    assertThat(first.vertx().isClustered()).isTrue();
+  }
+
+  private static JsonObject check(JsonObject health, String id) {
+    return health.getJsonArray("checks").stream().map(JsonObject.class::cast)
+      .filter(c -> c.getString("id").equals(id)).findFirst()
+      .orElseThrow(() -> new AssertionError("no check " + id + " in " + health.encode()));
+  }
+}
