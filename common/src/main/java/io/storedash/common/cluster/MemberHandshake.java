@@ -37,7 +37,8 @@ import java.util.function.Consumer;
  *
  * <p>The handshake reads with a short timeout, so that a peer that connects and says nothing costs one pooled thread
  * for at most {@link #TIMEOUT}; at most {@link #MAX_IN_FLIGHT} inbound handshakes run at once, the rest are refused
- * at once. Refusals are logged with the peer's address (never a key or a proof) and reported to the listener.
+ * at once. A refusal closes the socket, is logged with the peer's address (never a key or a proof) and is reported
+ * to the listener.
  */
 public final class MemberHandshake implements MemberSocketInterceptor {
 
@@ -75,10 +76,18 @@ public final class MemberHandshake implements MemberSocketInterceptor {
     }
   }
 
-  /** A handshake refused: Hazelcast closes the socket. */
+  /**
+   * A handshake refused: Hazelcast closes the socket and logs the message. Without a stack trace, which would say
+   * nothing the message does not and would make every refused connection a screenful in the log.
+   */
   public static final class Refused extends IOException {
     Refused(String message) {
       super(message);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
     }
   }
 
@@ -175,15 +184,18 @@ public final class MemberHandshake implements MemberSocketInterceptor {
       throw refuse(side, socket, "it closed the connection during the handshake");
     } catch (IOException e) {
       throw refuse(side, socket, "the handshake failed: " + e.getMessage());
-    } finally {
-      if (!socket.isClosed()) {
-        socket.setSoTimeout(before);
-      }
     }
+    socket.setSoTimeout(before);
   }
 
+  /** Logs and reports a refusal, and closes the socket so the peer learns at once (Hazelcast closes it too). */
   private Refused refuse(Side side, Socket socket, String reason) {
     String peer = peer(socket);
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // Closing is the refusal; a socket that fails to close is closed as far as this member is concerned.
+    }
     LOG.warn("member handshake refused ({} {}): {}", side.label(), peer, reason);
     onRefused.accept(new Refusal(side, peer, reason));
     return new Refused("StoreDash member handshake refused " + peer + ": " + reason);
