@@ -15,8 +15,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -126,6 +130,47 @@ class ClusteredNodeTest {
     assertThat(Eventually.until(Duration.ofSeconds(5), () -> remaining.getCluster().getMembers().size() == 1))
       .as("the first member sees the second leave").isTrue();
     assertThat(first.vertx().isClustered()).isTrue();
+  }
+
+  @Test
+  void certificatesMadeByMakeCertsShStartAClusteredNode() throws Exception {
+    Path script = Path.of(System.getProperty("storedash.root", "..")).resolve("scripts/make-certs.sh").toAbsolutePath();
+    Assumptions.assumeTrue(Files.isExecutable(script), "scripts/make-certs.sh is not here");
+    Assumptions.assumeTrue(new ProcessBuilder("openssl", "version").start().waitFor() == 0, "no openssl");
+    Path dir = Files.createTempDirectory("make-certs");
+    try {
+      Process make = new ProcessBuilder(script.toString(), dir.toString(), "service-a").redirectErrorStream(true).start();
+      String output = new String(make.getInputStream().readAllBytes());
+      assertThat(make.waitFor()).as(output).isZero();
+      assertThat(Files.getPosixFilePermissions(dir.resolve("service-a.key")))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+      assertThat(Files.readString(dir.resolve("service-a.key"))).startsWith("-----BEGIN PRIVATE KEY-----");
+
+      Map<String, String> env = new HashMap<>(cluster());
+      env.putAll(Map.of("CLUSTER_SECRET", TestCertificates.randomSecret(),
+        "EVENTBUS_TLS_CERT", dir.resolve("service-a.crt").toString(),
+        "EVENTBUS_TLS_KEY", dir.resolve("service-a.key").toString(),
+        "EVENTBUS_TLS_CA", dir.resolve("ca.crt").toString()));
+      Node first = start(env);
+      Node second = start(env);
+      first.vertx().eventBus().consumer("test.echo", msg -> msg.reply(msg.body())).completion().await();
+      // From one JVM's node to the other's over the TLS event bus (the registration reaches the second shortly).
+      Object answer = Eventually.poll(Duration.ofSeconds(15), () -> {
+        try {
+          return second.vertx().eventBus().request("test.echo", "over TLS").await(5, TimeUnit.SECONDS).body();
+        } catch (Exception e) {
+          return e.getMessage();
+        }
+      }, "over TLS"::equals);
+      assertThat(answer).isEqualTo("over TLS");
+    } finally {
+      try (var files = Files.list(dir)) {
+        for (Path file : files.toList()) {
+          Files.delete(file);
+        }
+      }
+      Files.delete(dir);
+    }
   }
 
   private static JsonObject check(JsonObject health, String id) {
