@@ -154,15 +154,8 @@ class ClusteredNodeTest {
       Node first = start(env);
       Node second = start(env);
       first.vertx().eventBus().consumer("test.echo", msg -> msg.reply(msg.body())).completion().await();
-      // From one JVM's node to the other's over the TLS event bus (the registration reaches the second shortly).
-      Object answer = Eventually.poll(Duration.ofSeconds(15), () -> {
-        try {
-          return second.vertx().eventBus().request("test.echo", "over TLS").await(5, TimeUnit.SECONDS).body();
-        } catch (Exception e) {
-          return e.getMessage();
-        }
-      }, "over TLS"::equals);
-      assertThat(answer).isEqualTo("over TLS");
+      // From one node to the other over the TLS event bus.
+      assertThat(requestUntilAnswered(second, "test.echo")).isEqualTo("hello");
     } finally {
       try (var files = Files.list(dir)) {
         for (Path file : files.toList()) {
@@ -171,6 +164,49 @@ class ClusteredNodeTest {
       }
       Files.delete(dir);
     }
+  }
+
+  /**
+   * The middle of a CA rotation (docs/OPERATIONS.md): every member trusts a bundle of the old and the new CA, one
+   * member still has its certificate from the old CA, another already one from the new: they talk both ways.
+   */
+  @Test
+  void membersWithCertificatesOfTheOldAndTheNewCaTalkWhileBothTrustTheBundle() throws Exception {
+    TestCertificates certificates = TestCertificates.shared();
+    Path bundle = Files.createTempFile("ca-bundle", ".crt");
+    try {
+      Files.writeString(bundle, Files.readString(certificates.member().ca())
+        + Files.readString(certificates.foreignMember().ca()));
+      Map<String, String> env = new HashMap<>(cluster());
+      env.put("CLUSTER_SECRET", certificates.secret());
+      env.put("EVENTBUS_TLS_CA", bundle.toString());
+      Map<String, String> oldCa = new HashMap<>(env);
+      oldCa.put("EVENTBUS_TLS_CERT", certificates.member().cert().toString());
+      oldCa.put("EVENTBUS_TLS_KEY", certificates.member().key().toString());
+      Map<String, String> newCa = new HashMap<>(env);
+      newCa.put("EVENTBUS_TLS_CERT", certificates.foreignMember().cert().toString());
+      newCa.put("EVENTBUS_TLS_KEY", certificates.foreignMember().key().toString());
+      Node old = start(oldCa);
+      Node renewed = start(newCa);
+      old.vertx().eventBus().consumer("test.old", msg -> msg.reply("old")).completion().await();
+      renewed.vertx().eventBus().consumer("test.new", msg -> msg.reply("new")).completion().await();
+
+      assertThat(requestUntilAnswered(renewed, "test.old")).isEqualTo("old");
+      assertThat(requestUntilAnswered(old, "test.new")).isEqualTo("new");
+    } finally {
+      Files.delete(bundle);
+    }
+  }
+
+  /** Asks until the answer comes (a consumer's registration reaches the other node a moment after it is made). */
+  private static Object requestUntilAnswered(Node from, String address) {
+    return Eventually.poll(Duration.ofSeconds(15), () -> {
+      try {
+        return from.vertx().eventBus().request(address, "hello").await(5, TimeUnit.SECONDS).body();
+      } catch (Exception e) {
+        return "failed: " + e.getMessage();
+      }
+    }, answer -> !String.valueOf(answer).startsWith("failed"));
   }
 
   private static JsonObject check(JsonObject health, String id) {
