@@ -208,11 +208,11 @@ public final class Node {
     return host + ":" + ProcessHandle.current().pid();
   }
 
-  private static PrometheusMeterRegistry newRegistry() {
+  static PrometheusMeterRegistry newRegistry() {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
-  private static MicrometerMetricsOptions metricsOptions() {
+  static MicrometerMetricsOptions metricsOptions() {
     return new MicrometerMetricsOptions()
       .setEnabled(true)
       .setJvmMetricsEnabled(true)
