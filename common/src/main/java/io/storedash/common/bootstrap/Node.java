@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storedash.common.Addresses;
@@ -48,7 +49,9 @@ import java.net.NetworkInterface;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -114,8 +117,14 @@ public final class Node {
     PrometheusMeterRegistry registry = newRegistry();
     // Tagged before Vert.x registers its meters; the Hazelcast node id is only known after joining.
     registry.config().commonTags("instance", instanceLabel());
-    MemberHandshake handshake = new MemberHandshake(keys, refusal ->
-      registry.counter("storedash.cluster.handshake.refused", "side", refusal.side().label()).increment());
+    // Both series exist from the start (at 0), so a rate over them is defined before the first refusal.
+    Map<MemberHandshake.Side, Counter> refused = new EnumMap<>(MemberHandshake.Side.class);
+    for (MemberHandshake.Side side : MemberHandshake.Side.values()) {
+      refused.put(side, Counter.builder("storedash.cluster.handshake.refused")
+        .description("Hazelcast connections refused by the member handshake (docs/DESIGN.md §11.2)")
+        .tag("side", side.label()).register(registry));
+    }
+    MemberHandshake handshake = new MemberHandshake(keys, refusal -> refused.get(refusal.side()).increment());
     String host = advertisedHost(config);
     VertxOptions options = new VertxOptions()
       .setMetricsOptions(metricsOptions())
