@@ -137,6 +137,10 @@ if [ "$cluster" = 1 ]; then
   for _ in $(seq 1 120); do [ -s "$out/storage.env" ] && break; sleep 0.5; done
   set -a; . "$out/storage.env"; set +a
   export ADMIN_TOKEN=$token CLUSTER_HOST=127.0.0.1 CLUSTER_MEMBERS=127.0.0.1 CLUSTER_NAME="bench-$$"
+  # Clustered nodes prove membership: a random secret and a throw-away CA (scripts/make-certs.sh).
+  scripts/make-certs.sh "$out/certs" member > /dev/null
+  export CLUSTER_SECRET=$(openssl rand -hex 32) EVENTBUS_TLS_CERT="$out/certs/member.crt" \
+    EVENTBUS_TLS_KEY="$out/certs/member.key" EVENTBUS_TLS_CA="$out/certs/ca.crt"
   for s in query-service cache-service monitor-service gateway; do
     java -Xmx768m -jar "$s/target/$s-fat.jar" > "$out/$s.log" 2>&1 &
     pids+=($!)

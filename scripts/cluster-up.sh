@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts StoreDash as a cluster on this machine: PostgreSQL and Redis (embedded, with demo data, unless PG_URL and
-# REDIS_URL are set) and one JVM per service on 127.0.0.1, joined by Hazelcast. Logs and PIDs go to .cluster/.
+# REDIS_URL are set) and one JVM per service on 127.0.0.1, joined by Hazelcast with a random CLUSTER_SECRET and
+# event-bus certificates from a throw-away CA (.cluster/certs). Logs and PIDs go to .cluster/.
 # Extra arguments go to the embedded storage (e.g. --stores 100 --rows-per-store 30000). INSTANCES=N runs N
 # instances of every service (default 1), each with its own management port (below).
 # Stop everything with scripts/cluster-down.sh.
@@ -33,6 +34,17 @@ if [ -z "${PG_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
   done < "$run/storage.env"
 fi
 export PG_URL REDIS_URL
+# Members prove they belong (docs/OPERATIONS.md, "Locking the cluster"): a random CLUSTER_SECRET and a throw-away CA
+# with one member certificate for the event bus's mutual TLS, made anew at every start unless already set.
+if [ -z "${CLUSTER_SECRET:-}" ]; then
+  CLUSTER_SECRET=$(openssl rand -hex 32)
+fi
+if [ -z "${EVENTBUS_TLS_CERT:-}${EVENTBUS_TLS_KEY:-}${EVENTBUS_TLS_CA:-}" ]; then
+  rm -rf "$run/certs"
+  scripts/make-certs.sh "$run/certs" member > /dev/null
+  EVENTBUS_TLS_CERT="$run/certs/member.crt" EVENTBUS_TLS_KEY="$run/certs/member.key" EVENTBUS_TLS_CA="$run/certs/ca.crt"
+fi
+export CLUSTER_SECRET EVENTBUS_TLS_CERT EVENTBUS_TLS_KEY EVENTBUS_TLS_CA
 export CLUSTER_HOST="${CLUSTER_HOST:-127.0.0.1}" CLUSTER_MEMBERS="${CLUSTER_MEMBERS:-127.0.0.1}"
 # Every process its own management port: the service's own (gateway 9051, cache-service 9052, query-service 9053,
 # monitor-service 9054), plus 10 for each further instance of it (INSTANCES=2 adds query-service-1 on 9063, ...,

@@ -6,6 +6,7 @@ import io.storedash.common.QueryKind;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.testing.Eventually;
+import io.storedash.common.testing.TestCertificates;
 import io.storedash.common.testing.TestStorage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,10 +65,11 @@ class ClusteredCacheTest {
 
   @Test
   void eachInstanceComputesAColdKeyAtMostOnceAndDataChangedEmptiesEveryHotspot() throws Exception {
-    StoreDashConfig config = TestStorage.config(Map.of(
+    // Members prove they belong (CLUSTER_SECRET, event-bus certificates), as every clustered node must.
+    StoreDashConfig config = TestStorage.config(TestCertificates.shared().environment(Map.of(
       "WARM_ON_START", "false",
       "CLUSTER_PORT", String.valueOf(30000 + (int) (ProcessHandle.current().pid() % 20000)),
-      "CLUSTER_NAME", "cache-it-" + System.nanoTime()));
+      "CLUSTER_NAME", "cache-it-" + System.nanoTime())));
     Node a = Node.clustered(config).await();
     nodes.add(a);
     Node b = Node.clustered(config).await();

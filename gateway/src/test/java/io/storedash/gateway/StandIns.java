@@ -8,6 +8,7 @@ import io.storedash.common.ServiceNames;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.bootstrap.ServiceDescriptor;
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.testing.TestCertificates;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.query.storage.Migrations;
 import io.vertx.core.Vertx;
@@ -105,8 +106,9 @@ final class StandIns implements AutoCloseable {
    * with one name share an event bus, as the gateways of a deployment do.
    */
   static StandIns clusteredWithSignIn(Map<String, String> overrides, Clock clock, String clusterName) {
-    Map<String, String> all = new java.util.HashMap<>(Map.of("REQUEST_TIMEOUT", "2s", "ADMIN_TOKEN", TOKEN,
-      "CLUSTER_NAME", clusterName, "CLUSTER_HOST", "127.0.0.1", "CLUSTER_MEMBERS", "127.0.0.1"));
+    // The cluster's secret and member certificates: a clustered node proves it belongs or does not start.
+    Map<String, String> all = TestCertificates.shared().environment(Map.of("REQUEST_TIMEOUT", "2s",
+      "ADMIN_TOKEN", TOKEN, "CLUSTER_NAME", clusterName, "CLUSTER_HOST", "127.0.0.1", "CLUSTER_MEMBERS", "127.0.0.1"));
     all.putAll(overrides);
     StoreDashConfig config = TestStorage.config(all);
     if (!overrides.containsKey("PG_URL")) {

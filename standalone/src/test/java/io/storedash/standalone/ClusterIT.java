@@ -2,6 +2,7 @@ package io.storedash.standalone;
 
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.testing.Eventually;
+import io.storedash.common.testing.TestCertificates;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.monitor.MonitorVerticle;
 import io.storedash.monitor.cluster.ClusterView;
@@ -54,7 +55,7 @@ class ClusterIT {
     }
     int httpPort = TestStorage.freePort();
     int clusterPort = 20000 + (int) (ProcessHandle.current().pid() % 20000);
-    cluster = new ServiceProcesses(ServiceProcesses.env(
+    Map<String, String> environment = ServiceProcesses.env(
       "PG_URL", config.pgUrlOrDefault(),
       "REDIS_URL", config.redisUrlOrDefault(),
       "CLUSTER_NAME", "cluster-it-" + ProcessHandle.current().pid(),
@@ -64,7 +65,10 @@ class ClusterIT {
       "MANAGEMENT_PORT", "0",
       "HEARTBEAT_INTERVAL", HEARTBEAT_INTERVAL.toSeconds() + "s",
       // The requests are break-glass hq's (ServiceProcesses.get sends it): sign-in is SignInTest's.
-      "ADMIN_TOKEN", "cluster-it-admin-token-0123456789"));
+      "ADMIN_TOKEN", "cluster-it-admin-token-0123456789");
+    // CLUSTER_SECRET and the event-bus certificates: every service JVM proves it belongs to the cluster.
+    environment.putAll(TestCertificates.shared().environment());
+    cluster = new ServiceProcesses(environment);
     base = "http://127.0.0.1:" + httpPort;
     queryEnv = Map.of();
     long started = System.nanoTime();

@@ -3,9 +3,17 @@ package io.storedash.common.bootstrap;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storedash.common.Addresses;
+import io.storedash.common.cluster.ClusterMembership;
+import io.storedash.common.cluster.GuardedMembers;
+import io.storedash.common.cluster.MemberHandshake;
+import io.storedash.common.cluster.OwnedHazelcastClusterManager;
+import io.storedash.common.config.ClusterSecurity;
+import io.storedash.common.config.ConfigException;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.security.ClusterKeys;
 import io.vertx.core.DeploymentOptions;
@@ -15,8 +23,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -27,7 +38,6 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +49,10 @@ import java.net.NetworkInterface;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -89,30 +102,93 @@ public final class Node {
       promise.complete(draining ? Status.KO(new JsonObject().put("reason", "shutting down")) : Status.OK()));
   }
 
-  /** A process that joins the StoreDash cluster described by the configuration. */
+  /**
+   * A process that joins the StoreDash cluster described by the configuration, proving its membership on both
+   * channels (docs/DESIGN.md §11.2): every Hazelcast connection opens with the {@link MemberHandshake} keyed from
+   * CLUSTER_SECRET, and the event bus is mutual TLS with EVENTBUS_TLS_CERT/KEY/CA on EVENTBUS_PORT. Fails without
+   * them: a clustered node never runs open.
+   */
   public static Future<Node> clustered(StoreDashConfig config) {
-    // Issue 17 makes CLUSTER_SECRET required here (with the event bus's TLS).
-    ClusterKeys keys = config.security().secret().map(ClusterKeys::of).orElseGet(ClusterKeys::random);
+    ClusterSecurity security = config.security();
+    if (security.secret().isEmpty() || security.tls().isEmpty()) {
+      return Future.failedFuture(new ConfigException(List.of(missingMembershipProof(security))));
+    }
+    ClusterKeys keys = ClusterKeys.of(security.secret().get());
     PrometheusMeterRegistry registry = newRegistry();
-    HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig(config));
+    // Both series exist from the start (at 0), so a rate over them is defined before the first refusal.
+    Map<MemberHandshake.Side, Counter> refused = new EnumMap<>(MemberHandshake.Side.class);
+    for (MemberHandshake.Side side : MemberHandshake.Side.values()) {
+      refused.put(side, Counter.builder("storedash.cluster.handshake.refused")
+        .description("Hazelcast connections refused by the member handshake (docs/DESIGN.md §11.2)")
+        .tag("side", side.label()).register(registry));
+    }
+    MemberHandshake handshake = new MemberHandshake(keys, refusal -> refused.get(refusal.side()).increment());
     String host = advertisedHost(config);
     VertxOptions options = new VertxOptions()
       .setMetricsOptions(metricsOptions())
-      .setEventBusOptions(new EventBusOptions()
-        .setHost(host)
-        .setClusterPublicHost(host));
+      .setEventBusOptions(eventBusOptions(host, security));
     long started = System.nanoTime();
-    return Vertx.builder()
-      .with(options)
-      .withClusterManager(clusterManager)
-      .withMetrics(new MicrometerMetricsFactory(registry))
-      .buildClustered()
-      .map(vertx -> {
-        String nodeId = clusterManager.getNodeId();
-        LOG.info("node {} joined cluster '{}' with {} member(s) in {} ms", nodeId, config.clusterName(),
-          clusterManager.getNodes().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        return new Node(vertx, config, registry, nodeId, keys);
-      });
+    return GuardedMembers.start(hazelcastConfig(config), handshake).compose(instance -> {
+      OwnedHazelcastClusterManager clusterManager = new OwnedHazelcastClusterManager(instance);
+      return Vertx.builder()
+        .with(options)
+        .withClusterManager(clusterManager)
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .buildClustered()
+        .recover(e -> {
+          stopInBackground(instance);
+          return Future.failedFuture(new IllegalStateException("the event bus did not start (EVENTBUS_TLS_CERT, "
+            + "EVENTBUS_TLS_KEY, EVENTBUS_TLS_CA, EVENTBUS_PORT): " + e.getMessage(), e));
+        })
+        .map(vertx -> {
+          String nodeId = clusterManager.getNodeId();
+          LOG.info("node {} joined cluster '{}' with {} member(s) in {} ms", nodeId, config.clusterName(),
+            clusterManager.getNodes().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+          Node node = new Node(vertx, config, registry, nodeId, keys);
+          ClusterMembership membership = new ClusterMembership(instance);
+          node.readiness.register("cluster-membership", 1000, promise -> promise.complete(membership.status()));
+          return node;
+        });
+    });
+  }
+
+  private static String missingMembershipProof(ClusterSecurity security) {
+    List<String> missing = new ArrayList<>();
+    if (security.secret().isEmpty()) {
+      missing.add("CLUSTER_SECRET");
+    }
+    if (security.tls().isEmpty()) {
+      missing.add("EVENTBUS_TLS_CERT, EVENTBUS_TLS_KEY, EVENTBUS_TLS_CA");
+    }
+    return String.join(" and ", missing) + ": a clustered node needs the cluster's secret and its event-bus "
+      + "certificates; make a throw-away set with scripts/make-certs.sh and openssl rand -hex 32 (docs/OPERATIONS.md, "
+      + "'Locking the cluster')";
+  }
+
+  /**
+   * The event bus as mutual TLS: this member's certificate for both directions, only certificates signed by the
+   * cluster's CA trusted, a client certificate required. Vert.x's event-bus client verifies no host name (every
+   * member's certificate from the one private CA is as good as another's, docs/DESIGN.md §11.2).
+   */
+  static EventBusOptions eventBusOptions(String host, ClusterSecurity security) {
+    ClusterSecurity.EventBusTls tls = security.tls().orElseThrow();
+    return new EventBusOptions()
+      .setHost(host)
+      .setClusterPublicHost(host)
+      .setPort(security.eventBusPort())
+      .setSsl(true)
+      .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert().toString()).setKeyPath(tls.key().toString()))
+      .setTrustOptions(new PemTrustOptions().addCertPath(tls.ca().toString()))
+      .setClientAuth(ClientAuth.REQUIRED)
+      // Both ends are StoreDash on the same Java: no reason to offer anything older.
+      .setEnabledSecureTransportProtocols(Set.of("TLSv1.3"));
+  }
+
+  /** Ends a member whose Vert.x did not start, without blocking the thread that learned of it. */
+  private static void stopInBackground(HazelcastInstance instance) {
+    Thread stop = new Thread(instance.getLifecycleService()::shutdown, "storedash-hazelcast-stop");
+    stop.setDaemon(true);
+    stop.start();
   }
 
   /** A process whose services talk over the local event bus only: the standalone mode. */
@@ -131,11 +207,11 @@ public final class Node {
    * No common tags: Prometheus labels every series with the address it scraped ({@code instance}) and its job. A
    * tag of our own named {@code instance} became {@code exported_instance} and changed with every restart (host:pid).
    */
-  private static PrometheusMeterRegistry newRegistry() {
+  static PrometheusMeterRegistry newRegistry() {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
-  private static MicrometerMetricsOptions metricsOptions() {
+  static MicrometerMetricsOptions metricsOptions() {
     return new MicrometerMetricsOptions()
       .setEnabled(true)
       .setJvmMetricsEnabled(true)

@@ -2,6 +2,7 @@ package io.storedash.common.bootstrap;
 
 import io.storedash.common.config.ConfigLoader;
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.testing.TestCertificates;
 import io.storedash.common.testing.TestStorage;
 import io.vertx.core.Future;
 import org.junit.jupiter.api.AfterEach;
@@ -38,8 +39,8 @@ class ClusterDiscoveryTest {
     String name = "dns-" + UUID.randomUUID().toString().substring(0, 8);
     // As in Kubernetes, every member has its own address and the same port; "localhost" resolves to the first.
     for (String host : List.of("127.0.0.1", "127.0.0.2")) {
-      StoreDashConfig config = ConfigLoader.load(Map.of(
-        "CLUSTER_SERVICE_DNS", "localhost", "CLUSTER_HOST", host, "CLUSTER_PORT", port, "CLUSTER_NAME", name));
+      StoreDashConfig config = ConfigLoader.load(TestCertificates.shared().environment(Map.of(
+        "CLUSTER_SERVICE_DNS", "localhost", "CLUSTER_HOST", host, "CLUSTER_PORT", port, "CLUSTER_NAME", name)));
       nodes.add(Node.clustered(config).await(60, TimeUnit.SECONDS));
     }
 

@@ -1,5 +1,6 @@
 package io.storedash.standalone.faults;
 
+import io.storedash.common.testing.TestCertificates;
 import io.storedash.standalone.ServiceProcesses;
 
 import java.io.IOException;
@@ -57,11 +58,13 @@ public final class ClusteredStack implements AutoCloseable {
   }
 
   /**
-   * @param environment what every container gets (PG_URL, REDIS_URL, CLUSTER_PORT, CLUSTER_NAME, ...)
+   * @param environment what every container gets (PG_URL, REDIS_URL, CLUSTER_PORT, CLUSTER_NAME, ...); CLUSTER_SECRET
+   *                    and EVENTBUS_TLS_* of {@link TestCertificates#shared()} are added
    * @param ports       free ports: one management port per instance, and an HTTP port per gateway instance
    */
   public ClusteredStack(Map<String, String> environment, int instancesPerService, PortSource ports) throws IOException {
-    this.processes = new ServiceProcesses(environment, "faults");
+    // As the containers get them from secrets: the cluster's secret and the member certificates.
+    this.processes = new ServiceProcesses(TestCertificates.shared().environment(environment), "faults");
     this.instancesPerService = instancesPerService;
     int address = 1;
     for (String service : SERVICES) {
