@@ -118,16 +118,31 @@ public final class Redaction {
         result = result.replace(secret, MASK);
       }
     }
-    if (result.indexOf("://") >= 0) {
+    // The patterns run only on text that can hold what they look for: every log line passes here (RedactingLayout).
+    if (result.indexOf("://") >= 0 && result.indexOf('@') >= 0) {
       Matcher m = URL_PASSWORD.matcher(result);
       if (m.find()) {
         result = m.replaceAll(match -> Matcher.quoteReplacement(match.group(1) + match.group(2) + ":" + MASK + "@"));
       }
     }
-    if (result.indexOf('=') >= 0) {
+    if (hasPasswordParameter(result)) {
       result = PASSWORD_PARAMETER.matcher(result).replaceAll("$1" + Matcher.quoteReplacement(MASK));
     }
     return result;
+  }
+
+  /** Whether an {@code =} follows {@code pwd}, {@code passwd} or {@code password} (any case) somewhere in {@code text}. */
+  private static boolean hasPasswordParameter(String text) {
+    for (int eq = text.indexOf('='); eq >= 0; eq = text.indexOf('=', eq + 1)) {
+      if (endsWith(text, eq, "pwd") || endsWith(text, eq, "passwd") || endsWith(text, eq, "password")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean endsWith(String text, int end, String word) {
+    return end >= word.length() && text.regionMatches(true, end - word.length(), word, 0, word.length());
   }
 
   /** A failure's message for a log line or an error body: redacted, its class's simple name when it has none. */
