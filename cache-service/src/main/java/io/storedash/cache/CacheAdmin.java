@@ -9,6 +9,7 @@ import io.storedash.common.Addresses;
 import io.storedash.common.CacheNodeStats;
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.Failure;
+import io.storedash.common.security.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -66,7 +67,7 @@ final class CacheAdmin {
           if (ar.succeeded()) {
             message.reply(ar.result());
           } else {
-            message.fail(Failure.DEPENDENCY_DOWN.code(), "flush failed, Redis: " + ar.cause().getMessage());
+            message.fail(Failure.DEPENDENCY_DOWN.code(), "flush failed, Redis: " + Redaction.message(ar.cause()));
           }
         });
         default -> message.fail(Failure.BAD_REQUEST.code(), "unknown cache admin action '" + action + "', expected stats, warm or flush");

@@ -20,6 +20,7 @@ import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.redis.RedisClients;
 import io.storedash.common.redis.RedisClusterNodes;
 import io.storedash.common.redis.RedisEndpoints;
+import io.storedash.common.security.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -107,7 +108,7 @@ public final class CacheVerticle extends VerticleBase {
       .onSuccess(ms -> promise.complete(Status.OK(new JsonObject().put("redis", "up").put("latency_ms", ms))))
       // Ready but degraded: without Redis the service still answers from L4 and query-service.
       .onFailure(e -> promise.complete(Status.OK(new JsonObject().put("redis", "down").put("degraded", true)
-        .put("reason", String.valueOf(e.getMessage()))))));
+        .put("reason", Redaction.message(e))))));
     service.heartbeatStats(() -> stats.current().toJson());
 
     consumers = List.of(

@@ -7,6 +7,7 @@ import io.storedash.common.Failure;
 import io.storedash.common.ImportProtocol;
 import io.storedash.common.bootstrap.ServiceContext;
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.security.Redaction;
 import io.storedash.query.compute.ComputeStats;
 import io.storedash.query.compute.Computations;
 import io.storedash.query.ingest.ImportSessions;
@@ -179,7 +180,7 @@ public final class QueryVerticle extends VerticleBase {
         promise.tryComplete(Status.OK(new JsonObject().put("latency_ms", Math.round(ms * 100) / 100.0)));
       } else {
         promise.tryComplete(Status.KO(new JsonObject().put("reason", "PostgreSQL " + PgPools.describe(context.config())
-          + " does not answer: " + ar.cause().getMessage())));
+          + " does not answer: " + Redaction.message(ar.cause()))));
       }
     });
   }

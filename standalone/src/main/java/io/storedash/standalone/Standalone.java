@@ -9,6 +9,7 @@ import io.storedash.common.embedded.DataDirectoryInUse;
 import io.storedash.common.embedded.DataDirectoryLock;
 import io.storedash.common.embedded.EmbeddedPostgresServer;
 import io.storedash.common.embedded.EmbeddedRedisServer;
+import io.storedash.common.security.Redaction;
 import io.storedash.gateway.GatewayService;
 import io.storedash.monitor.MonitorService;
 import io.storedash.query.QueryService;
@@ -90,6 +91,11 @@ public final class Standalone implements Callable<Integer> {
 
   public static void main(String[] args) {
     CommandLine command = new CommandLine(new Standalone());
+    // picocli would print the stack trace as it is: a client's failure may quote the URL it was given, password and all.
+    command.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      LOG.error("StoreDash failed: {}", Redaction.message(e), Redaction.throwable(e));
+      return cmd.getCommandSpec().exitCodeOnExecutionException();
+    });
     int exit = command.execute(args);
     // The services keep the JVM running after call() returns 0; a finished command (backup, restore) ends it.
     if (exit != 0 || command.getParseResult() != null && command.getParseResult().hasSubcommand()) {

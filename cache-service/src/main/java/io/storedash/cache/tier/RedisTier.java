@@ -1,6 +1,7 @@
 package io.storedash.cache.tier;
 
 import io.storedash.common.redis.RedisClusterNodes;
+import io.storedash.common.security.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -137,7 +138,7 @@ public final class RedisTier {
           if (result.succeeded()) {
             counts.put(spaces.get(i).name(), result.result());
           } else {
-            failed.add(spaces.get(i).name() + " (" + result.cause().getMessage() + ")");
+            failed.add(spaces.get(i).name() + " (" + Redaction.message(result.cause()) + ")");
           }
         }
         if (!failed.isEmpty()) {
@@ -197,7 +198,7 @@ public final class RedisTier {
         if (up) {
           up = false;
           LOG.warn("Redis {} failed {}{} on node {}, answering from L4 and query-service until it returns: {}", name, command,
-            key == null ? "" : " " + key, node, e.getMessage());
+            key == null ? "" : " " + key, node, Redaction.message(e));
         }
       });
   }

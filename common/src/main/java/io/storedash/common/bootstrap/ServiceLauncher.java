@@ -3,6 +3,7 @@ package io.storedash.common.bootstrap;
 import io.storedash.common.config.ConfigException;
 import io.storedash.common.config.ConfigLoader;
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.security.Redaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The {@code main} of every service jar: reads the configuration (a bad value stops start-up with a message
  * naming the variable), joins the cluster, deploys the service, starts the management server and installs the
- * graceful shutdown.
+ * graceful shutdown. What it says about a failure is redacted: no secret reaches the log (docs/DESIGN.md §11.6).
  */
 public final class ServiceLauncher {
 
@@ -42,7 +43,9 @@ public final class ServiceLauncher {
         .onFailure(e -> node.shutdown()))
       .onComplete(ar -> {
         if (ar.failed()) {
-          LOG.error("{} failed to start: {}", service.name(), ar.cause().getMessage(), ar.cause());
+          // Redacted: a client's failure may quote the URL it was given, password and all.
+          LOG.error("{} failed to start: {}", service.name(), Redaction.message(ar.cause()),
+            Redaction.throwable(ar.cause()));
           exitCode.set(1);
         }
         started.countDown();

@@ -28,4 +28,10 @@ public record ClusterSecurity(Optional<String> secret, Optional<EventBusTls> tls
   public ClusterSecurity withSecret(String secret) {
     return new ClusterSecurity(Optional.of(secret), tls, eventBusPort);
   }
+
+  /** Configuration records end up in logs: whether there is a secret, never the secret. */
+  @Override
+  public String toString() {
+    return "ClusterSecurity[secret=" + secret.map(s -> "***") + ", tls=" + tls + ", eventBusPort=" + eventBusPort + "]";
+  }
 }

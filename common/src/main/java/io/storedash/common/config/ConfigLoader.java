@@ -1,9 +1,12 @@
 package io.storedash.common.config;
 
 import io.storedash.common.redis.RedisEndpoints;
+import io.storedash.common.security.Redaction;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -91,7 +94,32 @@ public final class ConfigLoader {
         merged.put(name, value);
       }
     });
+    // Before anything is checked: a value that is refused is still a secret, and no message may carry it.
+    Redaction.register(secretsIn(merged));
     return new ConfigLoader(merged).build();
+  }
+
+  /** The variables whose whole value is a secret; PG_URL and REDIS_URL carry one in their user info or query. */
+  static final List<String> SECRET_VARIABLES = List.of("PG_PASSWORD", "REDIS_PASSWORD", "CLUSTER_SECRET", "ADMIN_TOKEN",
+    "OIDC_CLIENT_SECRET");
+
+  /** Every secret among {@code values}: the secret variables' values and the passwords inside PG_URL and REDIS_URL. */
+  static List<String> secretsIn(Map<String, String> values) {
+    List<String> secrets = new ArrayList<>();
+    for (String name : SECRET_VARIABLES) {
+      String value = values.get(name);
+      if (value != null && !value.isBlank()) {
+        secrets.add(value);
+        secrets.add(value.trim());
+      }
+    }
+    for (String name : List.of("PG_URL", "REDIS_URL")) {
+      String value = values.get(name);
+      if (value != null) {
+        secrets.addAll(Redaction.passwordsIn(value));
+      }
+    }
+    return secrets;
   }
 
   private static Map<String, String> readYaml(Path file) {
@@ -100,8 +128,15 @@ public final class ConfigLoader {
       root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
     } catch (IOException e) {
       throw new ConfigException(List.of(CONFIG_FILE_VARIABLE + ": cannot read " + file + " (" + e.getMessage() + ")"));
+    } catch (MarkedYAMLException e) {
+      // Not e.getMessage(): SnakeYAML quotes the offending line, which may be a password's.
+      Mark mark = e.getProblemMark();
+      throw new ConfigException(List.of(CONFIG_FILE_VARIABLE + ": " + file + " is not valid YAML ("
+        + e.getProblem() + (mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1))
+        + ")"));
     } catch (RuntimeException e) {
-      throw new ConfigException(List.of(CONFIG_FILE_VARIABLE + ": " + file + " is not valid YAML (" + e.getMessage() + ")"));
+      throw new ConfigException(List.of(CONFIG_FILE_VARIABLE + ": " + file + " is not valid YAML ("
+        + e.getClass().getSimpleName() + ")"));
     }
     if (root == null) {
       return Map.of();
@@ -187,21 +222,23 @@ public final class ConfigLoader {
   private Optional<String> pgUrl() {
     Optional<String> url = optional("PG_URL", v -> url(v, "postgresql://", "postgres://"));
     String password = values.get("PG_PASSWORD");
-    if (password == null || password.isEmpty()) {
-      return url;
-    }
-    if (values.get("PG_URL") == null || values.get("PG_URL").isBlank()) {
-      problems.add("PG_PASSWORD: needs PG_URL (postgresql://user@host:port/database) to say whose password it is");
-      return url;
-    }
-    return url.flatMap(u -> {
-      try {
-        return Optional.of(withPassword(u, password));
-      } catch (IllegalArgumentException e) {
-        problems.add("PG_PASSWORD: " + e.getMessage());
-        return Optional.empty();
+    if (password != null && !password.isEmpty()) {
+      if (values.get("PG_URL") == null || values.get("PG_URL").isBlank()) {
+        problems.add("PG_PASSWORD: needs PG_URL (postgresql://user@host:port/database) to say whose password it is");
+        return url;
       }
-    });
+      url = url.flatMap(u -> {
+        try {
+          return Optional.of(withPassword(u, password));
+        } catch (IllegalArgumentException e) {
+          problems.add("PG_PASSWORD: " + e.getMessage());
+          return Optional.empty();
+        }
+      });
+    }
+    // The URL as the client will get it, read by the client's own parser: what it refuses stops start-up here, in
+    // one sentence, rather than in a verticle's start with the URL (and its password) in the exception.
+    return checkedByClient("PG_URL", url, ClientParsers::postgresProblem);
   }
 
   /**
@@ -211,18 +248,50 @@ public final class ConfigLoader {
   private Optional<String> redisUrl() {
     Optional<String> url = optional("REDIS_URL", ConfigLoader::redisUrl);
     String password = values.get("REDIS_PASSWORD");
-    if (password == null || password.isEmpty()) {
-      return url;
+    if (password != null && !password.isEmpty()) {
+      if (values.get("REDIS_URL") == null || values.get("REDIS_URL").isBlank()) {
+        problems.add("REDIS_PASSWORD: needs REDIS_URL (redis://host:port) to say which server it is for");
+        return url;
+      }
+      url = url.map(u -> withRedisPassword(u, password));
     }
-    if (values.get("REDIS_URL") == null || values.get("REDIS_URL").isBlank()) {
-      problems.add("REDIS_PASSWORD: needs REDIS_URL (redis://host:port) to say which server it is for");
-      return url;
-    }
-    return url.map(u -> withRedisPassword(u, password));
+    return checkedByClient("REDIS_URL", url, ClientParsers::redisProblem);
   }
 
-  /** The Redis URL with its password replaced (user kept, empty when none), percent-encoded. */
+  /** {@code url}, or empty after noting the problem when {@code client} (a client's own parser) refuses it. */
+  private Optional<String> checkedByClient(String name, Optional<String> url,
+                                           Function<String, Optional<String>> client) {
+    if (url.isPresent()) {
+      Optional<String> problem = client.apply(url.get());
+      if (problem.isPresent()) {
+        problems.add(name + ": " + problem.get());
+        return Optional.empty();
+      }
+    }
+    return url;
+  }
+
+  /**
+   * The Redis URL with its password replaced (user kept, empty when none), percent-encoded as the Redis client decodes
+   * it. A {@code unix://} URL has no authority to carry it: there it goes into the query ({@code ?password=}), which
+   * the client reads when the URL has no user info.
+   */
   static String withRedisPassword(String url, String password) {
+    String encoded = URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20");
+    if (url.startsWith("unix://")) {
+      int query = url.indexOf('?');
+      String path = query < 0 ? url : url.substring(0, query);
+      List<String> parameters = new ArrayList<>();
+      if (query >= 0) {
+        for (String parameter : url.substring(query + 1).split("&")) {
+          if (!parameter.isEmpty() && !parameter.toLowerCase(Locale.ROOT).startsWith("password=")) {
+            parameters.add(parameter);
+          }
+        }
+      }
+      parameters.add("password=" + encoded);
+      return path + "?" + String.join("&", parameters);
+    }
     int start = url.indexOf("://") + 3;
     int end = url.length();
     for (char c : new char[] {'/', '?'}) {
@@ -240,7 +309,6 @@ public final class ConfigLoader {
         user = user.substring(0, colon);
       }
     }
-    String encoded = URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20");
     return url.substring(0, start) + user + ":" + encoded + "@" + url.substring(at >= start ? at + 1 : start);
   }
 
@@ -465,9 +533,9 @@ public final class ConfigLoader {
     }
   }
 
-  /** Hides a password in a URL that is echoed back in an error. */
+  /** Hides a password in a URL that is echoed back in an error ({@link Redaction}). */
   static String redact(String url) {
-    return url.replaceAll("//([^:/@]*):[^@]*@", "//$1:***@");
+    return Redaction.redact(url);
   }
 
   private static int port(String value, boolean zeroAllowed) {

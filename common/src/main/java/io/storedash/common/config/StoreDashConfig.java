@@ -1,9 +1,13 @@
 package io.storedash.common.config;
 
+import io.storedash.common.security.Redaction;
+
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 /**
  * The validated configuration of a StoreDash process, read by {@link ConfigLoader} from environment variables and
@@ -100,5 +104,27 @@ public record StoreDashConfig(
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
       security, limits, oidc);
+  }
+
+  /**
+   * Configuration records end up in logs and error messages: the URLs without their passwords, ADMIN_TOKEN as
+   * {@value Redaction#MASK}; the nested records hide their own secrets.
+   */
+  @Override
+  public String toString() {
+    StringJoiner text = new StringJoiner(", ", "StoreDashConfig[", "]");
+    for (RecordComponent component : StoreDashConfig.class.getRecordComponents()) {
+      Object value;
+      try {
+        value = component.getAccessor().invoke(this);
+      } catch (ReflectiveOperationException e) {
+        value = "?";
+      }
+      if (component.getName().equals("adminToken")) {
+        value = adminToken.map(token -> Redaction.MASK);
+      }
+      text.add(component.getName() + "=" + value);
+    }
+    return Redaction.redact(text.toString());
   }
 }

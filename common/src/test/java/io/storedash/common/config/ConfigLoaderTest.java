@@ -263,4 +263,218 @@ class ConfigLoaderTest {
       .contains("OIDC_CLIENT_SECRET: expected the client secret", "OIDC_REDIRECT_URI: expected the public URL of the gateway's /api/v1/session/oidc/callback", "OIDC_ROLE_CLAIM")
       .doesNotContain("tooshort");
   }
+
+  // ---- Locking the cluster and limits (issue 17) ----
+
+  private static final String CLUSTER_SECRET = "0123456789abcdef0123456789abcdef";
+
+  @Test
+  void clusterSecretNeedsThirtyTwoCharactersWithoutSpacesAndIsNeverEchoed() {
+    assertThat(ConfigLoader.load(Map.of()).security().secret()).isEmpty();
+    assertThat(ConfigLoader.load(Map.of("CLUSTER_SECRET", CLUSTER_SECRET)).security().secret()).contains(CLUSTER_SECRET);
+    // Surrounding spaces (a secret file's newline) are trimmed like every value's.
+    assertThat(ConfigLoader.load(Map.of("CLUSTER_SECRET", CLUSTER_SECRET + "\n")).security().secret()).contains(CLUSTER_SECRET);
+    for (String bad : List.of("Short-cluster-secret-31-chars-x", "Spaced cluster secret of 40 chars xxxxx", "Tab\tcluster-secret-of-32-chars-xxxxx")) {
+      ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(Map.of("CLUSTER_SECRET", bad)));
+      assertThat(e.problems()).containsExactly(
+        "CLUSTER_SECRET: expected at least 32 characters without spaces (e.g. openssl rand -hex 32)");
+      assertThat(e.getMessage()).doesNotContain(bad).doesNotContain("cluster-secret").doesNotContain("cluster secret");
+    }
+  }
+
+  @Test
+  void eventBusTlsNeedsAllThreeFilesOrNone(@TempDir Path dir) throws IOException {
+    Path cert = Files.writeString(dir.resolve("member.crt"), "-----BEGIN CERTIFICATE-----\nMIIB-cert-content\n");
+    Path key = Files.writeString(dir.resolve("member.key"), "-----BEGIN PRIVATE KEY-----\nMIIE-KEY-CONTENT\n");
+    Path ca = Files.writeString(dir.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\nMIIB-ca-content\n");
+    ClusterSecurity security = ConfigLoader.load(Map.of("EVENTBUS_TLS_CERT", cert.toString(), "EVENTBUS_TLS_KEY",
+      key.toString(), "EVENTBUS_TLS_CA", ca.toString())).security();
+    assertThat(security.tls()).contains(new ClusterSecurity.EventBusTls(cert, key, ca));
+    assertThat(ConfigLoader.load(Map.of()).security().tls()).isEmpty();
+
+    ConfigException one = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+      () -> ConfigLoader.load(Map.of("EVENTBUS_TLS_KEY", key.toString())));
+    assertThat(one.problems()).containsExactly(
+      "EVENTBUS_TLS_CERT, EVENTBUS_TLS_KEY, EVENTBUS_TLS_CA: set all three or none (missing: [EVENTBUS_TLS_CERT, EVENTBUS_TLS_CA])");
+    // Blank counts as unset.
+    assertThat(ConfigLoader.load(Map.of("EVENTBUS_TLS_CERT", " ", "EVENTBUS_TLS_KEY", "", "EVENTBUS_TLS_CA", " "))
+      .security().tls()).isEmpty();
+  }
+
+  @Test
+  void anUnreadableTlsFileIsNamedByItsPathNeverByItsContent(@TempDir Path dir) throws IOException {
+    Path key = Files.writeString(dir.resolve("member.key"), "-----BEGIN PRIVATE KEY-----\nMIIE-KEY-CONTENT\n");
+    Path missing = dir.resolve("missing.crt");
+    Path directory = Files.createDirectory(dir.resolve("ca.d"));
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+      () -> ConfigLoader.load(Map.of("EVENTBUS_TLS_CERT", missing.toString(), "EVENTBUS_TLS_KEY", key.toString(),
+        "EVENTBUS_TLS_CA", directory.toString())));
+    assertThat(e.problems()).containsExactlyInAnyOrder(
+      "EVENTBUS_TLS_CERT: expected a readable PEM file, '" + missing + "' is not one",
+      "EVENTBUS_TLS_CA: expected a readable PEM file, '" + directory + "' is not one");
+    assertThat(e.getMessage()).doesNotContain("KEY-CONTENT");
+    // A file this process may not read (not testable as root, who reads everything).
+    Path locked = Files.writeString(dir.resolve("locked.key"), "-----BEGIN PRIVATE KEY-----\nLOCKED-CONTENT\n");
+    if (locked.toFile().setReadable(false, false) && !Files.isReadable(locked)) {
+      ConfigException unreadable = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(Map.of("EVENTBUS_TLS_CERT", key.toString(), "EVENTBUS_TLS_KEY", locked.toString(),
+          "EVENTBUS_TLS_CA", key.toString())));
+      assertThat(unreadable.problems()).containsExactly(
+        "EVENTBUS_TLS_KEY: expected a readable PEM file, '" + locked + "' is not one");
+    }
+  }
+
+  @Test
+  void eventBusPortIsAPortOrZeroForAnyFreeOne() {
+    assertThat(ConfigLoader.load(Map.of()).security().eventBusPort()).isZero();
+    assertThat(ConfigLoader.load(Map.of("EVENTBUS_PORT", "0")).security().eventBusPort()).isZero();
+    assertThat(ConfigLoader.load(Map.of("EVENTBUS_PORT", "65535")).security().eventBusPort()).isEqualTo(65535);
+    assertThat(ConfigLoader.load(Map.of("EVENTBUS_PORT", "5702")).security().eventBusPort()).isEqualTo(5702);
+    for (String bad : List.of("-1", "65536", "tls")) {
+      assertThatThrownBy(() -> ConfigLoader.load(Map.of("EVENTBUS_PORT", bad)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("EVENTBUS_PORT: expected a whole number from 0 to 65535");
+    }
+  }
+
+  /** Has every character class that needs encoding in a URL: @ : / space % ^ + and a non-ASCII letter. */
+  private static final String REDIS_PASSWORD = "p@ss:w/rd %x^+é*~";
+
+  @Test
+  void redisPasswordGoesIntoEveryKindOfRedisUrlAndTheClientReadsItBack() {
+    Map<String, String> userOf = new java.util.LinkedHashMap<>();
+    userOf.put("redis://cache:6379", null);
+    userOf.put("redis://alice@cache:6379/2", "alice");
+    userOf.put("redis://alice:old@cache:6379", "alice");
+    userOf.put("redis://:old@cache:6379?db=3", null);
+    userOf.put("rediss://cache:6380", null);
+    userOf.put("rediss://alice@cache:6380/1", "alice");
+    userOf.put("redis-sentinel://10.0.0.1:26379,10.0.0.2:26379/mymaster/1", null);
+    userOf.put("redis-sentinel://alice:old@10.0.0.1:26379/mymaster", "alice");
+    userOf.put("redis-cluster://10.0.0.1:7000,10.0.0.2:7001", null);
+    userOf.put("redis-cluster://alice@10.0.0.1:7000", "alice");
+    userOf.put("redis://[::1]:6379", null);
+    userOf.put("unix:///run/redis.sock", null);
+    userOf.put("unix:///run/redis.sock?db=1&password=old", null);
+    userOf.forEach((url, user) -> {
+      String merged = ConfigLoader.load(Map.of("REDIS_URL", url, "REDIS_PASSWORD", REDIS_PASSWORD)).redisUrl().orElseThrow();
+      assertThat(merged).as(url).doesNotContain(REDIS_PASSWORD).doesNotContain("old");
+      io.storedash.common.redis.RedisEndpoints endpoints = io.storedash.common.redis.RedisEndpoints.parse(merged);
+      assertThat(endpoints.describe()).as(url).doesNotContain("p%40ss");
+      for (String connectionString : endpoints.connectionStrings()) {
+        // The Vert.x Redis client's own parser: what it will send with AUTH.
+        io.vertx.redis.client.impl.RedisURI uri = new io.vertx.redis.client.impl.RedisURI(connectionString);
+        assertThat(uri.password()).as(connectionString).isEqualTo(REDIS_PASSWORD);
+        assertThat(uri.user()).as(connectionString).isEqualTo(user);
+      }
+    });
+    // Without REDIS_PASSWORD the URL is kept as it is.
+    assertThat(ConfigLoader.load(Map.of("REDIS_URL", "redis://:inline@cache:6379")).redisUrl())
+      .contains("redis://:inline@cache:6379");
+  }
+
+  @Test
+  void redisPasswordNeedsARedisUrlAndIsNeverEchoed() {
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+      () -> ConfigLoader.load(Map.of("REDIS_PASSWORD", "Redis-password-never-echoed")));
+    assertThat(e.problems()).containsExactly(
+      "REDIS_PASSWORD: needs REDIS_URL (redis://host:port) to say which server it is for");
+    assertThat(e.getMessage()).doesNotContain("never-echoed");
+    // With a REDIS_URL that is itself wrong, the URL is named, the password is not.
+    ConfigException bad = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+      () -> ConfigLoader.load(Map.of("REDIS_URL", "redis-sentinel://cache:26379", "REDIS_PASSWORD", "Redis-password-never-echoed")));
+    assertThat(bad.getMessage()).contains("REDIS_URL: expected redis://").doesNotContain("never-echoed");
+  }
+
+  @Test
+  void managementServerAndStreamLimitsHaveSafeDefaultsAndRanges() {
+    ServerLimits defaults = ConfigLoader.load(Map.of()).limits();
+    assertThat(defaults).isEqualTo(new ServerLimits("127.0.0.1", 64, 1000, 32));
+    assertThat(ConfigLoader.load(Map.of("MANAGEMENT_HOST", "0.0.0.0", "MANAGEMENT_MAX_CONNECTIONS", "100000",
+      "SSE_MAX_STREAMS", "1000000", "SSE_MAX_STREAMS_PER_ADDRESS", "1")).limits())
+      .isEqualTo(new ServerLimits("0.0.0.0", 100_000, 1_000_000, 1));
+    assertThat(ConfigLoader.load(Map.of("MANAGEMENT_HOST", "storedash-0.storedash.shop.svc")).limits().managementHost())
+      .isEqualTo("storedash-0.storedash.shop.svc");
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+      () -> ConfigLoader.load(Map.of("MANAGEMENT_HOST", "every interface", "MANAGEMENT_MAX_CONNECTIONS", "0",
+        "SSE_MAX_STREAMS", "1000001", "SSE_MAX_STREAMS_PER_ADDRESS", "-1")));
+    assertThat(e.problems()).containsExactlyInAnyOrder(
+      "MANAGEMENT_HOST: expected a host name or IP address, got 'every interface'",
+      "MANAGEMENT_MAX_CONNECTIONS: expected a whole number from 1 to 100000, got 0",
+      "SSE_MAX_STREAMS: expected a whole number from 1 to 1000000, got 1000001",
+      "SSE_MAX_STREAMS_PER_ADDRESS: expected a whole number from 1 to 1000000, got -1");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("MANAGEMENT_MAX_CONNECTIONS", "100001", "SSE_MAX_STREAMS", "0")))
+      .hasMessageContaining("MANAGEMENT_MAX_CONNECTIONS: expected a whole number from 1 to 100000, got 100001")
+      .hasMessageContaining("SSE_MAX_STREAMS: expected a whole number from 1 to 1000000, got 0");
+  }
+
+  // ---- Secrets in messages (docs/DESIGN.md §11.6) ----
+
+  @Test
+  void aPgUrlThePostgresClientRefusesStopsStartUpInOneSentenceWithoutThePassword() {
+    Map<String, String> causeOf = Map.of(
+      "postgresql://storedash@db:5432/storedash?sslmode=bogus", "Could not find an appropriate SSL mode for the value [bogus]",
+      "postgresql://storedash@bad^host:5432/storedash", "Wrong syntax of connection URI",
+      "postgresql://storedash@db:99999/storedash", "The port can only range in 1-65535",
+      "postgresql://storedash@db:5432/storedash?connect_timeout", "Missing delimiter '='");
+    causeOf.forEach((url, cause) -> {
+      for (Map<String, String> env : List.of(
+        Map.of("PG_URL", url, "PG_PASSWORD", "Pg-password-from-a-secret!"),
+        Map.of("PG_URL", url.replace("storedash@", "storedash:Pg-password-in-the-url@")))) {
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.load(env));
+        assertThat(e.problems()).as(url).hasSize(1);
+        assertThat(e.problems().get(0)).as(url)
+          .startsWith("PG_URL: the PostgreSQL client cannot read it (" + cause)
+          .contains("expected postgresql://user[:password]@host[:port]/database")
+          .doesNotContain("Pg-password").doesNotContain("Pg-password-from-a-secret%21");
+      }
+    });
+    // What the client reads is accepted, options and all.
+    assertThat(ConfigLoader.load(Map.of("PG_URL", "postgresql://storedash@db:5432/storedash?sslmode=require&application_name=sd",
+      "PG_PASSWORD", "Pg-password-from-a-secret!")).pgUrl()).isPresent();
+  }
+
+  @Test
+  void aRedisUrlTheRedisClientRefusesStopsStartUpWithoutThePassword() {
+    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+      () -> ConfigLoader.load(Map.of("REDIS_URL", "redis://:Redis-pass^word@cache:6379")));
+    assertThat(e.problems()).containsExactly("REDIS_URL: the Redis client cannot read it (Illegal character in authority "
+      + "at index 8); percent-encode special characters in the user and password (e.g. ^ as %5E, @ as %40)");
+    // A host name java.net.URI takes for a registry name: RedisEndpoints accepts it, the client does not.
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("REDIS_URL", "redis://:Redis-password@redis_cache:6379")))
+      .hasMessageStartingWith("bad configuration: REDIS_URL: the Redis client cannot read it")
+      .hasMessageNotContaining("Redis-password");
+  }
+
+  @Test
+  void aYamlFileThatIsNotYamlIsNamedByLineNotByItsText(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("storedash.yaml");
+    Files.writeString(file, "http_port: 8100\npg_password: \"Yaml-password\" trailing\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(ConfigLoader.CONFIG_FILE_VARIABLE, file.toString())))
+      .isInstanceOf(ConfigException.class)
+      .hasMessageContaining("is not valid YAML (")
+      .hasMessageContaining("at line 2, column ")
+      .hasMessageNotContaining("Yaml-password");
+  }
+
+  @Test
+  void everySecretTheConfigurationHoldsIsRedactedFromThenOn() {
+    Map<String, String> env = new java.util.HashMap<>(OIDC);
+    env.putAll(Map.of("PG_URL", "postgresql://storedash:Pg-url-password-1@db:5432/storedash?password=Pg-query-password-1",
+      "REDIS_URL", "redis://:Redis-url-password-1@cache:6379", "ADMIN_TOKEN", "Admin-token-0123456789",
+      "CLUSTER_SECRET", "Cluster-secret-0123456789abcdef0123456789"));
+    StoreDashConfig config = ConfigLoader.load(env);
+    String text = "Pg-url-password-1 Pg-query-password-1 Redis-url-password-1 Admin-token-0123456789 "
+      + "Cluster-secret-0123456789abcdef0123456789 0123456789abcdef-secret";
+    assertThat(io.storedash.common.security.Redaction.redact(text)).isEqualTo("*** *** *** *** *** ***");
+    // A value that is refused is a secret all the same.
+    org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+      () -> ConfigLoader.load(Map.of("CLUSTER_SECRET", "Refused cluster secret with spaces")));
+    assertThat(io.storedash.common.security.Redaction.redact("Refused cluster secret with spaces")).isEqualTo("***");
+    // The configuration's own text (it may end up in a log) has none of them.
+    assertThat(config.toString()).doesNotContain("Pg-url-password-1", "Pg-query-password-1", "Redis-url-password-1",
+      "Admin-token", "Cluster-secret", "0123456789abcdef-secret")
+      .contains("adminToken=Optional[***]", "secret=Optional[***]", "postgresql://storedash:***@db:5432");
+  }
 }

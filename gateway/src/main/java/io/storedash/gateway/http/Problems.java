@@ -1,5 +1,6 @@
 package io.storedash.gateway.http;
 
+import io.storedash.common.security.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -66,20 +67,21 @@ public final class Problems {
       .put("instance", instance);
   }
 
-  /**
-   * A message fit for an answer: itself when it reads as a sentence, else {@code fallback}. Stack traces, exception
-   * names and SQL stay in the logs.
-   */
   /** A sentence cut to {@link #MAX_DETAIL} characters: details that quote what a client sent stay short. */
   public static String capped(String message) {
     return message == null || message.length() <= MAX_DETAIL ? message : message.substring(0, MAX_DETAIL) + "…";
   }
 
+  /**
+   * A message fit for an answer: itself when it reads as a sentence, else {@code fallback}. Stack traces, exception
+   * names and SQL stay in the logs; a secret stays nowhere ({@link Redaction}: a service's failure may quote a URL).
+   */
   public static String safeDetail(String message, String fallback) {
     if (message == null || message.isBlank() || INTERNALS.matcher(message).matches()) {
       return fallback;
     }
-    return message.length() > MAX_DETAIL ? message.substring(0, MAX_DETAIL) + "…" : message;
+    String redacted = Redaction.redact(message);
+    return redacted.length() > MAX_DETAIL ? redacted.substring(0, MAX_DETAIL) + "…" : redacted;
   }
 
   public static Future<Void> send(HttpServerResponse response, int status, String detail, String instance) {

@@ -18,6 +18,9 @@ class ProblemsTest {
     assertThat(Problems.safeDetail("SELECT id FROM stores WHERE code = $1 failed", "fallback")).isEqualTo("fallback");
     assertThat(Problems.safeDetail(null, "fallback")).isEqualTo("fallback");
     assertThat(Problems.safeDetail("x".repeat(1000), "fallback")).hasSize(Problems.MAX_DETAIL + 1).endsWith("…");
+    // A service's failure that quotes a URL: the answer has no password (docs/DESIGN.md §11.6).
+    assertThat(Problems.safeDetail("Redis is unavailable (redis://:Redis-password-1@cache:6379 refused)", "fallback"))
+      .isEqualTo("Redis is unavailable (redis://:***@cache:6379 refused)");
   }
 
   @Test

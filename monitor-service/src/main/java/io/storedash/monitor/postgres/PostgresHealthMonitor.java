@@ -1,5 +1,6 @@
 package io.storedash.monitor.postgres;
 
+import io.storedash.common.security.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -160,8 +161,8 @@ public final class PostgresHealthMonitor {
       .put("errors", errors.copy());
   }
 
+  /** Redacted: the message is logged and shown in the monitor snapshot. */
   private static String describe(Throwable e) {
-    String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    return Redaction.message(e);
   }
 }

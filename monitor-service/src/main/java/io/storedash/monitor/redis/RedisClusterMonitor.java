@@ -2,6 +2,7 @@ package io.storedash.monitor.redis;
 
 import io.storedash.common.redis.RedisClusterNodes;
 import io.storedash.common.redis.RedisEndpoints;
+import io.storedash.common.security.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -83,10 +84,10 @@ public final class RedisClusterMonitor implements RedisHealth {
       })
       .recover(e -> {
         if (discoveryError == null) {
-          LOG.warn("Redis Cluster {}: no master found: {}", endpoints.describe(), e.getMessage());
+          LOG.warn("Redis Cluster {}: no master found: {}", endpoints.describe(), Redaction.message(e));
           discoveryFailedAt = Instant.now();
         }
-        discoveryError = e.getMessage();
+        discoveryError = Redaction.message(e);
         return Future.succeededFuture();
       });
   }

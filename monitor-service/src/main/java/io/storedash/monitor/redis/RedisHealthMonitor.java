@@ -2,6 +2,7 @@ package io.storedash.monitor.redis;
 
 import io.storedash.common.redis.RedisClients;
 import io.storedash.common.redis.RedisEndpoints;
+import io.storedash.common.security.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -551,11 +552,8 @@ public final class RedisHealthMonitor implements RedisHealth {
     return Math.round(value * scale) / scale;
   }
 
+  /** Redacted: the message is logged and shown in the monitor snapshot. */
   private static String describe(Throwable e) {
-    if (e == null) {
-      return "unknown error";
-    }
-    String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    return Redaction.message(e);
   }
 }

@@ -1,6 +1,7 @@
 package io.storedash.query.storage;
 
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.security.Redaction;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -38,7 +39,7 @@ public final class Migrations {
       return result.migrationsExecuted;
     } catch (FlywayException e) {
       throw new IllegalStateException("cannot migrate the schema of PostgreSQL " + PgPools.describe(config) + ": "
-        + e.getMessage(), e);
+        + Redaction.message(e), e);
     }
   }
 

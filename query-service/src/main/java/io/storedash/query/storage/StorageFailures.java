@@ -1,6 +1,7 @@
 package io.storedash.query.storage;
 
 import io.storedash.common.Failure;
+import io.storedash.common.security.Redaction;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -53,7 +54,8 @@ public final class StorageFailures {
     return false;
   }
 
+  /** Redacted: the message goes into a reply that the gateway may show, and into logs. */
   private static String describe(Throwable failure) {
-    return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    return Redaction.message(failure);
   }
 }

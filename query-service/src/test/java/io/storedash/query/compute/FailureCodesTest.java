@@ -54,4 +54,15 @@ class FailureCodesTest {
     assertThat(StorageFailures.asReply(new IllegalArgumentException("bad")).failureCode()).isEqualTo(Failure.BAD_REQUEST.code());
     assertThat(StorageFailures.asReply(new NullPointerException("oops")).failureCode()).isEqualTo(Failure.BUG.code());
   }
+
+  @Test
+  void aFailureThatQuotesAUrlIsRepliedWithoutItsPassword() {
+    // The reply's message reaches the gateway's answer and the logs (docs/DESIGN.md §11.6).
+    ReplyException down = StorageFailures.asReply(new java.io.IOException(
+      "cannot connect to postgresql://storedash:Pg-password-in-a-reply@db:5432/storedash"));
+    assertThat(down.failureCode()).isEqualTo(Failure.DEPENDENCY_DOWN.code());
+    assertThat(down.getMessage()).contains("postgresql://storedash:***@db:5432/storedash").doesNotContain("Pg-password");
+    ReplyException bug = StorageFailures.asReply(new PgException("bad password=Pg-password-in-a-reply", "ERROR", "42000", null));
+    assertThat(bug.getMessage()).doesNotContain("Pg-password");
+  }
 }
