@@ -3,6 +3,7 @@ package io.storedash.standalone;
 import io.storedash.common.embedded.EmbeddedPostgresServer;
 import io.storedash.common.embedded.EmbeddedRedisServer;
 import io.storedash.common.testing.Resp;
+import io.storedash.common.testing.TestCertificates;
 import io.storedash.common.testing.TestStorage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,13 +62,14 @@ class SecretsInLogsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    processes = new ServiceProcesses(Map.of(
-      // The secrets every case carries, whatever else it breaks.
+    // A clustered service starts only with the event bus's certificates; the secrets every case carries, whatever else
+    // it breaks, go on top (this test's own CLUSTER_SECRET among them).
+    processes = new ServiceProcesses(TestCertificates.shared().environment(Map.of(
       "CLUSTER_SECRET", CLUSTER_SECRET,
       "ADMIN_TOKEN", ADMIN_TOKEN,
       "CLUSTER_HOST", "127.0.0.1",
       "MANAGEMENT_PORT", "0",
-      "WARM_ON_START", "false"), "secrets-in-logs-it");
+      "WARM_ON_START", "false")), "secrets-in-logs-it");
     scramDirectory = Files.createTempDirectory("storedash-secrets-it-pg");
     scramPostgres = EmbeddedPostgresServer.start(scramDirectory, false, 0);
     scramPort = scramPostgres.port();
