@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -109,14 +110,26 @@ class CacheVerticleTest {
 
   /** Waits until Redis holds an entry: cache-service answers before its write to Redis lands. */
   private void awaitStored(String key) {
-    awaitRedis(key + " in Redis", () -> storage.send(Request.cmd(Command.EXISTS).arg(key)).await().toLong() == 1);
+    // GET and SCAN, not EXISTS and KEYS: the test connects as StoreDash's ACL user, which may send only what StoreDash sends.
+    awaitRedis(key + " in Redis", () -> storage.send(Request.cmd(Command.GET).arg(key)).await() != null);
   }
 
   /** Waits until Redis holds this many entries of a store's current data version. */
   private void awaitStored(String store, int entries) {
     String version = ":v" + query.version + ":";
-    awaitRedis(entries + " entries of " + store + " in Redis", () -> storage.send(Request.cmd(Command.KEYS)
-      .arg(CacheKeys.pattern(null, store))).await().stream().filter(key -> key.toString().contains(version)).count() >= entries);
+    awaitRedis(entries + " entries of " + store + " in Redis",
+      () -> keysMatching(CacheKeys.pattern(null, store)).stream().filter(key -> key.contains(version)).count() >= entries);
+  }
+
+  private List<String> keysMatching(String pattern) {
+    List<String> keys = new ArrayList<>();
+    String cursor = "0";
+    do {
+      Response reply = storage.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000)).await();
+      cursor = reply.get(0).toString();
+      reply.get(1).forEach(key -> keys.add(key.toString()));
+    } while (!"0".equals(cursor));
+    return keys;
   }
 
   private static void awaitRedis(String what, BooleanSupplier condition) {
