@@ -94,6 +94,11 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     return "redis://" + RedisAcl.USER + ":" + password + "@127.0.0.1:" + port;
   }
 
+  /** {@link #url()} with another port of 127.0.0.1: for a proxy in front of this server (fault tests). */
+  public String urlThrough(int port) {
+    return "redis://" + RedisAcl.USER + ":" + password + "@127.0.0.1:" + port;
+  }
+
   @Override
   public void close() {
     stop();
