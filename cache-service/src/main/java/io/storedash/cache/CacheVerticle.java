@@ -1,5 +1,6 @@
 package io.storedash.cache;
 
+import io.storedash.cache.tier.EntryCodec;
 import io.storedash.cache.tier.HotspotTier;
 import io.storedash.cache.tier.RedisTier;
 import io.storedash.cache.tier.Tier;
@@ -96,7 +97,7 @@ public final class CacheVerticle extends VerticleBase {
   public Future<?> start() {
     TierStats tierStats = new TierStats(service.meterRegistry());
     HotspotTier hotspot = new HotspotTier(config.cacheL4MaxBytes(), config.cacheTtlL4(), durations);
-    redis = redisTier();
+    redis = redisTier(tierStats);
     queryService = QueryClient.create(vertx, computeTimeout);
     cache = new TieredCache(policy, hotspot, redis, versions, tierStats, this::compute, clock);
     warmer = new Warmer(cache, heat, config.warmParallelism(), config.warmHotFraction());
@@ -133,8 +134,11 @@ public final class CacheVerticle extends VerticleBase {
       .eventually(() -> redis.close());
   }
 
-  /** One server, the master that Sentinels name, or a Redis Cluster, as REDIS_URL says. */
-  private RedisTier redisTier() {
+  /**
+   * One server, the master that Sentinels name, or a Redis Cluster, as REDIS_URL says. Entries are sealed with the
+   * cluster's CACHE_ENTRY key: every instance of one cluster shares CLUSTER_SECRET, so each reads what the others wrote.
+   */
+  private RedisTier redisTier(TierStats tierStats) {
     RedisEndpoints endpoints = RedisEndpoints.parse(config.redisUrlOrDefault());
     RedisOptions options = RedisClients.options(endpoints).setMaxPoolSize(16).setMaxPoolWaiting(1024);
     // A node that is gone without a TCP reset must not hold commands for the 60 s default.
@@ -144,7 +148,8 @@ public final class CacheVerticle extends VerticleBase {
       : null;
     LOG.info("cache-service on node {} uses Redis {} ({})", service.nodeId(), endpoints.describe(),
       endpoints.mode().name().toLowerCase(java.util.Locale.ROOT));
-    return new RedisTier(Redis.createClient(vertx, options), masters, endpoints.describe(), REDIS_TIMEOUT, service.nodeId(), durations);
+    return new RedisTier(Redis.createClient(vertx, options), EntryCodec.of(service.keys()), tierStats, masters,
+      endpoints.describe(), REDIS_TIMEOUT, service.nodeId(), durations);
   }
 
   private Duration minTtl() {

@@ -83,7 +83,7 @@ public final class TieredCache {
   }
 
   private Future<Answer> readThrough(DashboardQuery query, Tier tier, String key, String etag, long version, Entry hot) {
-    return redis.get(key).compose(stored -> {
+    return redis.get(tier, key).compose(stored -> {
       long now = clock.millis();
       if (stored != null) {
         hotspot.put(key, stored);
@@ -131,7 +131,7 @@ public final class TieredCache {
       return Future.failedFuture(failure);
     }
     String oldKey = CacheKeys.key(tier, query, previous.getAsLong());
-    return redis.get(oldKey).compose(old -> {
+    return redis.get(tier, oldKey).compose(old -> {
       if (old == null) {
         return Future.failedFuture(failure);
       }
@@ -152,7 +152,7 @@ public final class TieredCache {
     }
     long version = known.getAsLong();
     String key = CacheKeys.key(tier, query, version);
-    return redis.get(key).compose(stored -> {
+    return redis.get(tier, key).compose(stored -> {
       if (stored != null && !policy.dueForRefresh(tier, stored, clock.millis())) {
         hotspot.put(key, stored);
         return Future.succeededFuture(false);

@@ -1,6 +1,8 @@
 package io.storedash.cache;
 
 import io.storedash.cache.tier.CacheKeys;
+import io.storedash.cache.tier.Entry;
+import io.storedash.cache.tier.EntryCodec;
 import io.storedash.cache.tier.Tier;
 import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
@@ -10,6 +12,7 @@ import io.storedash.common.ReplyHeaders;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.bootstrap.ServiceDescriptor;
 import io.storedash.common.embedded.EmbeddedRedisServer;
+import io.storedash.common.security.ClusterKeys;
 import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.ManualClock;
 import io.storedash.common.testing.TestStorage;
@@ -25,13 +28,18 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -109,14 +117,26 @@ class CacheVerticleTest {
 
   /** Waits until Redis holds an entry: cache-service answers before its write to Redis lands. */
   private void awaitStored(String key) {
-    awaitRedis(key + " in Redis", () -> storage.send(Request.cmd(Command.EXISTS).arg(key)).await().toLong() == 1);
+    // GET and SCAN, not EXISTS and KEYS: the test connects as StoreDash's ACL user, which may send only what StoreDash sends.
+    awaitRedis(key + " in Redis", () -> storage.send(Request.cmd(Command.GET).arg(key)).await() != null);
   }
 
   /** Waits until Redis holds this many entries of a store's current data version. */
   private void awaitStored(String store, int entries) {
     String version = ":v" + query.version + ":";
-    awaitRedis(entries + " entries of " + store + " in Redis", () -> storage.send(Request.cmd(Command.KEYS)
-      .arg(CacheKeys.pattern(null, store))).await().stream().filter(key -> key.toString().contains(version)).count() >= entries);
+    awaitRedis(entries + " entries of " + store + " in Redis",
+      () -> keysMatching(CacheKeys.pattern(null, store)).stream().filter(key -> key.contains(version)).count() >= entries);
+  }
+
+  private List<String> keysMatching(String pattern) {
+    List<String> keys = new ArrayList<>();
+    String cursor = "0";
+    do {
+      Response reply = storage.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000)).await();
+      cursor = reply.get(0).toString();
+      reply.get(1).forEach(key -> keys.add(key.toString()));
+    } while (!"0".equals(cursor));
+    return keys;
   }
 
   private static void awaitRedis(String what, BooleanSupplier condition) {
@@ -395,5 +415,63 @@ class CacheVerticleTest {
     clock.advance(Duration.ofSeconds(3));
     ask(DashboardQuery.of(QueryKind.HOURS, "S001", overview.from(), overview.to())).await();
     assertThat(stats().getJsonObject("redis").getBoolean("up")).isTrue();
+  }
+
+  /**
+   * Someone who reaches Redis writes entries under the keys StoreDash reads (the attack of issue 17: a forged entry was
+   * served as L2). Each is a miss, computed again by query-service and overwritten, and counted by reason; the
+   * answer has query-service's figures, never the forged JSON.
+   */
+  @Test
+  void anEntryThisClusterDidNotSealIsAMissComputedAgainOverwrittenAndCounted() {
+    // L4 off: every answer comes from Redis or query-service, never from this instance's memory.
+    deploy(Map.of("CACHE_L4_MAX_BYTES", "0"));
+    DashboardQuery otherStore = DashboardQuery.of(QueryKind.OVERVIEW, "S002", overview.from(), overview.to());
+    assertThat(status(ask(otherStore).await())).isEqualTo("MISS");
+    String otherKey = CacheKeys.key(Tier.L2, otherStore, query.version);
+    awaitStored(otherKey);
+    byte[] valid = storage.send(Request.cmd(Command.GET).arg(otherKey)).await().toBytes();
+    String key = CacheKeys.key(Tier.L2, overview, query.version);
+    byte[] forgedJson = Gzip.compress(new JsonObject().put("store", "S001").put("kind", "overview").put("n", -1)
+      .put("forged", true).encode().getBytes(StandardCharsets.UTF_8));
+
+    ByteBuffer formatOne = ByteBuffer.allocate(19 + forgedJson.length);
+    formatOne.put((byte) 'S').put((byte) 'D').put((byte) 1).putLong(clock.millis()).putLong(query.version).put(forgedJson);
+    ByteBuffer wrongMac = ByteBuffer.allocate(39 + forgedJson.length);
+    wrongMac.put(valid, 0, 23).put(new byte[16]).put(forgedJson);
+    Map<String, byte[]> forgeries = new LinkedHashMap<>();
+    forgeries.put("corrupt", "{\"store\":\"S001\",\"forged\":true}".getBytes(StandardCharsets.UTF_8));
+    forgeries.put("unsigned", formatOne.array());
+    forgeries.put("forged", wrongMac.array());
+    forgeries.put("forged (a valid entry of S002 copied)", valid);
+    forgeries.put("other_key", EntryCodec.of(ClusterKeys.random()).encode(key, new Entry(clock.millis(), query.version, forgedJson)));
+
+    Map<String, Long> expected = new HashMap<>();
+    for (Map.Entry<String, byte[]> forgery : forgeries.entrySet()) {
+      String reason = forgery.getKey().split(" ")[0];
+      storage.send(Request.cmd(Command.SET).arg(key).arg(Buffer.buffer(forgery.getValue())).arg("PX").arg(60_000)).await();
+      int computed = query.computationsOf(overview);
+      Message<Buffer> answer = ask(overview).await();
+      assertThat(status(answer)).as(forgery.getKey()).isEqualTo("MISS");
+      assertThat(body(answer).getString("store")).as(forgery.getKey()).isEqualTo("S001");
+      assertThat(body(answer).getInteger("n")).as(forgery.getKey()).isPositive();
+      assertThat(body(answer).containsKey("forged")).as(forgery.getKey()).isFalse();
+      assertThat(query.computationsOf(overview)).isEqualTo(computed + 1);
+      expected.merge(reason, 1L, Long::sum);
+      assertThat(stats().getJsonObject("tiers").getJsonObject("L2").getJsonObject("rejected").getLong(reason))
+        .as(forgery.getKey()).isEqualTo(expected.get(reason));
+
+      // Overwritten by the entry computed again: the next answer is that one, from Redis.
+      awaitRedis("the forged entry overwritten", () -> !Arrays.equals(
+        storage.send(Request.cmd(Command.GET).arg(key)).await().toBytes(), forgery.getValue()));
+      Message<Buffer> again = ask(overview).await();
+      assertThat(status(again)).as(forgery.getKey()).isEqualTo("L2");
+      assertThat(again.body()).isEqualTo(answer.body());
+    }
+    JsonObject rejected = stats().getJsonObject("tiers").getJsonObject("L2").getJsonObject("rejected");
+    assertThat(rejected).isEqualTo(new JsonObject().put("forged", 2L).put("corrupt", 1L).put("unsigned", 1L)
+      .put("other_format", 0L).put("other_key", 1L));
+    assertThat(stats().getJsonObject("tiers").getJsonObject("L4").containsKey("rejected")).isFalse();
+    System.out.printf("forged entries rejected: %s%n", rejected.encode());
   }
 }

@@ -22,10 +22,24 @@ public record CacheNodeStats(String node, Map<String, Tier> tiers, Long lookups,
 
   /**
    * One tier's figures. {@code bytes}, {@code evictions} and {@code maxBytes} only the in-process tier (L4) has;
-   * {@code entries} of a Redis tier is the count of its keys in the shared Redis, null until first counted.
+   * {@code entries} of a Redis tier is the count of its keys in the shared Redis, null until first counted;
+   * {@code rejected} only a Redis tier has: the entries read there that were not served because their MAC did not
+   * prove that this cluster wrote them for their key, by reason ({@code forged}, {@code corrupt}, {@code unsigned},
+   * {@code other_format}, {@code other_key}).
    */
   public record Tier(Long hits, Long misses, Long staleHits, Long loads, Double meanLoadMs, Long bytesWritten,
-                     Long entries, Long bytes, Long evictions, Long maxBytes, Long ttlSeconds) {
+                     Long entries, Long bytes, Long evictions, Long maxBytes, Long ttlSeconds, Map<String, Long> rejected) {
+
+    /** The figures of an instance that reports no rejected entries (L4, or a release before they were counted). */
+    public Tier(Long hits, Long misses, Long staleHits, Long loads, Double meanLoadMs, Long bytesWritten,
+                Long entries, Long bytes, Long evictions, Long maxBytes, Long ttlSeconds) {
+      this(hits, misses, staleHits, loads, meanLoadMs, bytesWritten, entries, bytes, evictions, maxBytes, ttlSeconds, null);
+    }
+
+    /** All rejected entries of the tier, whatever the reason; null when it reports none. */
+    public Long rejectedTotal() {
+      return rejected == null ? null : rejected.values().stream().mapToLong(Long::longValue).sum();
+    }
 
     public JsonObject toJson() {
       JsonObject json = new JsonObject()
@@ -45,13 +59,28 @@ public record CacheNodeStats(String node, Map<String, Tier> tiers, Long lookups,
       if (maxBytes != null) {
         json.put("max_bytes", maxBytes);
       }
+      if (rejected != null) {
+        JsonObject byReason = new JsonObject();
+        rejected.forEach(byReason::put);
+        json.put("rejected", byReason);
+      }
       return json.put("ttl_s", ttlSeconds);
     }
 
     public static Tier fromJson(JsonObject json) {
+      Map<String, Long> rejected = null;
+      if (json.getValue("rejected") instanceof JsonObject byReason) {
+        rejected = new LinkedHashMap<>();
+        for (String reason : byReason.fieldNames()) {
+          Long count = whole(byReason, reason);
+          if (count != null) {
+            rejected.put(reason, count);
+          }
+        }
+      }
       return new Tier(whole(json, "hits"), whole(json, "misses"), whole(json, "stale_hits"), whole(json, "loads"),
         number(json, "mean_load_ms"), whole(json, "bytes_written"), whole(json, "entries"), whole(json, "bytes"),
-        whole(json, "evictions"), whole(json, "max_bytes"), whole(json, "ttl_s"));
+        whole(json, "evictions"), whole(json, "max_bytes"), whole(json, "ttl_s"), rejected);
     }
   }
 

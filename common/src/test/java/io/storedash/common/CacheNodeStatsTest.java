@@ -57,4 +57,18 @@ class CacheNodeStatsTest {
     assertThat(odd.lookups()).isEqualTo(2L);
     assertThat(CacheNodeStats.fromJson(new JsonObject().put("tiers", "broken")).tiers()).isNull();
   }
+
+  @Test
+  void aRedisTierCarriesItsRejectedEntriesByReason() {
+    Map<String, Long> rejected = new LinkedHashMap<>();
+    rejected.put("forged", 2L);
+    rejected.put("corrupt", 1L);
+    CacheNodeStats.Tier l2 = new CacheNodeStats.Tier(5L, 3L, 0L, 3L, 1.5, 900L, 4L, null, null, null, 900L, rejected);
+    JsonObject json = l2.toJson();
+    assertThat(json.getJsonObject("rejected")).isEqualTo(new JsonObject().put("forged", 2L).put("corrupt", 1L));
+    assertThat(CacheNodeStats.Tier.fromJson(json)).isEqualTo(l2);
+    assertThat(l2.rejectedTotal()).isEqualTo(3);
+    // An instance of an earlier release sends none.
+    assertThat(CacheNodeStats.Tier.fromJson(new JsonObject().put("hits", 1)).rejected()).isNull();
+  }
 }

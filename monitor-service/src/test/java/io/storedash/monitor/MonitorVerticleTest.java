@@ -71,6 +71,8 @@ class MonitorVerticleTest {
         assertThat(redis.getJsonObject("clients").getLong("rejected")).isNotNull();
         assertThat(redis.getLong("uptime_s")).isNotNull();
         assertThat(redis.getJsonArray("warnings")).isEmpty();
+        // The embedded Redis refuses a client without its password (NOAUTH): no "no_password" warning.
+        assertThat(redis.getBoolean("password_required")).isTrue();
         assertThat(redis.getJsonArray("errors")).isEmpty();
         assertThat(Instant.parse(redis.getString("last_check"))).isBefore(Instant.now().plusSeconds(1));
         assertThat(redis.getInteger("reconnect_attempts")).isZero();

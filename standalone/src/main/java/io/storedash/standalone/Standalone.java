@@ -23,9 +23,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,10 +78,10 @@ public final class Standalone implements Callable<Integer> {
   @Option(names = "--fresh", description = "empty the embedded database before the start and begin from an empty one (a stop never deletes data)")
   boolean fresh;
 
-  @Option(names = "--infra-only", description = "start only embedded PostgreSQL and Redis (and demo data), print PG_URL and REDIS_URL, and keep them running: for a cluster of separate service JVMs")
+  @Option(names = "--infra-only", description = "start only embedded PostgreSQL and Redis (and demo data), print PG_URL and REDIS_URL (the embedded Redis's with its generated password), and keep them running: for a cluster of separate service JVMs")
   boolean infraOnly;
 
-  @Option(names = "--env-file", description = "with --infra-only: also write PG_URL and REDIS_URL to this file")
+  @Option(names = "--env-file", description = "with --infra-only: write PG_URL and REDIS_URL (with the embedded Redis's generated password) to this file, readable by this user only, and print them without passwords")
   Path envFile;
 
   @Option(names = "--pg-port", defaultValue = "0", description = "embedded PostgreSQL port (default: a free one)")
@@ -169,14 +174,32 @@ public final class Standalone implements Callable<Integer> {
       vertx.close().await();
     }
     users.lines().forEach(System.out::println);
-    String env = "PG_URL=" + config.pgUrlOrDefault() + "\nREDIS_URL=" + config.redisUrlOrDefault() + "\n";
-    if (envFile != null) {
-      Files.writeString(envFile, env, StandardCharsets.UTF_8);
-    }
-    System.out.print(env);
+    handOver(config.pgUrlOrDefault(), config.redisUrlOrDefault(), envFile, System.out);
     System.out.println("PostgreSQL and Redis are running; stop them with Ctrl-C or SIGTERM.");
     Thread.currentThread().join();
     return 0;
+  }
+
+  /**
+   * Gives PG_URL and REDIS_URL to whoever starts the service JVMs. REDIS_URL holds the embedded Redis's password
+   * (generated at every start): with {@code --env-file} the URLs go to that file, readable by this user only, and the
+   * output shows them without passwords; without it the output is the only way to hand them over, so it has them.
+   */
+  static void handOver(String pgUrl, String redisUrl, Path envFile, PrintStream out) throws IOException {
+    String env = "PG_URL=" + pgUrl + "\nREDIS_URL=" + redisUrl + "\n";
+    if (envFile == null) {
+      out.print(env);
+      return;
+    }
+    // Written beside it and moved into place: a script polling for the file never reads half of it.
+    Path dir = envFile.toAbsolutePath().getParent();
+    Path written = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+      ? Files.createTempFile(dir, ".storedash-env", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+      : Files.createTempFile(dir, ".storedash-env", ".tmp");
+    Files.writeString(written, env, StandardCharsets.UTF_8);
+    Files.move(written, envFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    out.print(env.replaceAll("//([^:/@\\s]*):[^@\\s]*@", "//$1:***@"));
+    out.println("(with the passwords in " + envFile + ", readable by this user only)");
   }
 
   private int runServices(StoreDashConfig config, DemoOptions demo) throws Exception {

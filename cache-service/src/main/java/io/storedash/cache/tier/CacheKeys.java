@@ -15,10 +15,11 @@ import java.util.HexFormat;
 public final class CacheKeys {
 
   /**
-   * Bumped when the result format changes, so a new release never reads an old release's entries: 2 since the answers
-   * carry the chain's calculation standard (issue 15).
+   * Bumped when the result or the entry format changes, so a new release never reads an old release's entries and
+   * releases side by side in a rolling upgrade do not overwrite each other's: 2 since the answers carry the chain's
+   * calculation standard (issue 15), 3 since entries carry a MAC ({@link EntryCodec}, issue 17).
    */
-  public static final String FORMAT = "2";
+  public static final String FORMAT = "3";
   static final String PREFIX = "sd:" + FORMAT + ":";
 
   private CacheKeys() {

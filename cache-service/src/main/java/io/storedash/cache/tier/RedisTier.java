@@ -41,6 +41,8 @@ public final class RedisTier {
   }
 
   private final Redis redis;
+  private final EntryCodec codec;
+  private final TierStats stats;
   private final RedisClusterNodes cluster;
   private final String name;
   private final long timeoutMillis;
@@ -52,12 +54,17 @@ public final class RedisTier {
 
   /**
    * @param redis   the client every keyed command goes through (a cluster client routes it by slot)
+   * @param codec   seals entries on the way in and checks them on the way out
+   * @param stats   where entries that fail the check are counted
    * @param cluster the masters of a Redis Cluster, for SCAN; null for one server or a Sentinel-watched master
    * @param name    what Redis is, for logs, without credentials
    * @param clock   what the quiet time before Redis counts as reachable again is measured by
    */
-  public RedisTier(Redis redis, RedisClusterNodes cluster, String name, Duration timeout, String node, Clock clock) {
+  public RedisTier(Redis redis, EntryCodec codec, TierStats stats, RedisClusterNodes cluster, String name, Duration timeout,
+                   String node, Clock clock) {
     this.redis = redis;
+    this.codec = codec;
+    this.stats = stats;
     this.cluster = cluster;
     this.name = name;
     this.timeoutMillis = timeout.toMillis();
@@ -78,17 +85,23 @@ public final class RedisTier {
     return errors.get();
   }
 
-  /** The entry, or null when there is none, it is unreadable, or Redis failed. */
-  public Future<Entry> get(String key) {
+  /**
+   * The entry of {@code tier} under {@code key}, or null when there is none, Redis failed, or what is stored there is
+   * not an entry this cache sealed for that key: then it is counted as rejected, and the caller, seeing a miss,
+   * computes the entry again and overwrites it.
+   */
+  public Future<Entry> get(Tier tier, String key) {
     return send(redis, Request.cmd(Command.GET).arg(key), "GET", key)
       .map(response -> {
         if (response == null) {
           return null;
         }
         try {
-          return Entry.decode(response.toBytes());
-        } catch (IllegalArgumentException e) {
-          LOG.warn("unreadable cache entry {} ignored", key);
+          return codec.decode(key, response.toBytes());
+        } catch (EntryCodec.RejectedEntry e) {
+          stats.rejected(tier, e.reason());
+          LOG.warn("cache entry {} rejected ({}: {}) on node {}: answered as a miss and computed again", key,
+            e.reason().label(), e.getMessage(), node);
           return null;
         }
       })
@@ -96,7 +109,7 @@ public final class RedisTier {
   }
 
   public Future<Void> set(String key, Entry entry, Duration ttl) {
-    return send(redis, Request.cmd(Command.SET).arg(key).arg(Buffer.buffer(entry.encode())).arg("PX").arg(ttl.toMillis()), "SET", key)
+    return send(redis, Request.cmd(Command.SET).arg(key).arg(Buffer.buffer(codec.encode(key, entry))).arg("PX").arg(ttl.toMillis()), "SET", key)
       .<Void>mapEmpty()
       .otherwiseEmpty();
   }

@@ -1,10 +1,13 @@
 package io.storedash.common.redis;
 
+import io.storedash.common.config.ConfigLoader;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisReplicas;
 import io.vertx.redis.client.RedisRole;
 import org.junit.jupiter.api.Test;
+
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -73,5 +76,32 @@ class RedisEndpointsTest {
     assertThatThrownBy(() -> RedisEndpoints.parse("redis-cluster://:pw@/")).hasMessage("no host");
     assertThatThrownBy(() -> RedisEndpoints.parse("redis-cluster://h1 h2:7000")).hasMessageContaining("not a host name");
     assertThatThrownBy(() -> RedisEndpoints.parse("redis://:100%@h")).hasMessageContaining("percent-escape");
+  }
+
+  /** REDIS_URL as ConfigLoader makes it from REDIS_URL and REDIS_PASSWORD, parsed. */
+  private static RedisEndpoints withPassword(String url, String password) {
+    return RedisEndpoints.parse(ConfigLoader.load(Map.of("REDIS_URL", url, "REDIS_PASSWORD", password)).redisUrlOrDefault());
+  }
+
+  @Test
+  void redisPasswordReachesEverySentinelEveryClusterNodeAndTheServer() {
+    // Percent-encoded once in the URL; Vert.x decodes it (RedisPasswordTest signs in with it to real servers).
+    String encoded = "p%40ss%2Fw%3Ard%25";
+    RedisEndpoints sentinel = withPassword("redis-sentinel://10.0.0.1:26379,10.0.0.2/storedash/1", "p@ss/w:rd%");
+    assertThat(RedisClients.options(sentinel).getEndpoints()).containsExactly(
+      "redis://:" + encoded + "@10.0.0.1:26379/1", "redis://:" + encoded + "@10.0.0.2:26379/1");
+    assertThat(sentinel.masterName()).isEqualTo("storedash");
+    assertThat(sentinel.describe()).doesNotContain("p%40ss");
+
+    RedisEndpoints cluster = withPassword("redis-cluster://storedash:old@h1:7000,h2:7001", "p@ss/w:rd%");
+    assertThat(RedisClients.options(cluster).getEndpoints()).containsExactly(
+      "redis://storedash:" + encoded + "@h1:7000", "redis://storedash:" + encoded + "@h2:7001");
+    // A master that CLUSTER SLOTS names later (RedisClusterNodes, monitor-service) gets the same credentials.
+    assertThat(RedisClients.nodeOptions(cluster, "10.1.1.1:7002").getEndpoint())
+      .isEqualTo("redis://storedash:" + encoded + "@10.1.1.1:7002");
+
+    RedisEndpoints one = withPassword("redis://storedash@cache.internal:6380/2", "s3cret");
+    assertThat(RedisClients.options(one).getEndpoints()).containsExactly("redis://storedash:s3cret@cache.internal:6380/2");
+    assertThat(withPassword("redis://cache.internal", "s3cret").url()).isEqualTo("redis://:s3cret@cache.internal");
   }
 }

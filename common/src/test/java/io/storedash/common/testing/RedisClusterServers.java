@@ -30,19 +30,31 @@ public final class RedisClusterServers implements AutoCloseable {
   private final List<Integer> busPorts = new ArrayList<>();
   private final Thread shutdownHook = new Thread(this::stopAll, "test-redis-cluster-stop");
 
-  private RedisClusterServers(Path root) {
+  /** The password every node requires ({@code requirepass}); null for none. */
+  private final String password;
+
+  private RedisClusterServers(Path root, String password) {
     this.root = root;
+    this.password = password;
   }
 
   /** Starts a cluster of {@code masters} nodes and waits until it is formed and every slot is served. */
   public static RedisClusterServers start(int masters) {
+    return start(masters, null);
+  }
+
+  /**
+   * As {@link #start(int)}, every node requiring {@code password} ({@code requirepass}) from its first client on; the
+   * {@link #url()} names no password (a test gives it as REDIS_PASSWORD or in the URL).
+   */
+  public static RedisClusterServers start(int masters, String password) {
     Path root;
     try {
       root = Files.createTempDirectory("storedash-redis-cluster");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    RedisClusterServers cluster = new RedisClusterServers(root);
+    RedisClusterServers cluster = new RedisClusterServers(root, password);
     Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
     try {
       cluster.form(masters);
@@ -58,7 +70,7 @@ public final class RedisClusterServers implements AutoCloseable {
       int port = TestStorage.freePort();
       int busPort = TestStorage.freePort();
       busPorts.add(busPort);
-      nodes.add(RedisProcess.start(root.resolve("node-" + port), port, List.of(
+      List<String> config = new ArrayList<>(List.of(
         "cluster-enabled yes",
         "cluster-config-file nodes.conf",
         "cluster-port " + busPort,
@@ -67,7 +79,12 @@ public final class RedisClusterServers implements AutoCloseable {
         "save \"\"",
         "appendonly no",
         "maxmemory 64mb",
-        "maxmemory-policy allkeys-lru"), false));
+        "maxmemory-policy allkeys-lru"));
+      if (password != null) {
+        config.add("requirepass " + password);
+        Resp.authenticate(port, password);
+      }
+      nodes.add(RedisProcess.start(root.resolve("node-" + port), port, config, false));
     }
     for (int i = 0; i < masters; i++) {
       int port = nodes.get(i).port();

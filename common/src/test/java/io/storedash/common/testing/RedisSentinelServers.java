@@ -26,20 +26,33 @@ public final class RedisSentinelServers implements AutoCloseable {
   private final List<RedisProcess> sentinels = new ArrayList<>();
   private final Thread shutdownHook = new Thread(this::killAll, "test-redis-sentinel-stop");
 
-  private RedisSentinelServers(Path root, String masterName) {
+  /** The password of every server and Sentinel ({@code requirepass}); null for none. */
+  private final String password;
+
+  private RedisSentinelServers(Path root, String masterName, String password) {
     this.root = root;
     this.masterName = masterName;
+    this.password = password;
   }
 
   /** A master, a replica and {@code sentinelCount} Sentinels (quorum: a majority of them). */
   public static RedisSentinelServers start(String masterName, int sentinelCount) {
+    return start(masterName, sentinelCount, null);
+  }
+
+  /**
+   * As {@link #start(String, int)}, every server and Sentinel requiring {@code password}: the replica and the
+   * Sentinels authenticate with it to the master ({@code masterauth}, {@code sentinel auth-pass}) and the Sentinels to
+   * each other ({@code sentinel sentinel-pass}). The {@link #url()} names no password.
+   */
+  public static RedisSentinelServers start(String masterName, int sentinelCount, String password) {
     Path root;
     try {
       root = Files.createTempDirectory("storedash-redis-sentinel");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    RedisSentinelServers set = new RedisSentinelServers(root, masterName);
+    RedisSentinelServers set = new RedisSentinelServers(root, masterName, password);
     Runtime.getRuntime().addShutdownHook(set.shutdownHook);
     try {
       set.form(sentinelCount);
@@ -52,8 +65,11 @@ public final class RedisSentinelServers implements AutoCloseable {
 
   private void form(int sentinelCount) {
     // No 5 s wait for more replicas before a (diskless) full sync.
-    List<String> server = List.of("save \"\"", "appendonly no", "maxmemory 64mb", "maxmemory-policy allkeys-lru",
-      "repl-diskless-sync-delay 0");
+    List<String> server = new ArrayList<>(List.of("save \"\"", "appendonly no", "maxmemory 64mb",
+      "maxmemory-policy allkeys-lru", "repl-diskless-sync-delay 0"));
+    if (password != null) {
+      server.addAll(List.of("requirepass " + password, "masterauth " + password));
+    }
     RedisProcess master = startServer(server);
     List<String> replica = new ArrayList<>(server);
     replica.add("replicaof 127.0.0.1 " + master.port());
@@ -63,11 +79,17 @@ public final class RedisSentinelServers implements AutoCloseable {
     int quorum = sentinelCount / 2 + 1;
     for (int i = 0; i < sentinelCount; i++) {
       int port = TestStorage.freePort();
-      sentinels.add(RedisProcess.start(root.resolve("sentinel-" + port), port, List.of(
+      List<String> config = new ArrayList<>(List.of(
         "sentinel monitor " + masterName + " 127.0.0.1 " + master.port() + " " + quorum,
         "sentinel down-after-milliseconds " + masterName + " " + DOWN_AFTER_MS,
         "sentinel failover-timeout " + masterName + " 10000",
-        "sentinel parallel-syncs " + masterName + " 1"), true));
+        "sentinel parallel-syncs " + masterName + " 1"));
+      if (password != null) {
+        config.addAll(List.of("sentinel auth-pass " + masterName + " " + password, "requirepass " + password,
+          "sentinel sentinel-pass " + password));
+        Resp.authenticate(port, password);
+      }
+      sentinels.add(RedisProcess.start(root.resolve("sentinel-" + port), port, config, true));
     }
     await("every Sentinel knowing the replica", () -> sentinels.stream().allMatch(s ->
       "1".equals(masterField(s.port(), "num-slaves"))));
@@ -75,6 +97,9 @@ public final class RedisSentinelServers implements AutoCloseable {
 
   private RedisProcess startServer(List<String> config) {
     int port = TestStorage.freePort();
+    if (password != null) {
+      Resp.authenticate(port, password);
+    }
     RedisProcess process = RedisProcess.start(root.resolve("redis-" + port), port, config, false);
     servers.add(process);
     return process;

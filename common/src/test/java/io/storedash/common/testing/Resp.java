@@ -11,6 +11,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A blocking RESP2 client for test set-up and assertions: one command per connection, so a test can talk to any node
@@ -26,8 +28,18 @@ public final class Resp {
   }
 
   private static final int TIMEOUT_MS = 5000;
+  /** The AUTH arguments of servers that require a password, by port. */
+  private static final Map<Integer, List<String>> CREDENTIALS = new ConcurrentHashMap<>();
 
   private Resp() {
+  }
+
+  /**
+   * From now on every command to {@code port} is sent after {@code AUTH password}: for fixtures whose servers require a
+   * password ({@code requirepass}).
+   */
+  public static void authenticate(int port, String password) {
+    CREDENTIALS.put(port, List.of("AUTH", password));
   }
 
   /**
@@ -43,18 +55,30 @@ public final class Resp {
       socket.setSoTimeout(TIMEOUT_MS);
       OutputStream out = socket.getOutputStream();
       ByteArrayOutputStream request = new ByteArrayOutputStream();
-      request.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
-      for (String arg : args) {
-        byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-        request.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.UTF_8));
-        request.writeBytes(bytes);
-        request.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+      List<String> auth = CREDENTIALS.get(port);
+      if (auth != null) {
+        encode(request, auth.toArray(String[]::new));
       }
+      encode(request, args);
       out.write(request.toByteArray());
       out.flush();
-      return read(new BufferedInputStream(socket.getInputStream()));
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      if (auth != null) {
+        read(in);
+      }
+      return read(in);
     } catch (IOException e) {
       throw new UncheckedIOException("Redis on port " + port + ": " + String.join(" ", args) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void encode(ByteArrayOutputStream request, String... args) {
+    request.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+    for (String arg : args) {
+      byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+      request.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+      request.writeBytes(bytes);
+      request.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
     }
   }
 
@@ -77,10 +101,12 @@ public final class Resp {
     return null;
   }
 
-  /** True when something answers PING on the port. */
+  /** True when something answers PING on the port (a server that wants a password first answers too). */
   public static boolean answers(int port) {
     try {
       return "PONG".equals(command(port, "PING"));
+    } catch (ErrorReply e) {
+      return e.getMessage().startsWith("NOAUTH");
     } catch (RuntimeException e) {
       return false;
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 /**
  * Cache figures summed over the live cache-service instances, from their heartbeat {@code stats.tiers}
  * ({@code {"L1": {"hits", "misses", "stale_hits", "bytes", "entries", "evictions", ...}, ..., "L4": {...}}}).
+ * {@code rejected} is the sum over the reasons of the Redis entries an instance refused to serve (its MAC failed).
  *
  * <ul>
  *   <li>Counters ({@value #COUNTERS_DOC}) are summed. {@code entries} of L4 is summed too (each instance has its own
@@ -25,7 +26,7 @@ public record CacheTierTotals(int instances, int reporting, Map<String, Tier> ti
 
   /** One tier's figures summed over the instances; a figure no instance reported is null. */
   public record Tier(Long hits, Long misses, Long staleHits, Long bytes, Long entries, Long evictions, Long loads,
-                     Long bytesWritten, Double hitRate) {
+                     Long bytesWritten, Double hitRate, Long rejected) {
 
     public JsonObject toJson() {
       return new JsonObject()
@@ -37,12 +38,13 @@ public record CacheTierTotals(int instances, int reporting, Map<String, Tier> ti
         .put("evictions", evictions)
         .put("loads", loads)
         .put("bytes_written", bytesWritten)
-        .put("hit_rate", hitRate);
+        .put("hit_rate", hitRate)
+        .put("rejected", rejected);
     }
   }
 
   static final String IN_PROCESS_TIER = "L4";
-  static final String COUNTERS_DOC = "hits, misses, stale_hits, bytes, evictions, loads, bytes_written";
+  static final String COUNTERS_DOC = "hits, misses, stale_hits, bytes, evictions, loads, bytes_written, rejected";
   private static final List<String> TIERS = List.of("L1", "L2", "L3", "L4");
 
   /** @param instanceStats the {@code stats} of each live cache-service instance */
@@ -65,6 +67,7 @@ public record CacheTierTotals(int instances, int reporting, Map<String, Tier> ti
         add(sum, "evictions", figures.evictions());
         add(sum, "loads", figures.loads());
         add(sum, "bytes_written", figures.bytesWritten());
+        add(sum, "rejected", figures.rejectedTotal());
         if (figures.entries() != null) {
           sum.merge("entries", figures.entries().doubleValue(), IN_PROCESS_TIER.equals(tier.getKey()) ? Double::sum : Double::max);
         }
@@ -80,7 +83,7 @@ public record CacheTierTotals(int instances, int reporting, Map<String, Tier> ti
       double stale = sum.getOrDefault("stale_hits", 0.0);
       tiers.put(tier.getKey(), new Tier(whole(sum, "hits"), whole(sum, "misses"), whole(sum, "stale_hits"),
         whole(sum, "bytes"), whole(sum, "entries"), whole(sum, "evictions"), whole(sum, "loads"),
-        whole(sum, "bytes_written"), Figures.ratio(hits, hits + misses)));
+        whole(sum, "bytes_written"), Figures.ratio(hits, hits + misses), whole(sum, "rejected")));
       answered += hits + stale;
       if (!IN_PROCESS_TIER.equals(tier.getKey())) {
         redisLookups += hits + stale + misses;

@@ -43,6 +43,15 @@ public final class RedisAlerts {
     return alerts;
   }
 
+  /** A server that answered a PING from a client without a password ({@link UnauthenticatedPing}). */
+  public static RedisAlert openAccess(String endpoint) {
+    return new RedisAlert(RedisAlert.Level.WARNING, "no_password",
+      "Redis accepts clients without a password: anyone who reaches " + endpoint + " can read, forge or delete cache "
+        + "entries and sessions; set requirepass or an ACL user, and give StoreDash its password in REDIS_PASSWORD "
+        + "(docs/OPERATIONS.md, Redis password and ACL user)",
+      false, true);
+  }
+
   private static void memory(RedisReading now, List<RedisAlert> alerts) {
     if (now.maxmemory() != null && now.maxmemory() == 0) {
       alerts.add(new RedisAlert(RedisAlert.Level.WARNING, "no_maxmemory",

@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Watches the health of one Redis server (never its data): a full check (PING, INFO
- * server/memory/stats/clients/keyspace/replication, CONFIG GET maxmemory and maxmemory-policy) at start-up and every
+ * server/memory/stats/clients/keyspace/replication, CONFIG GET maxmemory and maxmemory-policy, and for a plain
+ * {@code redis://} server a PING without a password, {@link UnauthenticatedPing}) at start-up and every
  * MONITOR_INTERVAL, and a light PING every {@link #PROBE_INTERVAL} on a connection of its own. The server is the one
  * {@code REDIS_URL} names, the master that its Sentinels name (which one is in use is reported, and a connection
  * that ends up on a demoted master is dropped), or one master of a Redis Cluster, for {@link RedisClusterMonitor}.
@@ -79,6 +80,9 @@ public final class RedisHealthMonitor implements RedisHealth {
   private final Redis sentinels;
   private final String masterName;
   private final List<String> sentinelAddresses;
+  /** Whether the server serves clients without a password; null for Sentinel and cluster URLs, TLS and Unix sockets. */
+  private final UnauthenticatedPing unauthenticated;
+  private UnauthenticatedPing.Access access;
 
   private RedisConnection connection;
   private volatile State state = State.CONNECTING;
@@ -123,6 +127,9 @@ public final class RedisHealthMonitor implements RedisHealth {
     this.fullInterval = fullInterval;
     this.masterName = endpoints.masterName();
     this.sentinelAddresses = endpoints.hostPorts();
+    this.unauthenticated = node == null && mode == RedisEndpoints.Mode.STANDALONE && !endpoints.hostPorts().isEmpty()
+      ? UnauthenticatedPing.forUrl(vertx, endpoints.url(), endpoints.hostPorts().get(0), COMMAND_TIMEOUT_MS)
+      : null;
     RedisOptions options = (node != null ? RedisClients.nodeOptions(endpoints, node) : RedisClients.options(endpoints))
       .setMaxPoolSize(2).setMaxPoolWaiting(4);
     options.getNetClientOptions().setConnectTimeout((int) COMMAND_TIMEOUT_MS);
@@ -160,6 +167,9 @@ public final class RedisHealthMonitor implements RedisHealth {
     RedisConnection open = connection;
     connection = null;
     Future<Void> closing = open == null ? Future.succeededFuture() : open.close().otherwiseEmpty();
+    if (unauthenticated != null) {
+      closing = Future.join(closing, unauthenticated.close().otherwiseEmpty()).mapEmpty();
+    }
     return closing.eventually(() -> sentinels == null ? client.close() : Future.join(client.close(), sentinels.close()).mapEmpty());
   }
 
@@ -348,8 +358,10 @@ public final class RedisHealthMonitor implements RedisHealth {
         Future<Response> cluster = mode == RedisEndpoints.Mode.CLUSTER ? timed(api.cluster(List.of("INFO"))) : Future.succeededFuture();
         Future<Response> master = sentinels == null ? Future.succeededFuture()
           : timed(sentinels.send(Request.cmd(Command.SENTINEL).arg("MASTER").arg(masterName)));
+        Future<UnauthenticatedPing.Access> withoutPassword = unauthenticated == null ? Future.succeededFuture()
+          : unauthenticated.probe().onSuccess(result -> access = result);
         List<Future<?>> all = new ArrayList<>(infos);
-        all.addAll(List.of(maxmemory, policy, cluster, master));
+        all.addAll(List.of(maxmemory, policy, cluster, master, withoutPassword));
         return Future.join(all)
           .transform(ignored -> {
             record(pingMillis, infos, maxmemory, policy);
@@ -518,9 +530,15 @@ public final class RedisHealthMonitor implements RedisHealth {
         .put("uptime_s", r.uptimeSeconds())
         .put("keys", keys)
         .put("role", role)
-        .put("run_id", runId);
+        .put("run_id", runId)
+        .put("password_required", access == null || access == UnauthenticatedPing.Access.UNKNOWN ? null
+          : access == UnauthenticatedPing.Access.PASSWORD_REQUIRED);
       if (state == State.UP) {
-        for (RedisAlert alert : RedisAlerts.classify(latencyMs == null ? r : r.withPing(latencyMs), previousReading)) {
+        List<RedisAlert> alerts = new ArrayList<>(RedisAlerts.classify(latencyMs == null ? r : r.withPing(latencyMs), previousReading));
+        if (access == UnauthenticatedPing.Access.OPEN) {
+          alerts.add(RedisAlerts.openAccess(endpoint));
+        }
+        for (RedisAlert alert : alerts) {
           warnings.add(new JsonObject()
             .put("level", alert.level().label())
             .put("code", alert.code())

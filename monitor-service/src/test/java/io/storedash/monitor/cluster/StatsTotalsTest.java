@@ -30,10 +30,12 @@ class StatsTotalsTest {
   void sumsEachTierOverTheInstances() {
     // Shaped like cache-service's heartbeat: Redis tiers count their keys in the shared Redis, L4 its own entries.
     JsonObject a = new JsonObject().put("tiers", new JsonObject()
-      .put("L2", tier(80, 20, 5, 0, 10, 0).put("bytes", null).put("loads", 20).put("bytes_written", 9000))
+      .put("L2", tier(80, 20, 5, 0, 10, 0).put("bytes", null).put("loads", 20).put("bytes_written", 9000)
+        .put("rejected", new JsonObject().put("forged", 2).put("corrupt", 1)))
       .put("L4", tier(300, 105, 0, 500, 5, 2)));
     JsonObject b = new JsonObject().put("tiers", new JsonObject()
-      .put("L2", tier(10, 10, 0, 0, 12, 0).put("bytes", null).put("loads", 10).put("bytes_written", 1000))
+      .put("L2", tier(10, 10, 0, 0, 12, 0).put("bytes", null).put("loads", 10).put("bytes_written", 1000)
+        .put("rejected", new JsonObject().put("forged", 0).put("unsigned", 4)))
       .put("L3", tier(0, 0, 0, 0, 0, 0))
       .put("L4", tier(15, 20, 0, 700, 7, 1)));
 
@@ -49,11 +51,14 @@ class StatsTotalsTest {
     // Both instances count the same Redis keys: the larger count, not the sum.
     assertThat(l2.getLong("entries")).isEqualTo(12);
     assertThat(l2.getDouble("hit_rate")).isEqualTo(0.75);
+    // Entries the instances refused to serve (their MAC failed), every reason together.
+    assertThat(l2.getLong("rejected")).isEqualTo(7);
     JsonObject l4 = cache.getJsonObject("tiers").getJsonObject("L4");
     assertThat(l4.getLong("entries")).isEqualTo(12);
     assertThat(l4.getLong("bytes")).isEqualTo(1200);
     assertThat(l4.getLong("evictions")).isEqualTo(3);
     assertThat(l4.getDouble("hit_rate")).isEqualTo(0.7159);
+    assertThat(l4.getValue("rejected")).isNull();
     assertThat(cache.getJsonObject("tiers").getJsonObject("L3").getValue("hit_rate")).isNull();
     assertThat(cache.getJsonObject("tiers").getJsonObject("L1").getValue("hits")).isNull();
     // Requests: 440 L4 lookups; answered: 315 from L4, 90 + 5 stale from L2 = 410.

@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A Redis run the way a careless or locked-down installation runs it: CONFIG disabled (as managed Redis services
- * do), no maxmemory, a policy that refuses writes when full. The monitor must still read it and say what is wrong.
+ * do), no maxmemory, a policy that refuses writes when full, no password. The monitor must still read it and say what
+ * is wrong.
  */
 @ExtendWith(VertxExtension.class)
 class RedisHealthMonitorTest {
@@ -62,8 +63,29 @@ class RedisHealthMonitorTest {
         assertThat(snapshot.getJsonObject("memory").getValue("max_mb")).isNull();
         assertThat(snapshot.getJsonObject("memory").getValue("usage_percent")).isNull();
         assertThat(snapshot.getJsonArray("warnings").stream().map(w -> ((JsonObject) w).getString("code")))
-          .containsExactlyInAnyOrder("no_maxmemory", "eviction_policy");
+          .containsExactlyInAnyOrder("no_maxmemory", "eviction_policy", "no_password");
+        // A PING on a connection that never gave a password was answered PONG.
+        assertThat(snapshot.getBoolean("password_required")).isFalse();
+        JsonObject open = snapshot.getJsonArray("warnings").stream().map(w -> (JsonObject) w)
+          .filter(w -> "no_password".equals(w.getString("code"))).findFirst().orElseThrow();
+        assertThat(open.getString("level")).isEqualTo("warning");
+        assertThat(open.getString("message")).startsWith("Redis accepts clients without a password: anyone who reaches 127.0.0.1:" + port);
         assertThat(snapshot.getJsonArray("errors")).isEmpty();
+        monitor.close().onComplete(testContext.succeedingThenComplete());
+      })));
+    });
+  }
+
+  @Test
+  void aRedisThatRefusesClientsWithoutThePasswordIsNotWarnedAbout(Vertx vertx, VertxTestContext testContext) {
+    vertx.runOnContext(v -> {
+      // The embedded Redis of the tests, as the standalone runs it: ACL user with a password, default user off.
+      monitor = new RedisHealthMonitor(vertx, TestStorage.redisUrl(), Duration.ofSeconds(30));
+      monitor.start().onComplete(testContext.succeeding(started -> testContext.verify(() -> {
+        JsonObject snapshot = monitor.snapshot();
+        assertThat(snapshot.getBoolean("connected")).isTrue();
+        assertThat(snapshot.getBoolean("password_required")).isTrue();
+        assertThat(snapshot.getJsonArray("warnings").stream().map(w -> ((JsonObject) w).getString("code"))).doesNotContain("no_password");
         monitor.close().onComplete(testContext.succeedingThenComplete());
       })));
     });

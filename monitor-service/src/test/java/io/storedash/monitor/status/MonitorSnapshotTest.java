@@ -5,6 +5,8 @@ import io.storedash.monitor.cluster.ClusterSnapshot;
 import io.storedash.monitor.cluster.ClusterView;
 import io.storedash.monitor.cluster.ClusterView.InstanceState;
 import io.storedash.monitor.cluster.GatewayTotals;
+import io.storedash.monitor.redis.RedisAlert;
+import io.storedash.monitor.redis.RedisAlerts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -94,6 +96,17 @@ class MonitorSnapshotTest {
     JsonObject red = assemble(critical, pgUp(), clusterComplete(), new JsonObject());
     assertThat(red.getString("status")).isEqualTo("red");
     assertThat(red.getJsonArray("reasons").getString(0)).isEqualTo("Redis: Redis uses 91.0 % of maxmemory");
+  }
+
+  @Test
+  void aRedisWithoutPasswordIsAYellowReason() {
+    RedisAlert open = RedisAlerts.openAccess("127.0.0.1:6379");
+    JsonObject redis = redisUp().put("warnings", new JsonArray().add(new JsonObject().put("level", open.level().label())
+      .put("code", open.code()).put("message", open.message())));
+    JsonObject snapshot = assemble(redis, pgUp(), clusterComplete(), new JsonObject());
+    assertThat(snapshot.getString("status")).isEqualTo("yellow");
+    assertThat(snapshot.getJsonArray("reasons").getString(0))
+      .startsWith("Redis: Redis accepts clients without a password: anyone who reaches 127.0.0.1:6379 can read, forge");
   }
 
   @Test

@@ -81,7 +81,7 @@ class ChaosHarness {
     int redisVia = redisProxy.start();
     stack = new ClusteredStack(Map.of(
       "PG_URL", "postgresql://postgres@127.0.0.1:" + pgVia + "/storedash",
-      "REDIS_URL", "redis://127.0.0.1:" + redisVia,
+      "REDIS_URL", redis.urlThrough(redisVia),
       "CLUSTER_SERVICE_DNS", "localhost",
       "CLUSTER_PORT", String.valueOf(TestStorage.freePort()),
       "CLUSTER_NAME", "chaos-" + ProcessHandle.current().pid(),
