@@ -98,6 +98,10 @@ class ClusteredNodeTest {
     HttpResponse<Buffer> ready = client.get(management, "127.0.0.1", "/health/ready").send().await();
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(check(ready.bodyAsJsonObject(), "cluster-membership").getString("status")).isEqualTo("UP");
+    // Refusals are counted on both sides, from 0, so that an alert on their rate works before the first one.
+    String metrics = client.get(management, "127.0.0.1", "/metrics").send().await().bodyAsString();
+    assertThat(metrics).containsPattern("storedash_cluster_handshake_refused_total\\{[^}]*side=\"accept\"[^}]*} 0.0")
+      .containsPattern("storedash_cluster_handshake_refused_total\\{[^}]*side=\"connect\"[^}]*} 0.0");
 
     // What a foreign member did to every JVM in the attack of issue 17, here from inside.
     membersOfThisCluster().forEach(h -> h.getLifecycleService().shutdown());
