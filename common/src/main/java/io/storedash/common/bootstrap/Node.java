@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storedash.common.Addresses;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.security.ClusterKeys;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -16,7 +17,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -39,7 +42,9 @@ import java.net.NetworkInterface;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +63,7 @@ public final class Node {
   private final PrometheusMeterRegistry meterRegistry;
   private final String nodeId;
   private final ClusterKeys keys;
+  private final MessageSignatures signatures;
   private final HealthChecks liveness;
   private final HealthChecks readiness;
   private final long startedAt = System.currentTimeMillis();
@@ -72,6 +78,7 @@ public final class Node {
                ClusterKeys keys) {
     this.vertx = vertx;
     this.keys = keys;
+    this.signatures = MessageSignatures.of(keys, nodeId, meterRegistry);
     this.config = config;
     this.meterRegistry = meterRegistry;
     this.nodeId = nodeId;
@@ -80,11 +87,11 @@ public final class Node {
     // Live means the event loop still runs handlers: a blocked loop makes this probe time out.
     liveness.register("event-loop", 1000, promise -> promise.complete(Status.OK()));
     // A service that just started watching heartbeats need not wait a whole interval to see this node.
-    vertx.eventBus().consumer(Addresses.HEARTBEAT_REQUEST, msg -> {
+    vertx.eventBus().consumer(Addresses.HEARTBEAT_REQUEST, signatures.verified(Addresses.HEARTBEAT_REQUEST, msg -> {
       synchronized (deployments) {
         deployments.forEach(d -> publishHeartbeat(d.context()));
       }
-    });
+    }));
     readiness.register("accepting-requests", 1000, promise ->
       promise.complete(draining ? Status.KO(new JsonObject().put("reason", "shutting down")) : Status.OK()));
   }
@@ -243,6 +250,27 @@ public final class Node {
     return keys;
   }
 
+  /** Signs this process's state-changing messages and checks those it receives (docs/DESIGN.md §11.3). */
+  public MessageSignatures signatures() {
+    return signatures;
+  }
+
+  /**
+   * The members of the cluster now, node id → the host:port it joined Hazelcast from (empty on the local event bus):
+   * what monitor-service compares with the nodes that send signed heartbeats.
+   */
+  public Map<String, String> clusterMembers() {
+    ClusterManager clusterManager = ((VertxInternal) vertx).clusterManager();
+    Map<String, String> members = new LinkedHashMap<>();
+    if (clusterManager instanceof HazelcastClusterManager hazelcast && hazelcast.getHazelcastInstance() != null) {
+      hazelcast.getHazelcastInstance().getCluster().getMembers().forEach(member ->
+        members.put(member.getUuid().toString(), member.getAddress().getHost() + ":" + member.getAddress().getPort()));
+    } else if (clusterManager != null) {
+      clusterManager.getNodes().forEach(id -> members.put(id, null));
+    }
+    return members;
+  }
+
   boolean draining() {
     return draining;
   }
@@ -268,7 +296,7 @@ public final class Node {
   }
 
   private void publishHeartbeat(ServiceContext context) {
-    vertx.eventBus().publish(Addresses.HEARTBEAT, new JsonObject()
+    JsonObject heartbeat = new JsonObject()
       .put("service", context.service())
       .put("node", nodeId)
       .put("version", version())
@@ -276,7 +304,8 @@ public final class Node {
       .put("interval_ms", config.heartbeatInterval().toMillis())
       .put("draining", draining)
       .put("system", SystemFigures.now())
-      .put("stats", context.stats()));
+      .put("stats", context.stats());
+    vertx.eventBus().publish(Addresses.HEARTBEAT, heartbeat, signatures.sign(Addresses.HEARTBEAT, heartbeat));
   }
 
   /**
