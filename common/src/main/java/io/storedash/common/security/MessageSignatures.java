@@ -110,6 +110,14 @@ public final class MessageSignatures {
     return new MessageSignatures(keys, node, new RejectedMessages(registry, clock), clock);
   }
 
+  /**
+   * Signatures of a process that is a member of no cluster (a command-line tool on a local event bus of its own):
+   * under a random key, so that nothing it publishes is trusted anywhere else.
+   */
+  public static MessageSignatures unshared(String node) {
+    return of(ClusterKeys.random(), node, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
   /** Where this process counts refused messages (for refusals that are not about signatures, e.g. a data version). */
   public RejectedMessages rejected() {
     return rejected;
