@@ -49,6 +49,7 @@ class MonitorMetricsTest {
       .containsPattern("storedash_cluster_instances\\{instance=\"[^\"]+\",service=\"query-service\"} 0\\.0")
       // No query-service, cache-service or gateway in this node: red.
       .containsPattern("storedash_status\\{instance=\"[^\"]+\"} 2\\.0")
+      .containsPattern("storedash_cluster_unknown_members\\{instance=\"[^\"]+\"} 0\\.0")
       .containsPattern("storedash_redis_latency_ms\\{instance=\"[^\"]+\"} \\d")
       .containsPattern("storedash_postgres_latency_ms\\{instance=\"[^\"]+\"} \\d");
   }

@@ -57,6 +57,8 @@ import java.util.concurrent.TimeUnit;
 public final class Node {
 
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  /** The member attribute that holds a Vert.x node's id (vertx-hazelcast's {@code HazelcastClusterManager}). */
+  private static final String VERTX_NODE_ID = "__vertx.nodeId";
 
   private final Vertx vertx;
   private final StoreDashConfig config;
@@ -257,14 +259,19 @@ public final class Node {
 
   /**
    * The members of the cluster now, node id → the host:port it joined Hazelcast from (empty on the local event bus):
-   * what monitor-service compares with the nodes that send signed heartbeats.
+   * what monitor-service compares with the nodes that send signed heartbeats. Every Hazelcast member is listed, also
+   * one that runs no Vert.x (which Vert.x's own node list leaves out): it is named {@code hazelcast-<member uuid>}.
    */
   public Map<String, String> clusterMembers() {
     ClusterManager clusterManager = ((VertxInternal) vertx).clusterManager();
     Map<String, String> members = new LinkedHashMap<>();
     if (clusterManager instanceof HazelcastClusterManager hazelcast && hazelcast.getHazelcastInstance() != null) {
-      hazelcast.getHazelcastInstance().getCluster().getMembers().forEach(member ->
-        members.put(member.getUuid().toString(), member.getAddress().getHost() + ":" + member.getAddress().getPort()));
+      hazelcast.getHazelcastInstance().getCluster().getMembers().forEach(member -> {
+        // The attribute vertx-hazelcast gives every member it starts: its Vert.x node id.
+        String vertxNode = member.getAttribute(VERTX_NODE_ID);
+        members.put(vertxNode != null ? vertxNode : "hazelcast-" + member.getUuid(),
+          member.getAddress().getHost() + ":" + member.getAddress().getPort());
+      });
     } else if (clusterManager != null) {
       clusterManager.getNodes().forEach(id -> members.put(id, null));
     }
