@@ -1,5 +1,6 @@
 package io.storedash.query.ingest;
 
+import io.storedash.common.Addresses;
 import io.storedash.common.Failure;
 import io.storedash.common.ImportProtocol;
 import io.storedash.common.bootstrap.InFlight;
@@ -43,7 +44,7 @@ public final class ImportSessions {
    * registrations (Vert.x keeps them in Hazelcast), and a forged chunk or end would put its lines into someone's
    * import.
    */
-  static final String SESSIONS = "storedash.query.import.session";
+  static final String SESSIONS = Addresses.IMPORT_SESSIONS;
 
   private final Vertx vertx;
   private final MessageSignatures signatures;
