@@ -45,8 +45,11 @@ class UnsignedMessagesTest {
   /** What an attacker sends to each address: the message that would do harm there. */
   private static Map<String, Object> attacks() {
     Map<String, Object> attacks = new LinkedHashMap<>();
-    attacks.put(Addresses.IMPORT, Buffer.buffer("order_id,store_code,store_name,channel,ordered_at,sku,product_name,category,"
-      + "quantity,unit_price\nX1,S001,Forged,meituan,2026-10-01 12:00:00,P1,Cola,饮料,1000,9989.57\n"));
+    // A valid export: with signatures off it is imported (¥9,989,570 more for S001).
+    attacks.put(Addresses.IMPORT, Buffer.buffer(("order_id,store_code,store_name,channel,ordered_at,sku,product_name,category,"
+      + "quantity,unit_price,list_price,unit_cost,delivery_cost,platform_fee,discount,customer_delivery_fee,packaging_fee\n"
+      + "X1,S001,Forged,meituan,2026-10-01 12:00:00,P1,可口可乐 330ml,饮料,1000,9989.57,,1.00,,,,,\n")
+      .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     attacks.put(Addresses.CACHE_ADMIN, new JsonObject().put("action", "flush"));
     attacks.put(Addresses.CACHE_FLUSHED, new JsonObject().put("tier", (String) null).put("store", (String) null));
     attacks.put(Addresses.CHANNELS, new JsonObject().put("action", "set").put("code", "meituan").put("charges_fee", false));
