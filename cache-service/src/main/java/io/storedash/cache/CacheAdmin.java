@@ -10,6 +10,7 @@ import io.storedash.common.CacheNodeStats;
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.Failure;
 import io.storedash.common.security.Redaction;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -34,6 +35,7 @@ final class CacheAdmin {
   private static final Logger LOG = LoggerFactory.getLogger(CacheVerticle.class);
 
   private final EventBus eventBus;
+  private final MessageSignatures signatures;
   private final String node;
   private final StoreVersions versions;
   private final Warmer warmer;
@@ -41,9 +43,10 @@ final class CacheAdmin {
   private final RedisTier redis;
   private final Supplier<CacheNodeStats> stats;
 
-  CacheAdmin(EventBus eventBus, String node, StoreVersions versions, Warmer warmer, HotspotTier hotspot, RedisTier redis,
-             Supplier<CacheNodeStats> stats) {
+  CacheAdmin(EventBus eventBus, MessageSignatures signatures, String node, StoreVersions versions, Warmer warmer,
+             HotspotTier hotspot, RedisTier redis, Supplier<CacheNodeStats> stats) {
     this.eventBus = eventBus;
+    this.signatures = signatures;
     this.node = node;
     this.versions = versions;
     this.warmer = warmer;
@@ -99,7 +102,7 @@ final class CacheAdmin {
     Future<Map<String, Long>> deleted = tier == Tier.L4 ? Future.succeededFuture(Map.of()) : redis.deleteMatching(CacheKeys.pattern(tier, store));
     return deleted.map(perMaster -> {
       long n = perMaster.values().stream().mapToLong(Long::longValue).sum();
-      eventBus.publish(Addresses.CACHE_FLUSHED, scope);
+      eventBus.publish(Addresses.CACHE_FLUSHED, scope, signatures.sign(Addresses.CACHE_FLUSHED, scope));
       LOG.info("cache flushed by node {}: tier {}, store {}, {} Redis entries ({})", node, scope.getString("tier"),
         store, n, perMaster);
       JsonObject masters = new JsonObject();

@@ -22,6 +22,7 @@ import io.storedash.common.redis.RedisClients;
 import io.storedash.common.redis.RedisClusterNodes;
 import io.storedash.common.redis.RedisEndpoints;
 import io.storedash.common.security.Redaction;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -98,12 +99,13 @@ public final class CacheVerticle extends VerticleBase {
     TierStats tierStats = new TierStats(service.meterRegistry());
     HotspotTier hotspot = new HotspotTier(config.cacheL4MaxBytes(), config.cacheTtlL4(), durations);
     redis = redisTier(tierStats);
-    queryService = QueryClient.create(vertx, computeTimeout);
+    queryService = QueryClient.create(vertx, service.signatures(), computeTimeout);
     cache = new TieredCache(policy, hotspot, redis, versions, tierStats, this::compute, clock);
     warmer = new Warmer(cache, heat, config.warmParallelism(), config.warmHotFraction());
     stats = new CacheStats(service.nodeId(), tierStats, policy, config.cacheL4MaxBytes(), hotspot, redis, versions, warmer,
       service.inFlight());
-    CacheAdmin admin = new CacheAdmin(vertx.eventBus(), service.nodeId(), versions, warmer, hotspot, redis, stats::current);
+    CacheAdmin admin = new CacheAdmin(vertx.eventBus(), service.signatures(), service.nodeId(), versions, warmer, hotspot,
+      redis, stats::current);
 
     service.readinessCheck("redis", promise -> redis.ping()
       .onSuccess(ms -> promise.complete(Status.OK(new JsonObject().put("redis", "up").put("latency_ms", ms))))
@@ -112,10 +114,13 @@ public final class CacheVerticle extends VerticleBase {
         .put("reason", Redaction.message(e))))));
     service.heartbeatStats(() -> stats.current().toJson());
 
+    // What changes the cache or its versions must come from a member (docs/DESIGN.md §11.3); queries need not.
+    MessageSignatures signatures = service.signatures();
     consumers = List.of(
-      vertx.eventBus().consumer(Addresses.DATA_CHANGED, this::onDataChanged),
-      vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_FLUSHED, msg -> admin.dropHotspot(msg.body())),
-      vertx.eventBus().consumer(Addresses.CACHE_ADMIN, admin::onCommand),
+      vertx.eventBus().consumer(Addresses.DATA_CHANGED, signatures.verified(Addresses.DATA_CHANGED, this::onDataChanged)),
+      vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_FLUSHED,
+        signatures.verified(Addresses.CACHE_FLUSHED, msg -> admin.dropHotspot(msg.body()))),
+      vertx.eventBus().consumer(Addresses.CACHE_ADMIN, signatures.verified(Addresses.CACHE_ADMIN, admin::onCommand)),
       vertx.eventBus().consumer(Addresses.DASHBOARD_QUERY, this::onQuery));
     loadVersions();
     long warmEvery = Math.max(30_000, (long) (minTtl().toMillis() * (1 - TierPolicy.REFRESH_AHEAD)));
@@ -176,11 +181,35 @@ public final class CacheVerticle extends VerticleBase {
       .onFailure(e -> versionTimer = vertx.setTimer(2000, t -> loadVersions()));
   }
 
+  /**
+   * A signed data-changed event. Its version is the load's clock in milliseconds; one more than a day ahead of this
+   * instance's clock is applied only once query-service's versions confirm it, because a version too high would pin
+   * every entry of the stores it names: no later, real version would ever be higher.
+   */
   private void onDataChanged(Message<JsonObject> message) {
-    List<String> stores = versions.changed(message.body());
+    long version = message.body().getLong("version", 0L);
+    if (StoreVersions.plausible(version, clock.millis())) {
+      applyDataChanged(message.body());
+      return;
+    }
+    queryService.dataVersions().onComplete(ar -> {
+      if (ar.succeeded() && StoreVersions.confirms(ar.result(), version)) {
+        applyDataChanged(message.body());
+        return;
+      }
+      service.signatures().rejected().reject(Addresses.DATA_CHANGED, "implausible_version",
+        message.headers().get(MessageSignatures.NODE_HEADER), "data version " + version + " is more than "
+          + StoreVersions.MAX_AHEAD.toHours() + " h ahead of this instance's clock and "
+          + (ar.succeeded() ? "query-service's chain version is only " + ar.result().getValue("version")
+          : "query-service could not confirm it (" + ar.cause().getMessage() + ")") + "; the event is ignored");
+    });
+  }
+
+  private void applyDataChanged(JsonObject event) {
+    List<String> stores = versions.changed(event);
     cache.dropHotspot(stores);
     LOG.info("data changed for stores {} (version {}) on node {}: hotspot entries dropped", stores,
-      message.body().getLong("version"), service.nodeId());
+      event.getLong("version"), service.nodeId());
     if (versions.known()) {
       warmer.warm(stores, "data changed");
     }

@@ -4,6 +4,7 @@ import io.storedash.common.DashboardQuery;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -22,6 +23,13 @@ public final class StoreVersions {
       return version > current ? new Versions(version, current) : this;
     }
   }
+
+  /**
+   * How far ahead of this instance's clock a data version may be before it needs query-service's confirmation. A
+   * version is the load's clock in milliseconds (query-service's {@code Rollups}), or one more than the last when that
+   * clock is behind, so a real one is ahead only by the clocks' difference.
+   */
+  public static final Duration MAX_AHEAD = Duration.ofDays(1);
 
   private static final String CHAIN = DashboardQuery.ALL_STORES;
   private final Map<String, Versions> versions = new ConcurrentHashMap<>();
@@ -50,6 +58,16 @@ public final class StoreVersions {
 
   private void raise(String store, long version) {
     versions.merge(store, new Versions(version, 0), (old, fresh) -> old.raisedTo(version));
+  }
+
+  /** Whether a data-changed event's version could have come from a load now, by this instance's clock. */
+  public static boolean plausible(long version, long nowMillis) {
+    return version <= nowMillis + MAX_AHEAD.toMillis();
+  }
+
+  /** Whether query-service's versions ({@code {version, stores}}) have reached {@code version}. */
+  public static boolean confirms(JsonObject current, long version) {
+    return current.getValue("version") instanceof Number chain && chain.longValue() >= version;
   }
 
   /** Every store this instance knows of, without {@code all}. */

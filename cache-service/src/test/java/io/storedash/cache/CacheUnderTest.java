@@ -58,7 +58,12 @@ final class CacheUnderTest implements AutoCloseable {
   }
 
   JsonObject admin(JsonObject command) {
-    return vertx.eventBus().<JsonObject>request(Addresses.CACHE_ADMIN, command).await().body();
+    return adminRequest(command).await().body();
+  }
+
+  /** An admin command as the gateway sends it: signed by a member. */
+  Future<Message<JsonObject>> adminRequest(JsonObject command) {
+    return vertx.eventBus().request(Addresses.CACHE_ADMIN, command, node.signatures().sign(Addresses.CACHE_ADMIN, command));
   }
 
   JsonObject stats() {
@@ -74,7 +79,8 @@ final class CacheUnderTest implements AutoCloseable {
 
   /** Empties the in-process tier, so that the next answer comes from Redis (or query-service). */
   void dropHotspot() {
-    vertx.eventBus().publish(Addresses.CACHE_FLUSHED, new JsonObject().put("tier", "L4"));
+    JsonObject scope = new JsonObject().put("tier", "L4");
+    vertx.eventBus().publish(Addresses.CACHE_FLUSHED, scope, node.signatures().sign(Addresses.CACHE_FLUSHED, scope));
     awaitStats(s -> s.getJsonObject("tiers").getJsonObject("L4").getLong("entries") == 0);
   }
 
@@ -86,7 +92,8 @@ final class CacheUnderTest implements AutoCloseable {
   void dataChanged(String store) {
     JsonObject before = stats().getJsonObject("warming");
     query.version = System.currentTimeMillis() + 1;
-    vertx.eventBus().publish(Addresses.DATA_CHANGED, new JsonObject().put("stores", new JsonArray().add(store)).put("version", query.version));
+    JsonObject event = new JsonObject().put("stores", new JsonArray().add(store)).put("version", query.version);
+    vertx.eventBus().publish(Addresses.DATA_CHANGED, event, node.signatures().sign(Addresses.DATA_CHANGED, event));
     awaitStats(s -> {
       JsonObject warming = s.getJsonObject("warming");
       return !warming.getBoolean("running") && "data changed".equals(warming.getString("reason")) && !warming.equals(before);

@@ -97,7 +97,12 @@ class CacheVerticleTest {
   }
 
   private JsonObject admin(JsonObject command) {
-    return vertx.eventBus().<JsonObject>request(Addresses.CACHE_ADMIN, command).await().body();
+    return adminRequest(command).await().body();
+  }
+
+  /** An admin command as the gateway sends it: signed by a member. */
+  private Future<Message<JsonObject>> adminRequest(JsonObject command) {
+    return vertx.eventBus().request(Addresses.CACHE_ADMIN, command, node.signatures().sign(Addresses.CACHE_ADMIN, command));
   }
 
   private JsonObject stats() {
@@ -164,7 +169,8 @@ class CacheVerticleTest {
   private void dataChanged(String store) {
     JsonObject before = stats().getJsonObject("warming");
     query.version = System.nanoTime();
-    vertx.eventBus().publish(Addresses.DATA_CHANGED, new JsonObject().put("stores", new JsonArray().add(store)).put("version", query.version));
+    JsonObject event = new JsonObject().put("stores", new JsonArray().add(store)).put("version", query.version);
+    vertx.eventBus().publish(Addresses.DATA_CHANGED, event, node.signatures().sign(Addresses.DATA_CHANGED, event));
     awaitStats(s -> {
       JsonObject warming = s.getJsonObject("warming");
       return !warming.getBoolean("running") && "data changed".equals(warming.getString("reason")) && !warming.equals(before);
@@ -173,7 +179,8 @@ class CacheVerticleTest {
 
   /** Tells every instance to drop its in-process tier and waits until this one has. */
   private void dropHotspot() {
-    vertx.eventBus().publish(Addresses.CACHE_FLUSHED, new JsonObject().put("tier", "L4"));
+    JsonObject scope = new JsonObject().put("tier", "L4");
+    vertx.eventBus().publish(Addresses.CACHE_FLUSHED, scope, node.signatures().sign(Addresses.CACHE_FLUSHED, scope));
     awaitStats(s -> l4Entries(s) == 0);
   }
 
@@ -376,11 +383,11 @@ class CacheVerticleTest {
   @Test
   void badAdminCommandsAreRefused() {
     deploy(Map.of());
-    Throwable unknown = failureOf(vertx.eventBus().request(Addresses.CACHE_ADMIN, new JsonObject().put("action", "explode")));
+    Throwable unknown = failureOf(adminRequest(new JsonObject().put("action", "explode")));
     assertThat(((ReplyException) unknown).failureCode()).isEqualTo(400);
-    Throwable badTier = failureOf(vertx.eventBus().request(Addresses.CACHE_ADMIN, new JsonObject().put("action", "flush").put("tier", "L9")));
+    Throwable badTier = failureOf(adminRequest(new JsonObject().put("action", "flush").put("tier", "L9")));
     assertThat(badTier.getMessage()).contains("tier must be");
-    Throwable badStore = failureOf(vertx.eventBus().request(Addresses.CACHE_ADMIN, new JsonObject().put("action", "flush").put("store", "*")));
+    Throwable badStore = failureOf(adminRequest(new JsonObject().put("action", "flush").put("store", "*")));
     assertThat(badStore.getMessage()).contains("store must be");
   }
 

@@ -40,10 +40,12 @@ class ClusteredCacheTest {
     }
   }
 
-  private Map<String, JsonObject> statsOfEveryInstance(Vertx vertx) {
+  private Map<String, JsonObject> statsOfEveryInstance(Node node) {
     Map<String, JsonObject> byNode = new HashMap<>();
+    JsonObject command = new JsonObject().put("action", "stats");
     for (int i = 0; i < 20 && byNode.size() < 2; i++) {
-      JsonObject stats = vertx.eventBus().<JsonObject>request(Addresses.CACHE_ADMIN, new JsonObject().put("action", "stats")).await().body();
+      JsonObject stats = node.vertx().eventBus().<JsonObject>request(Addresses.CACHE_ADMIN, command,
+        node.signatures().sign(Addresses.CACHE_ADMIN, command)).await().body();
       byNode.put(stats.getString("node"), stats);
     }
     return byNode;
@@ -53,8 +55,8 @@ class ClusteredCacheTest {
    * Waits until both instances answer stats that meet the condition: a node sees the other's consumers, and receives
    * what the other publishes, some time after it joined (Hazelcast propagates them).
    */
-  private void awaitEveryInstance(Vertx vertx, Predicate<JsonObject> condition) {
-    Map<String, JsonObject> byNode = Eventually.poll(Duration.ofSeconds(15), () -> statsOfEveryInstance(vertx),
+  private void awaitEveryInstance(Node node, Predicate<JsonObject> condition) {
+    Map<String, JsonObject> byNode = Eventually.poll(Duration.ofSeconds(15), () -> statsOfEveryInstance(node),
       stats -> stats.size() == 2 && stats.values().stream().allMatch(condition));
     assertThat(byNode.values()).as("stats of both instances").hasSize(2).allMatch(condition);
   }
@@ -82,7 +84,7 @@ class ClusteredCacheTest {
     b.deploy(CacheService.DESCRIPTOR, 1).await();
     Vertx client = a.vertx();
     // Both instances must take a share of the requests below.
-    awaitEveryInstance(client, s -> s.getBoolean("versions_known"));
+    awaitEveryInstance(a, s -> s.getBoolean("versions_known"));
 
     DashboardQuery overview = DashboardQuery.of(QueryKind.OVERVIEW, "S001", LocalDate.of(2026, 6, 1), LocalDate.of(2026, 6, 30));
     List<Future<Message<Buffer>>> replies = new ArrayList<>();
@@ -92,14 +94,17 @@ class ClusteredCacheTest {
     Future.all(replies).await();
     assertThat(query.computationsOf(overview)).isBetween(1, 2);
 
-    Map<String, JsonObject> before = statsOfEveryInstance(client);
+    Map<String, JsonObject> before = statsOfEveryInstance(a);
     assertThat(before).hasSize(2);
     assertThat(before.values()).allSatisfy(s -> assertThat(hotspotEntries(s)).isPositive());
 
     int computedBefore = query.computations.get();
-    client.eventBus().publish(Addresses.DATA_CHANGED, new JsonObject().put("stores", new JsonArray().add("S001")).put("version", System.nanoTime()));
+    // Signed by node a, verified on node b too: both share the cluster's secret.
+    query.version = System.nanoTime();
+    JsonObject changed = new JsonObject().put("stores", new JsonArray().add("S001")).put("version", query.version);
+    client.eventBus().publish(Addresses.DATA_CHANGED, changed, a.signatures().sign(Addresses.DATA_CHANGED, changed));
     // Both hotspots are emptied (the warm-up that data changed starts computes nothing here: default ranges are refused).
-    awaitEveryInstance(client, s -> hotspotEntries(s) == 0);
+    awaitEveryInstance(a, s -> hotspotEntries(s) == 0);
     // And every instance answers from a new computation, never the old bytes.
     for (int i = 0; i < 10; i++) {
       Message<Buffer> reply = client.eventBus().<Buffer>request(Addresses.DASHBOARD_QUERY, overview.toJson(),

@@ -220,7 +220,7 @@ class RedisClusterCacheTest {
       assertThat(cache.query.computationsOf(query(QueryKind.OVERVIEW, lost))).isEqualTo(2);
       assertThat(cache.stats().getJsonObject("redis").getBoolean("up")).isFalse();
       // A flush empties the live masters, and cannot promise an empty cache while a master is unreachable: it says which.
-      Throwable flush = cache.vertx.eventBus().request(io.storedash.common.Addresses.CACHE_ADMIN, new JsonObject().put("action", "flush"))
+      Throwable flush = cache.adminRequest(new JsonObject().put("action", "flush"))
         .map(m -> (Throwable) null).otherwise(e -> e).await();
       assertThat(((ReplyException) flush).failureCode()).isEqualTo(503);
       String[] parts = flush.getMessage().split("; done on ");

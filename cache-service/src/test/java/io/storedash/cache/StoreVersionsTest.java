@@ -67,4 +67,17 @@ class StoreVersionsTest {
     assertThat(versions.versionOf(overview("S001"))).isEqualTo(OptionalLong.of(10));
     assertThat(versions.previousVersionOf(overview("S001"))).isEmpty();
   }
+
+  @Test
+  void aVersionMoreThanADayAheadOfTheClockIsImplausibleUntilQueryServiceHasReachedIt() {
+    long now = 1_767_225_600_000L;
+    assertThat(StoreVersions.plausible(now, now)).isTrue();
+    assertThat(StoreVersions.plausible(now + StoreVersions.MAX_AHEAD.toMillis(), now)).as("a database clock a day ahead").isTrue();
+    assertThat(StoreVersions.plausible(now + StoreVersions.MAX_AHEAD.toMillis() + 1, now)).isFalse();
+    assertThat(StoreVersions.plausible(Long.MAX_VALUE, now)).isFalse();
+    assertThat(StoreVersions.plausible(7, now)).as("an old counter-style version").isTrue();
+    assertThat(StoreVersions.confirms(new JsonObject().put("version", Long.MAX_VALUE), Long.MAX_VALUE)).isTrue();
+    assertThat(StoreVersions.confirms(new JsonObject().put("version", now), Long.MAX_VALUE)).isFalse();
+    assertThat(StoreVersions.confirms(new JsonObject(), Long.MAX_VALUE)).isFalse();
+  }
 }

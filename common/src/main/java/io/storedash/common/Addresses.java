@@ -1,5 +1,7 @@
 package io.storedash.common;
 
+import java.util.List;
+
 /**
  * Every event-bus address StoreDash uses, in one place. Addresses are namespaced
  * {@code storedash.<service>.<verb>} so that a cluster shared with other applications stays readable.
@@ -49,6 +51,18 @@ public final class Addresses {
   public static final String HEARTBEAT = "storedash.node.heartbeat";
   /** Published by a node that just started watching heartbeats: every node answers with its heartbeats at once. */
   public static final String HEARTBEAT_REQUEST = "storedash.node.heartbeat-request";
+
+  /**
+   * The addresses whose messages change state or are trusted by other services: a member signs every message it
+   * sends to them, and their consumers refuse any other (docs/DESIGN.md §11.3). So are the addresses of import
+   * sessions, {@value #IMPORT_SESSIONS}{@code .<uuid>}. The query paths ({@link #DASHBOARD_QUERY},
+   * {@link #DASHBOARD_COMPUTE}, {@link #DATA_VERSIONS}, {@link #MONITOR_SNAPSHOT}) are not signed: they change nothing,
+   * and the event bus's mutual TLS keeps non-members off them (§11.2).
+   */
+  public static final List<String> SIGNED = List.of(IMPORT, CACHE_ADMIN, CACHE_FLUSHED, CHANNELS, DATA_CHANGED,
+    USER_CHANGED, SESSION_ENDED, TOKEN_REVOKED, HEARTBEAT, HEARTBEAT_REQUEST, MONITOR_UPDATES);
+  /** The prefix of an import session's address (signed too), and the address its refused messages are counted by. */
+  public static final String IMPORT_SESSIONS = "storedash.query.import.session";
 
   private Addresses() {
   }

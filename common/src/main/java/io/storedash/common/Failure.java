@@ -16,6 +16,11 @@ public sealed interface Failure permits Failure.Kind, Failure.Code {
 
   /** The request is malformed: a bad parameter, a range that is too long, a bad CSV file. */
   Failure BAD_REQUEST = Kind.BAD_REQUEST;
+  /**
+   * The message was not signed by a member of this cluster, or its signature does not verify (docs/DESIGN.md §11.3):
+   * the sender does not hold CLUSTER_SECRET, its clock is off by more than two minutes, or the message was changed.
+   */
+  Failure FORBIDDEN = Kind.FORBIDDEN;
   /** The store named in the request does not exist. */
   Failure UNKNOWN_STORE = Kind.UNKNOWN_STORE;
   /** The request is larger than the service takes (an import file over the limit). */
@@ -53,6 +58,7 @@ public sealed interface Failure permits Failure.Kind, Failure.Code {
   /** The listed failures. */
   enum Kind implements Failure {
     BAD_REQUEST(400, 400, false),
+    FORBIDDEN(403, 403, false),
     UNKNOWN_STORE(404, 404, false),
     TOO_LARGE(413, 413, false),
     UNPROCESSABLE(422, 422, false),
@@ -107,7 +113,7 @@ public sealed interface Failure permits Failure.Kind, Failure.Code {
 
   /** The failure a recipient's code names: the listed one when there is one, else a {@link Code}. */
   static Failure ofCode(int code) {
-    for (Kind kind : new Kind[] {Kind.BAD_REQUEST, Kind.UNKNOWN_STORE, Kind.TOO_LARGE, Kind.UNPROCESSABLE, Kind.BUG,
+    for (Kind kind : new Kind[] {Kind.BAD_REQUEST, Kind.FORBIDDEN, Kind.UNKNOWN_STORE, Kind.TOO_LARGE, Kind.UNPROCESSABLE, Kind.BUG,
       Kind.DEPENDENCY_DOWN}) {
       if (kind.code == code) {
         return kind;

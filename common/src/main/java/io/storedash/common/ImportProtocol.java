@@ -23,6 +23,10 @@ package io.storedash.common;
  * messages fail with NO_HANDLERS). A {@code Buffer} sent to {@link Addresses#IMPORT} directly is imported whole, as
  * one session, with header {@link #FILENAME_HEADER} as its name and header {@link #SCOPE_HEADER}, when present, as
  * its scope (the JSON of {@link #SCOPE}).
+ * <p>
+ * Every message of the protocol, the chunks, end and abort to a session's address too, carries a member's signature
+ * ({@code MessageSignatures}, with the {@code sd-} headers above signed with it); query-service answers any other with
+ * 403 ({@link Failure#FORBIDDEN}).
  */
 public final class ImportProtocol {
 

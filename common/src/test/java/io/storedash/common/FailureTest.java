@@ -16,12 +16,13 @@ class FailureTest {
   @Test
   void aRecipientsCodeIsItsHttpStatus() {
     assertThat(Failure.of(recipient(400))).isSameAs(Failure.BAD_REQUEST);
+    assertThat(Failure.of(recipient(403))).isSameAs(Failure.FORBIDDEN);
     assertThat(Failure.of(recipient(404))).isSameAs(Failure.UNKNOWN_STORE);
     assertThat(Failure.of(recipient(413))).isSameAs(Failure.TOO_LARGE);
     assertThat(Failure.of(recipient(422))).isSameAs(Failure.UNPROCESSABLE);
     assertThat(Failure.of(recipient(500))).isSameAs(Failure.BUG);
     assertThat(Failure.of(recipient(503))).isSameAs(Failure.DEPENDENCY_DOWN);
-    for (int code : new int[] {400, 404, 413, 422, 500, 503}) {
+    for (int code : new int[] {400, 403, 404, 413, 422, 500, 503}) {
       assertThat(Failure.of(recipient(code)).httpStatus()).isEqualTo(code);
       assertThat(Failure.of(recipient(code)).code()).isEqualTo(code);
     }
@@ -76,6 +77,7 @@ class FailureTest {
   @Test
   void onlyTheServicesOwnFaultsCountAgainstIt() {
     assertThat(Failure.of(recipient(400)).countsAgainstService()).isFalse();
+    assertThat(Failure.of(recipient(403)).countsAgainstService()).as("an unsigned message: the sender's fault").isFalse();
     assertThat(Failure.of(recipient(404)).countsAgainstService()).isFalse();
     assertThat(Failure.of(recipient(413)).countsAgainstService()).isFalse();
     assertThat(Failure.of(recipient(422)).countsAgainstService()).isFalse();

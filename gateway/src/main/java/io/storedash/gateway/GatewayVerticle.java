@@ -7,6 +7,7 @@ import io.storedash.gateway.auth.StoreDirectory;
 import io.storedash.common.MonotonicClock;
 import io.storedash.common.ServiceNames;
 import io.storedash.common.bootstrap.ServiceContext;
+import io.storedash.common.security.MessageSignatures;
 import io.storedash.common.client.CacheClient;
 import io.storedash.common.client.MonitorClient;
 import io.storedash.common.client.QueryClient;
@@ -113,21 +114,22 @@ public final class GatewayVerticle extends VerticleBase {
     Downstream cacheService = Downstream.cacheService(vertx, ServiceNames.CACHE, clock);
     Downstream queryService = Downstream.of(vertx, ServiceNames.QUERY, clock);
     Downstream monitorService = Downstream.of(vertx, ServiceNames.MONITOR, clock);
-    CacheClient cacheClient = CacheClient.create(cacheService, timeout);
+    MessageSignatures signatures = service.signatures();
+    CacheClient cacheClient = CacheClient.create(cacheService, signatures, timeout);
     MonitorClient monitorClient = MonitorClient.create(monitorService, timeout);
-    monitorFeed = new MonitorFeed(vertx, monitorClient, clock);
-    QueryClient queryClient = QueryClient.create(queryService, timeout);
+    monitorFeed = new MonitorFeed(vertx, signatures, monitorClient, clock);
+    QueryClient queryClient = QueryClient.create(queryService, signatures, timeout);
     AdminToken adminToken = new AdminToken(service.config().adminToken());
-    signIn = new SignIn(vertx, service.config(), adminToken, clock);
+    signIn = new SignIn(vertx, signatures, service.config(), adminToken, clock);
     // Discovers the issuer in the background: the gateway starts (and answers 503 on single sign-on) without it.
     singleSignOn = service.config().oidc().map(oidc -> new OidcSignIn(vertx, oidc, signIn.singleSignOn())).orElse(null);
     admin = new AdminRoutes(cacheClient, queryClient, adminToken, signIn.audit());
     slowClients = new SlowClients(vertx, service.config().httpSlowClientTimeout().toMillis(),
       service.config().httpIdleTimeout().toMillis());
-    imports = new ImportRoutes(vertx, queryService, timeout, slowClients, clock, signIn.audit());
+    imports = new ImportRoutes(vertx, signatures, queryService, timeout, slowClients, clock, signIn.audit());
     DashboardQuery everyStore = DashboardQuery.of(QueryKind.STORES, DashboardQuery.ALL_STORES, null, null);
-    directory = new StoreDirectory(vertx, () -> cacheClient.query(everyStore).recover(e -> queryClient.compute(everyStore)),
-      clock);
+    directory = new StoreDirectory(vertx, signatures,
+      () -> cacheClient.query(everyStore).recover(e -> queryClient.compute(everyStore)), clock);
     dashboards = new DashboardRoutes(cacheClient, queryClient, monitorClient, monitorFeed, admin, directory);
     failures = new FailureResponses(vertx, ADMIN_BODY_LIMIT);
 
@@ -139,14 +141,18 @@ public final class GatewayVerticle extends VerticleBase {
         .put(monitorService.service(), monitorService.state()))
       .put("monitor_streams", monitorFeed.streams()));
     rotateTimer = vertx.setPeriodic(10_000, t -> stats.rotate());
+    // Only a member's heartbeat counts: a forged one would make readiness believe in an instance that is not there.
     MessageConsumer<JsonObject> heartbeats = vertx.eventBus().consumer(Addresses.HEARTBEAT,
-      msg -> instances.heartbeat(msg.body()));
+      signatures.verified(Addresses.HEARTBEAT, msg -> instances.heartbeat(msg.body())));
     readinessChecks();
 
     return vertx.executeBlocking(() -> new Assets(ApiDocument.load(), VendorAssets.load()))
       .compose(assets -> Future.all(heartbeats.completion(), monitorFeed.start(), signIn.start())
         .compose(v -> listen(router(assets))))
-      .onSuccess(v -> vertx.eventBus().publish(Addresses.HEARTBEAT_REQUEST, new JsonObject()))
+      .onSuccess(v -> {
+        JsonObject request = new JsonObject();
+        vertx.eventBus().publish(Addresses.HEARTBEAT_REQUEST, request, signatures.sign(Addresses.HEARTBEAT_REQUEST, request));
+      })
       // The store list is not waited for: until it is in, a city assignment grants nothing (the checks fail closed).
       .onSuccess(v -> directory.start());
   }

@@ -2,6 +2,7 @@ package io.storedash.gateway;
 
 import io.storedash.gateway.auth.Audit;
 import io.storedash.common.ImportProtocol;
+import io.storedash.common.security.MessageSignatures;
 import io.storedash.gateway.downstream.Downstream;
 import io.storedash.gateway.http.Problems;
 import io.storedash.gateway.http.SlowClients;
@@ -52,6 +53,7 @@ final class ImportRoutes {
   private static final String RETRY_BUSY_SECONDS = "5";
 
   private final Vertx vertx;
+  private final MessageSignatures signatures;
   private final Downstream queryService;
   private final long timeoutMillis;
   private final SlowClients slowClients;
@@ -60,11 +62,16 @@ final class ImportRoutes {
   /** The import this gateway instance is running, if any: one at a time. */
   private RoutingContext importing;
 
-  /** @param clock what an upload's pace is measured by */
-  /** @param audit where each import's outcome is recorded: who, which file, lines, stores */
-  ImportRoutes(Vertx vertx, Downstream queryService, Duration requestTimeout, SlowClients slowClients, Clock clock, Audit audit) {
+  /**
+   * @param signatures sign every message of an import (query-service refuses unsigned ones)
+   * @param clock      what an upload's pace is measured by
+   * @param audit      where each import's outcome is recorded: who, which file, lines, stores
+   */
+  ImportRoutes(Vertx vertx, MessageSignatures signatures, Downstream queryService, Duration requestTimeout,
+               SlowClients slowClients, Clock clock, Audit audit) {
     this.audit = audit;
     this.vertx = vertx;
+    this.signatures = signatures;
     this.clock = clock;
     this.queryService = queryService;
     this.timeoutMillis = Math.max(requestTimeout.toMillis(), MIN_TIMEOUT.toMillis());
@@ -152,7 +159,7 @@ final class ImportRoutes {
   }
 
   private ImportUpload upload(RoutingContext rc, ReadStream<Buffer> source, String filename, long declared) {
-    return new ImportUpload(vertx, queryService, timeoutMillis, slowClients, clock, rc, source, displayName(filename),
+    return new ImportUpload(vertx, signatures, queryService, timeoutMillis, slowClients, clock, rc, source, displayName(filename),
       declared, () -> release(rc), audit);
   }
 

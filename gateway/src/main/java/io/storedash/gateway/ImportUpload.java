@@ -2,6 +2,7 @@ package io.storedash.gateway;
 
 import io.storedash.common.Addresses;
 import io.storedash.common.ImportProtocol;
+import io.storedash.common.security.MessageSignatures;
 import io.storedash.common.client.DownstreamFailure;
 import io.storedash.gateway.downstream.Downstream;
 import io.storedash.gateway.http.Lingering;
@@ -42,7 +43,8 @@ final class ImportUpload {
   static final int MIN_BYTES_PER_SECOND = 4 * 1024;
 
 
-    private final Vertx vertx;
+  private final Vertx vertx;
+  private final MessageSignatures signatures;
   private final Downstream queryService;
   private final long timeoutMillis;
   private final SlowClients slowClients;
@@ -69,10 +71,12 @@ final class ImportUpload {
    * @param declared the Content-Length of a plain upload, -1 when unknown (a form)
    * @param release  frees the gateway's import slot once the answer is decided
    */
-  ImportUpload(Vertx vertx, Downstream queryService, long timeoutMillis, SlowClients slowClients, Clock clock,
-               RoutingContext rc, ReadStream<Buffer> source, String filename, long declared, Runnable release, Audit audit) {
+  ImportUpload(Vertx vertx, MessageSignatures signatures, Downstream queryService, long timeoutMillis,
+               SlowClients slowClients, Clock clock, RoutingContext rc, ReadStream<Buffer> source, String filename,
+               long declared, Runnable release, Audit audit) {
     this.audit = audit;
     this.vertx = vertx;
+    this.signatures = signatures;
     this.queryService = queryService;
     this.timeoutMillis = timeoutMillis;
     this.slowClients = slowClients;
@@ -105,7 +109,7 @@ final class ImportUpload {
         .put(ImportProtocol.SCOPE_STORES, new JsonArray(new ArrayList<>(access.stores())))
         .put(ImportProtocol.SCOPE_CITIES, new JsonArray(new ArrayList<>(access.cities()))));
     }
-    queryService.<JsonObject>request(Addresses.IMPORT, open, options())
+    queryService.<JsonObject>request(Addresses.IMPORT, open, signed(Addresses.IMPORT, open, options()))
       .onSuccess(reply -> {
         session = reply.body().getString(ImportProtocol.SESSION);
         if (over) {
@@ -161,6 +165,11 @@ final class ImportUpload {
     return new DeliveryOptions().setSendTimeout(timeoutMillis);
   }
 
+  /** Every message of an import is signed, the session's chunks too: query-service takes no other (§11.3). */
+  private DeliveryOptions signed(String address, Object body, DeliveryOptions options) {
+    return signatures.sign(address, body, options);
+  }
+
   private void onData(Buffer data) {
     received += data.length();
     windowBytes += data.length();
@@ -191,7 +200,7 @@ final class ImportUpload {
     int size = Math.min(pending.length(), ImportRoutes.CHUNK_BYTES);
     Buffer chunk = pending.getBuffer(0, size);
     pending = pending.getBuffer(size, pending.length());
-    queryService.request(session, chunk, options())
+    queryService.request(session, chunk, signed(session, chunk, options()))
       .onSuccess(ack -> {
         sending = false;
         if (over) {
@@ -228,7 +237,7 @@ final class ImportUpload {
       return;
     }
     over = true;
-    DeliveryOptions last = options().addHeader(ImportProtocol.END, "true");
+    DeliveryOptions last = signed(session, pending, options().addHeader(ImportProtocol.END, "true"));
     queryService.<Object>request(session, pending, last)
       .onSuccess(reply -> {
         JsonObject report = reportOf(reply);
@@ -249,7 +258,8 @@ final class ImportUpload {
 
   private void abort() {
     if (session != null) {
-      vertx.eventBus().send(session, Buffer.buffer(), new DeliveryOptions().addHeader(ImportProtocol.ABORT, "true"));
+      Buffer none = Buffer.buffer();
+      vertx.eventBus().send(session, none, signed(session, none, new DeliveryOptions().addHeader(ImportProtocol.ABORT, "true")));
     }
   }
 

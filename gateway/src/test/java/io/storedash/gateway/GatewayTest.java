@@ -8,10 +8,13 @@ import io.storedash.common.bootstrap.Node;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.TestStorage;
+import io.storedash.common.testing.Forgeries;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -59,7 +62,9 @@ class GatewayTest {
       }
     });
     cache.completion().await();
-    vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_ADMIN, msg -> msg.reply(new JsonObject().put("did", msg.body()))).completion().await();
+    // As cache-service does: only a command the gateway signed is taken.
+    vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_ADMIN, node.signatures().verified(Addresses.CACHE_ADMIN,
+      msg -> msg.reply(new JsonObject().put("did", msg.body())))).completion().await();
     node.deploy(GatewayService.DESCRIPTOR, 1).await();
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(config.httpPort())
       .setDecompressionSupported(false));
@@ -191,6 +196,18 @@ class GatewayTest {
   }
 
   @Test
+  void aCommandRefusedForItsSignatureIs403NamingTheSecret() {
+    // A query-service with another CLUSTER_SECRET than this gateway's: it refuses the gateway's signature.
+    MessageSignatures otherCluster = MessageSignatures.unshared("query-service");
+    vertx.eventBus().<JsonObject>consumer(Addresses.CHANNELS, otherCluster.verified(Addresses.CHANNELS,
+      msg -> msg.reply(new JsonObject()))).completion().await();
+    HttpResponse<Buffer> refused = client.put("/api/v1/admin/channels/meituan").bearerTokenAuthentication(TOKEN)
+      .sendJsonObject(new JsonObject().put("charges_fee", false)).await();
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(detail(refused)).contains("does not verify", "CLUSTER_SECRET");
+  }
+
+  @Test
   void theChannelRoutesPassThroughToQueryServiceAndItsAnswersBecomeHttp() {
     List<JsonObject> seenByQuery = new CopyOnWriteArrayList<>();
     vertx.eventBus().<JsonObject>consumer(Addresses.CHANNELS, msg -> {
@@ -256,8 +273,16 @@ class GatewayTest {
     HttpResponse<Buffer> publicNone = get("/health/ready");
     assertThat(publicNone.statusCode()).isEqualTo(503);
     assertThat(publicNone.bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "DOWN"));
-    vertx.eventBus().publish(Addresses.HEARTBEAT, new JsonObject().put("service", "query-service").put("node", "n1")
-      .put("interval_ms", 5000).put("draining", false));
+    JsonObject live = new JsonObject().put("service", "query-service").put("node", "n1").put("interval_ms", 5000)
+      .put("draining", false);
+    // A heartbeat that is not a member's counts for nothing: readiness stays DOWN.
+    for (Forgeries.Forgery forgery : Forgeries.of(node.keys(), Addresses.HEARTBEAT, live, live.copy().put("node", "n2"))) {
+      vertx.eventBus().publish(Addresses.HEARTBEAT, forgery.body(), forgery.options());
+    }
+    assertThat(Eventually.poll(Duration.ofSeconds(5), () -> Forgeries.rejected(node.meterRegistry(), Addresses.HEARTBEAT),
+      Forgeries.everyForgeryRefused(1)::equals)).isEqualTo(Forgeries.everyForgeryRefused(1));
+    assertThat(get("/health/ready").statusCode()).isEqualTo(503);
+    vertx.eventBus().publish(Addresses.HEARTBEAT, live, node.signatures().sign(Addresses.HEARTBEAT, live));
     // The heartbeat reaches the gateway's consumer asynchronously.
     HttpResponse<Buffer> ready = awaitStatus(management, "/health/ready", 200);
     assertThat(ready.statusCode()).isEqualTo(200);
@@ -267,8 +292,8 @@ class GatewayTest {
     assertThat(checks.getJsonObject("gateway.query-service").getJsonObject("data").getInteger("live_instances")).isEqualTo(1);
     assertThat(checks.getJsonObject("gateway.monitor-service").getJsonObject("data").getBoolean("degraded")).isTrue();
     // A draining instance no longer counts.
-    vertx.eventBus().publish(Addresses.HEARTBEAT, new JsonObject().put("service", "query-service").put("node", "n1")
-      .put("interval_ms", 5000).put("draining", true));
+    JsonObject draining = live.copy().put("draining", true);
+    vertx.eventBus().publish(Addresses.HEARTBEAT, draining, node.signatures().sign(Addresses.HEARTBEAT, draining));
     assertThat(awaitStatus(node.config().httpPort(), "/health/ready", 503).statusCode()).isEqualTo(503);
   }
 
@@ -295,9 +320,14 @@ class GatewayTest {
       .contains("event: snapshot\ndata: {\"status\":\"green\"}");
     assertThat(Eventually.poll(Duration.ofSeconds(5), colours::toString, text -> text.contains("\"status\":\"green\"")))
       .contains("event: snapshot\ndata: {\"status\":\"green\",\"services\":");
-    vertx.eventBus().publish(Addresses.MONITOR_UPDATES, new JsonObject().put("status", "yellow"));
+    // A snapshot that is not monitor-service's is not shown: the one after it, signed, is.
+    vertx.eventBus().publish(Addresses.MONITOR_UPDATES, new JsonObject().put("status", "red").put("reasons", new JsonArray()
+      .add("forged")));
+    JsonObject yellow = new JsonObject().put("status", "yellow");
+    vertx.eventBus().publish(Addresses.MONITOR_UPDATES, yellow, node.signatures().sign(Addresses.MONITOR_UPDATES, yellow));
     assertThat(Eventually.poll(Duration.ofSeconds(5), whole::toString, text -> text.contains("yellow")))
-      .contains("event: snapshot\ndata: {\"status\":\"green\"}", "data: {\"status\":\"yellow\"}");
+      .contains("event: snapshot\ndata: {\"status\":\"green\"}", "data: {\"status\":\"yellow\"}")
+      .doesNotContain("forged", "red");
     assertThat(Eventually.poll(Duration.ofSeconds(5), colours::toString, text -> text.contains("yellow")))
       .contains("data: {\"status\":\"yellow\",\"services\":");
   }

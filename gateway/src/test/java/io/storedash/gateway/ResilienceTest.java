@@ -219,7 +219,8 @@ class ResilienceTest {
       asked.incrementAndGet();
       msg.reply(new JsonObject().put("status", "yellow"));
     }).completion().await();
-    gateway.vertx.eventBus().publish(Addresses.MONITOR_UPDATES, new JsonObject().put("status", "green"));
+    JsonObject green = new JsonObject().put("status", "green");
+    gateway.vertx.eventBus().publish(Addresses.MONITOR_UPDATES, green, gateway.node.signatures().sign(Addresses.MONITOR_UPDATES, green));
     // The published snapshot reaches the gateway's consumer asynchronously; until then the gateway asks monitor-service.
     JsonObject snapshot = Eventually.poll(Duration.ofSeconds(5), () -> gateway.get("/api/v1/monitor").bodyAsJsonObject(),
       s -> "green".equals(s.getString("status")));

@@ -6,6 +6,7 @@ import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.ManualClock;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.gateway.auth.Sessions;
+import io.storedash.common.testing.Forgeries;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -507,8 +508,27 @@ class SignInTest {
     db.preparedQuery("UPDATE api_tokens SET revoked_at = now() WHERE id = $1").execute(Tuple.of(token.getString("id"))).await();
     db.close().await();
     assertThat(as(browser, HttpMethod.GET, "/api/v1/session", null).statusCode()).as("cached until told").isEqualTo(200);
-    gateway.vertx.eventBus().publish(Addresses.USER_CHANGED, new JsonObject().put("username", name));
-    gateway.vertx.eventBus().publish(Addresses.TOKEN_REVOKED, new JsonObject().put("id", token.getString("id")));
+    // Not from a member: nothing changes (a forged "session ended" would sign users out during a Redis outage).
+    JsonObject userChanged = new JsonObject().put("username", name);
+    JsonObject revoked = new JsonObject().put("id", token.getString("id"));
+    JsonObject ended = new JsonObject().put("id", browser.cookie());
+    for (Forgeries.Forgery forgery : Forgeries.of(gateway.node.keys(), Addresses.USER_CHANGED, userChanged, new JsonObject().put("username", "x"))) {
+      gateway.vertx.eventBus().publish(Addresses.USER_CHANGED, forgery.body(), forgery.options());
+    }
+    for (Forgeries.Forgery forgery : Forgeries.of(gateway.node.keys(), Addresses.TOKEN_REVOKED, revoked, new JsonObject().put("id", "x"))) {
+      gateway.vertx.eventBus().publish(Addresses.TOKEN_REVOKED, forgery.body(), forgery.options());
+    }
+    for (Forgeries.Forgery forgery : Forgeries.of(gateway.node.keys(), Addresses.SESSION_ENDED, ended, new JsonObject().put("id", "x"))) {
+      gateway.vertx.eventBus().publish(Addresses.SESSION_ENDED, forgery.body(), forgery.options());
+    }
+    for (String address : List.of(Addresses.USER_CHANGED, Addresses.TOKEN_REVOKED, Addresses.SESSION_ENDED)) {
+      assertThat(Eventually.poll(Duration.ofSeconds(5), () -> Forgeries.rejected(gateway.node.meterRegistry(), address),
+        Forgeries.everyForgeryRefused(1)::equals)).as(address).isEqualTo(Forgeries.everyForgeryRefused(1));
+    }
+    assertThat(as(browser, HttpMethod.GET, "/api/v1/session", null).statusCode()).as("still cached").isEqualTo(200);
+    assertThat(withToken(token.getString("token"), HttpMethod.GET, "/api/v1/tokens", null).statusCode()).isEqualTo(200);
+    gateway.vertx.eventBus().publish(Addresses.USER_CHANGED, userChanged, gateway.node.signatures().sign(Addresses.USER_CHANGED, userChanged));
+    gateway.vertx.eventBus().publish(Addresses.TOKEN_REVOKED, revoked, gateway.node.signatures().sign(Addresses.TOKEN_REVOKED, revoked));
     assertThat(Eventually.poll(Duration.ofSeconds(2), () -> as(browser, HttpMethod.GET, "/api/v1/session", null).statusCode(),
       status -> status == 401)).isEqualTo(401);
     assertThat(Eventually.poll(Duration.ofSeconds(2), () -> withToken(token.getString("token"), HttpMethod.GET, "/api/v1/tokens",

@@ -6,6 +6,7 @@ import io.storedash.common.ServiceNames;
 import io.storedash.common.bootstrap.ServiceContext;
 import io.storedash.common.bootstrap.SystemFigures;
 import io.storedash.monitor.cluster.CacheTierTotals;
+import io.storedash.monitor.cluster.ClusterSnapshot;
 import io.storedash.monitor.cluster.ClusterView;
 import io.storedash.monitor.cluster.GatewayTotals;
 import io.storedash.monitor.postgres.PostgresHealthMonitor;
@@ -22,6 +23,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -45,6 +49,8 @@ public final class MonitorVerticle extends VerticleBase {
   private final AtomicLong heartbeatsReceived = new AtomicLong();
   private final AtomicLong heartbeatsRejected = new AtomicLong();
   private volatile String lastStatus = "unknown";
+  /** The unknown members already logged, so that each is logged once when it appears and once when it is gone. */
+  private final Set<String> unknownLogged = new HashSet<>();
 
   private RedisHealth redis;
   private PostgresHealthMonitor postgres;
@@ -63,14 +69,16 @@ public final class MonitorVerticle extends VerticleBase {
     cluster = new ClusterView(context.config().heartbeatInterval().toMillis());
     metrics = new MonitorMetrics(context.meterRegistry());
 
-    MessageConsumer<Object> heartbeats = vertx.eventBus().consumer(Addresses.HEARTBEAT, message -> {
-      if (cluster.record(message.body(), System.currentTimeMillis())) {
-        heartbeatsReceived.incrementAndGet();
-      } else {
-        heartbeatsRejected.incrementAndGet();
-        LOG.debug("heartbeat without service or node ignored: {}", message.body());
-      }
-    });
+    // Only a member's heartbeat counts: it is what shows that a node in the cluster is ours.
+    MessageConsumer<Object> heartbeats = vertx.eventBus().consumer(Addresses.HEARTBEAT,
+      context.signatures().verified(Addresses.HEARTBEAT, message -> {
+        if (cluster.record(message.body(), System.currentTimeMillis())) {
+          heartbeatsReceived.incrementAndGet();
+        } else {
+          heartbeatsRejected.incrementAndGet();
+          LOG.debug("heartbeat without service or node ignored: {}", message.body());
+        }
+      }));
     MessageConsumer<Object> snapshots = vertx.eventBus().consumer(Addresses.MONITOR_SNAPSHOT, message -> {
       snapshotsServed.incrementAndGet();
       message.reply(snapshot());
@@ -83,6 +91,9 @@ public final class MonitorVerticle extends VerticleBase {
     context.heartbeatStats(this::stats);
 
     return Future.all(heartbeats.completion(), snapshots.completion(), redis.start(), postgres.start())
+      // Every node beats at once, so that the members this monitor meets now are vouched for well before they could
+      // be taken for unknown ones.
+      .onSuccess(v -> publishSigned(Addresses.HEARTBEAT_REQUEST, new JsonObject()))
       .onSuccess(v -> publishTimer = vertx.setPeriodic(PUBLISH_INTERVAL.toMillis(), id -> publish()))
       .onSuccess(v -> LOG.info("monitor-service on node {}: Redis {}, PostgreSQL {}", context.nodeId(),
         redis.state().name().toLowerCase(java.util.Locale.ROOT), postgres.reachable() ? "reachable" : "unreachable"));
@@ -95,19 +106,26 @@ public final class MonitorVerticle extends VerticleBase {
   }
 
   private void publish() {
-    vertx.eventBus().publish(Addresses.MONITOR_UPDATES, snapshot());
+    publishSigned(Addresses.MONITOR_UPDATES, snapshot());
     snapshotsPublished.incrementAndGet();
+  }
+
+  private void publishSigned(String address, JsonObject body) {
+    vertx.eventBus().publish(address, body, context.signatures().sign(address, body));
   }
 
   JsonObject snapshot() {
     long now = System.currentTimeMillis();
+    cluster.members(context.clusterMembers(), now);
     JsonObject system = SystemFigures.now()
       .put("node", context.nodeId())
       .put("service", context.service());
+    ClusterSnapshot clusterNow = cluster.view(now);
+    logUnknownMembers(clusterNow);
     MonitorSnapshot snapshot = MonitorSnapshot.assemble(
       redis.snapshot(),
       postgres.snapshot(),
-      cluster.view(now),
+      clusterNow,
       CacheTierTotals.sum(cluster.liveStats(ServiceNames.CACHE, now).stream().map(CacheNodeStats::fromJson).toList()),
       GatewayTotals.combine(cluster.liveStats(ServiceNames.GATEWAY, now)),
       system,
@@ -121,6 +139,25 @@ public final class MonitorVerticle extends VerticleBase {
       lastStatus = status;
     }
     return json;
+  }
+
+  private void logUnknownMembers(ClusterSnapshot clusterNow) {
+    Set<String> now = new HashSet<>();
+    for (ClusterSnapshot.UnknownMember member : clusterNow.unknownMembers()) {
+      now.add(member.node());
+      if (unknownLogged.add(member.node())) {
+        LOG.warn("unknown cluster member {} at {}: a member for {} ms that has sent no signed heartbeat", member.node(),
+          member.address() == null ? "an address the cluster manager does not give" : member.address(),
+          member.memberForMs());
+      }
+    }
+    for (Iterator<String> it = unknownLogged.iterator(); it.hasNext(); ) {
+      String node = it.next();
+      if (!now.contains(node)) {
+        it.remove();
+        LOG.info("cluster member {} is no longer unknown: it left, or sent a signed heartbeat", node);
+      }
+    }
   }
 
   private JsonObject stats() {

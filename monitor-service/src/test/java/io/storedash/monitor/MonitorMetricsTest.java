@@ -49,6 +49,7 @@ class MonitorMetricsTest {
       .containsPattern("storedash_cluster_instances\\{service=\"query-service\"} 0\\.0")
       // No query-service, cache-service or gateway in this node: red.
       .containsPattern("storedash_status 2\\.0")
+      .containsPattern("storedash_cluster_unknown_members 0\\.0")
       .containsPattern("storedash_redis_latency_ms \\d")
       .containsPattern("storedash_postgres_latency_ms \\d")
       // Prometheus adds instance (the scraped address) and job; a label of the process's own would clash with it.

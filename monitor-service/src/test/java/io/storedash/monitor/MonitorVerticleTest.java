@@ -3,6 +3,7 @@ package io.storedash.monitor;
 import io.storedash.common.Addresses;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.testing.TestStorage;
+import io.storedash.common.testing.Forgeries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -108,6 +109,23 @@ class MonitorVerticleTest {
   }
 
   @Test
+  void aForgedHeartbeatShowsNoInstance(VertxTestContext testContext) {
+    JsonObject forged = new JsonObject().put("service", "query-service").put("node", "forged").put("draining", false);
+    for (Forgeries.Forgery forgery : Forgeries.of(node.keys(), Addresses.HEARTBEAT, forged, forged.copy().put("node", "x"))) {
+      vertx.eventBus().publish(Addresses.HEARTBEAT, forgery.body(), forgery.options());
+    }
+    // Once the monitor's own (signed) heartbeat is in, and every forgery refused: none of them made an instance.
+    Snapshots.when(vertx, "its own heartbeat and the forgeries refused", Duration.ofSeconds(5),
+        s -> Snapshots.live(s, "monitor-service", node.nodeId())
+          && Forgeries.rejected(node.meterRegistry(), Addresses.HEARTBEAT).equals(Forgeries.everyForgeryRefused(1)))
+      .onComplete(testContext.succeeding(s -> testContext.verify(() -> {
+        assertThat(Snapshots.instance(s, "query-service", "forged")).isNull();
+        assertThat(s.getJsonObject("cluster").getJsonArray("missing").getList()).contains("query-service");
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
   void snapshotIsPublishedEveryFiveSeconds(VertxTestContext testContext) {
     Checkpoint twoUpdates = testContext.checkpoint(2);
     List<Long> receivedAt = new ArrayList<>();
@@ -128,14 +146,15 @@ class MonitorVerticleTest {
     long timer = vertx.setPeriodic(0, HEARTBEAT_MS, t -> {
       // Noted before it goes, so the monitor cannot have seen a heartbeat sent later than this.
       lastSent.put(node, System.nanoTime());
-      vertx.eventBus().publish(Addresses.HEARTBEAT, new JsonObject()
+      JsonObject heartbeat = new JsonObject()
         .put("service", service)
         .put("node", node)
         .put("version", "0.1.0-test")
         .put("uptime_ms", 1234L)
         .put("draining", false)
         .put("system", new JsonObject().put("heap_used_mb", 64).put("heap_max_mb", 512).put("cpus", 2))
-        .put("stats", stats));
+        .put("stats", stats);
+      vertx.eventBus().publish(Addresses.HEARTBEAT, heartbeat, this.node.signatures().sign(Addresses.HEARTBEAT, heartbeat));
     });
     publishers.add(timer);
     return timer;

@@ -4,6 +4,7 @@ import io.storedash.common.Addresses;
 import io.storedash.common.Failure;
 import io.storedash.query.ingest.BulkLoader;
 import io.storedash.query.storage.Rollups;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -42,10 +43,12 @@ public final class ChannelAdmin {
   private static final String CODES = "SELECT code FROM stores WHERE id = ANY($1) ORDER BY code";
 
   private final Vertx vertx;
+  private final MessageSignatures signatures;
   private final Pool pool;
 
-  public ChannelAdmin(Vertx vertx, Pool pool) {
+  public ChannelAdmin(Vertx vertx, MessageSignatures signatures, Pool pool) {
     this.vertx = vertx;
+    this.signatures = signatures;
     this.pool = pool;
   }
 
@@ -125,8 +128,9 @@ public final class ChannelAdmin {
       }))
       .onSuccess(result -> {
         if (result.containsKey("version")) {
-          vertx.eventBus().publish(Addresses.DATA_CHANGED, new JsonObject()
-            .put("stores", result.getJsonArray("stores").copy()).put("version", result.getLong("version")));
+          JsonObject changed = new JsonObject()
+            .put("stores", result.getJsonArray("stores").copy()).put("version", result.getLong("version"));
+          vertx.eventBus().publish(Addresses.DATA_CHANGED, changed, signatures.sign(Addresses.DATA_CHANGED, changed));
         }
       });
   }

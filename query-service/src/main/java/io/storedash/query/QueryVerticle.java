@@ -68,10 +68,10 @@ public final class QueryVerticle extends VerticleBase {
       .compose(migrated -> {
         pool = PgPools.create(vertx, config, config.pgPoolSize(), POOL_NAME);
         computations = new Computations(pool, config.timezone());
-        channelAdmin = new ChannelAdmin(vertx, pool);
+        channelAdmin = new ChannelAdmin(vertx, context.signatures(), pool);
         // Imports hold a connection for as long as an upload lasts: they get their own, so dashboards keep theirs.
         importPool = PgPools.create(vertx, config, IMPORT_SESSIONS, null);
-        imports = new ImportSessions(vertx, importPool, config.timezone(), ImportProtocol.MAX_FILE_BYTES,
+        imports = new ImportSessions(vertx, context.signatures(), importPool, config.timezone(), ImportProtocol.MAX_FILE_BYTES,
           ImportProtocol.IDLE_TIMEOUT_MS, IMPORT_SESSIONS, context::draining, context.inFlight(), context.meterRegistry());
         // Workbooks a killed instance was importing would stay in the temporary directory with their personal columns.
         vertx.executeBlocking(() -> io.storedash.query.ingest.csv.CsvImportParser.deleteStaleSpools(
@@ -86,7 +86,8 @@ public final class QueryVerticle extends VerticleBase {
         return Future.all(
           register(Addresses.DASHBOARD_COMPUTE, this::compute),
           register(Addresses.DATA_VERSIONS, this::versions),
-          register(Addresses.CHANNELS, this::channels),
+          // A change of a fee flag rewrites figures; the list is signed too, so the address has one rule.
+          register(Addresses.CHANNELS, context.signatures().verified(Addresses.CHANNELS, this::channels)),
           imports.register(Addresses.IMPORT));
       })
       .onSuccess(v -> LOG.info("query-service consuming {}, {} and {} with PostgreSQL {}", Addresses.DASHBOARD_COMPUTE,

@@ -37,7 +37,7 @@ class GeneratedDiagnosisTest {
     StoreDashConfig config = TestStorage.config(Map.of());
     node = Node.local(config);
     node.deploy(QueryService.DESCRIPTOR, 1)
-      .compose(id -> DemoData.load(node.vertx(), config, OPTIONS))
+      .compose(id -> DemoData.load(node.vertx(), node.signatures(), config, OPTIONS))
       .onComplete(testContext.succeedingThenComplete());
   }
 

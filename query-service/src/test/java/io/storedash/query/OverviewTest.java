@@ -38,7 +38,7 @@ class OverviewTest {
     node = Node.local(config);
     pool = PgPools.create(node.vertx(), config, 1, null);
     node.deploy(QueryService.DESCRIPTOR, 1)
-      .compose(id -> new BulkLoader(node.vertx(), pool, config.timezone()).load(HandMadeSales.dataset()))
+      .compose(id -> new BulkLoader(node.vertx(), node.signatures(), pool, config.timezone()).load(HandMadeSales.dataset()))
       .onComplete(testContext.succeedingThenComplete());
   }
 

@@ -127,7 +127,7 @@ class QueryVerticleTest {
       .compose(v -> node.vertx().eventBus().<JsonObject>request(Addresses.DATA_VERSIONS, new JsonObject()))
       .compose(before -> {
         testContext.verify(() -> assertThat(before.body()).isEqualTo(new JsonObject().put("version", 0).put("stores", new JsonObject())));
-        return new BulkLoader(node.vertx(), pool, config.timezone()).load(HandMadeSales.dataset());
+        return new BulkLoader(node.vertx(), node.signatures(), pool, config.timezone()).load(HandMadeSales.dataset());
       })
       .compose(report -> pool.query("SELECT string_agg(code || ':' || name_zh || ':' || charges_fee, ',' ORDER BY code) FROM channels")
         .execute())

@@ -52,7 +52,7 @@ class StoreSetTest {
     node = Node.local(config);
     pool = PgPools.create(node.vertx(), config, 1, null);
     node.deploy(QueryService.DESCRIPTOR, 1).await();
-    new BulkLoader(node.vertx(), pool, config.timezone()).load(HandMadeSales.dataset()).await();
+    new BulkLoader(node.vertx(), node.signatures(), pool, config.timezone()).load(HandMadeSales.dataset()).await();
   }
 
   @AfterAll

@@ -4,6 +4,7 @@ import io.storedash.common.config.StoreDashConfig;
 import io.storedash.gateway.auth.Role;
 import io.storedash.gateway.auth.Users;
 import io.storedash.query.storage.Migrations;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.HttpException;
@@ -78,7 +79,8 @@ final class FirstUsers {
 
   /** A manager and a viewer for each city, named by the city's place in name order; the cities whose users were made now ("1 上海"). */
   private static Future<List<String>> demoUsers(Vertx vertx, SqlClient db, String password) {
-    Users users = new Users(vertx, db, Clock.systemUTC(), Duration.ZERO);
+    // Made before any gateway runs: no gateway has them cached, so the changes it publishes need reach nobody.
+    Users users = new Users(vertx, MessageSignatures.unshared("first-users"), db, Clock.systemUTC(), Duration.ZERO);
     return db.query("SELECT DISTINCT city FROM stores WHERE city IS NOT NULL AND city <> '' ORDER BY city").execute()
       .compose(rows -> {
         List<String> cities = new ArrayList<>();

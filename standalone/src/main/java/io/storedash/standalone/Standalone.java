@@ -10,6 +10,7 @@ import io.storedash.common.embedded.DataDirectoryLock;
 import io.storedash.common.embedded.EmbeddedPostgresServer;
 import io.storedash.common.embedded.EmbeddedRedisServer;
 import io.storedash.common.security.Redaction;
+import io.storedash.common.security.MessageSignatures;
 import io.storedash.gateway.GatewayService;
 import io.storedash.monitor.MonitorService;
 import io.storedash.query.QueryService;
@@ -168,7 +169,8 @@ public final class Standalone implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     FirstUsers.Outcome users;
     try {
-      loadDemo(vertx, config, demo).await();
+      // Before any service runs: the data-changed event of the load reaches no cache.
+      loadDemo(vertx, MessageSignatures.unshared("standalone-infrastructure"), config, demo).await();
       users = FirstUsers.create(vertx, config, demoUsers, System::getenv).await();
     } finally {
       vertx.close().await();
@@ -207,7 +209,7 @@ public final class Standalone implements Callable<Integer> {
     long started = System.nanoTime();
     FirstUsers.Outcome[] users = new FirstUsers.Outcome[1];
     int managementPort = node.deploy(QueryService.DESCRIPTOR, 1)
-      .compose(id -> loadDemo(node.vertx(), config, demo))
+      .compose(id -> loadDemo(node.vertx(), node.signatures(), config, demo))
       .compose(v -> FirstUsers.create(node.vertx(), config, demoUsers, System::getenv))
       .onSuccess(outcome -> users[0] = outcome)
       .compose(v -> node.deploy(CacheService.DESCRIPTOR, 1))
@@ -226,11 +228,11 @@ public final class Standalone implements Callable<Integer> {
     return 0;
   }
 
-  private Future<Void> loadDemo(Vertx vertx, StoreDashConfig config, DemoOptions demo) {
+  private Future<Void> loadDemo(Vertx vertx, MessageSignatures signatures, StoreDashConfig config, DemoOptions demo) {
     if (noDemo) {
       return Future.succeededFuture();
     }
-    return DemoData.loadIfEmpty(vertx, config, demo)
+    return DemoData.loadIfEmpty(vertx, signatures, config, demo)
       .onSuccess(report -> LOG.info("demo data: {}", report))
       .mapEmpty();
   }

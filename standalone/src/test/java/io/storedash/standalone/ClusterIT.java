@@ -8,6 +8,7 @@ import io.storedash.monitor.MonitorVerticle;
 import io.storedash.monitor.cluster.ClusterView;
 import io.storedash.query.ingest.DemoData;
 import io.storedash.query.ingest.DemoOptions;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +50,7 @@ class ClusterIT {
     StoreDashConfig config = TestStorage.config(Map.of());
     Vertx vertx = Vertx.vertx();
     try {
-      DemoData.loadIfEmpty(vertx, config, new DemoOptions(3, 400, 60, 7, END)).await();
+      DemoData.loadIfEmpty(vertx, MessageSignatures.unshared("test"), config, new DemoOptions(3, 400, 60, 7, END)).await();
     } finally {
       vertx.close().await();
     }
@@ -61,6 +62,8 @@ class ClusterIT {
       "CLUSTER_NAME", "cluster-it-" + ProcessHandle.current().pid(),
       "CLUSTER_PORT", clusterPort,
       "CLUSTER_MEMBERS", "127.0.0.1",
+      // The services' signed messages verify only between processes that share it (docs/DESIGN.md §11.3).
+      "CLUSTER_SECRET", TestStorage.CLUSTER_SECRET,
       "REQUEST_TIMEOUT", REQUEST_TIMEOUT.toSeconds() + "s",
       "MANAGEMENT_PORT", "0",
       "HEARTBEAT_INTERVAL", HEARTBEAT_INTERVAL.toSeconds() + "s",

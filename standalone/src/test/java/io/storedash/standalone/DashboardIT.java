@@ -93,7 +93,7 @@ class DashboardIT {
     config = TestStorage.config(Map.of("HEARTBEAT_INTERVAL", "1s"));
     node = Node.local(config);
     node.deploy(QueryService.DESCRIPTOR, 1)
-      .compose(id -> DemoData.loadIfEmpty(node.vertx(), config, new DemoOptions(4, 400, 100, 5, END)))
+      .compose(id -> DemoData.loadIfEmpty(node.vertx(), node.signatures(), config, new DemoOptions(4, 400, 100, 5, END)))
       .compose(v -> node.deploy(CacheService.DESCRIPTOR, 1))
       .compose(id -> node.deploy(MonitorService.DESCRIPTOR, 1))
       .onSuccess(id -> monitorDeployment = id)

@@ -55,7 +55,7 @@ final class HostileStack implements AutoCloseable {
     config = TestStorage.config(Map.of("ADMIN_TOKEN", TOKEN, "WARM_ON_START", "false"));
     node = Node.local(config);
     node.deploy(QueryService.DESCRIPTOR, 1)
-      .compose(id -> DemoData.loadIfEmpty(node.vertx(), config, new DemoOptions(3, 300, 40, 11, END)))
+      .compose(id -> DemoData.loadIfEmpty(node.vertx(), node.signatures(), config, new DemoOptions(3, 300, 40, 11, END)))
       .compose(v -> node.deploy(CacheService.DESCRIPTOR, 1))
       .compose(id -> node.deploy(MonitorService.DESCRIPTOR, 1))
       .compose(id -> node.deploy(GatewayService.DESCRIPTOR, 1))

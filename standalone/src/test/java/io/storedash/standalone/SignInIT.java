@@ -85,7 +85,7 @@ class SignInIT {
     config = TestStorage.config(Map.of("HEARTBEAT_INTERVAL", "1s", "ADMIN_TOKEN", ADMIN_TOKEN));
     node = Node.local(config);
     node.deploy(QueryService.DESCRIPTOR, 1)
-      .compose(id -> DemoData.loadIfEmpty(node.vertx(), config, new DemoOptions(4, 400, 100, 5, END)))
+      .compose(id -> DemoData.loadIfEmpty(node.vertx(), node.signatures(), config, new DemoOptions(4, 400, 100, 5, END)))
       .compose(v -> node.deploy(CacheService.DESCRIPTOR, 1))
       .compose(id -> node.deploy(MonitorService.DESCRIPTOR, 1))
       .compose(id -> node.deploy(GatewayService.DESCRIPTOR, 1))

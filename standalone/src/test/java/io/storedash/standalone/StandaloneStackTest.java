@@ -45,7 +45,7 @@ class StandaloneStackTest {
     config = TestStorage.config(Map.of());
     node = Node.local(config);
     node.deploy(QueryService.DESCRIPTOR, 1)
-      .compose(id -> DemoData.loadIfEmpty(node.vertx(), config, new DemoOptions(3, 300, 40, 11, LocalDate.of(2026, 10, 31))))
+      .compose(id -> DemoData.loadIfEmpty(node.vertx(), node.signatures(), config, new DemoOptions(3, 300, 40, 11, LocalDate.of(2026, 10, 31))))
       .compose(v -> node.deploy(CacheService.DESCRIPTOR, 1))
       .compose(id -> node.deploy(MonitorService.DESCRIPTOR, 1))
       .compose(id -> node.deploy(GatewayService.DESCRIPTOR, 1))
@@ -70,8 +70,9 @@ class StandaloneStackTest {
   }
 
   private static JsonObject cacheStats() {
-    return node.vertx().eventBus().<JsonObject>request(Addresses.CACHE_ADMIN, new JsonObject().put("action", "stats"))
-      .await().body();
+    JsonObject stats = new JsonObject().put("action", "stats");
+    return node.vertx().eventBus().<JsonObject>request(Addresses.CACHE_ADMIN, stats,
+      node.signatures().sign(Addresses.CACHE_ADMIN, stats)).await().body();
   }
 
   @AfterAll

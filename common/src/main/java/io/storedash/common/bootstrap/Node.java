@@ -16,6 +16,7 @@ import io.storedash.common.config.ClusterSecurity;
 import io.storedash.common.config.ConfigException;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.security.ClusterKeys;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -25,9 +26,11 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -50,6 +53,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,12 +69,15 @@ import java.util.concurrent.TimeUnit;
 public final class Node {
 
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  /** The member attribute that holds a Vert.x node's id (vertx-hazelcast's {@code HazelcastClusterManager}). */
+  private static final String VERTX_NODE_ID = "__vertx.nodeId";
 
   private final Vertx vertx;
   private final StoreDashConfig config;
   private final PrometheusMeterRegistry meterRegistry;
   private final String nodeId;
   private final ClusterKeys keys;
+  private final MessageSignatures signatures;
   private final HealthChecks liveness;
   private final HealthChecks readiness;
   private final long startedAt = System.currentTimeMillis();
@@ -85,6 +92,7 @@ public final class Node {
                ClusterKeys keys) {
     this.vertx = vertx;
     this.keys = keys;
+    this.signatures = MessageSignatures.of(keys, nodeId, meterRegistry);
     this.config = config;
     this.meterRegistry = meterRegistry;
     this.nodeId = nodeId;
@@ -93,11 +101,11 @@ public final class Node {
     // Live means the event loop still runs handlers: a blocked loop makes this probe time out.
     liveness.register("event-loop", 1000, promise -> promise.complete(Status.OK()));
     // A service that just started watching heartbeats need not wait a whole interval to see this node.
-    vertx.eventBus().consumer(Addresses.HEARTBEAT_REQUEST, msg -> {
+    vertx.eventBus().consumer(Addresses.HEARTBEAT_REQUEST, signatures.verified(Addresses.HEARTBEAT_REQUEST, msg -> {
       synchronized (deployments) {
         deployments.forEach(d -> publishHeartbeat(d.context()));
       }
-    });
+    }));
     readiness.register("accepting-requests", 1000, promise ->
       promise.complete(draining ? Status.KO(new JsonObject().put("reason", "shutting down")) : Status.OK()));
   }
@@ -309,6 +317,32 @@ public final class Node {
     return keys;
   }
 
+  /** Signs this process's state-changing messages and checks those it receives (docs/DESIGN.md §11.3). */
+  public MessageSignatures signatures() {
+    return signatures;
+  }
+
+  /**
+   * The members of the cluster now, node id → the host:port it joined Hazelcast from (empty on the local event bus):
+   * what monitor-service compares with the nodes that send signed heartbeats. Every Hazelcast member is listed, also
+   * one that runs no Vert.x (which Vert.x's own node list leaves out): it is named {@code hazelcast-<member uuid>}.
+   */
+  public Map<String, String> clusterMembers() {
+    ClusterManager clusterManager = ((VertxInternal) vertx).clusterManager();
+    Map<String, String> members = new LinkedHashMap<>();
+    if (clusterManager instanceof HazelcastClusterManager hazelcast && hazelcast.getHazelcastInstance() != null) {
+      hazelcast.getHazelcastInstance().getCluster().getMembers().forEach(member -> {
+        // The attribute vertx-hazelcast gives every member it starts: its Vert.x node id.
+        String vertxNode = member.getAttribute(VERTX_NODE_ID);
+        members.put(vertxNode != null ? vertxNode : "hazelcast-" + member.getUuid(),
+          member.getAddress().getHost() + ":" + member.getAddress().getPort());
+      });
+    } else if (clusterManager != null) {
+      clusterManager.getNodes().forEach(id -> members.put(id, null));
+    }
+    return members;
+  }
+
   boolean draining() {
     return draining;
   }
@@ -334,7 +368,7 @@ public final class Node {
   }
 
   private void publishHeartbeat(ServiceContext context) {
-    vertx.eventBus().publish(Addresses.HEARTBEAT, new JsonObject()
+    JsonObject heartbeat = new JsonObject()
       .put("service", context.service())
       .put("node", nodeId)
       .put("version", version())
@@ -342,7 +376,8 @@ public final class Node {
       .put("interval_ms", config.heartbeatInterval().toMillis())
       .put("draining", draining)
       .put("system", SystemFigures.now())
-      .put("stats", context.stats()));
+      .put("stats", context.stats());
+    vertx.eventBus().publish(Addresses.HEARTBEAT, heartbeat, signatures.sign(Addresses.HEARTBEAT, heartbeat));
   }
 
   /**

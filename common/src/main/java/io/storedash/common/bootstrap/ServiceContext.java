@@ -3,6 +3,7 @@ package io.storedash.common.bootstrap;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.security.ClusterKeys;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -11,6 +12,7 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -45,6 +47,19 @@ public final class ServiceContext {
   /** The keys shared by the members of this cluster (message signatures, cache-entry MACs). */
   public ClusterKeys keys() {
     return node.keys();
+  }
+
+  /**
+   * Signs the messages this service sends that change state or that others trust, and checks those it receives
+   * (docs/DESIGN.md §11.3).
+   */
+  public MessageSignatures signatures() {
+    return node.signatures();
+  }
+
+  /** The members of the cluster now, node id → the host:port it joined from (empty on the local event bus). */
+  public Map<String, String> clusterMembers() {
+    return node.clusterMembers();
   }
 
   public MeterRegistry meterRegistry() {

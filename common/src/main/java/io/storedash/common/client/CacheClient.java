@@ -5,6 +5,7 @@ import io.storedash.common.DashboardQuery;
 import io.storedash.common.DashboardReply;
 import io.storedash.common.ServiceNames;
 import io.storedash.common.client.impl.CacheClientImpl;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -13,19 +14,20 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 
 /**
- * cache-service as its callers see it: dashboard views through the cache tiers, and the admin commands. Failures as
+ * cache-service as its callers see it: dashboard views through the cache tiers, and the admin commands, which it signs
+ * with the caller's {@link MessageSignatures} (cache-service refuses unsigned ones with 403). Failures as
  * {@link QueryClient}'s.
  */
 public interface CacheClient {
 
   /** Over the event bus. */
-  static CacheClient create(Vertx vertx, Duration timeout) {
-    return create(ServiceRequests.eventBus(vertx, ServiceNames.CACHE), timeout);
+  static CacheClient create(Vertx vertx, MessageSignatures signatures, Duration timeout) {
+    return create(ServiceRequests.eventBus(vertx, ServiceNames.CACHE), signatures, timeout);
   }
 
   /** Through {@code via}, the caller's breaker to cache-service. */
-  static CacheClient create(ServiceRequests via, Duration timeout) {
-    return new CacheClientImpl(via, timeout);
+  static CacheClient create(ServiceRequests via, MessageSignatures signatures, Duration timeout) {
+    return new CacheClientImpl(via, signatures, timeout);
   }
 
   /** A dashboard view through the cache tiers ({@link Addresses#DASHBOARD_QUERY}): gzip bytes and where they came from. */

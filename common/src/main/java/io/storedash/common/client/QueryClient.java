@@ -5,6 +5,7 @@ import io.storedash.common.DashboardQuery;
 import io.storedash.common.DashboardReply;
 import io.storedash.common.ServiceNames;
 import io.storedash.common.client.impl.QueryClientImpl;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -22,19 +23,22 @@ public interface QueryClient {
   Duration VERSIONS_TIMEOUT = Duration.ofSeconds(2);
 
   /** Over the event bus; a computation may take up to {@code timeout}. */
-  static QueryClient create(Vertx vertx, Duration timeout) {
-    return create(ServiceRequests.eventBus(vertx, ServiceNames.QUERY), timeout);
+  static QueryClient create(Vertx vertx, MessageSignatures signatures, Duration timeout) {
+    return create(ServiceRequests.eventBus(vertx, ServiceNames.QUERY), signatures, timeout);
   }
 
   /** Through {@code via}, the caller's breaker to query-service. */
-  static QueryClient create(ServiceRequests via, Duration timeout) {
-    return new QueryClientImpl(via, timeout);
+  static QueryClient create(ServiceRequests via, MessageSignatures signatures, Duration timeout) {
+    return new QueryClientImpl(via, signatures, timeout);
   }
 
   /** Computes a dashboard view from PostgreSQL ({@link Addresses#DASHBOARD_COMPUTE}): the result JSON bytes. */
   Future<DashboardReply> compute(DashboardQuery query);
 
-  /** The sales channels and their fee flags, or a change of a flag ({@link Addresses#CHANNELS}). */
+  /**
+   * The sales channels and their fee flags, or a change of a flag ({@link Addresses#CHANNELS}); signed with the
+   * caller's {@link MessageSignatures}, as query-service refuses unsigned ones with 403.
+   */
   Future<JsonObject> channels(JsonObject command);
 
   /** The data version of every store ({@link Addresses#DATA_VERSIONS}): {@code {stores: {code: version}, version}}. */

@@ -3,6 +3,9 @@ package io.storedash.common.bootstrap;
 import io.storedash.common.Addresses;
 import io.storedash.common.config.ConfigLoader;
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.security.RejectedMessages;
+import io.storedash.common.testing.Eventually;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -106,15 +110,29 @@ class NodeTest {
   }
 
   @Test
-  void everyServicePublishesHeartbeats() {
+  void everyServicePublishesSignedHeartbeats() {
     Promise<JsonObject> first = Promise.promise();
-    node.vertx().eventBus().<JsonObject>consumer(Addresses.HEARTBEAT, msg -> first.tryComplete(msg.body()));
+    node.vertx().eventBus().<JsonObject>consumer(Addresses.HEARTBEAT,
+      node.signatures().verified(Addresses.HEARTBEAT, msg -> first.tryComplete(msg.body())));
     JsonObject beat = first.future().await();
     assertThat(beat.getString("service")).isEqualTo("slow-service");
     assertThat(beat.getString("node")).isEqualTo(node.nodeId());
     assertThat(beat.getLong("interval_ms")).isEqualTo(200);
     assertThat(beat.getJsonObject("stats").getInteger("answered")).isEqualTo(1);
     assertThat(beat.getJsonObject("system").getLong("heap_used_mb")).isPositive();
+  }
+
+  @Test
+  void anUnsignedHeartbeatRequestIsRefusedAndCounted() {
+    JsonObject request = new JsonObject();
+    node.vertx().eventBus().publish(Addresses.HEARTBEAT_REQUEST, request, node.signatures().sign(Addresses.HEARTBEAT_REQUEST, request));
+    node.vertx().eventBus().publish(Addresses.HEARTBEAT_REQUEST, request);
+    Counter missing = Eventually.poll(Duration.ofSeconds(5), () -> node.meterRegistry().find(RejectedMessages.METRIC)
+      .tags("address", Addresses.HEARTBEAT_REQUEST, "reason", "missing").counter(), c -> c != null && c.count() == 1);
+    assertThat(missing).isNotNull();
+    assertThat(node.meterRegistry().find(RejectedMessages.METRIC).counters()).as("the signed one is not refused")
+      .singleElement().satisfies(c -> assertThat(c.count()).isEqualTo(1));
+    assertThat(node.clusterMembers()).as("a local node has no cluster").isEmpty();
   }
 
   @Test

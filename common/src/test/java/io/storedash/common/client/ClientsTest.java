@@ -6,6 +6,9 @@ import io.storedash.common.DashboardReply;
 import io.storedash.common.Failure;
 import io.storedash.common.QueryKind;
 import io.storedash.common.ReplyHeaders;
+import io.storedash.common.security.ClusterKeys;
+import io.storedash.common.security.MessageSignatures;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -31,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClientsTest {
 
   private static final Duration TIMEOUT = Duration.ofMillis(300);
+  private static final MessageSignatures SIGNATURES = MessageSignatures.of(ClusterKeys.random(), "test", new SimpleMeterRegistry());
   private static final DashboardQuery OVERVIEW = DashboardQuery.of(QueryKind.OVERVIEW, "S001",
     LocalDate.parse("2024-01-01"), LocalDate.parse("2024-01-31"));
 
@@ -41,7 +45,7 @@ class ClientsTest {
       asked.set(message.body());
       DashboardReply.computed(Buffer.buffer("{\"revenue\":12}"), "3.5").replyTo(message);
     }).completion()
-      .compose(v -> QueryClient.create(vertx, TIMEOUT).compute(OVERVIEW))
+      .compose(v -> QueryClient.create(vertx, SIGNATURES, TIMEOUT).compute(OVERVIEW))
       .onComplete(testContext.succeeding(reply -> testContext.verify(() -> {
         assertThat(asked.get()).isEqualTo(OVERVIEW.toJson());
         assertThat(reply.body().toString()).isEqualTo("{\"revenue\":12}");
@@ -58,7 +62,7 @@ class ClientsTest {
         new DeliveryOptions().addHeader(ReplyHeaders.TIER, "L2").addHeader(ReplyHeaders.CACHE_STATUS, "HIT")
           .addHeader(ReplyHeaders.ENCODING, "gzip").addHeader(ReplyHeaders.ETAG, "\"abc\"")))
       .completion()
-      .compose(v -> CacheClient.create(vertx, TIMEOUT).query(OVERVIEW))
+      .compose(v -> CacheClient.create(vertx, SIGNATURES, TIMEOUT).query(OVERVIEW))
       .onComplete(testContext.succeeding(reply -> testContext.verify(() -> {
         assertThat(reply.body().getBytes()).containsExactly(31, -117);
         assertThat(reply.tier()).isEqualTo("L2");
@@ -71,13 +75,13 @@ class ClientsTest {
   }
 
   @Test
-  void theAdminCommandsAreTheOnesCacheServiceReads(Vertx vertx, VertxTestContext testContext) {
+  void theAdminCommandsAreTheOnesCacheServiceReadsSigned(Vertx vertx, VertxTestContext testContext) {
     List<JsonObject> commands = new ArrayList<>();
-    CacheClient cache = CacheClient.create(vertx, TIMEOUT);
-    vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_ADMIN, message -> {
+    CacheClient cache = CacheClient.create(vertx, SIGNATURES, TIMEOUT);
+    vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_ADMIN, SIGNATURES.verified(Addresses.CACHE_ADMIN, message -> {
       commands.add(message.body());
       message.reply(new JsonObject().put("ok", true));
-    }).completion()
+    })).completion()
       .compose(v -> cache.warm(new JsonArray().add("S001")))
       .compose(v -> cache.warm(null))
       .compose(v -> cache.flush("L2", null))
@@ -89,6 +93,18 @@ class ClientsTest {
           new JsonObject().put("action", "warm"),
           new JsonObject().put("action", "flush").put("tier", "L2").put("store", null),
           new JsonObject().put("action", "stats"));
+        testContext.completeNow();
+      })));
+  }
+
+  @Test
+  void aChannelCommandIsSigned(Vertx vertx, VertxTestContext testContext) {
+    vertx.eventBus().<JsonObject>consumer(Addresses.CHANNELS, SIGNATURES.verified(Addresses.CHANNELS,
+        message -> message.reply(new JsonObject().put("channels", new JsonArray()))))
+      .completion()
+      .compose(v -> QueryClient.create(vertx, SIGNATURES, TIMEOUT).channels(new JsonObject().put("action", "list")))
+      .onComplete(testContext.succeeding(reply -> testContext.verify(() -> {
+        assertThat(reply.getJsonArray("channels")).isEmpty();
         testContext.completeNow();
       })));
   }
@@ -108,7 +124,7 @@ class ClientsTest {
     vertx.eventBus().consumer(Addresses.DASHBOARD_COMPUTE, message -> {
       // Never answers.
     }).completion()
-      .compose(v -> QueryClient.create(vertx, TIMEOUT).compute(OVERVIEW))
+      .compose(v -> QueryClient.create(vertx, SIGNATURES, TIMEOUT).compute(OVERVIEW))
       .onComplete(testContext.failing(e -> testContext.verify(() -> {
         assertThat(Failure.of(e)).isSameAs(Failure.TIMEOUT);
         assertThat(e).hasMessage("query-service did not complete the request within 300 ms");
@@ -120,7 +136,7 @@ class ClientsTest {
   void theServicesOwnFailureIsKeptAsItSentIt(Vertx vertx, VertxTestContext testContext) {
     vertx.eventBus().consumer(Addresses.DATA_VERSIONS, message -> message.fail(503, "PostgreSQL is unavailable"))
       .completion()
-      .compose(v -> QueryClient.create(vertx, TIMEOUT).dataVersions())
+      .compose(v -> QueryClient.create(vertx, SIGNATURES, TIMEOUT).dataVersions())
       .onComplete(testContext.failing(e -> testContext.verify(() -> {
         assertThat(e).isInstanceOf(ReplyException.class).hasMessage("PostgreSQL is unavailable");
         assertThat(Failure.of(e)).isSameAs(Failure.DEPENDENCY_DOWN);
@@ -143,7 +159,7 @@ class ClientsTest {
         return Future.failedFuture(DownstreamFailure.circuitOpen("query-service", 4));
       }
     };
-    QueryClient.create(breaker, TIMEOUT).compute(OVERVIEW).onComplete(testContext.failing(e -> testContext.verify(() -> {
+    QueryClient.create(breaker, SIGNATURES, TIMEOUT).compute(OVERVIEW).onComplete(testContext.failing(e -> testContext.verify(() -> {
       assertThat(sent).containsExactly(Addresses.DASHBOARD_COMPUTE + " 300");
       assertThat(((DownstreamFailure) e).kind()).isEqualTo(DownstreamFailure.Kind.CIRCUIT_OPEN);
       assertThat(((DownstreamFailure) e).retryAfterSeconds()).isEqualTo(4);

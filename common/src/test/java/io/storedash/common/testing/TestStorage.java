@@ -97,8 +97,12 @@ public final class TestStorage {
     return redis.url();
   }
 
+  /** The cluster secret of the nodes {@link #config} configures (tests only: it is in the source). */
+  public static final String CLUSTER_SECRET = "storedash-test-cluster-secret-of-every-test-node";
+
   /**
-   * A configuration for a test: a fresh database, the shared Redis, free ports, a cluster name of its own, and
+   * A configuration for a test: a fresh database, the shared Redis, free ports, a cluster name of its own, the
+   * {@link #CLUSTER_SECRET} every node of this JVM shares (so their signed messages verify on each other), and
    * whatever the test overrides.
    */
   public static StoreDashConfig config(Map<String, String> overrides) {
@@ -111,6 +115,7 @@ public final class TestStorage {
     env.put("HTTP_PORT", String.valueOf(freePort()));
     env.put("MANAGEMENT_PORT", "0");
     env.put("CLUSTER_NAME", "test-" + ProcessHandle.current().pid());
+    env.put("CLUSTER_SECRET", CLUSTER_SECRET);
     env.putAll(overrides);
     return ConfigLoader.load(env);
   }

@@ -1,6 +1,7 @@
 package io.storedash.gateway.auth;
 
 import io.storedash.common.Addresses;
+import io.storedash.common.security.MessageSignatures;
 import io.storedash.gateway.http.ParameterProblem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,6 +44,7 @@ public final class ApiTokens {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Vertx vertx;
+  private final MessageSignatures signatures;
   private final SqlClient db;
   private final Users users;
   private final Clock clock;
@@ -59,8 +61,9 @@ public final class ApiTokens {
     }
   }
 
-  public ApiTokens(Vertx vertx, SqlClient db, Users users, Clock clock, Duration cacheFor) {
+  public ApiTokens(Vertx vertx, MessageSignatures signatures, SqlClient db, Users users, Clock clock, Duration cacheFor) {
     this.vertx = vertx;
+    this.signatures = signatures;
     this.db = db;
     this.users = users;
     this.clock = clock;
@@ -189,7 +192,8 @@ public final class ApiTokens {
           return null;
         }
         forget(id);
-        vertx.eventBus().publish(Addresses.TOKEN_REVOKED, new JsonObject().put("id", id));
+        JsonObject revoked = new JsonObject().put("id", id);
+        vertx.eventBus().publish(Addresses.TOKEN_REVOKED, revoked, signatures.sign(Addresses.TOKEN_REVOKED, revoked));
         return token(rows.iterator().next());
       });
   }

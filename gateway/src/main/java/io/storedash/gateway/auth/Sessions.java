@@ -1,6 +1,7 @@
 package io.storedash.gateway.auth;
 
 import io.storedash.common.Addresses;
+import io.storedash.common.security.MessageSignatures;
 import io.storedash.common.config.SignInPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -63,6 +64,7 @@ public final class Sessions {
   private final Clock clock;
   private final long touchEveryMillis;
   private final Vertx vertx;
+  private final MessageSignatures signatures;
   /** Sessions this gateway served lately, by id: what it answers with while Redis does not. */
   private final Map<String, Remembered> recent = new ConcurrentHashMap<>();
 
@@ -78,7 +80,8 @@ public final class Sessions {
   /** How long a session read from Redis is trusted without reading it again. */
   static final long CONFIRM_EVERY_MS = 5_000;
 
-  public Sessions(Vertx vertx, Redis redis, SignInPolicy policy, Clock clock) {
+  public Sessions(Vertx vertx, MessageSignatures signatures, Redis redis, SignInPolicy policy, Clock clock) {
+    this.signatures = signatures;
     // No retry: a session that is not in Redis is gone (the default waits for a clustered map to catch up).
     this.vertx = vertx;
     this.store = RedisSessionStore.create(vertx, 0, redis);
@@ -234,7 +237,8 @@ public final class Sessions {
   /** Every gateway forgets the session, so that none serves it from memory during a Redis outage. */
   private void ended(String id) {
     recent.remove(id);
-    vertx.eventBus().publish(Addresses.SESSION_ENDED, new JsonObject().put("id", id));
+    JsonObject ended = new JsonObject().put("id", id);
+    vertx.eventBus().publish(Addresses.SESSION_ENDED, ended, signatures.sign(Addresses.SESSION_ENDED, ended));
   }
 
   /**

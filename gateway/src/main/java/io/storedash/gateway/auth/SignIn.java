@@ -1,6 +1,7 @@
 package io.storedash.gateway.auth;
 
 import io.storedash.common.Addresses;
+import io.storedash.common.security.MessageSignatures;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.redis.RedisClients;
 import io.storedash.common.redis.RedisEndpoints;
@@ -52,6 +53,7 @@ public final class SignIn {
   static final Duration CACHE_FOR = Duration.ofSeconds(5);
 
   private final Vertx vertx;
+  private final MessageSignatures signatures;
   private final Pool pool;
   private final Redis redis;
   private final Users users;
@@ -67,8 +69,10 @@ public final class SignIn {
   private MessageConsumer<JsonObject> revocations;
   private MessageConsumer<JsonObject> endedSessions;
 
-  public SignIn(Vertx vertx, StoreDashConfig config, AdminToken adminToken, Clock clock) {
+  /** @param signatures sign the changes this gateway publishes, and check those the others publish */
+  public SignIn(Vertx vertx, MessageSignatures signatures, StoreDashConfig config, AdminToken adminToken, Clock clock) {
     this.vertx = vertx;
+    this.signatures = signatures;
     int timeout = (int) config.requestTimeout().toMillis();
     this.pool = PgBuilder.pool()
       .with(new PoolOptions().setMaxSize(POOL_SIZE).setShared(true).setName("storedash-gateway-sign-in")
@@ -81,10 +85,10 @@ public final class SignIn {
       .setMaxPoolSize(8).setMaxPoolWaiting(512);
     options.getNetClientOptions().setConnectTimeout(timeout);
     this.redis = Redis.createClient(vertx, options);
-    this.users = new Users(vertx, pool, clock, CACHE_FOR);
-    this.tokens = new ApiTokens(vertx, pool, users, clock, CACHE_FOR);
+    this.users = new Users(vertx, signatures, pool, clock, CACHE_FOR);
+    this.tokens = new ApiTokens(vertx, signatures, pool, users, clock, CACHE_FOR);
     this.audit = new Audit(pool);
-    this.sessions = new Sessions(vertx, redis, config.signIn(), clock);
+    this.sessions = new Sessions(vertx, signatures, redis, config.signIn(), clock);
     Lockout lockout = new Lockout(RedisAPI.api(redis), config.signIn());
     this.authentication = new Authentication(adminToken, tokens, users, sessions);
     this.sessionRoutes = new SessionRoutes(users, sessions, lockout, audit, config.oidc().isPresent());
@@ -98,9 +102,13 @@ public final class SignIn {
    * registered.
    */
   public Future<Void> start() {
-    userChanges = vertx.eventBus().consumer(Addresses.USER_CHANGED, msg -> users.forget(msg.body().getString("username")));
-    revocations = vertx.eventBus().consumer(Addresses.TOKEN_REVOKED, msg -> tokens.forget(msg.body().getString("id")));
-    endedSessions = vertx.eventBus().consumer(Addresses.SESSION_ENDED, msg -> sessions.forget(msg.body().getString("id")));
+    // Signed: a forged "session ended" would sign a user out, a forged "user changed" make every gateway read again.
+    userChanges = vertx.eventBus().consumer(Addresses.USER_CHANGED,
+      signatures.verified(Addresses.USER_CHANGED, msg -> users.forget(msg.body().getString("username"))));
+    revocations = vertx.eventBus().consumer(Addresses.TOKEN_REVOKED,
+      signatures.verified(Addresses.TOKEN_REVOKED, msg -> tokens.forget(msg.body().getString("id"))));
+    endedSessions = vertx.eventBus().consumer(Addresses.SESSION_ENDED,
+      signatures.verified(Addresses.SESSION_ENDED, msg -> sessions.forget(msg.body().getString("id"))));
     return Future.all(userChanges.completion(), revocations.completion(), endedSessions.completion()).mapEmpty();
   }
 

@@ -1,6 +1,7 @@
 package io.storedash.gateway.auth;
 
 import io.storedash.common.Addresses;
+import io.storedash.common.security.MessageSignatures;
 import io.storedash.common.DashboardReply;
 import io.storedash.common.Gzip;
 import io.vertx.core.Future;
@@ -34,6 +35,7 @@ public final class StoreDirectory {
   static final long UNKNOWN_LOOKUP_MS = 5_000;
 
   private final Vertx vertx;
+  private final MessageSignatures signatures;
   private final Supplier<Future<DashboardReply>> fetch;
   private final Clock clock;
   private long lastLookup = Long.MIN_VALUE;
@@ -45,20 +47,24 @@ public final class StoreDirectory {
   private MessageConsumer<Object> changes;
   private long timer = -1;
 
-  /** @param fetch asks for the unrestricted {@code stores} view */
-  public StoreDirectory(Vertx vertx, Supplier<Future<DashboardReply>> fetch, Clock clock) {
+  /**
+   * @param signatures check that a data-changed event comes from a member
+   * @param fetch      asks for the unrestricted {@code stores} view
+   */
+  public StoreDirectory(Vertx vertx, MessageSignatures signatures, Supplier<Future<DashboardReply>> fetch, Clock clock) {
     this.vertx = vertx;
+    this.signatures = signatures;
     this.fetch = fetch;
     this.clock = clock;
   }
 
   /** Keeps the list current once it is wanted; never fails. */
   public Future<Void> start() {
-    changes = vertx.eventBus().consumer(Addresses.DATA_CHANGED, msg -> {
+    changes = vertx.eventBus().consumer(Addresses.DATA_CHANGED, signatures.verified(Addresses.DATA_CHANGED, msg -> {
       if (wanted) {
         refresh();
       }
-    });
+    }));
     timer = vertx.setPeriodic(REFRESH_MS, t -> {
       if (wanted) {
         refresh();

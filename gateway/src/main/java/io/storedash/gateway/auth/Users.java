@@ -1,6 +1,7 @@
 package io.storedash.gateway.auth;
 
 import io.storedash.common.Addresses;
+import io.storedash.common.security.MessageSignatures;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.gateway.http.ParameterProblem;
 import io.vertx.core.Future;
@@ -49,6 +50,7 @@ public final class Users {
   private static final int MAX_CACHED = 50_000;
 
   private final Vertx vertx;
+  private final MessageSignatures signatures;
   private final SqlClient db;
   private final Clock clock;
   private final Duration cacheFor;
@@ -72,8 +74,9 @@ public final class Users {
    * @param cacheFor how long a user read for a request is reused by this gateway (a few seconds: changes made on
    *                 any gateway are also published, so this only bounds what a lost message could leave behind)
    */
-  public Users(Vertx vertx, SqlClient db, Clock clock, Duration cacheFor) {
+  public Users(Vertx vertx, MessageSignatures signatures, SqlClient db, Clock clock, Duration cacheFor) {
     this.vertx = vertx;
+    this.signatures = signatures;
     this.db = db;
     this.clock = clock;
     this.cacheFor = cacheFor;
@@ -332,7 +335,8 @@ public final class Users {
 
   private User changed(User user) {
     forget(user.username());
-    vertx.eventBus().publish(Addresses.USER_CHANGED, new JsonObject().put("username", user.username()));
+    JsonObject change = new JsonObject().put("username", user.username());
+    vertx.eventBus().publish(Addresses.USER_CHANGED, change, signatures.sign(Addresses.USER_CHANGED, change));
     return user;
   }
 

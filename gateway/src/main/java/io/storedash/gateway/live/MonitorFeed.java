@@ -1,6 +1,7 @@
 package io.storedash.gateway.live;
 
 import io.storedash.common.Addresses;
+import io.storedash.common.security.MessageSignatures;
 import io.storedash.common.ServiceNames;
 import io.storedash.common.client.MonitorClient;
 import io.storedash.common.client.DownstreamFailure;
@@ -35,6 +36,7 @@ public final class MonitorFeed {
   private static final long KEEP_ALIVE_EVERY_MS = 15_000;
 
   private final Vertx vertx;
+  private final MessageSignatures signatures;
   private final MonitorClient monitorService;
   private final Clock clock;
   private final Set<HttpServerResponse> streams = new LinkedHashSet<>();
@@ -50,16 +52,21 @@ public final class MonitorFeed {
   private long keepAliveTimer;
   private boolean polling;
 
-  /** @param clock what the age of the last snapshot is measured by */
-  public MonitorFeed(Vertx vertx, MonitorClient monitorService, Clock clock) {
+  /**
+   * @param signatures check that a published snapshot comes from monitor-service, a member: the gateway shows it
+   * @param clock      what the age of the last snapshot is measured by
+   */
+  public MonitorFeed(Vertx vertx, MessageSignatures signatures, MonitorClient monitorService, Clock clock) {
     this.vertx = vertx;
+    this.signatures = signatures;
     this.monitorService = monitorService;
     this.clock = clock;
   }
 
   /** Completes when the consumer of published snapshots is registered. */
   public Future<Void> start() {
-    updates = vertx.eventBus().consumer(Addresses.MONITOR_UPDATES, msg -> onSnapshot(msg.body()));
+    updates = vertx.eventBus().consumer(Addresses.MONITOR_UPDATES,
+      signatures.verified(Addresses.MONITOR_UPDATES, msg -> onSnapshot(msg.body())));
     watchTimer = vertx.setPeriodic(WATCH_EVERY_MS, t -> {
       if (!streams.isEmpty() && isStale()) {
         poll();

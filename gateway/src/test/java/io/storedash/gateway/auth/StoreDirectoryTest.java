@@ -4,6 +4,7 @@ import io.storedash.common.Addresses;
 import io.storedash.common.DashboardReply;
 import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.ManualClock;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Where the stores are, for city assignments: read only when wanted, fail closed, a flood of unknown codes costs one look-up. */
 class StoreDirectoryTest {
 
+  private static final MessageSignatures SIGNATURES = MessageSignatures.unshared("query-service");
   private final Vertx vertx = Vertx.vertx();
   private final ManualClock clock = new ManualClock();
   private final AtomicInteger asked = new AtomicInteger();
@@ -38,8 +40,13 @@ class StoreDirectoryTest {
     return new JsonObject().put("code", code).put("name", "门店" + code).put("city", city);
   }
 
+  private void dataChanged() {
+    JsonObject changed = new JsonObject();
+    vertx.eventBus().publish(Addresses.DATA_CHANGED, changed, SIGNATURES.sign(Addresses.DATA_CHANGED, changed));
+  }
+
   private StoreDirectory directory() {
-    StoreDirectory directory = new StoreDirectory(vertx, () -> {
+    StoreDirectory directory = new StoreDirectory(vertx, SIGNATURES, () -> {
       asked.incrementAndGet();
       return down ? Future.failedFuture("no query-service")
         : Future.succeededFuture(DashboardReply.computed(new JsonObject().put("stores", new JsonArray(List.copyOf(stores)))
@@ -52,7 +59,7 @@ class StoreDirectoryTest {
   @Test
   void nothingIsAskedUntilACityAssignmentNeedsIt() {
     StoreDirectory directory = directory();
-    vertx.eventBus().publish(Addresses.DATA_CHANGED, new JsonObject());
+    dataChanged();
     assertThat(asked).hasValue(0);
     Access hangzhou = Access.of(Set.of("S009"), Set.of("杭州"));
     assertThat(directory.storesOf(hangzhou)).as("before the list is read, a city grants nothing").containsExactly("S009");
@@ -61,7 +68,7 @@ class StoreDirectoryTest {
     assertThat(directory.storesOf(hangzhou)).containsExactly("S001", "S009");
     assertThat(directory.allows(hangzhou, "S002")).isFalse();
     stores.add(store("S003", "杭州"));
-    vertx.eventBus().publish(Addresses.DATA_CHANGED, new JsonObject());
+    dataChanged();
     Eventually.until(Duration.ofSeconds(5), () -> directory.storesOf(hangzhou).contains("S003"));
   }
 

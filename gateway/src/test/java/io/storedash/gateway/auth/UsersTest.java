@@ -3,6 +3,7 @@ package io.storedash.gateway.auth;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.query.storage.Migrations;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.pgclient.PgBuilder;
@@ -34,7 +35,7 @@ class UsersTest {
     Migrations.migrate(config);
     vertx = Vertx.vertx();
     pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(config.pgUrlOrDefault())).using(vertx).build();
-    users = new Users(vertx, pool, Clock.systemUTC(), Duration.ofSeconds(5));
+    users = new Users(vertx, MessageSignatures.unshared("gateway"), pool, Clock.systemUTC(), Duration.ofSeconds(5));
   }
 
   @AfterEach
@@ -93,7 +94,7 @@ class UsersTest {
   void beforeTheSchemaIsMigratedThereIsSimplyNoUser() {
     StoreDashConfig empty = TestStorage.config(Map.of());
     Pool bare = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(empty.pgUrlOrDefault())).using(vertx).build();
-    Users none = new Users(vertx, bare, Clock.systemUTC(), Duration.ofSeconds(5));
+    Users none = new Users(vertx, MessageSignatures.unshared("gateway"), bare, Clock.systemUTC(), Duration.ofSeconds(5));
     assertThat(none.find("admin").await()).isNull();
     assertThat(none.list().await()).isEmpty();
     assertThat(none.verifyPassword("admin", "whatever password").await()).isNull();

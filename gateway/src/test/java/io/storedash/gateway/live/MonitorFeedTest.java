@@ -6,6 +6,7 @@ import io.storedash.common.testing.ManualClock;
 import io.storedash.common.ServiceNames;
 import io.storedash.common.client.MonitorClient;
 import io.storedash.gateway.downstream.Downstream;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(VertxExtension.class)
 class MonitorFeedTest {
 
+  private static final MessageSignatures SIGNATURES = MessageSignatures.unshared("monitor-service");
   private final ManualClock clock = new ManualClock();
   private Vertx vertx;
   private Context context;
@@ -45,7 +47,7 @@ class MonitorFeedTest {
     this.vertx = vertx;
     context = vertx.getOrCreateContext();
     onTheFeedsContext(() -> {
-      feed = new MonitorFeed(vertx, MonitorClient.create(Downstream.of(vertx, ServiceNames.MONITOR, clock),
+      feed = new MonitorFeed(vertx, SIGNATURES, MonitorClient.create(Downstream.of(vertx, ServiceNames.MONITOR, clock),
         Duration.ofMillis(1000)), clock);
       Router router = Router.router(vertx);
       router.get("/stream").handler(rc -> feed.subscribe(rc, true));
@@ -68,7 +70,7 @@ class MonitorFeedTest {
   }
 
   private void publish(JsonObject snapshot) {
-    vertx.eventBus().publish(Addresses.MONITOR_UPDATES, snapshot);
+    vertx.eventBus().publish(Addresses.MONITOR_UPDATES, snapshot, SIGNATURES.sign(Addresses.MONITOR_UPDATES, snapshot));
     Eventually.until(Duration.ofSeconds(5), () -> freshSnapshot() != null
       && snapshot.equals(freshSnapshot().json().toJsonObject()));
   }

@@ -10,12 +10,35 @@ import java.util.Map;
 
 /**
  * The cluster as {@link ClusterView} saw it at one moment: every instance per service, the expected services without a
- * live instance, and how many instances are live, draining or gone.
+ * live instance, how many instances are live, draining or gone, and the cluster's members that sent no signed
+ * heartbeat.
  *
- * @param services by service name, each service's instances by node name
+ * @param services       by service name, each service's instances by node name
+ * @param members        how many members the cluster manager lists (0 on the local event bus)
+ * @param unknownMembers the members that sent no signed heartbeat within three heartbeats of appearing
  */
 public record ClusterSnapshot(Map<String, List<Instance>> services, List<String> missing, List<String> expected, int live,
-                              int draining, int gone, long heartbeatIntervalMs) {
+                              int draining, int gone, long heartbeatIntervalMs, int members,
+                              List<UnknownMember> unknownMembers) {
+
+  /** A snapshot of a cluster whose members all send heartbeats (or of the local event bus). */
+  public ClusterSnapshot(Map<String, List<Instance>> services, List<String> missing, List<String> expected, int live,
+                         int draining, int gone, long heartbeatIntervalMs) {
+    this(services, missing, expected, live, draining, gone, heartbeatIntervalMs, 0, List.of());
+  }
+
+  /**
+   * A member of the cluster that has not shown it is ours.
+   *
+   * @param address    host:port it joined the cluster from, or null when the cluster manager does not say
+   * @param memberForMs how long it has been a member
+   */
+  public record UnknownMember(String node, String address, long memberForMs) {
+
+    public JsonObject toJson() {
+      return new JsonObject().put("node", node).put("address", address).put("member_for_ms", memberForMs);
+    }
+  }
 
   /**
    * One instance: what its last heartbeat said, and how long ago that was. {@code system} and {@code stats} are the
@@ -38,8 +61,8 @@ public record ClusterSnapshot(Map<String, List<Instance>> services, List<String>
 
   /**
    * {@code {"services": {name: [instance, ...]}, "missing": [...], "expected": [...], "live": n, "draining": n,
-   * "gone": n, "heartbeat_interval_ms": n}}; an instance is {@code {node, state, version, uptime_ms,
-   * last_seen_ms_ago, system, stats}}.
+   * "gone": n, "heartbeat_interval_ms": n, "members": n, "unknown_members": [{node, address, member_for_ms}]}}; an
+   * instance is {@code {node, state, version, uptime_ms, last_seen_ms_ago, system, stats}}.
    */
   public JsonObject toJson() {
     JsonObject byService = new JsonObject();
@@ -55,6 +78,8 @@ public record ClusterSnapshot(Map<String, List<Instance>> services, List<String>
       .put("live", live)
       .put("draining", draining)
       .put("gone", gone)
-      .put("heartbeat_interval_ms", heartbeatIntervalMs);
+      .put("heartbeat_interval_ms", heartbeatIntervalMs)
+      .put("members", members)
+      .put("unknown_members", new JsonArray(unknownMembers.stream().map(UnknownMember::toJson).toList()));
   }
 }

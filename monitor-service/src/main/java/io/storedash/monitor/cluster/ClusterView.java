@@ -4,10 +4,12 @@ import io.storedash.common.ServiceNames;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -15,6 +17,11 @@ import java.util.TreeMap;
  * {@value #MISSED_HEARTBEATS_GONE} heartbeats is marked gone, kept so ops can see what disappeared, and dropped
  * after {@value #MISSED_HEARTBEATS_DROPPED}. Every node is assumed to beat at the HEARTBEAT_INTERVAL this monitor
  * is configured with (the heartbeat does not carry its interval).
+ *
+ * <p>It also compares the cluster's members, as the cluster manager lists them, with the nodes that send heartbeats:
+ * only signed heartbeats reach {@link #record} (docs/DESIGN.md §11.3), so a member that sent none within
+ * {@value #MISSED_HEARTBEATS_GONE} heartbeats after it appeared is an <em>unknown member</em>: a process that joined
+ * without holding CLUSTER_SECRET, or one of ours whose services have not started (a long schema migration).
  *
  * <p>Times are passed in, so the view can be tested without waiting. Not thread-safe: used from one event loop.
  */
@@ -30,8 +37,15 @@ public final class ClusterView {
   private record Instance(JsonObject heartbeat, long seenAt) {
   }
 
+  /** A member of the cluster: the address it joined from (null when the cluster manager does not say), and since when. */
+  private record Member(String address, long since) {
+  }
+
   private final long intervalMs;
   private final Map<String, Map<String, Instance>> services = new TreeMap<>();
+  private final Map<String, Member> members = new TreeMap<>();
+  /** The nodes that sent a (signed) heartbeat, kept while they are members, however long they are silent since. */
+  private final Set<String> vouched = new HashSet<>();
   private long accepted;
   private long rejected;
 
@@ -51,8 +65,31 @@ public final class ClusterView {
       return false;
     }
     services.computeIfAbsent(service, s -> new TreeMap<>()).put(node, new Instance(heartbeat, now));
+    vouched.add(node);
     accepted++;
     return true;
+  }
+
+  /**
+   * The cluster's members now, node id → the address it joined from (empty on the local event bus, where there are
+   * no members to doubt). A member seen for the first time is timed from {@code now}.
+   */
+  public void members(Map<String, String> current, long now) {
+    members.keySet().retainAll(current.keySet());
+    current.forEach((node, address) -> members.merge(node, new Member(address, now),
+      (known, fresh) -> new Member(address != null ? address : known.address(), known.since())));
+    vouched.removeIf(node -> !members.containsKey(node) && services.values().stream().noneMatch(n -> n.containsKey(node)));
+  }
+
+  /** Members that sent no signed heartbeat within {@value #MISSED_HEARTBEATS_GONE} heartbeats of appearing. */
+  private List<ClusterSnapshot.UnknownMember> unknownMembers(long now) {
+    List<ClusterSnapshot.UnknownMember> unknown = new ArrayList<>();
+    members.forEach((node, member) -> {
+      if (!vouched.contains(node) && now - member.since() > MISSED_HEARTBEATS_GONE * intervalMs) {
+        unknown.add(new ClusterSnapshot.UnknownMember(node, member.address(), now - member.since()));
+      }
+    });
+    return unknown;
   }
 
   public long accepted() {
@@ -128,6 +165,7 @@ public final class ClusterView {
       byService.put(service.getKey(), List.copyOf(instances));
     }
     List<String> missing = EXPECTED_SERVICES.stream().filter(s -> !serving.contains(s)).toList();
-    return new ClusterSnapshot(byService, missing, EXPECTED_SERVICES, live, draining, gone, intervalMs);
+    return new ClusterSnapshot(byService, missing, EXPECTED_SERVICES, live, draining, gone, intervalMs, members.size(),
+      unknownMembers(now));
   }
 }

@@ -42,6 +42,8 @@ public final class MonitorMetrics {
     gauge(registry, "storedash_postgres_latency_ms", "SELECT 1 round trip", s -> number(postgres(s).getValue("latency_ms")));
     gauge(registry, "storedash_cache_hit_ratio", "cache answers / lookups, all cache-service instances",
       s -> number(s.getJsonObject("cache", new JsonObject()).getValue("hit_rate")));
+    gauge(registry, "storedash_cluster_unknown_members", "cluster members that sent no signed heartbeat (docs/DESIGN.md §11.3)",
+      s -> (double) s.getJsonObject("cluster", new JsonObject()).getJsonArray("unknown_members", new JsonArray()).size());
     for (String service : SERVICES) {
       Gauge.builder("storedash_cluster_instances", this, m -> instances(m.latest, service))
         .description("live instances of a service, from heartbeats").tag("service", service).register(registry);

@@ -16,8 +16,9 @@ import java.util.Locale;
  * Puts the parts of the monitor snapshot together and decides the overall status (docs/DESIGN.md §6.3).
  *
  * <p>Red: Redis down, PostgreSQL unreachable, a critical Redis alert, an expected service without a live instance,
- * gateway success rate under {@value #SUCCESS_RATE_RED} (each success-rate rule over at least
- * {@value #SUCCESS_RATE_MIN_REQUESTS} answers in the minute). Yellow: Redis reconnecting, a Redis warning, an instance
+ * an unknown cluster member (one that sent no signed heartbeat, docs/DESIGN.md §11.3), gateway success rate under
+ * {@value #SUCCESS_RATE_RED} (each success-rate rule over at least {@value #SUCCESS_RATE_MIN_REQUESTS} answers in the
+ * minute). Yellow: Redis reconnecting, a Redis warning, an instance
  * gone silent, gateway success rate under {@value #SUCCESS_RATE_YELLOW}, PostgreSQL connections at
  * {@value #PG_CONNECTIONS_YELLOW_PERCENT} % of max_connections or more, PostgreSQL slower than
  * {@value #PG_SLOW_MS} ms, an instance using {@value #HEAP_YELLOW_PERCENT} % of its heap or more.
@@ -114,6 +115,13 @@ public record MonitorSnapshot(OverallStatus.Colour status, List<String> reasons,
   }
 
   static void judgeCluster(ClusterSnapshot cluster, OverallStatus status) {
+    for (ClusterSnapshot.UnknownMember member : cluster.unknownMembers()) {
+      status.red("unknown cluster member " + member.node() + (member.address() == null ? "" : " at " + member.address())
+        + String.format(Locale.ROOT, ": a member for %.1f s", member.memberForMs() / 1000.0)
+        + " that has sent no signed heartbeat; a process without this "
+        + "cluster's CLUSTER_SECRET, or a StoreDash node whose services are still starting (OPERATIONS.md, "
+        + "'unknown cluster member')");
+    }
     for (String service : cluster.missing()) {
       status.red("no live instance of " + service);
     }

@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ClusterViewTest {
@@ -98,5 +100,63 @@ class ClusterViewTest {
     assertThat(g1.getJsonObject("system")).isEmpty();
     assertThat(view.rejected()).isEqualTo(3);
     assertThat(view.accepted()).isEqualTo(1);
+  }
+
+  private static JsonArray unknown(ClusterView view, long now) {
+    return view.view(now).toJson().getJsonArray("unknown_members");
+  }
+
+  @Test
+  void aMemberThatSentNoSignedHeartbeatWithinThreeIntervalsIsUnknown() {
+    ClusterView view = new ClusterView(INTERVAL);
+    view.members(Map.of("ours", "10.0.0.1:5701", "stranger", "10.0.0.66:5701"), 0);
+    view.record(heartbeat("query-service", "ours"), 100);
+
+    assertThat(unknown(view, 3 * INTERVAL)).as("three intervals to show itself").isEmpty();
+    view.members(Map.of("ours", "10.0.0.1:5701", "stranger", "10.0.0.66:5701"), 3 * INTERVAL + 1);
+    JsonArray strangers = unknown(view, 3 * INTERVAL + 1);
+    assertThat(strangers).hasSize(1);
+    assertThat(strangers.getJsonObject(0)).isEqualTo(new JsonObject().put("node", "stranger").put("address", "10.0.0.66:5701")
+      .put("member_for_ms", 3 * INTERVAL + 1));
+    assertThat(view.view(3 * INTERVAL + 1).toJson().getInteger("members")).isEqualTo(2);
+
+    // Once it beats (signed: nothing else reaches the view) it is ours.
+    view.record(heartbeat("cache-service", "stranger"), 5_000);
+    assertThat(unknown(view, 5_000)).isEmpty();
+  }
+
+  @Test
+  void aMemberThatLeftIsForgottenAndOneThatCameBackIsTimedAgain() {
+    ClusterView view = new ClusterView(INTERVAL);
+    view.members(Map.of("stranger", "10.0.0.66:5701"), 0);
+    assertThat(unknown(view, 4_000)).hasSize(1);
+    view.members(Map.of(), 4_000);
+    assertThat(unknown(view, 4_000)).isEmpty();
+    view.members(Map.of("stranger", "10.0.0.66:5701"), 10_000);
+    assertThat(unknown(view, 12_000)).as("timed from when it came back").isEmpty();
+    assertThat(unknown(view, 13_001)).hasSize(1);
+  }
+
+  @Test
+  void aMemberOfOursThatFellSilentIsGoneNotUnknown() {
+    ClusterView view = new ClusterView(INTERVAL);
+    view.members(Map.of("ours", "10.0.0.1:5701"), 0);
+    view.record(heartbeat("query-service", "ours"), 0);
+    // Its event loop is blocked: Hazelcast keeps it a member, its heartbeats stop, and it is dropped from the view.
+    view.members(Map.of("ours", "10.0.0.1:5701"), 60_000);
+    assertThat(view.view(60_000).toJson().getJsonObject("services")).isEmpty();
+    assertThat(unknown(view, 60_000)).isEmpty();
+  }
+
+  @Test
+  void aMemberWhoseAddressIsNotKnownIsStillNamedAndTheLocalBusHasNoMembers() {
+    ClusterView view = new ClusterView(INTERVAL);
+    view.members(Map.of(), 0);
+    assertThat(unknown(view, 100_000)).isEmpty();
+    java.util.Map<String, String> noAddress = new java.util.HashMap<>();
+    noAddress.put("stranger", null);
+    view.members(noAddress, 0);
+    assertThat(unknown(view, 3_001).getJsonObject(0).getString("node")).isEqualTo("stranger");
+    assertThat(unknown(view, 3_001).getJsonObject(0).getString("address")).isNull();
   }
 }

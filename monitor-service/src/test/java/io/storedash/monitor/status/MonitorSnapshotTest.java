@@ -137,6 +137,20 @@ class MonitorSnapshotTest {
   }
 
   @Test
+  void anUnknownClusterMemberIsRedNamingItsNodeAndAddress() {
+    ClusterSnapshot cluster = new ClusterSnapshot(complete(), List.of(), ClusterView.EXPECTED_SERVICES, 4, 0, 0, 5000, 5,
+      List.of(new ClusterSnapshot.UnknownMember("6f1c-stranger", "10.0.0.66:5701", 21_000)));
+
+    JsonObject snapshot = assemble(redisUp(), pgUp(), cluster, new JsonObject());
+
+    assertThat(snapshot.getString("status")).isEqualTo("red");
+    assertThat(snapshot.getJsonArray("reasons").getString(0)).startsWith("unknown cluster member 6f1c-stranger at "
+      + "10.0.0.66:5701: a member for 21.0 s that has sent no signed heartbeat").contains("CLUSTER_SECRET");
+    assertThat(snapshot.getJsonObject("cluster").getJsonArray("unknown_members").getJsonObject(0).getString("node"))
+      .isEqualTo("6f1c-stranger");
+  }
+
+  @Test
   void aGoneInstanceIsYellow() {
     Map<String, List<ClusterSnapshot.Instance>> services = complete();
     services.get("cache-service").add(instance("n2", InstanceState.GONE, 100));

@@ -3,8 +3,10 @@ package io.storedash.query.ingest;
 import io.storedash.common.Addresses;
 import io.storedash.query.Channels;
 import io.storedash.query.storage.Rollups;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -116,14 +118,17 @@ public final class BulkLoader {
   }
 
   private final Vertx vertx;
+  private final MessageSignatures signatures;
   private final Pool pool;
   private final ZoneId defaultZone;
 
   /**
+   * @param signatures  sign the {@code data changed} event published after a load
    * @param defaultZone the time zone of stores that are new and name none (the configured TIMEZONE)
    */
-  public BulkLoader(Vertx vertx, Pool pool, ZoneId defaultZone) {
+  public BulkLoader(Vertx vertx, MessageSignatures signatures, Pool pool, ZoneId defaultZone) {
     this.vertx = vertx;
+    this.signatures = signatures;
     this.pool = pool;
     this.defaultZone = defaultZone;
   }
@@ -146,7 +151,8 @@ public final class BulkLoader {
           LOG.info("loaded {} lines in {} orders for {} store(s) in {} ms ({} lines/s), data version {}",
             report.lines(), report.orders(), report.stores().size(), report.millis(), report.linesPerSecond(),
             report.version());
-          vertx.eventBus().publish(Addresses.DATA_CHANGED, report.dataChanged());
+          JsonObject changed = report.dataChanged();
+          vertx.eventBus().publish(Addresses.DATA_CHANGED, changed, signatures.sign(Addresses.DATA_CHANGED, changed));
         }
       });
   }

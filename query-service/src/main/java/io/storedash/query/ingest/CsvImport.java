@@ -12,6 +12,7 @@ import io.storedash.query.ingest.csv.OrderConsistency;
 import io.storedash.query.ingest.csv.ParsedLine;
 import io.storedash.query.ingest.csv.Rejection;
 import io.storedash.query.ingest.csv.RejectionList;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -60,6 +61,7 @@ public final class CsvImport {
   private static final int PIECE = 1024 * 1024;
 
   private final Vertx vertx;
+  private final MessageSignatures signatures;
   private final SqlConnection conn;
   private final Transaction tx;
   private final String file;
@@ -79,9 +81,10 @@ public final class CsvImport {
   private Future<Void> staging = Future.succeededFuture();
   private boolean closed;
 
-  private CsvImport(Vertx vertx, SqlConnection conn, Transaction tx, String file, ZoneId defaultZone, long maxBytes,
-                    ImportScope scope) {
+  private CsvImport(Vertx vertx, MessageSignatures signatures, SqlConnection conn, Transaction tx, String file,
+                    ZoneId defaultZone, long maxBytes, ImportScope scope) {
     this.vertx = vertx;
+    this.signatures = signatures;
     this.conn = conn;
     this.tx = tx;
     this.file = file;
@@ -94,21 +97,24 @@ public final class CsvImport {
   /**
    * Takes a connection from {@code pool}, begins the transaction and creates the staging table.
    *
+   * @param signatures  sign the {@code data changed} event published after the commit
    * @param file        a display name for the report and the logs
    * @param defaultZone the zone of stores the file creates
    */
-  public static Future<CsvImport> open(Vertx vertx, Pool pool, String file, ZoneId defaultZone, long maxBytes) {
-    return open(vertx, pool, file, defaultZone, maxBytes, null);
+  public static Future<CsvImport> open(Vertx vertx, MessageSignatures signatures, Pool pool, String file, ZoneId defaultZone,
+                                       long maxBytes) {
+    return open(vertx, signatures, pool, file, defaultZone, maxBytes, null);
   }
 
   /**
-   * As {@link #open(Vertx, Pool, String, ZoneId, long)}, for a file that may write only to the stores of
-   * {@code scope} (null: any store, and it may create stores).
+   * As {@link #open(Vertx, MessageSignatures, Pool, String, ZoneId, long)}, for a file that may write only to the stores
+   * of {@code scope} (null: any store, and it may create stores).
    */
-  static Future<CsvImport> open(Vertx vertx, Pool pool, String file, ZoneId defaultZone, long maxBytes, ImportScope scope) {
+  static Future<CsvImport> open(Vertx vertx, MessageSignatures signatures, Pool pool, String file, ZoneId defaultZone,
+                                long maxBytes, ImportScope scope) {
     return pool.getConnection().compose(conn -> conn.begin()
       .compose(tx -> conn.query(ImportStaging.CREATE).execute()
-        .map(v -> new CsvImport(vertx, conn, tx, file, defaultZone, maxBytes, scope)))
+        .map(v -> new CsvImport(vertx, signatures, conn, tx, file, defaultZone, maxBytes, scope)))
       .onFailure(e -> conn.close()));
   }
 
@@ -268,8 +274,9 @@ public final class CsvImport {
         ms(started, stagedAt), ms(stagedAt, checkedAt), ms(checkedAt, writtenAt), steps, ms(writtenAt, System.nanoTime()),
         report.encoding(), parser.workbook() ? " (archive checked in " + parser.workbookCheckMillis() + " ms)" : "",
         report.version());
-      vertx.eventBus().publish(Addresses.DATA_CHANGED, new JsonObject()
-        .put("stores", new JsonArray(List.copyOf(written.changedStores()))).put("version", written.version()));
+      JsonObject changed = new JsonObject()
+        .put("stores", new JsonArray(List.copyOf(written.changedStores()))).put("version", written.version());
+      vertx.eventBus().publish(Addresses.DATA_CHANGED, changed, signatures.sign(Addresses.DATA_CHANGED, changed));
       return report;
     });
   }

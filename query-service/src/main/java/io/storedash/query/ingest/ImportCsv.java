@@ -6,6 +6,7 @@ import io.storedash.common.config.ConfigLoader;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.query.storage.Migrations;
 import io.storedash.query.storage.PgPools;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -69,7 +70,7 @@ public final class ImportCsv {
     Vertx vertx = Vertx.vertx();
     int exit;
     try {
-      JsonObject report = run(vertx, config, file);
+      JsonObject report = run(vertx, MessageSignatures.unshared("import-csv"), config, file);
       System.out.println(report.encodePrettily());
       exit = report.getBoolean("imported", false) ? 0 : 1;
     } catch (RuntimeException e) {
@@ -84,11 +85,11 @@ public final class ImportCsv {
   /**
    * Imports one file; the report whether it was imported or refused. Call from a thread that may block (it awaits).
    */
-  public static JsonObject run(Vertx vertx, StoreDashConfig config, Path file) {
+  public static JsonObject run(Vertx vertx, MessageSignatures signatures, StoreDashConfig config, Path file) {
     vertx.executeBlocking(() -> Migrations.migrate(config)).await();
     Pool pool = PgPools.create(vertx, config, 1, null);
     try {
-      CsvImport csv = CsvImport.open(vertx, pool, file.getFileName().toString(), config.timezone(),
+      CsvImport csv = CsvImport.open(vertx, signatures, pool, file.getFileName().toString(), config.timezone(),
         ImportProtocol.MAX_FILE_BYTES).await();
       try (InputStream in = Files.newInputStream(file)) {
         byte[] chunk = new byte[ImportProtocol.MAX_CHUNK_BYTES];

@@ -1,8 +1,10 @@
 package io.storedash.query.ingest;
 
+import io.storedash.common.Addresses;
 import io.storedash.common.Failure;
 import io.storedash.common.ImportProtocol;
 import io.storedash.common.bootstrap.InFlight;
+import io.storedash.common.security.MessageSignatures;
 import io.storedash.query.ingest.csv.ImportReport;
 import io.storedash.query.ingest.csv.Rejection;
 import io.storedash.query.ingest.csv.RejectionList;
@@ -36,8 +38,16 @@ import java.util.function.BooleanSupplier;
 public final class ImportSessions {
 
   private static final Logger LOG = LoggerFactory.getLogger(ImportSessions.class);
+  /**
+   * The prefix of every session's address, and the address that metrics name their refused messages by. A session's
+   * chunks are signed too: its address is random, but a process on the bus can read it from the cluster's
+   * registrations (Vert.x keeps them in Hazelcast), and a forged chunk or end would put its lines into someone's
+   * import.
+   */
+  static final String SESSIONS = Addresses.IMPORT_SESSIONS;
 
   private final Vertx vertx;
+  private final MessageSignatures signatures;
   private final Pool pool;
   private final ZoneId defaultZone;
   private final long maxBytes;
@@ -57,10 +67,12 @@ public final class ImportSessions {
    */
   private final MeterRegistry registry;
 
-  public ImportSessions(Vertx vertx, Pool pool, ZoneId defaultZone, long maxBytes, long idleTimeoutMillis, int maxSessions,
-                        BooleanSupplier draining, InFlight inFlight, MeterRegistry registry) {
+  public ImportSessions(Vertx vertx, MessageSignatures signatures, Pool pool, ZoneId defaultZone, long maxBytes,
+                        long idleTimeoutMillis, int maxSessions, BooleanSupplier draining, InFlight inFlight,
+                        MeterRegistry registry) {
     this.registry = registry;
     this.vertx = vertx;
+    this.signatures = signatures;
     this.pool = pool;
     this.defaultZone = defaultZone;
     this.maxBytes = maxBytes;
@@ -77,7 +89,7 @@ public final class ImportSessions {
 
   /** Consumes open requests at {@code address}; completes when the consumer is registered. */
   public Future<Void> register(String address) {
-    opener = vertx.eventBus().consumer(address, this::open);
+    opener = vertx.eventBus().consumer(address, signatures.verified(address, this::open));
     return opener.completion();
   }
 
@@ -139,13 +151,13 @@ public final class ImportSessions {
       message.fail(Failure.BAD_REQUEST.code(), e.getMessage());
       return;
     }
-    String address = "storedash.query.import.session." + UUID.randomUUID();
+    String address = SESSIONS + "." + UUID.randomUUID();
     Session session = new Session(address);
     sessions.put(address, session);
-    CsvImport.open(vertx, pool, file, defaultZone, maxBytes, scope)
+    CsvImport.open(vertx, signatures, pool, file, defaultZone, maxBytes, scope)
       .compose(csv -> {
         session.csv = csv;
-        session.consumer = vertx.eventBus().consumer(address, session::receive);
+        session.consumer = vertx.eventBus().consumer(address, signatures.verified(SESSIONS, session::receive));
         return session.consumer.completion();
       })
       .onSuccess(v -> {
@@ -182,7 +194,7 @@ public final class ImportSessions {
     String address = "storedash.query.import.whole." + UUID.randomUUID();
     Session session = new Session(address);
     sessions.put(address, session);
-    CsvImport.open(vertx, pool, file, defaultZone, maxBytes, scope)
+    CsvImport.open(vertx, signatures, pool, file, defaultZone, maxBytes, scope)
       .compose(csv -> {
         session.csv = csv;
         return csv.accept(whole);

@@ -3,6 +3,7 @@ package io.storedash.query.ingest;
 import io.storedash.common.config.ConfigException;
 import io.storedash.common.config.ConfigLoader;
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Vertx;
 
 import java.time.LocalDate;
@@ -59,7 +60,10 @@ public final class LoadDemo {
     Vertx vertx = Vertx.vertx();
     int exit = 0;
     try {
-      LoadReport report = (ifEmpty ? DemoData.loadIfEmpty(vertx, config, options) : DemoData.load(vertx, config, options)).await();
+      // A process of its own: its data-changed event reaches no cache (one that runs loads the versions when it starts).
+      MessageSignatures signatures = MessageSignatures.unshared("load-demo");
+      LoadReport report = (ifEmpty ? DemoData.loadIfEmpty(vertx, signatures, config, options)
+        : DemoData.load(vertx, signatures, config, options)).await();
       if (report.loaded()) {
         System.out.printf(Locale.ROOT, "loaded %,d lines in %,d orders for %d stores in %.1f s: %,d lines/s (data version %d)%n",
           report.lines(), report.orders(), report.stores().size(), report.millis() / 1000.0, report.linesPerSecond(),

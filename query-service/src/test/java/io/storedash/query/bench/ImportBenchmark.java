@@ -7,6 +7,7 @@ import io.storedash.query.ingest.DemoData;
 import io.storedash.query.ingest.DemoOptions;
 import io.storedash.query.ingest.ExportCsv;
 import io.storedash.query.ingest.ImportCsv;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
@@ -51,7 +52,7 @@ public final class ImportBenchmark {
     Vertx vertx = Vertx.vertx();
     try {
       StoreDashConfig reference = ConfigLoader.load(Map.of("PG_URL", server.url("storedash_bench")));
-      if (DemoData.loadIfEmpty(vertx, reference, DemoOptions.reference(QueryBenchmark.END)).await().loaded()) {
+      if (DemoData.loadIfEmpty(vertx, MessageSignatures.unshared("test"), reference, DemoOptions.reference(QueryBenchmark.END)).await().loaded()) {
         System.out.println("loaded the reference set");
       }
       // Every run imports into a fresh copy of the reference database, so runs are alike and the reference stays clean.
@@ -82,7 +83,7 @@ public final class ImportBenchmark {
   private static void run(Vertx vertx, StoreDashConfig config, Path file, String label) throws Exception {
     System.gc();
     HeapWatch.reset();
-    HeapWatch.Sampled<JsonObject> sampled = HeapWatch.sampling(() -> ImportCsv.run(vertx, config, file));
+    HeapWatch.Sampled<JsonObject> sampled = HeapWatch.sampling(() -> ImportCsv.run(vertx, MessageSignatures.unshared("benchmark"), config, file));
     JsonObject report = sampled.value();
     double seconds = sampled.seconds();
     if (!report.getBoolean("imported")) {

@@ -11,6 +11,7 @@ import io.storedash.query.ingest.DemoData;
 import io.storedash.query.ingest.DemoOptions;
 import io.storedash.query.ingest.LoadReport;
 import io.storedash.query.storage.PgPools;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
@@ -64,7 +65,7 @@ public final class QueryBenchmark {
     StoreDashConfig config = ConfigLoader.load(Map.of("PG_URL", pgUrl, "PG_POOL_SIZE", "4"));
     Vertx vertx = Vertx.vertx();
     try {
-      LoadReport load = DemoData.loadIfEmpty(vertx, config, DemoOptions.reference(END)).await();
+      LoadReport load = DemoData.loadIfEmpty(vertx, MessageSignatures.unshared("test"), config, DemoOptions.reference(END)).await();
       if (load.loaded()) {
         System.out.printf(Locale.ROOT, "loaded the reference set: %,d lines, %,d orders in %.1f s%n", load.lines(),
           load.orders(), load.millis() / 1000.0);

@@ -7,6 +7,7 @@ import io.storedash.query.ingest.ExportCsv;
 import io.storedash.query.ingest.ExportXlsx;
 import io.storedash.query.ingest.ImportCsv;
 import io.storedash.query.ingest.csv.ImportColumn;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
@@ -269,7 +270,7 @@ public final class XlsxImportBenchmark {
     System.gc();
     HeapWatch.reset();
     PEAK_AFTER_GC.set(0);
-    HeapWatch.Sampled<JsonObject> sampled = HeapWatch.sampling(() -> ImportCsv.run(vertx, config, file));
+    HeapWatch.Sampled<JsonObject> sampled = HeapWatch.sampling(() -> ImportCsv.run(vertx, MessageSignatures.unshared("benchmark"), config, file));
     JsonObject report = sampled.value();
     double seconds = sampled.seconds();
     if (!report.getBoolean("imported")) {

@@ -5,6 +5,7 @@ import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.query.RollupConsistency;
 import io.storedash.query.storage.PgPools;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -82,7 +83,7 @@ class BulkLoadTest {
       assertThat(message.body().getLong("version")).isGreaterThan(System.currentTimeMillis() - 60_000);
       announced.flag();
     })).completion()
-      .compose(v -> DemoData.loadIfEmpty(vertx, config, OPTIONS))
+      .compose(v -> DemoData.loadIfEmpty(vertx, MessageSignatures.unshared("test"), config, OPTIONS))
       .compose(report -> {
         testContext.verify(() -> {
           assertThat(report.loaded()).isTrue();
@@ -120,17 +121,17 @@ class BulkLoadTest {
   @Test
   void theDemoLoadsOnlyIntoAnEmptyDatabaseAndReloadingAddsNothing(Vertx vertx, VertxTestContext testContext) {
     long[] firstVersion = new long[1];
-    DemoData.loadIfEmpty(vertx, config, OPTIONS)
+    DemoData.loadIfEmpty(vertx, MessageSignatures.unshared("test"), config, OPTIONS)
       .compose(first -> {
         firstVersion[0] = first.version();
-        return DemoData.loadIfEmpty(vertx, config, OPTIONS);
+        return DemoData.loadIfEmpty(vertx, MessageSignatures.unshared("test"), config, OPTIONS);
       })
       .compose(second -> {
         testContext.verify(() -> {
           assertThat(second.loaded()).isFalse();
           assertThat(second.version()).isEqualTo(firstVersion[0]);
         });
-        return DemoData.load(vertx, config, OPTIONS);
+        return DemoData.load(vertx, MessageSignatures.unshared("test"), config, OPTIONS);
       })
       .compose(reload -> {
         testContext.verify(() -> {
@@ -162,13 +163,13 @@ class BulkLoadTest {
     java.io.ByteArrayOutputStream xlsx = new java.io.ByteArrayOutputStream();
     assertThat(ExportXlsx.write(new DemoDataset(options), xlsx, ExportCsv.Headers.ZH, true)).isEqualTo(lines);
     List<Pool> imported = new java.util.ArrayList<>();
-    Future<Void> done = DemoData.load(vertx, config, options).mapEmpty();
+    Future<Void> done = DemoData.load(vertx, MessageSignatures.unshared("test"), config, options).mapEmpty();
     for (byte[] file : List.of(csv.toByteArray(), xlsx.toByteArray())) {
       StoreDashConfig other = TestStorage.config(Map.of());
       Pool otherPool = PgPools.create(vertx, other, 1, null);
       imported.add(otherPool);
       done = done.compose(v -> vertx.executeBlocking(() -> io.storedash.query.storage.Migrations.migrate(other)))
-        .compose(v -> CsvImport.open(vertx, otherPool, "demo", config.timezone(), 64L << 20))
+        .compose(v -> CsvImport.open(vertx, MessageSignatures.unshared("test"), otherPool, "demo", config.timezone(), 64L << 20))
         .compose(session -> session.accept(io.vertx.core.buffer.Buffer.buffer(file)).compose(v -> session.finish()))
         .map(report -> {
           testContext.verify(() -> assertThat(report.lines()).isEqualTo(lines));

@@ -48,7 +48,7 @@ class ChainExportTest {
     config = TestStorage.config(Map.of());
     node = Node.local(config);
     pool = PgPools.create(node.vertx(), config, 1, null);
-    client = new ImportClient(node.vertx());
+    client = new ImportClient(node.vertx(), node.signatures());
     byte[] file = resource(FILE);
     node.deploy(QueryService.DESCRIPTOR, 1)
       .compose(id -> client.send("订单明细数据导出汇总.csv", file, 4096))
@@ -376,7 +376,8 @@ class ChainExportTest {
   }
 
   private Future<JsonObject> channels(JsonObject command) {
-    return node.vertx().eventBus().<JsonObject>request(Addresses.CHANNELS, command).map(Message::body);
+    return node.vertx().eventBus().<JsonObject>request(Addresses.CHANNELS, command,
+      node.signatures().sign(Addresses.CHANNELS, command)).map(Message::body);
   }
 
   private Future<JsonObject> overview(String store, String day) {

@@ -2,6 +2,7 @@ package io.storedash.query.ingest;
 
 import io.storedash.common.Addresses;
 import io.storedash.common.ImportProtocol;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -10,7 +11,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 
-/** Sends a file to query-service the way the gateway does: a session, the chunks one by one, the end message. */
+/**
+ * Sends a file to query-service the way the gateway does: a session, the chunks one by one, the end message, each
+ * signed by a member.
+ */
 final class ImportClient {
 
   /** The final answer: the status (200 or the failure code) and the report (or the failure's message). */
@@ -18,14 +22,16 @@ final class ImportClient {
   }
 
   private final Vertx vertx;
+  private final MessageSignatures signatures;
   private final String address;
 
-  ImportClient(Vertx vertx) {
-    this(vertx, Addresses.IMPORT);
+  ImportClient(Vertx vertx, MessageSignatures signatures) {
+    this(vertx, signatures, Addresses.IMPORT);
   }
 
-  ImportClient(Vertx vertx, String address) {
+  ImportClient(Vertx vertx, MessageSignatures signatures, String address) {
     this.vertx = vertx;
+    this.signatures = signatures;
     this.address = address;
   }
 
@@ -48,16 +54,23 @@ final class ImportClient {
     if (scope != null) {
       request.put(ImportProtocol.SCOPE, scope);
     }
-    return vertx.eventBus().<JsonObject>request(address, request).map(reply -> reply.body().getString(ImportProtocol.SESSION));
+    return vertx.eventBus().<JsonObject>request(address, request, signatures.sign(address, request))
+      .map(reply -> reply.body().getString(ImportProtocol.SESSION));
   }
 
   Future<Message<Object>> chunk(String session, byte[] bytes, int from, int to) {
-    return vertx.eventBus().request(session, Buffer.buffer().appendBytes(bytes, from, to - from));
+    Buffer chunk = Buffer.buffer().appendBytes(bytes, from, to - from);
+    return vertx.eventBus().request(session, chunk, signatures.sign(session, chunk));
   }
 
   Future<Message<Object>> end(String session) {
-    return vertx.eventBus().request(session, Buffer.buffer(), new DeliveryOptions().addHeader(ImportProtocol.END, "true")
-      .setSendTimeout(120_000));
+    return vertx.eventBus().request(session, Buffer.buffer(), signatures.sign(session, Buffer.buffer(),
+      new DeliveryOptions().addHeader(ImportProtocol.END, "true").setSendTimeout(120_000)));
+  }
+
+  Future<Message<JsonObject>> abort(String session) {
+    return vertx.eventBus().request(session, Buffer.buffer(), signatures.sign(session, Buffer.buffer(),
+      new DeliveryOptions().addHeader(ImportProtocol.ABORT, "true")));
   }
 
   private Future<Message<Object>> sendFrom(String session, byte[] bytes, int from, int chunkSize) {

@@ -85,9 +85,9 @@ class ImportTest {
     config = TestStorage.config(Map.of());
     node = Node.local(config);
     pool = PgPools.create(node.vertx(), config, 1, null);
-    client = new ImportClient(node.vertx());
+    client = new ImportClient(node.vertx(), node.signatures());
     node.deploy(QueryService.DESCRIPTOR, 1)
-      .compose(id -> new BulkLoader(node.vertx(), pool, config.timezone()).load(HandMadeSales.dataset()))
+      .compose(id -> new BulkLoader(node.vertx(), node.signatures(), pool, config.timezone()).load(HandMadeSales.dataset()))
       .onComplete(testContext.succeedingThenComplete());
   }
 
@@ -437,8 +437,9 @@ class ImportTest {
 
   @Test
   void aWholeFileInOneBufferIsImportedToo(VertxTestContext testContext) {
-    node.vertx().eventBus().<JsonObject>request(Addresses.IMPORT, Buffer.buffer(utf8(ENGLISH)),
-        new DeliveryOptions().addHeader(ImportProtocol.FILENAME_HEADER, "whole.csv"))
+    Buffer whole = Buffer.buffer(utf8(ENGLISH));
+    node.vertx().eventBus().<JsonObject>request(Addresses.IMPORT, whole, node.signatures().sign(Addresses.IMPORT, whole,
+        new DeliveryOptions().addHeader(ImportProtocol.FILENAME_HEADER, "whole.csv")))
       .onComplete(testContext.succeeding(reply -> testContext.verify(() -> {
         assertThat(reply.body().getString("file")).isEqualTo("whole.csv");
         assertThat(reply.body().getLong("orders")).isEqualTo(3);
@@ -517,8 +518,8 @@ class ImportTest {
     for (int i = 0; i < scopes.size(); i++) {
       Object scope = scopes.get(i);
       String reason = reasons.get(i);
-      all = all.compose(v -> node.vertx().eventBus().request(Addresses.IMPORT, new JsonObject().put(ImportProtocol.FILENAME, "x.csv")
-          .put(ImportProtocol.SCOPE, scope))
+      JsonObject open = new JsonObject().put(ImportProtocol.FILENAME, "x.csv").put(ImportProtocol.SCOPE, scope);
+      all = all.compose(v -> node.vertx().eventBus().request(Addresses.IMPORT, open, node.signatures().sign(Addresses.IMPORT, open))
         .transform(ar -> {
           testContext.verify(() -> {
             assertThat(ar.failed()).as(String.valueOf(scope)).isTrue();
@@ -533,9 +534,10 @@ class ImportTest {
 
   @Test
   void aWholeFileInOneBufferKeepsItsScope(VertxTestContext testContext) {
-    node.vertx().eventBus().<JsonObject>request(Addresses.IMPORT, Buffer.buffer(utf8(ENGLISH)),
+    Buffer whole = Buffer.buffer(utf8(ENGLISH));
+    node.vertx().eventBus().<JsonObject>request(Addresses.IMPORT, whole, node.signatures().sign(Addresses.IMPORT, whole,
         new DeliveryOptions().addHeader(ImportProtocol.FILENAME_HEADER, "whole.csv")
-          .addHeader(ImportProtocol.SCOPE_HEADER, new JsonObject().put("stores", new JsonArray().add("S001")).encode()))
+          .addHeader(ImportProtocol.SCOPE_HEADER, new JsonObject().put("stores", new JsonArray().add("S001")).encode())))
       .onComplete(testContext.failing(e -> testContext.verify(() -> {
         assertThat(((ReplyException) e).failureCode()).isEqualTo(Failure.UNPROCESSABLE.code());
         assertThat(new JsonObject(e.getMessage()).getJsonArray("rejected").getJsonObject(0).getString("reason"))
@@ -592,8 +594,8 @@ class ImportTest {
   @Test
   void aFileOverTheSizeLimit(VertxTestContext testContext) {
     // Announced: refused before a byte is sent.
-    node.vertx().eventBus().request(Addresses.IMPORT, new JsonObject().put("filename", "big.csv")
-        .put("size", ImportProtocol.MAX_FILE_BYTES + 1))
+    JsonObject open = new JsonObject().put("filename", "big.csv").put("size", ImportProtocol.MAX_FILE_BYTES + 1);
+    node.vertx().eventBus().request(Addresses.IMPORT, open, node.signatures().sign(Addresses.IMPORT, open))
       .onComplete(testContext.failing(e -> testContext.verify(() -> {
         assertThat(((ReplyException) e).failureCode()).isEqualTo(ImportProtocol.TOO_LARGE);
         JsonObject report = new JsonObject(e.getMessage());
@@ -608,8 +610,8 @@ class ImportTest {
   void aStreamOverTheSizeLimit(VertxTestContext testContext) {
     // A service with a 300-byte limit: the third 128-byte chunk crosses it.
     Pool importPool = PgPools.create(node.vertx(), config, 1, null);
-    ImportSessions small = new ImportSessions(node.vertx(), importPool, ZoneId.of("Asia/Shanghai"), 300, 10_000, 1, () -> false, new InFlight(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-    ImportClient smallClient = new ImportClient(node.vertx(), "test.import.small");
+    ImportSessions small = new ImportSessions(node.vertx(), node.signatures(), importPool, ZoneId.of("Asia/Shanghai"), 300, 10_000, 1, () -> false, new InFlight(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    ImportClient smallClient = new ImportClient(node.vertx(), node.signatures(), "test.import.small");
     snapshot().compose(before -> small.register("test.import.small")
         .compose(v -> smallClient.open("orders.csv", -1))
         .compose(session -> smallClient.chunk(session, utf8(ENGLISH), 0, 128)
@@ -736,8 +738,7 @@ class ImportTest {
     byte[] bytes = utf8(ENGLISH);
     snapshot().compose(before -> client.open("orders.csv", bytes.length)
         .compose(session -> client.chunk(session, bytes, 0, bytes.length)
-          .compose(ack -> node.vertx().eventBus().<JsonObject>request(session, Buffer.buffer(),
-            new DeliveryOptions().addHeader(ImportProtocol.ABORT, "true")))
+          .compose(ack -> client.abort(session))
           .compose(reply -> {
             testContext.verify(() -> assertThat(reply.body().getBoolean("aborted")).isTrue());
             return client.end(session).transform(ar -> Future.succeededFuture(ar.cause()));
@@ -756,8 +757,8 @@ class ImportTest {
   @Test
   void anIdleSessionIsRolledBack(VertxTestContext testContext) {
     Pool importPool = PgPools.create(node.vertx(), config, 1, null);
-    ImportSessions quick = new ImportSessions(node.vertx(), importPool, ZoneId.of("Asia/Shanghai"), 1_000_000, 300, 1, () -> false, new InFlight(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-    ImportClient quickClient = new ImportClient(node.vertx(), "test.import.quick");
+    ImportSessions quick = new ImportSessions(node.vertx(), node.signatures(), importPool, ZoneId.of("Asia/Shanghai"), 1_000_000, 300, 1, () -> false, new InFlight(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    ImportClient quickClient = new ImportClient(node.vertx(), node.signatures(), "test.import.quick");
     byte[] bytes = utf8(ENGLISH);
     snapshot().compose(before -> quick.register("test.import.quick")
         .compose(v -> quickClient.open("orders.csv", bytes.length))

@@ -72,7 +72,7 @@ class LargeImportTest {
     System.gc();
     HeapWatch.reset();
     long started = System.nanoTime();
-    ImportClient client = new ImportClient(node.vertx());
+    ImportClient client = new ImportClient(node.vertx(), node.signatures());
     client.open(file.getFileName().toString(), size)
       .compose(session -> node.vertx().fileSystem().open(file.toString(), new OpenOptions().setRead(true))
         .compose(in -> sendFrom(in, session, 0, size).eventually(in::close)))
@@ -99,12 +99,13 @@ class LargeImportTest {
 
   private Future<Message<Object>> sendFrom(AsyncFile in, String session, long position, long size) {
     if (position >= size) {
-      return node.vertx().eventBus().request(session, Buffer.buffer(), new DeliveryOptions()
-        .addHeader(ImportProtocol.END, "true").setSendTimeout(TimeUnit.MINUTES.toMillis(4)));
+      return node.vertx().eventBus().request(session, Buffer.buffer(), node.signatures().sign(session, Buffer.buffer(),
+        new DeliveryOptions().addHeader(ImportProtocol.END, "true").setSendTimeout(TimeUnit.MINUTES.toMillis(4))));
     }
     int length = (int) Math.min(ImportProtocol.MAX_CHUNK_BYTES, size - position);
     return in.read(Buffer.buffer(length), 0, position, length)
-      .compose(chunk -> node.vertx().eventBus().request(session, chunk, new DeliveryOptions().setSendTimeout(60_000)))
+      .compose(chunk -> node.vertx().eventBus().request(session, chunk,
+        node.signatures().sign(session, chunk, new DeliveryOptions().setSendTimeout(60_000))))
       .compose(ack -> sendFrom(in, session, position + length, size));
   }
 }

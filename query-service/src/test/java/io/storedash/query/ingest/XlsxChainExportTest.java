@@ -74,8 +74,8 @@ class XlsxChainExportTest {
     byte[] csv = ChainExportTest.resource(ChainExportTest.FILE);
     byte[] xlsx = workbook(csv);
 
-    ImportClient.Outcome fromCsv = get(new ImportClient(csvNode.vertx()).send("订单明细数据导出汇总.csv", csv, 4096));
-    ImportClient.Outcome fromXlsx = get(new ImportClient(xlsxNode.vertx()).send("订单明细数据导出汇总.xlsx", xlsx, 4096));
+    ImportClient.Outcome fromCsv = get(new ImportClient(csvNode.vertx(), csvNode.signatures()).send("订单明细数据导出汇总.csv", csv, 4096));
+    ImportClient.Outcome fromXlsx = get(new ImportClient(xlsxNode.vertx(), xlsxNode.signatures()).send("订单明细数据导出汇总.xlsx", xlsx, 4096));
     assertThat(fromCsv.status()).as(String.valueOf(fromCsv.report())).isEqualTo(200);
     assertThat(fromXlsx.status()).as(String.valueOf(fromXlsx.report())).isEqualTo(200);
     assertThat(fromXlsx.report().getString("encoding")).isEqualTo("xlsx");
@@ -107,12 +107,11 @@ class XlsxChainExportTest {
   void noTemporaryFileOutlivesItsImport() throws Exception {
     Set<Path> before = importTempFiles();
     byte[] xlsx = workbook(ChainExportTest.resource(ChainExportTest.FILE));
-    ImportClient client = new ImportClient(xlsxNode.vertx());
+    ImportClient client = new ImportClient(xlsxNode.vertx(), xlsxNode.signatures());
     String session = get(client.open("half.xlsx", xlsx.length));
     get(client.chunk(session, xlsx, 0, xlsx.length / 2));
     assertThat(importTempFiles()).hasSize(before.size() + 1);
-    JsonObject aborted = get(xlsxNode.vertx().eventBus().<JsonObject>request(session, Buffer.buffer(),
-      new DeliveryOptions().addHeader(ImportProtocol.ABORT, "true"))).body();
+    JsonObject aborted = get(client.abort(session)).body();
     assertThat(aborted.getBoolean("aborted")).isTrue();
     assertThat(importTempFiles()).isEqualTo(before);
 

@@ -75,7 +75,7 @@ class DatabaseBackupTest {
     source = Node.local(sourceConfig);
     sourcePool = PgPools.create(source.vertx(), sourceConfig, 2, null);
     source.deploy(QueryService.DESCRIPTOR, 1)
-      .compose(id -> new BulkLoader(source.vertx(), sourcePool, sourceConfig.timezone())
+      .compose(id -> new BulkLoader(source.vertx(), source.signatures(), sourcePool, sourceConfig.timezone())
         .load(new DemoDataset(new DemoOptions(3, 1_500, 40, 7, END))))
       .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
@@ -246,7 +246,7 @@ class DatabaseBackupTest {
 
   private static void importInto(Node node, Pool pool) {
     try {
-      CsvImport.open(node.vertx(), pool, "backup-test.csv", sourceConfig.timezone(), 1 << 20)
+      CsvImport.open(node.vertx(), node.signatures(), pool, "backup-test.csv", sourceConfig.timezone(), 1 << 20)
         .compose(run -> run.accept(Buffer.buffer(IMPORT, "UTF-8")).compose(v -> run.finish()))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -50,7 +50,7 @@ public final class CompressionBenchmark {
     Map<String, Integer> sizes = new LinkedHashMap<>();
     try {
       node.deploy(QueryService.DESCRIPTOR, 1).await();
-      DemoData.loadIfEmpty(node.vertx(), config, new DemoOptions(100, 3000, 90, 42, LocalDate.of(2026, 10, 31))).await();
+      DemoData.loadIfEmpty(node.vertx(), node.signatures(), config, new DemoOptions(100, 3000, 90, 42, LocalDate.of(2026, 10, 31))).await();
       for (QueryKind kind : QueryKind.values()) {
         int total = 0;
         int count = 0;

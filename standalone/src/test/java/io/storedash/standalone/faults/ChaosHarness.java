@@ -6,6 +6,7 @@ import io.storedash.common.embedded.EmbeddedRedisServer;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.query.ingest.DemoData;
 import io.storedash.query.ingest.DemoOptions;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -74,7 +75,7 @@ class ChaosHarness {
     postgres = EmbeddedPostgresServer.start(dir.resolve("pg"), false, pgPort);
     String directPg = postgres.url("storedash");
     redis = EmbeddedRedisServer.start(TestStorage.freePort(), "256mb");
-    DemoData.loadIfEmpty(vertx, ConfigLoader.load(Map.of("PG_URL", directPg)), new DemoOptions(20, 2000, 90, 5, END)).await();
+    DemoData.loadIfEmpty(vertx, MessageSignatures.unshared("test"), ConfigLoader.load(Map.of("PG_URL", directPg)), new DemoOptions(20, 2000, 90, 5, END)).await();
     pgProxy = new FaultProxy(vertx, "127.0.0.1", pgPort);
     redisProxy = new FaultProxy(vertx, "127.0.0.1", redis.port());
     int pgVia = pgProxy.start();
@@ -85,6 +86,7 @@ class ChaosHarness {
       "CLUSTER_SERVICE_DNS", "localhost",
       "CLUSTER_PORT", String.valueOf(TestStorage.freePort()),
       "CLUSTER_NAME", "chaos-" + ProcessHandle.current().pid(),
+      "CLUSTER_SECRET", TestStorage.CLUSTER_SECRET,
       "REQUEST_TIMEOUT", REQUEST_TIMEOUT.toSeconds() + "s",
       "ADMIN_TOKEN", TOKEN), 2, TestStorage::freePort);
     Duration up = stack.startAll(Duration.ofSeconds(180));

@@ -4,6 +4,7 @@ import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.testing.TestStorage;
 import io.storedash.query.ingest.DemoData;
 import io.storedash.query.ingest.DemoOptions;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +47,7 @@ class FailoverIT {
     StoreDashConfig config = TestStorage.config(Map.of());
     Vertx vertx = Vertx.vertx();
     try {
-      DemoData.loadIfEmpty(vertx, config, new DemoOptions(8, 800, 60, 11, END)).await();
+      DemoData.loadIfEmpty(vertx, MessageSignatures.unshared("test"), config, new DemoOptions(8, 800, 60, 11, END)).await();
     } finally {
       vertx.close().await();
     }
@@ -56,6 +57,7 @@ class FailoverIT {
       "CLUSTER_SERVICE_DNS", "localhost",
       "CLUSTER_PORT", String.valueOf(TestStorage.freePort()),
       "CLUSTER_NAME", "failover-" + ProcessHandle.current().pid(),
+      "CLUSTER_SECRET", TestStorage.CLUSTER_SECRET,
       "ADMIN_TOKEN", TOKEN), 2, TestStorage::freePort);
     Duration up = stack.startAll(Duration.ofSeconds(120));
     System.out.printf("8 service JVMs (2 per service) ready in %.1f s%n", up.toMillis() / 1e3);

@@ -5,6 +5,7 @@ import io.storedash.common.DashboardQuery;
 import io.storedash.common.DashboardReply;
 import io.storedash.common.client.CacheClient;
 import io.storedash.common.client.ServiceRequests;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
@@ -16,9 +17,11 @@ import java.time.Duration;
 public final class CacheClientImpl implements CacheClient {
 
   private final Requests requests;
+  private final MessageSignatures signatures;
 
-  public CacheClientImpl(ServiceRequests via, Duration timeout) {
+  public CacheClientImpl(ServiceRequests via, MessageSignatures signatures, Duration timeout) {
     this.requests = new Requests(via, timeout);
+    this.signatures = signatures;
   }
 
   @Override
@@ -46,6 +49,6 @@ public final class CacheClientImpl implements CacheClient {
   }
 
   private Future<JsonObject> admin(JsonObject command) {
-    return requests.<JsonObject>send(Addresses.CACHE_ADMIN, command).map(Message::body);
+    return requests.<JsonObject>sendSigned(Addresses.CACHE_ADMIN, command, signatures).map(Message::body);
   }
 }

@@ -5,6 +5,7 @@ import io.storedash.common.DashboardQuery;
 import io.storedash.common.DashboardReply;
 import io.storedash.common.client.QueryClient;
 import io.storedash.common.client.ServiceRequests;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
@@ -15,9 +16,11 @@ import java.time.Duration;
 public final class QueryClientImpl implements QueryClient {
 
   private final Requests requests;
+  private final MessageSignatures signatures;
 
-  public QueryClientImpl(ServiceRequests via, Duration timeout) {
+  public QueryClientImpl(ServiceRequests via, MessageSignatures signatures, Duration timeout) {
     this.requests = new Requests(via, timeout);
+    this.signatures = signatures;
   }
 
   @Override
@@ -27,7 +30,7 @@ public final class QueryClientImpl implements QueryClient {
 
   @Override
   public Future<JsonObject> channels(JsonObject command) {
-    return requests.<JsonObject>send(Addresses.CHANNELS, command).map(Message::body);
+    return requests.<JsonObject>sendSigned(Addresses.CHANNELS, command, signatures).map(Message::body);
   }
 
   @Override

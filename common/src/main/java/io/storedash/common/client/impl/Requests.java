@@ -2,6 +2,7 @@ package io.storedash.common.client.impl;
 
 import io.storedash.common.client.DownstreamFailure;
 import io.storedash.common.client.ServiceRequests;
+import io.storedash.common.security.MessageSignatures;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -24,7 +25,16 @@ final class Requests {
   }
 
   <T> Future<Message<T>> send(String address, Object body, long timeoutMillis) {
-    return via.<T>request(address, body, new DeliveryOptions().setSendTimeout(timeoutMillis))
-      .recover(e -> Future.failedFuture(DownstreamFailure.translate(via.service(), e, timeoutMillis)));
+    return send(address, body, new DeliveryOptions().setSendTimeout(timeoutMillis));
+  }
+
+  /** Sends with this process's signature (docs/DESIGN.md §11.3): for the addresses that refuse unsigned messages. */
+  <T> Future<Message<T>> sendSigned(String address, Object body, MessageSignatures signatures) {
+    return send(address, body, signatures.sign(address, body, new DeliveryOptions().setSendTimeout(timeoutMillis)));
+  }
+
+  private <T> Future<Message<T>> send(String address, Object body, DeliveryOptions options) {
+    return via.<T>request(address, body, options)
+      .recover(e -> Future.failedFuture(DownstreamFailure.translate(via.service(), e, options.getSendTimeout())));
   }
 }
