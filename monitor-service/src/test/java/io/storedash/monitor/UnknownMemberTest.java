@@ -3,6 +3,7 @@ package io.storedash.monitor;
 import io.micrometer.core.instrument.Gauge;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.config.StoreDashConfig;
+import io.storedash.common.testing.TestCertificates;
 import io.storedash.common.testing.TestStorage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,10 +41,12 @@ class UnknownMemberTest {
 
   @Test
   void aMemberThatSendsNoSignedHeartbeatTurnsTheMonitorRedUntilItLeaves() throws Exception {
-    StoreDashConfig config = TestStorage.config(Map.of(
+    // Both members hold the cluster's secret and certificates: the silent one got past every door (§11.2) and is
+    // seen only because it never signs a heartbeat.
+    StoreDashConfig config = TestStorage.config(TestCertificates.shared().environment(Map.of(
       "HEARTBEAT_INTERVAL", "300ms",
       "CLUSTER_PORT", String.valueOf(TestStorage.freePort()),
-      "CLUSTER_NAME", "unknown-member-" + System.nanoTime()));
+      "CLUSTER_NAME", "unknown-member-" + System.nanoTime())));
     Node monitor = Node.clustered(config).await(60, TimeUnit.SECONDS);
     nodes.add(monitor);
     monitor.deploy(MonitorService.DESCRIPTOR, 1).await();
