@@ -8,7 +8,6 @@ import ch.qos.logback.core.read.ListAppender;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.config.ConfigLoader;
 import io.storedash.common.embedded.EmbeddedRedisServer;
-import io.storedash.common.testing.Resp;
 import io.storedash.common.testing.TestStorage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -51,9 +50,9 @@ class SecretsInMonitorTest {
     events.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
     events.start();
     root.addAppender(events);
-    // A Redis of this test's own that wants another password: AUTH with the configured one is refused.
+    // A Redis of this test's own, whose user has its own generated password: REDIS_PASSWORD below replaces it in the
+    // URL, so AUTH with the configured one is refused.
     redis = EmbeddedRedisServer.start(0, "64mb");
-    Resp.command(redis.port(), "CONFIG", "SET", "requirepass", "the-right-one-" + NONCE.length());
     node = Node.local(ConfigLoader.load(Map.of(
       "PG_URL", "postgresql://storedash@127.0.0.1:" + TestStorage.freePort() + "/storedash",
       "PG_PASSWORD", PG_PASSWORD,
