@@ -2,9 +2,9 @@ package io.storedash.gateway;
 
 import io.storedash.gateway.auth.Audit;
 import io.storedash.common.ImportProtocol;
+import io.storedash.common.http.SlowClients;
 import io.storedash.gateway.downstream.Downstream;
 import io.storedash.gateway.http.Problems;
-import io.storedash.gateway.http.SlowClients;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
