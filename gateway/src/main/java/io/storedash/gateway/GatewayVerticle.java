@@ -111,7 +111,7 @@ public final class GatewayVerticle extends VerticleBase {
     Downstream monitorService = Downstream.of(vertx, ServiceNames.MONITOR, clock);
     CacheClient cacheClient = CacheClient.create(cacheService, timeout);
     MonitorClient monitorClient = MonitorClient.create(monitorService, timeout);
-    monitorFeed = new MonitorFeed(vertx, monitorClient, clock);
+    monitorFeed = new MonitorFeed(vertx, monitorClient, clock, service.config().limits(), service.meterRegistry());
     QueryClient queryClient = QueryClient.create(queryService, timeout);
     AdminToken adminToken = new AdminToken(service.config().adminToken());
     signIn = new SignIn(vertx, service.config(), adminToken, clock);
@@ -255,7 +255,10 @@ public final class GatewayVerticle extends VerticleBase {
       .invalidRequestHandler(FailureResponses::invalidRequest)
       .requestHandler(request -> {
         slowClients.headArrived(request);
-        router.handle(request);
+        // An event stream beyond the caps is refused before the router: a flood of them comes as thousands a second.
+        if (!monitorFeed.refusedAtOnce(request)) {
+          router.handle(request);
+        }
       })
       .listen(service.config().httpPort())
       .onSuccess(s -> {
