@@ -8,6 +8,8 @@ import { el, clear } from './dom.js';
 const STREAM = '/api/v1/monitor/stream';
 /** monitor-service publishes every 5 s: three silent intervals mean the figures shown are no longer live. */
 const SILENT_AFTER_MS = 16000;
+/** The gateway's Retry-After on a refused stream. */
+const REFUSED_RETRY_MS = 30000;
 
 let snapshot = null;
 let unavailable = null;
@@ -185,18 +187,13 @@ export function rerender() {
   render();
 }
 
-export function start() {
-  $('monitor-toggle').addEventListener('click', () => {
-    const details = $('monitor-details');
-    details.hidden = !details.hidden;
-    $('monitor-toggle').setAttribute('aria-expanded', String(!details.hidden));
-  });
-  render();
-  if (typeof EventSource !== 'function') {
-    unavailable = 'EventSource';
-    render();
-    return;
-  }
+/**
+ * Opens the stream. The browser reconnects by itself after a dropped stream (retry: 5000), but not after a refusal:
+ * a gateway that already serves as many streams as it may (503), or as many for this address (429), is asked again
+ * after the Retry-After it sends (30 s; EventSource cannot read it), with some jitter so that refused pages do not
+ * come back all at once.
+ */
+function connect() {
   const source = new EventSource(STREAM);
   source.addEventListener('snapshot', event => {
     try {
@@ -227,9 +224,27 @@ export function start() {
     render();
   });
   source.addEventListener('error', () => {
-    // The browser reconnects by itself (retry: 5000); until then the figures are marked as not live.
+    // Until the stream is back the figures are marked as not live.
     disconnected = true;
     render();
+    if (source.readyState === EventSource.CLOSED) {
+      setTimeout(connect, REFUSED_RETRY_MS + Math.random() * REFUSED_RETRY_MS / 2);
+    }
   });
+}
+
+export function start() {
+  $('monitor-toggle').addEventListener('click', () => {
+    const details = $('monitor-details');
+    details.hidden = !details.hidden;
+    $('monitor-toggle').setAttribute('aria-expanded', String(!details.hidden));
+  });
+  render();
+  if (typeof EventSource !== 'function') {
+    unavailable = 'EventSource';
+    render();
+    return;
+  }
+  connect();
   setInterval(render, 5000);
 }

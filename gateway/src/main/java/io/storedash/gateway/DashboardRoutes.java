@@ -73,7 +73,7 @@ final class DashboardRoutes {
     }
     router.get("/api/v1/ranking").handler(rc -> dashboard(rc, QueryKind.RANKING, DashboardQuery.ALL_STORES));
     router.get("/api/v1/monitor").handler(this::monitor);
-    router.get("/api/v1/monitor/stream").handler(rc -> monitorFeed.subscribe(rc, seesMonitorDetails(rc)));
+    router.get(MonitorFeed.PATH).handler(rc -> monitorFeed.subscribe(rc, seesMonitorDetails(rc)));
     router.get("/api/v1/bench/constant").handler(this::constant);
   }
 

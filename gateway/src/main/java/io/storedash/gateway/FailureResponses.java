@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.storedash.common.Failure;
 import io.storedash.common.client.DownstreamFailure;
+import io.storedash.common.http.HttpLimits;
 import io.storedash.gateway.auth.SignIn;
 import io.storedash.gateway.http.Lingering;
 import io.storedash.gateway.http.ParameterProblem;
@@ -72,10 +73,10 @@ final class FailureResponses {
     String detail;
     if (cause instanceof TooLongHttpLineException) {
       status = 414;
-      detail = "the request line (method, path and query) is longer than " + GatewayVerticle.MAX_INITIAL_LINE + " bytes";
+      detail = "the request line (method, path and query) is longer than " + HttpLimits.MAX_INITIAL_LINE + " bytes";
     } else if (cause instanceof TooLongHttpHeaderException) {
       status = 431;
-      detail = "the request headers are larger than " + GatewayVerticle.MAX_HEADER_BYTES / 1024 + " KiB in total";
+      detail = "the request headers are larger than " + HttpLimits.MAX_HEADER_BYTES / 1024 + " KiB in total";
     } else {
       status = 400;
       detail = "the request is not valid HTTP/1.1 (a malformed request line, header or chunk)";

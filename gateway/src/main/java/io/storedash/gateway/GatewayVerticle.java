@@ -11,6 +11,8 @@ import io.storedash.common.security.MessageSignatures;
 import io.storedash.common.client.CacheClient;
 import io.storedash.common.client.MonitorClient;
 import io.storedash.common.client.QueryClient;
+import io.storedash.common.http.HttpLimits;
+import io.storedash.common.http.SlowClients;
 import io.storedash.gateway.auth.Guard;
 import io.storedash.gateway.auth.OidcSignIn;
 import io.storedash.gateway.auth.Role;
@@ -25,7 +27,6 @@ import io.storedash.gateway.http.Problems;
 import io.storedash.gateway.http.RequestBodies;
 import io.storedash.gateway.http.RequestStats;
 import io.storedash.gateway.http.SecurityHeaders;
-import io.storedash.gateway.http.SlowClients;
 import io.storedash.gateway.http.VendorAssets;
 import io.storedash.gateway.live.MonitorFeed;
 import io.vertx.core.Future;
@@ -33,7 +34,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -65,10 +65,6 @@ public final class GatewayVerticle extends VerticleBase {
   static final String STARTED_KEY = "started";
   /** Body limit of the JSON admin commands. */
   static final long ADMIN_BODY_LIMIT = 64 * 1024;
-  /** The longest request line (method, path, query, version) the gateway reads. */
-  static final int MAX_INITIAL_LINE = 4096;
-  /** The most bytes of request headers the gateway reads. */
-  static final int MAX_HEADER_BYTES = 8192;
   static final String IMPORT_PATH = "/api/v1/imports";
   static final String WARM_PATH = "/api/v1/admin/cache/warm";
   /** HQ's channel list; {@code CHANNELS_PATH + "/:code"} changes one channel's fee flag. */
@@ -117,15 +113,16 @@ public final class GatewayVerticle extends VerticleBase {
     MessageSignatures signatures = service.signatures();
     CacheClient cacheClient = CacheClient.create(cacheService, signatures, timeout);
     MonitorClient monitorClient = MonitorClient.create(monitorService, timeout);
-    monitorFeed = new MonitorFeed(vertx, signatures, monitorClient, clock);
+    monitorFeed = new MonitorFeed(vertx, signatures, monitorClient, clock, service.config().limits(), service.meterRegistry());
     QueryClient queryClient = QueryClient.create(queryService, signatures, timeout);
     AdminToken adminToken = new AdminToken(service.config().adminToken());
     signIn = new SignIn(vertx, signatures, service.config(), adminToken, clock);
     // Discovers the issuer in the background: the gateway starts (and answers 503 on single sign-on) without it.
     singleSignOn = service.config().oidc().map(oidc -> new OidcSignIn(vertx, oidc, signIn.singleSignOn())).orElse(null);
     admin = new AdminRoutes(cacheClient, queryClient, adminToken, signIn.audit());
-    slowClients = new SlowClients(vertx, service.config().httpSlowClientTimeout().toMillis(),
-      service.config().httpIdleTimeout().toMillis());
+    slowClients = HttpLimits.slowClients(vertx, service.config(), request -> Problems.send(request.response(),
+      Problems.problem(408, "the request body did not arrive within " + service.config().httpSlowClientTimeout().toMillis()
+        / 1000.0 + " s of its headers", request.path())));
     imports = new ImportRoutes(vertx, signatures, queryService, timeout, slowClients, clock, signIn.audit());
     DashboardQuery everyStore = DashboardQuery.of(QueryKind.STORES, DashboardQuery.ALL_STORES, null, null);
     directory = new StoreDirectory(vertx, signatures,
@@ -254,24 +251,20 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Future<HttpServer> listen(Router router) {
-    return vertx.createHttpServer(new HttpServerOptions()
+    // Idle timeout, request line and header limits, no inflated bodies, no h2c: as every StoreDash server.
+    return vertx.createHttpServer(HttpLimits.serverOptions(service.config())
         // Cached answers already travel as the gzip bytes cache-service stored: nothing is compressed twice.
         .setCompressionSupported(false)
-        // Request bodies are never inflated: an upload is read as the bytes it is (a gzip bomb stays small).
-        .setDecompressionSupported(false)
-        // HTTP/1.1 only: with h2c on, a connection has no HttpConnection (and no deadline) until its first bytes.
-        .setHttp2ClearTextEnabled(false)
-        .setIdleTimeout((int) service.config().httpIdleTimeout().toMillis())
-        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-        .setMaxInitialLineLength(MAX_INITIAL_LINE)
-        .setMaxHeaderSize(MAX_HEADER_BYTES)
         .setMaxFormAttributeSize(8192)
         .setMaxFormFields(ImportRoutes.MAX_FORM_FIELDS))
       .connectionHandler(slowClients::connected)
       .invalidRequestHandler(FailureResponses::invalidRequest)
       .requestHandler(request -> {
         slowClients.headArrived(request);
-        router.handle(request);
+        // An event stream beyond the caps is refused before the router: a flood of them comes as thousands a second.
+        if (!monitorFeed.refusedAtOnce(request)) {
+          router.handle(request);
+        }
       })
       .listen(service.config().httpPort())
       .onSuccess(s -> {

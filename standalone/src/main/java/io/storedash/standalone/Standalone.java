@@ -223,7 +223,11 @@ public final class Standalone implements Callable<Integer> {
     System.out.printf("  Dashboard:  http://127.0.0.1:%d/%n", config.httpPort());
     System.out.printf("  API:        http://127.0.0.1:%d/api/v1/stores%n", config.httpPort());
     users[0].lines().forEach(System.out::println);
-    System.out.printf("  Probes:     http://127.0.0.1:%d/health/ready  (metrics: /metrics)%n", managementPort);
+    // MANAGEMENT_HOST (127.0.0.1 unless set); 0.0.0.0 is every address, this machine's own among them.
+    String managementHost = config.limits().managementHost();
+    String probesHost = "0.0.0.0".equals(managementHost) ? "127.0.0.1"
+      : managementHost.contains(":") ? "[" + managementHost + "]" : managementHost;
+    System.out.printf("  Probes:     http://%s:%d/health/ready  (metrics: /metrics)%n", probesHost, managementPort);
     System.out.println("  Stop with Ctrl-C.");
     return 0;
   }

@@ -25,7 +25,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -84,7 +83,7 @@ public final class Node {
   private final long startedAt = System.currentTimeMillis();
   private final List<Deployment> deployments = Collections.synchronizedList(new ArrayList<>());
   private volatile boolean draining;
-  private HttpServer management;
+  private ManagementServer management;
 
   private record Deployment(String id, ServiceContext context, long heartbeatTimer) {
   }
@@ -413,17 +412,18 @@ public final class Node {
     });
   }
 
-  /** Starts the management server; port 0 picks a free port. Completes with the port it listens on. */
+  /**
+   * Starts the management server on MANAGEMENT_HOST (127.0.0.1 by default) and {@code port}; port 0 picks a free
+   * port. Completes with the port it listens on.
+   */
   public Future<Integer> startManagement(int port) {
     Router router = Router.router(vertx);
     mountProbes(router);
-    return vertx.createHttpServer()
-      .requestHandler(router)
-      .listen(port)
+    return ManagementServer.start(vertx, config, meterRegistry, router, port)
       .map(server -> {
         management = server;
-        LOG.info("management server of node {} on port {}", nodeId, server.actualPort());
-        return server.actualPort();
+        LOG.info("management server of node {} on {}:{}", nodeId, config.limits().managementHost(), server.port());
+        return server.port();
       });
   }
 

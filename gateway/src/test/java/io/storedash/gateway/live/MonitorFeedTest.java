@@ -1,6 +1,9 @@
 package io.storedash.gateway.live;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.storedash.common.Addresses;
+import io.storedash.common.config.ServerLimits;
 import io.storedash.common.testing.Eventually;
 import io.storedash.common.testing.ManualClock;
 import io.storedash.common.ServiceNames;
@@ -11,9 +14,13 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
@@ -22,6 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -29,13 +41,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The feed on one event loop, as the gateway runs it, behind an HTTP server of its own; the test moves the feed's
- * clock to make the last snapshot old.
+ * clock to make the last snapshot old. Its caps are small (3 streams, 2 per address); clients bound to other loopback
+ * addresses (127.0.0.2, ...) stand for other users.
  */
 @ExtendWith(VertxExtension.class)
 class MonitorFeedTest {
 
   private static final MessageSignatures SIGNATURES = MessageSignatures.unshared("monitor-service");
+  private static final int MAX_STREAMS = 3;
+  private static final int MAX_PER_ADDRESS = 2;
+
   private final ManualClock clock = new ManualClock();
+  private final MeterRegistry registry = new SimpleMeterRegistry();
+  /** Kept reachable until the test's Vert.x closes: Vert.x 5 closes a client nobody refers to. */
+  private final List<HttpClient> clients = new ArrayList<>();
+  private final AtomicInteger lateRequests = new AtomicInteger();
+  private final AtomicInteger lateSubscriptions = new AtomicInteger();
   private Vertx vertx;
   private Context context;
   private MonitorFeed feed;
@@ -48,10 +69,18 @@ class MonitorFeedTest {
     context = vertx.getOrCreateContext();
     onTheFeedsContext(() -> {
       feed = new MonitorFeed(vertx, SIGNATURES, MonitorClient.create(Downstream.of(vertx, ServiceNames.MONITOR, clock),
-        Duration.ofMillis(1000)), clock);
+        Duration.ofMillis(1000)), clock, new ServerLimits("127.0.0.1", 64, MAX_STREAMS, MAX_PER_ADDRESS), registry);
       Router router = Router.router(vertx);
       router.get("/stream").handler(rc -> feed.subscribe(rc, true));
       router.get("/status-stream").handler(rc -> feed.subscribe(rc, false));
+      // Subscribes only once the client has gone: as when a client gives up while the gateway is busy.
+      router.get("/late-stream").handler(rc -> {
+        lateRequests.incrementAndGet();
+        rc.response().closeHandler(v -> {
+          feed.subscribe(rc, true);
+          lateSubscriptions.incrementAndGet();
+        });
+      });
       return feed.start().compose(v -> vertx.createHttpServer().requestHandler(router).listen(0))
         .onSuccess(listening -> server = listening);
     }).await();
@@ -145,5 +174,141 @@ class MonitorFeedTest {
     publish(snapshot.copy().put("status", "green").put("generated_at", "2026-12-03T10:00:05Z"));
     assertThat(onTheFeedsContext(() -> Future.succeededFuture(feed.freshSnapshot(false))).await().json().toJsonObject())
       .isEqualTo(MonitorView.statusOnly(snapshot.copy().put("status", "green").put("generated_at", "2026-12-03T10:00:05Z")));
+  }
+  private int openStreams() {
+    return onTheFeedsContext(() -> Future.succeededFuture(feed.streams())).await();
+  }
+
+  private double refused(String reason) {
+    return registry.get("storedash_gateway_event_streams_refused").tag("reason", reason).counter().count();
+  }
+
+  /** A client of its own (its own connections) from {@code address}, a loopback address standing for one user. */
+  private HttpClient clientFrom(String address) {
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setLocalAddress(address));
+    clients.add(client);
+    return client;
+  }
+
+  /** A stream as its client sees it: the answer's head, and whether its connection has closed. */
+  private record Stream(HttpClientResponse response, AtomicBoolean closed) {
+  }
+
+  /** @param received where the stream's text goes, or null to read the answer as one body */
+  private Stream request(HttpClient client, int port, StringBuffer received) throws TimeoutException {
+    AtomicBoolean closed = new AtomicBoolean();
+    HttpClientResponse response = client.request(HttpMethod.GET, port, "127.0.0.1", "/stream")
+      .compose(req -> {
+        req.connection().closeHandler(v -> closed.set(true));
+        return req.send();
+      })
+      // The handler before the first chunk can arrive.
+      .onSuccess(resp -> {
+        if (received != null) {
+          resp.handler(chunk -> received.append(chunk.toString()));
+        }
+      })
+      .await(10, TimeUnit.SECONDS);
+    return new Stream(response, closed);
+  }
+
+  /** Opens a stream from {@code client}; returns once the stream's first line has arrived. */
+  private Stream open(HttpClient client, int port) throws TimeoutException {
+    // Appended to on the event loop while the test thread reads it: a StringBuffer, whose methods are synchronized.
+    StringBuffer received = new StringBuffer();
+    Stream stream = request(client, port, received);
+    assertThat(stream.response().statusCode()).isEqualTo(200);
+    assertThat(Eventually.poll(Duration.ofSeconds(15), received::toString, text -> text.startsWith("retry: 5000")))
+      .startsWith("retry: 5000");
+    return stream;
+  }
+
+  /** A refused stream: its status, Retry-After and problem, and whether the gateway closed the connection. */
+  private record Refusal(int status, String retryAfter, JsonObject problem, boolean closed) {
+  }
+
+  private Refusal refusedStream(HttpClient client) throws TimeoutException {
+    AtomicBoolean closed = new AtomicBoolean();
+    Refusal refusal = client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/stream")
+      .compose(req -> {
+        req.connection().closeHandler(v -> closed.set(true));
+        return req.send();
+      })
+      .compose(resp -> resp.body().map(body -> new Refusal(resp.statusCode(), resp.getHeader("Retry-After"),
+        body.toJsonObject(), false)))
+      .await(10, TimeUnit.SECONDS);
+    return new Refusal(refusal.status(), refusal.retryAfter(), refusal.problem(),
+      Eventually.until(Duration.ofSeconds(5), closed::get));
+  }
+
+  @Test
+  void streamsBeyondTheAddressCapAre429AndBeyondTheGatewayCap503WithRetryAfter() throws TimeoutException {
+    HttpClient user = clientFrom("127.0.0.1");
+    open(user, server.actualPort());
+    open(user, server.actualPort());
+    Refusal tooMany = refusedStream(user);
+    assertThat(tooMany.status()).isEqualTo(429);
+    assertThat(tooMany.retryAfter()).isEqualTo(String.valueOf(MonitorFeed.RETRY_AFTER_SECONDS));
+    assertThat(tooMany.problem().getInteger("status")).isEqualTo(429);
+    assertThat(tooMany.problem().getString("detail")).contains("already holds 2 event streams",
+      "SSE_MAX_STREAMS_PER_ADDRESS", "GET /api/v1/monitor");
+    assertThat(tooMany.closed()).as("the refused connection is closed, not kept").isTrue();
+
+    open(clientFrom("127.0.0.2"), server.actualPort());
+    Refusal full = refusedStream(clientFrom("127.0.0.3"));
+    assertThat(full.status()).isEqualTo(503);
+    assertThat(full.retryAfter()).isEqualTo(String.valueOf(MonitorFeed.RETRY_AFTER_SECONDS));
+    assertThat(full.problem().getString("detail")).contains("already serves 3 event streams", "SSE_MAX_STREAMS");
+    assertThat(full.closed()).isTrue();
+    // The address that is over its own cap hears so even when the gateway is full too.
+    assertThat(refusedStream(user).status()).isEqualTo(429);
+
+    assertThat(openStreams()).isEqualTo(MAX_STREAMS);
+    assertThat(registry.get("storedash_gateway_event_streams").gauge().value()).isEqualTo(MAX_STREAMS);
+    assertThat(refused("address_full")).isEqualTo(2);
+    assertThat(refused("gateway_full")).isEqualTo(1);
+  }
+
+  @Test
+  void everyWayAStreamEndsGivesItsPlaceBack() throws TimeoutException {
+    // The client goes away.
+    HttpClient leaving = clientFrom("127.0.0.1");
+    open(leaving, server.actualPort());
+    open(leaving, server.actualPort());
+    assertThat(openStreams()).isEqualTo(2);
+    leaving.close().await();
+    assertThat(Eventually.poll(Duration.ofSeconds(5), this::openStreams, n -> n == 0)).isZero();
+
+    // The client goes away before the gateway got to its stream: nothing is counted that no close would give back.
+    HttpClient impatient = clientFrom("127.0.0.1");
+    impatient.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/late-stream").compose(req -> req.send());
+    assertThat(Eventually.poll(Duration.ofSeconds(5), lateRequests::get, n -> n == 1)).isEqualTo(1);
+    impatient.close().await();
+    assertThat(Eventually.poll(Duration.ofSeconds(5), lateSubscriptions::get, n -> n == 1)).isEqualTo(1);
+    assertThat(openStreams()).isZero();
+
+    // The connection idles out (a server whose idle timeout is shorter than the feed's 15 s keep-alive).
+    HttpServer idling = onTheFeedsContext(() -> {
+      Router router = Router.router(vertx);
+      router.get("/stream").handler(rc -> feed.subscribe(rc, true));
+      return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(300).setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
+        .requestHandler(router).listen(0);
+    }).await();
+    Stream idle = open(clientFrom("127.0.0.2"), idling.actualPort());
+    assertThat(Eventually.until(Duration.ofSeconds(5), idle.closed()::get)).isTrue();
+    assertThat(Eventually.poll(Duration.ofSeconds(5), this::openStreams, n -> n == 0)).isZero();
+
+    // Every place came back, and no more than came: the caps hold exactly as on a fresh gateway.
+    open(clientFrom("127.0.0.3"), server.actualPort());
+    open(clientFrom("127.0.0.3"), server.actualPort());
+    assertThat(refusedStream(clientFrom("127.0.0.3")).status()).isEqualTo(429);
+    open(clientFrom("127.0.0.4"), server.actualPort());
+    assertThat(refusedStream(clientFrom("127.0.0.5")).status()).isEqualTo(503);
+    assertThat(openStreams()).isEqualTo(MAX_STREAMS);
+
+    // The gateway stops: every stream ends, and its meters go with it.
+    onTheFeedsContext(() -> feed.stop()).await();
+    assertThat(openStreams()).isZero();
+    assertThat(registry.find("storedash_gateway_event_streams").gauge()).isNull();
   }
 }

@@ -1,5 +1,6 @@
-package io.storedash.gateway.http;
+package io.storedash.common.http;
 
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -20,8 +21,9 @@ import java.util.Map;
  *   <li>the body of a request must have arrived within the slow-client timeout of its head, unless its route said
  *       it watches the pace of the body itself ({@link #pacedByRoute}: imports, whose files are large).</li>
  * </ul>
- * A connection that misses a deadline is closed; one whose body is late is answered 408 first. One sweep a second
- * on the server's event loop; confined to it, so no locking.
+ * A connection that misses a deadline is closed; one whose body is late is answered 408 first. Four sweeps a second
+ * on the server's event loop; confined to it, so no locking. The gateway and every management server use it (one
+ * each): the deadlines are HTTP_SLOW_CLIENT_TIMEOUT and HTTP_IDLE_TIMEOUT on both.
  */
 public final class SlowClients {
 
@@ -31,6 +33,7 @@ public final class SlowClients {
   private final Vertx vertx;
   private final long firstHeadMillis;
   private final long nextHeadMillis;
+  private final Handler<HttpServerRequest> lateBody;
   private final Map<HttpConnection, Watch> watched = new HashMap<>();
   private long timer = -1;
   private long cutOff;
@@ -51,11 +54,13 @@ public final class SlowClients {
   /**
    * @param firstHeadMillis the slow-client timeout: first head, and a small body after its head
    * @param nextHeadMillis  the idle timeout: the head of a later request on a kept-alive connection
+   * @param lateBody        answers (408) a request whose body did not arrive in time, before its connection closes
    */
-  public SlowClients(Vertx vertx, long firstHeadMillis, long nextHeadMillis) {
+  public SlowClients(Vertx vertx, long firstHeadMillis, long nextHeadMillis, Handler<HttpServerRequest> lateBody) {
     this.vertx = vertx;
     this.firstHeadMillis = firstHeadMillis;
     this.nextHeadMillis = nextHeadMillis;
+    this.lateBody = lateBody;
   }
 
   /** The slow-client timeout: the window over which routes that pace a body themselves measure it. */
@@ -96,9 +101,42 @@ public final class SlowClients {
     return cutOff;
   }
 
-  /** Connections being watched now. */
+  /** Connections being watched now (read from any thread for a gauge: perhaps a moment old). */
   public int open() {
     return watched.size();
+  }
+
+  /**
+   * The connection to give up when a server is full: the one that has waited longest for its first request, or, when
+   * every connection has made one, the one that has waited longest for its next; never one whose request is being
+   * answered; null when every connection is busy. A connection that has never sent a request is what a flood of idle
+   * connections is made of, and HTTP lets a server close an idle connection at any time; a kept-alive connection
+   * between requests (Prometheus's, between scrapes) goes only after all of those.
+   */
+  public HttpConnection idlest() {
+    HttpConnection neverAsked = null;
+    HttpConnection between = null;
+    long neverAskedSince = Long.MAX_VALUE;
+    long betweenSince = Long.MAX_VALUE;
+    for (Map.Entry<HttpConnection, Watch> e : watched.entrySet()) {
+      Watch watch = e.getValue();
+      if (watch.current == null && !watch.reused) {
+        if (watch.since < neverAskedSince) {
+          neverAsked = e.getKey();
+          neverAskedSince = watch.since;
+        }
+      } else if ((watch.current == null || watch.current.response().ended()) && watch.since < betweenSince) {
+        between = e.getKey();
+        betweenSince = watch.since;
+      }
+    }
+    return neverAsked != null ? neverAsked : between;
+  }
+
+  /** Closes a connection and stops watching it at once (not when its close completes). */
+  public void drop(HttpConnection connection) {
+    watched.remove(connection);
+    connection.close();
   }
 
   public void stop() {
@@ -139,8 +177,7 @@ public final class SlowClients {
 
   private void bodyTooSlow(HttpServerRequest request) {
     if (!request.response().headWritten()) {
-      Problems.send(request.response(), Problems.problem(408, "the request body did not arrive within "
-        + firstHeadMillis / 1000.0 + " s of its headers", request.path()));
+      lateBody.handle(request);
     }
   }
 }
