@@ -6,7 +6,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Locale;
@@ -67,7 +66,6 @@ public final class EntryCodec {
   private static final int SEALED_HEADER = 23;
   static final int TAG_BYTES = 16;
   static final int HEADER = SEALED_HEADER + TAG_BYTES;
-  private static final String HMAC = "HmacSHA256";
 
   private final SecretKeySpec key;
   private final byte[] keyId;
@@ -76,7 +74,7 @@ public final class EntryCodec {
 
   /** @param key the 32-byte key of {@link ClusterKeys#CACHE_ENTRY} */
   public EntryCodec(byte[] key) {
-    this.key = new SecretKeySpec(key, HMAC);
+    this.key = ClusterKeys.hmacKey(key);
     this.macs = ThreadLocal.withInitial(this::newMac);
     this.keyId = Arrays.copyOf(macs.get().doFinal("storedash/cache-entry/key-id".getBytes(StandardCharsets.UTF_8)), 4);
   }
@@ -139,12 +137,6 @@ public final class EntryCodec {
   }
 
   private Mac newMac() {
-    try {
-      Mac mac = Mac.getInstance(HMAC);
-      mac.init(key);
-      return mac;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-    }
+    return ClusterKeys.newMac(key);
   }
 }

@@ -62,10 +62,20 @@ public final class ClusterKeys {
     return MessageDigest.isEqual(a, b);
   }
 
+  /** {@code key} as an HMAC-SHA256 key, made once and kept by whoever makes MACs with it often. */
+  public static SecretKeySpec hmacKey(byte[] key) {
+    return new SecretKeySpec(key, HMAC);
+  }
+
   private static Mac newMac(byte[] key) {
+    return newMac(hmacKey(key));
+  }
+
+  /** A new HMAC-SHA256 under {@code key} (one per use or per thread: a {@link Mac} is not thread-safe). */
+  public static Mac newMac(SecretKeySpec key) {
     try {
       Mac mac = Mac.getInstance(HMAC);
-      mac.init(new SecretKeySpec(key, HMAC));
+      mac.init(key);
       return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);

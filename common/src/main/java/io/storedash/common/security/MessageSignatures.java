@@ -14,7 +14,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +60,6 @@ public final class MessageSignatures {
   public static final Duration MAX_SKEW = Duration.ofMinutes(2);
 
   private static final String SIGNED_HEADERS = "sd-";
-  private static final String HMAC = "HmacSHA256";
   private static final int MAC_BYTES = 32;
   private static final byte[] DOMAIN = "storedash/event-bus-message/v1".getBytes(StandardCharsets.US_ASCII);
 
@@ -98,7 +96,7 @@ public final class MessageSignatures {
    * @param clock    what timestamps are taken and judged by
    */
   public MessageSignatures(ClusterKeys keys, String node, RejectedMessages rejected, Clock clock) {
-    this.key = new SecretKeySpec(keys.derive(ClusterKeys.MESSAGE_SIGNATURE), HMAC);
+    this.key = ClusterKeys.hmacKey(keys.derive(ClusterKeys.MESSAGE_SIGNATURE));
     this.node = node;
     this.rejected = rejected;
     this.clock = clock;
@@ -279,13 +277,7 @@ public final class MessageSignatures {
   }
 
   private Mac newMac() {
-    try {
-      Mac mac = Mac.getInstance(HMAC);
-      mac.init(key);
-      return mac;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-    }
+    return ClusterKeys.newMac(key);
   }
 
   @Override
