@@ -127,11 +127,16 @@ class EventStreamFloodTest {
       "SSE_MAX_STREAMS_PER_ADDRESS", String.valueOf(MAX_PER_ADDRESS)));
     managementPort = gateway.node.startManagement(0).await();
     // Ready once a query-service beats: a stand-in's heartbeat.
-    gateway.vertx.eventBus().publish(Addresses.HEARTBEAT, new JsonObject().put("service", "query-service")
-      .put("node", "stand-in").put("interval_ms", 60_000));
+    JsonObject heartbeat = new JsonObject().put("service", "query-service").put("node", "stand-in").put("interval_ms", 60_000);
+    gateway.vertx.eventBus().publish(Addresses.HEARTBEAT, heartbeat,
+      gateway.node.signatures().sign(Addresses.HEARTBEAT, heartbeat));
     // monitor-service publishes a snapshot every 5 s; here every 500 ms, so that every open stream gets work.
-    long publisher = gateway.vertx.setPeriodic(500, t -> gateway.vertx.eventBus().publish(Addresses.MONITOR_UPDATES,
-      new JsonObject().put("status", "green").put("at", System.currentTimeMillis())));
+    // Signed as monitor-service signs it: the gateway shows only a member's snapshot (DESIGN §11.3).
+    long publisher = gateway.vertx.setPeriodic(500, t -> {
+      JsonObject snapshot = new JsonObject().put("status", "green").put("at", System.currentTimeMillis());
+      gateway.vertx.eventBus().publish(Addresses.MONITOR_UPDATES, snapshot,
+        gateway.node.signatures().sign(Addresses.MONITOR_UPDATES, snapshot));
+    });
 
     // The well-behaved user's own stream, from 127.0.0.1 (the flood comes from 127.1.*).
     AtomicInteger snapshots = new AtomicInteger();
