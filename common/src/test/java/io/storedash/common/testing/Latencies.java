@@ -46,6 +46,18 @@ public final class Latencies {
     return quantile(0.99);
   }
 
+  /**
+   * The least p99 an attack test doubles: below it a baseline says more about the moment it was measured in than
+   * about the server (a thread on a 2-core machine shared with other builds waits a scheduler slice of a few ms now
+   * and then; a quiet baseline's p99 of 1.4 ms doubled is under one slice).
+   */
+  public static final double FLOOR_MS = 5;
+
+  /** Whether this p99 (under attack) is within twice {@code baseline}'s, a baseline under {@link #FLOOR_MS} taken as it. */
+  public boolean withinTwice(Latencies baseline) {
+    return p99() <= 2 * Math.max(baseline.p99(), FLOOR_MS);
+  }
+
   @Override
   public String toString() {
     return String.format(Locale.ROOT, "%s: %d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms", name, count(),

@@ -116,8 +116,9 @@ class MonitorFeedTest {
     // Appended to on the event loop while the test thread reads it: a StringBuffer, whose methods are synchronized.
     StringBuffer received = new StringBuffer();
     http.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", path)
-      .compose(req -> req.send())
-      .onSuccess(resp -> resp.handler(chunk -> received.append(chunk.toString())));
+      // The handler is set on the event loop as the answer's head arrives, before its first chunk can: set from the
+      // test thread on a future already complete, it could come after the first chunks, which are then lost.
+      .compose(req -> req.send().onSuccess(resp -> resp.handler(chunk -> received.append(chunk.toString()))));
     return Eventually.poll(Duration.ofSeconds(15), received::toString, text -> text.contains(expected));
   }
 
@@ -200,13 +201,12 @@ class MonitorFeedTest {
     HttpClientResponse response = client.request(HttpMethod.GET, port, "127.0.0.1", "/stream")
       .compose(req -> {
         req.connection().closeHandler(v -> closed.set(true));
-        return req.send();
-      })
-      // The handler before the first chunk can arrive.
-      .onSuccess(resp -> {
-        if (received != null) {
-          resp.handler(chunk -> received.append(chunk.toString()));
-        }
+        // The handler before the first chunk can arrive (see stream()).
+        return req.send().onSuccess(resp -> {
+          if (received != null) {
+            resp.handler(chunk -> received.append(chunk.toString()));
+          }
+        });
       })
       .await(10, TimeUnit.SECONDS);
     return new Stream(response, closed);
