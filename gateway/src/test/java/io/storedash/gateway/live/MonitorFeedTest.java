@@ -232,10 +232,10 @@ class MonitorFeedTest {
     Refusal refusal = client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/stream")
       .compose(req -> {
         req.connection().closeHandler(v -> closed.set(true));
-        return req.send();
+        // The body asked for as the head arrives, on its event loop (see stream()).
+        return req.send().compose(resp -> resp.body().map(body -> new Refusal(resp.statusCode(),
+          resp.getHeader("Retry-After"), body.toJsonObject(), false)));
       })
-      .compose(resp -> resp.body().map(body -> new Refusal(resp.statusCode(), resp.getHeader("Retry-After"),
-        body.toJsonObject(), false)))
       .await(10, TimeUnit.SECONDS);
     return new Refusal(refusal.status(), refusal.retryAfter(), refusal.problem(),
       Eventually.until(Duration.ofSeconds(5), closed::get));
