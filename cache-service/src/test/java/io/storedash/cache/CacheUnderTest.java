@@ -85,6 +85,18 @@ final class CacheUnderTest implements AutoCloseable {
   }
 
   /**
+   * Asks until the answer comes from Redis (L2): the entry was stored and read back (with the password, through the
+   * current master). Returns the last answer's status.
+   */
+  String untilFromRedis(DashboardQuery query) {
+    return Eventually.poll(Duration.ofSeconds(5), () -> {
+      ask(query).await();
+      dropHotspot();
+      return status(ask(query).await());
+    }, "L2"::equals);
+  }
+
+  /**
    * Publishes {@code data changed} for a store with a new version, as query-service does after an import, and waits
    * until cache-service has taken it: it then warms the store, so the end of a warm-up for that reason, after the one
    * seen before, says the new version is known.

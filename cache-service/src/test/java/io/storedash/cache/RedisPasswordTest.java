@@ -54,14 +54,6 @@ class RedisPasswordTest {
     }
   }
 
-  /** Asks until the answer comes from Redis: the entry was written and read back with the password. */
-  private String untilFromRedis(DashboardQuery query) {
-    return Eventually.poll(Duration.ofSeconds(5), () -> {
-      cache.ask(query).await();
-      cache.dropHotspot();
-      return status(cache.ask(query).await());
-    }, "L2"::equals);
-  }
 
   @Test
   void aClusterWhoseNodesRequireThePasswordIsReachedWithRedisPassword() {
@@ -71,7 +63,7 @@ class RedisPasswordTest {
       refusedWithoutPassword(cluster.port(0));
       DashboardQuery overview = DashboardQuery.of(QueryKind.OVERVIEW, "S001", FROM, TO);
       assertThat(status(cache.ask(overview).await())).isEqualTo("MISS");
-      assertThat(untilFromRedis(overview)).isEqualTo("L2");
+      assertThat(cache.untilFromRedis(overview)).isEqualTo("L2");
       for (String store : stores) {
         cache.ask(DashboardQuery.of(QueryKind.TREND, store, FROM, TO)).await();
       }
@@ -94,7 +86,7 @@ class RedisPasswordTest {
       refusedWithoutPassword(sentinels.sentinels().get(0).port());
       DashboardQuery overview = DashboardQuery.of(QueryKind.OVERVIEW, "S001", FROM, TO);
       assertThat(status(cache.ask(overview).await())).isEqualTo("MISS");
-      assertThat(untilFromRedis(overview)).isEqualTo("L2");
+      assertThat(cache.untilFromRedis(overview)).isEqualTo("L2");
       String key = CacheKeys.key(Tier.L2, overview, cache.query.version);
       assertThat(Resp.command(sentinels.masterPort(), "GET", key)).isNotNull();
     }

@@ -53,14 +53,6 @@ class RedisSentinelCacheTest {
     return Resp.number(port, "EXISTS", key) == 1;
   }
 
-  /** Asks until the answer comes from Redis (L2): the entry was stored and read back through the current master. */
-  private String untilFromRedis(DashboardQuery query) {
-    return Eventually.poll(Duration.ofSeconds(5), () -> {
-      cache.ask(query).await();
-      cache.dropHotspot();
-      return status(cache.ask(query).await());
-    }, "L2"::equals);
-  }
 
   @Test
   void entriesGoToTheMasterTheSentinelsNameAndAfterAFailoverToTheNewOne() throws InterruptedException {
@@ -90,7 +82,7 @@ class RedisSentinelCacheTest {
     DashboardQuery trend = DashboardQuery.of(QueryKind.TREND, "S001", FROM, TO);
     String trendKey = CacheKeys.key(Tier.L2, trend, cache.query.version);
     Eventually.until(Duration.ofSeconds(10), () -> {
-      assertThat(untilFromRedis(trend)).isEqualTo("L2");
+      assertThat(cache.untilFromRedis(trend)).isEqualTo("L2");
       return exists(promoted, trendKey);
     });
     long switchMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
