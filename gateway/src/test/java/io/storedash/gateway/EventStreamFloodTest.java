@@ -48,7 +48,7 @@ class EventStreamFloodTest {
   /** Attempts waiting for their answer at once: the flood comes in waves, as fast as the gateway answers. */
   private static final int CONCURRENCY = Integer.getInteger("flood.concurrency", 32);
   /** One round of well-behaved traffic at most every 10 ms, in the baseline and under attack alike. */
-  private static final long ROUND_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final Duration ROUND_EVERY = Duration.ofMillis(10);
   private static final String OVERVIEW = "/api/v1/stores/S001/overview?from=2026-10-01&to=2026-10-30";
 
   private StandIns gateway;
@@ -83,16 +83,7 @@ class EventStreamFloodTest {
 
   /** Rounds of traffic, one every 10 ms at most, while {@code go} holds; at least {@code rounds} of them. */
   private void traffic(Traffic traffic, int rounds, BooleanSupplier go, Runnable afterEach) throws Exception {
-    long next = System.nanoTime();
-    for (int i = 0; i < rounds || go.getAsBoolean(); i++) {
-      long wait = next - System.nanoTime();
-      if (wait > 0) {
-        TimeUnit.NANOSECONDS.sleep(wait);
-      }
-      next = System.nanoTime() + ROUND_EVERY_NANOS;
-      round(traffic);
-      afterEach.run();
-    }
+    Latencies.paced(ROUND_EVERY, rounds, go, () -> round(traffic), afterEach);
   }
 
   private void round(Traffic traffic) throws IOException, InterruptedException {

@@ -50,7 +50,7 @@ class ManagementServerTest {
   private static final long SLOW_CLIENT_MS = 3000;
   private static final long IDLE_MS = 4000;
   private static final int IDLE_ATTACKERS = 3000;
-  private static final long ROUND_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final Duration ROUND_EVERY = Duration.ofMillis(10);
 
   private Node node;
   private FloodProcess flood;
@@ -114,30 +114,25 @@ class ManagementServerTest {
 
   /** Rounds of both probes, one every 10 ms at most, while {@code go} holds; at least {@code rounds} of them. */
   private void probe(Probes probes, Latencies.KeptAlive scraper, int rounds, BooleanSupplier go, Runnable afterEach)
-    throws InterruptedException {
-    long next = System.nanoTime();
-    for (int i = 0; i < rounds || go.getAsBoolean(); i++) {
-      long wait = next - System.nanoTime();
-      if (wait > 0) {
-        TimeUnit.NANOSECONDS.sleep(wait);
-      }
-      next = System.nanoTime() + ROUND_EVERY_NANOS;
-      long t0 = System.nanoTime();
-      int fresh;
-      try {
-        fresh = Latencies.getOnFreshConnection(port, "/health/ready", 10_000);
-      } catch (UncheckedIOException e) {
-        fresh = -1;
-      }
-      probes.fresh().add(t0);
-      long t1 = System.nanoTime();
-      int kept = scraper.get("/health/ready", 10_000);
-      probes.keptAlive().add(t1);
-      if (fresh != 200 || kept != 200) {
-        probes.failures().add(String.format(Locale.ROOT, "fresh %d, kept-alive %d at %.0f ms", fresh, kept,
-          (t0 - probeStart) / 1e6));
-      }
-      afterEach.run();
+    throws Exception {
+    Latencies.paced(ROUND_EVERY, rounds, go, () -> probeOnce(probes, scraper), afterEach);
+  }
+
+  private void probeOnce(Probes probes, Latencies.KeptAlive scraper) {
+    long t0 = System.nanoTime();
+    int fresh;
+    try {
+      fresh = Latencies.getOnFreshConnection(port, "/health/ready", 10_000);
+    } catch (UncheckedIOException e) {
+      fresh = -1;
+    }
+    probes.fresh().add(t0);
+    long t1 = System.nanoTime();
+    int kept = scraper.get("/health/ready", 10_000);
+    probes.keptAlive().add(t1);
+    if (fresh != 200 || kept != 200) {
+      probes.failures().add(String.format(Locale.ROOT, "fresh %d, kept-alive %d at %.0f ms", fresh, kept,
+        (t0 - probeStart) / 1e6));
     }
   }
 

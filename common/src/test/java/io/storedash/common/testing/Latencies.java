@@ -9,6 +9,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,31 @@ import java.util.Locale;
  * and the slowest. Written by one thread.
  */
 public final class Latencies {
+
+  /** One round of an attack test's well-behaved traffic. */
+  @FunctionalInterface
+  public interface Round {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code round} (then {@code afterEach}) one every {@code every} at most, while {@code go} holds and at least
+   * {@code rounds} times: the paced traffic whose latencies the attack tests compare with their baseline.
+   */
+  public static void paced(Duration every, int rounds, BooleanSupplier go, Round round,
+                           Runnable afterEach) throws Exception {
+    long next = System.nanoTime();
+    for (int i = 0; i < rounds || go.getAsBoolean(); i++) {
+      long wait = next - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      next = System.nanoTime() + every.toNanos();
+      round.run();
+      afterEach.run();
+    }
+  }
+
 
   private final String name;
   private final List<Double> millis = new ArrayList<>();
