@@ -51,6 +51,9 @@ public final class ConfigLoader {
     // Locking the cluster and limits (issue 17)
     "CLUSTER_SECRET", "EVENTBUS_TLS_CERT", "EVENTBUS_TLS_KEY", "EVENTBUS_TLS_CA", "EVENTBUS_PORT", "REDIS_PASSWORD",
     "MANAGEMENT_HOST", "MANAGEMENT_MAX_CONNECTIONS", "SSE_MAX_STREAMS", "SSE_MAX_STREAMS_PER_ADDRESS",
+    // Fast under load (issue 18)
+    "ACCESS_LOG", "ACCESS_LOG_FILE", "ACCESS_LOG_MAX_BYTES", "ADMISSION_BUDGET", "ADMISSION_CLIENT_BUDGET",
+    "CACHE_FAILURE_TTL", "PG_READ_URL",
     // Single sign-on
     "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_REDIRECT_URI", "OIDC_ROLE_CLAIM", "OIDC_STORES_CLAIM",
     "OIDC_CITIES_CLAIM", "OIDC_USERNAME_CLAIM");
@@ -208,6 +211,7 @@ public final class ConfigLoader {
       signIn(),
       security(),
       limits(),
+      load(),
       oidc());
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -343,6 +347,43 @@ public final class ConfigLoader {
       required("MANAGEMENT_MAX_CONNECTIONS", "64", v -> intIn(v, 1, 100_000)),
       required("SSE_MAX_STREAMS", "1000", v -> intIn(v, 1, 1_000_000)),
       required("SSE_MAX_STREAMS_PER_ADDRESS", "32", v -> intIn(v, 1, 1_000_000)));
+  }
+
+  private LoadPolicy load() {
+    return new LoadPolicy(
+      required("ACCESS_LOG", "errors", v -> switch (v.toLowerCase(java.util.Locale.ROOT)) {
+        case "off" -> LoadPolicy.AccessLog.OFF;
+        case "errors" -> LoadPolicy.AccessLog.ERRORS;
+        case "all" -> LoadPolicy.AccessLog.ALL;
+        default -> throw new IllegalArgumentException("expected off, errors or all, got '" + v + "'");
+      }),
+      optional("ACCESS_LOG_FILE", Path::of),
+      required("ACCESS_LOG_MAX_BYTES", "100mb", v -> {
+        long n = bytes(v);
+        if (n < 1024 * 1024) {
+          throw new IllegalArgumentException("expected at least 1mb, got '" + v + "'");
+        }
+        return n;
+      }),
+      required("ADMISSION_BUDGET", "64", v -> intIn(v, 1, 100_000)),
+      required("ADMISSION_CLIENT_BUDGET", "16", v -> intIn(v, 1, 100_000)),
+      required("CACHE_FAILURE_TTL", "2s", ConfigLoader::duration),
+      pgReadUrl());
+  }
+
+  /** PG_READ_URL, with PG_PASSWORD (when set) as its password, as PG_URL. */
+  private Optional<String> pgReadUrl() {
+    Optional<String> url = optional("PG_READ_URL", v -> url(v, "postgresql://", "postgres://"));
+    String password = values.get("PG_PASSWORD");
+    if (url.isPresent() && password != null && !password.isEmpty()) {
+      try {
+        return Optional.of(withPassword(url.get(), password));
+      } catch (IllegalArgumentException e) {
+        problems.add("PG_READ_URL: " + e.getMessage().replace("PG_URL", "PG_READ_URL"));
+        return Optional.empty();
+      }
+    }
+    return url;
   }
 
   /** A PEM file this process can read; the path is named, its content never. */

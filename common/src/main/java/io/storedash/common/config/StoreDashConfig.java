@@ -28,6 +28,7 @@ import java.util.StringJoiner;
  *                         SIGN_IN_ADDRESS_LIMIT and SIGN_IN_LOCKOUT: the gateway's sessions and sign-in lockout
  * @param security         CLUSTER_SECRET, EVENTBUS_TLS_* and EVENTBUS_PORT: how a member proves it belongs
  * @param limits           MANAGEMENT_HOST, MANAGEMENT_MAX_CONNECTIONS, SSE_MAX_STREAMS, SSE_MAX_STREAMS_PER_ADDRESS
+ * @param load             ACCESS_LOG*, ADMISSION_*, CACHE_FAILURE_TTL, PG_READ_URL: keeping fast under load
  * @param oidc             single sign-on, present when OIDC_ISSUER is set (OIDC_* variables, {@link OidcConfig})
  */
 public record StoreDashConfig(
@@ -59,6 +60,7 @@ public record StoreDashConfig(
   SignInPolicy signIn,
   ClusterSecurity security,
   ServerLimits limits,
+  LoadPolicy load,
   // Single sign-on (OIDC_*): kept last and in one piece.
   Optional<OidcConfig> oidc) {
 
@@ -87,7 +89,7 @@ public record StoreDashConfig(
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
-      security, limits, oidc);
+      security, limits, load, oidc);
   }
 
   public StoreDashConfig withPorts(int httpPort, int managementPort) {
@@ -95,7 +97,7 @@ public record StoreDashConfig(
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
-      security, limits, oidc);
+      security, limits, load, oidc);
   }
 
   public StoreDashConfig withSecurity(ClusterSecurity security) {
@@ -103,7 +105,7 @@ public record StoreDashConfig(
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
-      security, limits, oidc);
+      security, limits, load, oidc);
   }
 
   /**
