@@ -1,6 +1,8 @@
 package io.storedash.cache;
 
 import io.storedash.cache.tier.EntryCodec;
+import io.storedash.cache.tier.FailureCache;
+import io.storedash.cache.tier.OneOffRanges;
 import io.storedash.cache.tier.HotspotTier;
 import io.storedash.cache.tier.RedisTier;
 import io.storedash.cache.tier.Tier;
@@ -13,6 +15,7 @@ import io.storedash.common.DashboardQuery;
 import io.storedash.common.DashboardReply;
 import io.storedash.common.Failure;
 import io.storedash.common.Gzip;
+import io.storedash.common.RequestHeaders;
 import io.storedash.common.MonotonicClock;
 import io.storedash.common.bootstrap.ServiceContext;
 import io.storedash.common.client.DownstreamFailure;
@@ -100,7 +103,9 @@ public final class CacheVerticle extends VerticleBase {
     HotspotTier hotspot = new HotspotTier(config.cacheL4MaxBytes(), config.cacheTtlL4(), durations);
     redis = redisTier(tierStats);
     queryService = QueryClient.create(vertx, service.signatures(), computeTimeout);
-    cache = new TieredCache(policy, hotspot, redis, versions, tierStats, this::compute, clock);
+    cache = new TieredCache(policy, hotspot, redis, versions, tierStats, this::compute,
+      new FailureCache(config.load().cacheFailureTtl(), durations, service.meterRegistry()),
+      new OneOffRanges(durations, service.meterRegistry()), clock);
     warmer = new Warmer(cache, heat, config.warmParallelism(), config.warmHotFraction());
     stats = new CacheStats(service.nodeId(), tierStats, policy, config.cacheL4MaxBytes(), hotspot, redis, versions, warmer,
       service.inFlight());
@@ -235,7 +240,8 @@ public final class CacheVerticle extends VerticleBase {
     if (!query.coversAllStores()) {
       heat.touch(query.store());
     }
-    service.inFlight().track(cache.get(query)).onComplete(ar -> {
+    // Whom a computation this request starts is charged to (docs/DESIGN.md §12.3); the gateway names the client.
+    service.inFlight().track(cache.get(query, message.headers().get(RequestHeaders.CLIENT))).onComplete(ar -> {
       if (ar.succeeded()) {
         TieredCache.Answer answer = ar.result();
         new DashboardReply(Buffer.buffer(answer.gzip()), answer.tier().name(), answer.status(), answer.etag(), true,
@@ -248,8 +254,8 @@ public final class CacheVerticle extends VerticleBase {
   }
 
   /** Asks query-service; its answer is compressed here, once. */
-  private Future<TieredCache.Computed> compute(DashboardQuery query) {
-    return queryService.compute(query)
+  private Future<TieredCache.Computed> compute(DashboardQuery query, String client) {
+    return queryService.compute(query, client)
       .recover(e -> Future.failedFuture(dependencyDown(e)))
       .map(reply -> new TieredCache.Computed(Gzip.compress(reply.body().getBytes()), reply.computeMs()));
   }

@@ -2,7 +2,9 @@ package io.storedash.cache;
 
 import io.storedash.cache.tier.CacheKeys;
 import io.storedash.cache.tier.Entry;
+import io.storedash.cache.tier.FailureCache;
 import io.storedash.cache.tier.HotspotTier;
+import io.storedash.cache.tier.OneOffRanges;
 import io.storedash.cache.tier.RedisTier;
 import io.storedash.cache.tier.SingleFlight;
 import io.storedash.cache.tier.Tier;
@@ -16,12 +18,15 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.OptionalLong;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The read path of docs/DESIGN.md §5: L4 in this process, then the query's Redis tier, then query-service — with one
  * computation per key at a time, stale-while-revalidate past the soft TTL, and stale-if-error when query-service or
- * PostgreSQL fails. Confined to the verticle's event loop. Entries are stamped and judged fresh by the clock passed in:
+ * PostgreSQL fails; failures of the question answered again for a moment ({@link FailureCache}) and one-off ranges
+ * kept out of Redis until their second request ({@link OneOffRanges}, docs/DESIGN.md §12.3). The computation is
+ * asked on behalf of the client whose request started it (single-flight: the first asker). Confined to the verticle's
+ * event loop. Entries are stamped and judged fresh by the clock passed in:
  * wall-clock time, because other instances judge the same entries in Redis.
  */
 public final class TieredCache {
@@ -41,7 +46,9 @@ public final class TieredCache {
   private final RedisTier redis;
   private final StoreVersions versions;
   private final TierStats stats;
-  private final Function<DashboardQuery, Future<Computed>> compute;
+  private final BiFunction<DashboardQuery, String, Future<Computed>> compute;
+  private final FailureCache failures;
+  private final OneOffRanges oneOffs;
   private final Clock clock;
   private final SingleFlight<Answer> reads = new SingleFlight<>();
   private final SingleFlight<Loaded> loads = new SingleFlight<>();
@@ -50,24 +57,32 @@ public final class TieredCache {
   }
 
   public TieredCache(TierPolicy policy, HotspotTier hotspot, RedisTier redis, StoreVersions versions, TierStats stats,
-                     Function<DashboardQuery, Future<Computed>> compute, Clock clock) {
+                     BiFunction<DashboardQuery, String, Future<Computed>> compute, FailureCache failures,
+                     OneOffRanges oneOffs, Clock clock) {
     this.policy = policy;
     this.hotspot = hotspot;
     this.redis = redis;
     this.versions = versions;
     this.stats = stats;
     this.compute = compute;
+    this.failures = failures;
+    this.oneOffs = oneOffs;
     this.clock = clock;
   }
 
-  /** Answers a dashboard query through the tiers. */
+  /** Answers a dashboard query through the tiers: the cache's own work, charged to no client. */
   public Future<Answer> get(DashboardQuery query) {
+    return get(query, null);
+  }
+
+  /** Answers a dashboard query through the tiers; a computation it starts is charged to {@code client}. */
+  public Future<Answer> get(DashboardQuery query, String client) {
     Tier tier = policy.tierOf(query.kind());
     OptionalLong known = versions.versionOf(query);
     if (known.isEmpty()) {
       // Versions not learned yet: a stored entry might predate an import, so neither read nor write.
       stats.miss(tier);
-      return compute.apply(query).map(c -> new Answer(c.gzip(), tier, "MISS", null, c.computeMs()));
+      return compute.apply(query, client).map(c -> new Answer(c.gzip(), tier, "MISS", null, c.computeMs()));
     }
     long version = known.getAsLong();
     String key = CacheKeys.key(tier, query, version);
@@ -76,13 +91,17 @@ public final class TieredCache {
     Entry hot = hotspot.get(key);
     if (hot != null && policy.fresh(tier, hot, now)) {
       stats.hit(Tier.L4);
+      if (oneOffs.writeOnHit(query, key)) {
+        redis.set(key, hot, policy.hardTtl(tier));
+      }
       return Future.succeededFuture(new Answer(hot.gzip(), Tier.L4, "HIT", etag, null));
     }
     stats.miss(Tier.L4);
-    return reads.run(key, () -> readThrough(query, tier, key, etag, version, hot), stats::joined);
+    return reads.run(key, () -> readThrough(query, client, tier, key, etag, version, hot), stats::joined);
   }
 
-  private Future<Answer> readThrough(DashboardQuery query, Tier tier, String key, String etag, long version, Entry hot) {
+  private Future<Answer> readThrough(DashboardQuery query, String client, Tier tier, String key, String etag, long version,
+                                     Entry hot) {
     return redis.get(tier, key).compose(stored -> {
       long now = clock.millis();
       if (stored != null) {
@@ -93,27 +112,37 @@ public final class TieredCache {
         }
         // Stale-while-revalidate: answer now, recompute in the background.
         stats.stale(tier);
-        load(query, tier, key, version).onFailure(e -> LOG.debug("background refresh of {} failed: {}", key, e.getMessage()));
+        load(query, client, tier, key, version, false).onFailure(e -> LOG.debug("background refresh of {} failed: {}", key, e.getMessage()));
         return Future.succeededFuture(new Answer(stored.gzip(), tier, "STALE", etag, null));
       }
       stats.miss(tier);
-      return load(query, tier, key, version)
+      return load(query, client, tier, key, version, true)
         .map(loaded -> new Answer(loaded.entry().gzip(), tier, "MISS", etag, loaded.computeMs()))
         .recover(failure -> staleIfError(query, tier, hot, failure));
     });
   }
 
-  /** Computes an entry in query-service and stores it in L4 and Redis; one load per key at a time. */
-  private Future<Loaded> load(DashboardQuery query, Tier tier, String key, long version) {
+  /**
+   * Computes an entry in query-service and stores it in L4 and Redis; one load per key at a time. A failure of the
+   * question kept from a moment ago is answered instead of computing; a one-off range's first answer
+   * ({@code mayDefer}: not a refresh of an entry Redis holds) goes to L4 only.
+   */
+  private Future<Loaded> load(DashboardQuery query, String client, Tier tier, String key, long version, boolean mayDefer) {
     return loads.run(key, () -> {
+      io.vertx.core.eventbus.ReplyException failed = failures.get(key);
+      if (failed != null) {
+        return Future.failedFuture(failed);
+      }
       long started = System.nanoTime();
-      return compute.apply(query).map(computed -> {
+      return compute.apply(query, client).map(computed -> {
         Entry entry = new Entry(clock.millis(), version, computed.gzip());
         stats.loaded(tier, (System.nanoTime() - started) / 1000, computed.gzip().length);
         hotspot.put(key, entry);
-        redis.set(key, entry, policy.hardTtl(tier));
+        if (!mayDefer || oneOffs.writeComputed(query, key)) {
+          redis.set(key, entry, policy.hardTtl(tier));
+        }
         return new Loaded(entry, computed.computeMs());
-      });
+      }).onFailure(e -> failures.remember(key, e));
     }, () -> { });
   }
 
@@ -157,7 +186,7 @@ public final class TieredCache {
         hotspot.put(key, stored);
         return Future.succeededFuture(false);
       }
-      return load(query, tier, key, version).map(true);
+      return load(query, null, tier, key, version, false).map(true);
     });
   }
 

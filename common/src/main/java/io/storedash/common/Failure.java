@@ -40,6 +40,12 @@ public sealed interface Failure permits Failure.Kind, Failure.Code {
   Failure TIMEOUT = Kind.TIMEOUT;
   /** The caller's circuit breaker to the service is open: the service was not asked. */
   Failure CIRCUIT_OPEN = Kind.CIRCUIT_OPEN;
+  /**
+   * query-service's admission control (docs/DESIGN.md §12.3) shed an uncached computation: the instance's or the
+   * client's budget is spent. The gateway answers 429 with {@code Retry-After} ({@link #retryAfterSeconds}); a healthy
+   * service protecting itself, so it does not count against it.
+   */
+  Failure OVERLOADED = Kind.OVERLOADED;
 
   /** The failure code on the event bus; a service relays NO_INSTANCE and TIMEOUT of its own dependencies as 503. */
   int code();
@@ -66,7 +72,8 @@ public sealed interface Failure permits Failure.Kind, Failure.Code {
     DEPENDENCY_DOWN(503, 503, false),
     NO_INSTANCE(503, 503, true),
     TIMEOUT(503, 504, true),
-    CIRCUIT_OPEN(503, 503, false);
+    CIRCUIT_OPEN(503, 503, false),
+    OVERLOADED(429, 429, false);
 
     private final int code;
     private final int httpStatus;
@@ -114,7 +121,7 @@ public sealed interface Failure permits Failure.Kind, Failure.Code {
   /** The failure a recipient's code names: the listed one when there is one, else a {@link Code}. */
   static Failure ofCode(int code) {
     for (Kind kind : new Kind[] {Kind.BAD_REQUEST, Kind.FORBIDDEN, Kind.UNKNOWN_STORE, Kind.TOO_LARGE, Kind.UNPROCESSABLE, Kind.BUG,
-      Kind.DEPENDENCY_DOWN}) {
+      Kind.DEPENDENCY_DOWN, Kind.OVERLOADED}) {
       if (kind.code == code) {
         return kind;
       }
@@ -148,6 +155,29 @@ public sealed interface Failure permits Failure.Kind, Failure.Code {
     }
     String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     return of(failure).reply(message);
+  }
+
+  /**
+   * The failure an overloaded service replies with: the sentence ends with {@code retry after N s}, which is how the
+   * seconds cross the event bus (a failure carries a code and a sentence, no headers).
+   */
+  static ReplyException overloaded(String why, int retryAfterSeconds) {
+    return OVERLOADED.reply(why + "; retry after " + Math.max(1, retryAfterSeconds) + " s");
+  }
+
+  /** The seconds an {@link #overloaded} sentence asks the client to wait; 1 when it names none. */
+  static int retryAfterSeconds(String message) {
+    String marker = "retry after ";
+    int at = message == null ? -1 : message.lastIndexOf(marker);
+    if (at < 0) {
+      return 1;
+    }
+    int end = message.indexOf(" s", at + marker.length());
+    try {
+      return Math.max(1, Math.min(3600, Integer.parseInt(message.substring(at + marker.length(), end < 0 ? message.length() : end))));
+    } catch (NumberFormatException e) {
+      return 1;
+    }
   }
 
   /** The failure a message replies with: {@code unknown store 'S999'}. */

@@ -178,12 +178,13 @@ final class DashboardRoutes {
 
   private void answer(RoutingContext rc, DashboardQuery query, boolean bypassCache) {
     Future<DashboardReply> reply;
+    String client = clientOf(rc);
     if (bypassCache) {
       rc.put(FailureResponses.DOWNSTREAM_KEY, ServiceNames.QUERY);
-      reply = queryService.compute(query);
+      reply = queryService.compute(query, client);
     } else {
       rc.put(FailureResponses.DOWNSTREAM_KEY, ServiceNames.CACHE);
-      reply = cacheService.query(query).recover(e -> withoutCache(rc, query, e));
+      reply = cacheService.query(query, client).recover(e -> withoutCache(rc, query, client, e));
     }
     reply.onSuccess(result -> respond(rc, result)).onFailure(e -> rc.fail(FailureResponses.statusOf(e), e));
   }
@@ -192,16 +193,29 @@ final class DashboardRoutes {
    * No cache-service instance, or none that answers: asks query-service directly rather than fail. When query-service
    * has no instance either, the answer says both are missing (or that cache-service's circuit is open).
    */
-  private Future<DashboardReply> withoutCache(RoutingContext rc, DashboardQuery query, Throwable cacheFailure) {
+  private Future<DashboardReply> withoutCache(RoutingContext rc, DashboardQuery query, String client, Throwable cacheFailure) {
     if (!(cacheFailure instanceof DownstreamFailure df)
       || (df.kind() != DownstreamFailure.Kind.NO_INSTANCE && df.kind() != DownstreamFailure.Kind.CIRCUIT_OPEN)) {
       return Future.failedFuture(cacheFailure);
     }
     rc.put(FailureResponses.DOWNSTREAM_KEY, ServiceNames.QUERY);
-    return queryService.compute(query).recover(e -> Future.failedFuture(
+    return queryService.compute(query, client).recover(e -> Future.failedFuture(
       !(e instanceof DownstreamFailure none && none.kind() == DownstreamFailure.Kind.NO_INSTANCE) ? e
         : df.kind() == DownstreamFailure.Kind.CIRCUIT_OPEN ? df
         : new HttpException(503, "no instance of cache-service or query-service is running")));
+  }
+
+  /**
+   * Whose admission budget a computation this request causes is charged to (docs/DESIGN.md §12.3): the caller's
+   * user, token or break-glass token; the address only for a request without a caller (no dashboard route has one).
+   */
+  static String clientOf(RoutingContext rc) {
+    Caller caller = Caller.of(rc);
+    if (caller != null && caller.client() != null) {
+      return caller.client();
+    }
+    io.vertx.core.net.SocketAddress remote = rc.request().remoteAddress();
+    return "addr:" + (remote == null ? "unknown" : remote.hostAddress());
   }
 
   /**

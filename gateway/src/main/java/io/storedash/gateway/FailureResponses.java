@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every failure the gateway answers, as problem+json: no instance or an open circuit → 503 (with {@code Retry-After}
- * when the circuit is open), timeout → 504, a service's failure → its code with its sentence, a bad parameter → 400
+ * when the circuit is open), timeout → 504, query-service's admission control → 429 with {@code Retry-After}, a service's failure → its code with its sentence, a bad parameter → 400
  * naming it, a request Netty could not decode → 400, 414 or 431. No stack trace or SQL ever reaches an answer.
  */
 final class FailureResponses {
@@ -119,6 +119,10 @@ final class FailureResponses {
         LOG.warn("{} {} answered {} by {}: {}", rc.request().method(), path, status, who, re.getMessage());
       }
       JsonObject problem = Problems.problem(status, detail, path);
+      if (status == 429) {
+        // Admission control shed an uncached computation (docs/DESIGN.md §12.3): come back when a budget has room.
+        rc.response().putHeader("Retry-After", String.valueOf(Failure.retryAfterSeconds(re.getMessage())));
+      }
       if (downstream != null && status >= 500) {
         problem.put("service", downstream);
       }

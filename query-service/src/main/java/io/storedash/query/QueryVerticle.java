@@ -8,6 +8,9 @@ import io.storedash.common.ImportProtocol;
 import io.storedash.common.bootstrap.ServiceContext;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.security.Redaction;
+import io.storedash.common.RequestHeaders;
+import io.storedash.query.admission.Admission;
+import io.storedash.query.admission.AdmissionCost;
 import io.storedash.query.compute.ComputeStats;
 import io.storedash.query.compute.Computations;
 import io.storedash.query.ingest.ImportSessions;
@@ -55,6 +58,7 @@ public final class QueryVerticle extends VerticleBase {
   private ImportSessions imports;
   private Computations computations;
   private ChannelAdmin channelAdmin;
+  private Admission admission;
 
   public QueryVerticle(ServiceContext context) {
     this.context = context;
@@ -68,6 +72,8 @@ public final class QueryVerticle extends VerticleBase {
       .compose(migrated -> {
         pool = PgPools.create(vertx, config, config.pgPoolSize(), POOL_NAME);
         computations = new Computations(pool, config.timezone());
+        admission = new Admission(vertx, config.load().admissionBudget(), config.load().admissionClientBudget(),
+          Admission.MAX_WAIT, context.meterRegistry());
         channelAdmin = new ChannelAdmin(vertx, context.signatures(), pool);
         // Imports hold a connection for as long as an upload lasts: they get their own, so dashboards keep theirs.
         importPool = PgPools.create(vertx, config, IMPORT_SESSIONS, null);
@@ -82,7 +88,7 @@ public final class QueryVerticle extends VerticleBase {
             }
           });
         context.readinessCheck("postgres", this::checkPostgres);
-        context.heartbeatStats(() -> stats.toJson().put("imports", imports.active()));
+        context.heartbeatStats(() -> stats.toJson().put("imports", imports.active()).put("admission", admission.toJson()));
         return Future.all(
           register(Addresses.DASHBOARD_COMPUTE, this::compute),
           register(Addresses.DATA_VERSIONS, this::versions),
@@ -124,7 +130,11 @@ public final class QueryVerticle extends VerticleBase {
       message.fail(Failure.BAD_REQUEST.code(), e.getMessage());
       return;
     }
-    context.inFlight().track(computations.answer(query)).onComplete(ar -> {
+    // Admitted first (docs/DESIGN.md §12.3): a computation over the budgets is shed with 429 before it costs anything.
+    String client = clientOf(message);
+    DashboardQuery asked = query;
+    context.inFlight().track(admission.admit(client, AdmissionCost.of(query, admission.maxCost()))
+      .compose(ticket -> answer(asked).onComplete(done -> ticket.release()))).onComplete(ar -> {
       if (ar.succeeded()) {
         Buffer bytes = ar.result().toBuffer();
         long nanos = System.nanoTime() - started;
@@ -134,13 +144,33 @@ public final class QueryVerticle extends VerticleBase {
         DashboardReply.computed(bytes, String.format(Locale.ROOT, "%.1f", nanos / 1_000_000.0)).replyTo(message);
       } else {
         ReplyException failure = StorageFailures.asReply(ar.cause());
-        stats.failed();
+        if (failure.failureCode() != Failure.OVERLOADED.code()) {
+          stats.failed();
+        }
         if (failure.failureCode() >= Failure.BUG.code()) {
           LOG.warn("compute {} failed with {}: {}", query, failure.failureCode(), failure.getMessage());
         }
         message.fail(failure.failureCode(), failure.getMessage());
       }
     });
+  }
+
+  /** The computation; one that throws fails, so its admission ticket is released all the same. */
+  private Future<io.vertx.core.json.JsonObject> answer(DashboardQuery query) {
+    try {
+      return computations.answer(query);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** The client the gateway named (cut to its longest), or null for a service's own work. */
+  private static String clientOf(Message<Object> message) {
+    String client = message.headers().get(RequestHeaders.CLIENT);
+    if (client == null || client.isEmpty()) {
+      return null;
+    }
+    return client.length() > RequestHeaders.MAX_CLIENT_LENGTH ? client.substring(0, RequestHeaders.MAX_CLIENT_LENGTH) : client;
   }
 
   private void channels(Message<Object> message) {

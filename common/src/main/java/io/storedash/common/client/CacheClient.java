@@ -31,7 +31,15 @@ public interface CacheClient {
   }
 
   /** A dashboard view through the cache tiers ({@link Addresses#DASHBOARD_QUERY}): gzip bytes and where they came from. */
-  Future<DashboardReply> query(DashboardQuery query);
+  default Future<DashboardReply> query(DashboardQuery query) {
+    return query(query, null);
+  }
+
+  /**
+   * As {@link #query(DashboardQuery)}, asked on behalf of {@code client} ({@link io.storedash.common.RequestHeaders#CLIENT},
+   * null for none): a computation it causes is charged to that client's admission budget (docs/DESIGN.md §12.3).
+   */
+  Future<DashboardReply> query(DashboardQuery query, String client);
 
   /** Starts warming {@code stores} (every store when null) on one instance; its answer says how far warming got. */
   Future<JsonObject> warm(JsonArray stores);

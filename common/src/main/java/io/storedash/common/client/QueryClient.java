@@ -33,7 +33,16 @@ public interface QueryClient {
   }
 
   /** Computes a dashboard view from PostgreSQL ({@link Addresses#DASHBOARD_COMPUTE}): the result JSON bytes. */
-  Future<DashboardReply> compute(DashboardQuery query);
+  default Future<DashboardReply> compute(DashboardQuery query) {
+    return compute(query, null);
+  }
+
+  /**
+   * As {@link #compute(DashboardQuery)}, charged to {@code client}'s admission budget
+   * ({@link io.storedash.common.RequestHeaders#CLIENT}; null: the instance's budget only). Fails with
+   * {@link io.storedash.common.Failure#OVERLOADED} when a budget is spent (docs/DESIGN.md §12.3).
+   */
+  Future<DashboardReply> compute(DashboardQuery query, String client);
 
   /**
    * The sales channels and their fee flags, or a change of a flag ({@link Addresses#CHANNELS}); signed with the

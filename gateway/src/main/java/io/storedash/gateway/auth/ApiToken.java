@@ -36,7 +36,7 @@ public record ApiToken(String id, String username, String name, Role role, Set<S
     if (!access.within(creators)) {
       return null;
     }
-    return new Caller(username, role, access, Caller.Via.API_TOKEN);
+    return new Caller(username, role, access, Caller.Via.API_TOKEN, "token:" + id);
   }
 
   public JsonObject toJson() {

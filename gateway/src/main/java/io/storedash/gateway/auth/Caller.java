@@ -10,8 +10,16 @@ import io.vertx.ext.web.RoutingContext;
  * @param role   what the caller may do
  * @param access which stores the caller may see
  * @param via    how the request was authenticated (state-changing requests with a session need a CSRF token)
+ * @param client whose admission budget the request's uncached computations are charged to (docs/DESIGN.md §12.3):
+ *               {@code user:<name>} for a session (all of a user's sessions share one), {@code token:<id>} for an
+ *               API token (each its own), {@code admin-token} for the break-glass token
  */
-public record Caller(String name, Role role, Access access, Via via) {
+public record Caller(String name, Role role, Access access, Via via, String client) {
+
+  /** A caller named after its user: {@code user:<name>}. */
+  public Caller(String name, Role role, Access access, Via via) {
+    this(name, role, access, via, "user:" + name);
+  }
 
   /** The routing-context key of the request's caller. */
   public static final String KEY = "storedash.caller";
@@ -26,7 +34,7 @@ public record Caller(String name, Role role, Access access, Via via) {
   }
 
   public static Caller breakGlass() {
-    return new Caller("admin-token", Role.HQ, Access.EVERY_STORE, Via.BREAK_GLASS);
+    return new Caller("admin-token", Role.HQ, Access.EVERY_STORE, Via.BREAK_GLASS, "admin-token");
   }
 
   /** The request's caller, or null when it is not authenticated (a public route). */

@@ -25,8 +25,8 @@ public final class CacheClientImpl implements CacheClient {
   }
 
   @Override
-  public Future<DashboardReply> query(DashboardQuery query) {
-    return requests.<Buffer>send(Addresses.DASHBOARD_QUERY, query.toJson()).map(DashboardReply::of);
+  public Future<DashboardReply> query(DashboardQuery query, String client) {
+    return requests.<Buffer>sendAs(Addresses.DASHBOARD_QUERY, query.toJson(), client).map(DashboardReply::of);
   }
 
   @Override

@@ -24,8 +24,8 @@ public final class QueryClientImpl implements QueryClient {
   }
 
   @Override
-  public Future<DashboardReply> compute(DashboardQuery query) {
-    return requests.<Buffer>send(Addresses.DASHBOARD_COMPUTE, query.toJson()).map(DashboardReply::of);
+  public Future<DashboardReply> compute(DashboardQuery query, String client) {
+    return requests.<Buffer>sendAs(Addresses.DASHBOARD_COMPUTE, query.toJson(), client).map(DashboardReply::of);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.storedash.common.client.impl;
 
+import io.storedash.common.RequestHeaders;
 import io.storedash.common.client.DownstreamFailure;
 import io.storedash.common.client.ServiceRequests;
 import io.storedash.common.security.MessageSignatures;
@@ -26,6 +27,15 @@ final class Requests {
 
   <T> Future<Message<T>> send(String address, Object body, long timeoutMillis) {
     return send(address, body, new DeliveryOptions().setSendTimeout(timeoutMillis));
+  }
+
+  /** Sends on behalf of {@code client} ({@link RequestHeaders#CLIENT}; null: no header). */
+  <T> Future<Message<T>> sendAs(String address, Object body, String client) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMillis);
+    if (client != null) {
+      options.addHeader(RequestHeaders.CLIENT, client);
+    }
+    return send(address, body, options);
   }
 
   /** Sends with this process's signature (docs/DESIGN.md §11.3): for the addresses that refuse unsigned messages. */
