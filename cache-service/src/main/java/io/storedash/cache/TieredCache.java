@@ -102,7 +102,8 @@ public final class TieredCache {
 
   private Future<Answer> readThrough(DashboardQuery query, String client, Tier tier, String key, String etag, long version,
                                      Entry hot) {
-    return redis.get(tier, key).compose(stored -> {
+    return redis.read(tier, key).compose(read -> {
+      Entry stored = read.entry();
       long now = clock.millis();
       if (stored != null) {
         hotspot.put(key, stored);
@@ -116,7 +117,8 @@ public final class TieredCache {
         return Future.succeededFuture(new Answer(stored.gzip(), tier, "STALE", etag, null));
       }
       stats.miss(tier);
-      return load(query, client, tier, key, version, true)
+      // A rejected entry Redis held is overwritten by what is computed, one-off range or not.
+      return load(query, client, tier, key, version, !read.present())
         .map(loaded -> new Answer(loaded.entry().gzip(), tier, "MISS", etag, loaded.computeMs()))
         .recover(failure -> staleIfError(query, tier, hot, failure));
     });

@@ -9,6 +9,7 @@ import io.storedash.common.DashboardQuery;
 import io.storedash.common.Gzip;
 import io.storedash.common.QueryKind;
 import io.storedash.common.ReplyHeaders;
+import io.storedash.common.RequestHeaders;
 import io.storedash.common.bootstrap.Node;
 import io.storedash.common.bootstrap.ServiceDescriptor;
 import io.storedash.common.embedded.EmbeddedRedisServer;
@@ -213,6 +214,8 @@ class CacheVerticleTest {
   @Test
   void withL4OffHitsComeFromRedis() {
     deploy(Map.of("CACHE_L4_MAX_BYTES", "0"));
+    // A range of its own is written to Redis on its second request (docs/DESIGN.md §12.3).
+    ask(overview).await();
     ask(overview).await();
     awaitStored(CacheKeys.key(Tier.L2, overview, query.version));
     Message<Buffer> second = ask(overview).await();
@@ -277,6 +280,8 @@ class CacheVerticleTest {
     assertThat(status(ask(mine).await())).isEqualTo("MISS");
     assertThat(status(ask(other).await())).isEqualTo("MISS");
     assertThat(status(ask(mine).await())).isEqualTo("L4");
+    // Ranges of their own reach Redis on their second request (docs/DESIGN.md §12.3): here, L4 hits.
+    assertThat(status(ask(other).await())).isEqualTo("L4");
     awaitStored(mineKey);
     awaitStored(otherKey);
     // query-service was asked for each set, not for the chain: the set travels with the query.
@@ -297,6 +302,9 @@ class CacheVerticleTest {
   void pastTheSoftTtlTheEntryIsServedStaleAndRefreshedInTheBackground() {
     deploy(Map.of("CACHE_TTL_L2", "1s", "CACHE_TTL_L4", "1s"));
     JsonObject first = body(ask(overview).await());
+    // The second request of a range of its own writes it to Redis (docs/DESIGN.md §12.3), where the stale copy is.
+    ask(overview).await();
+    awaitStored(CacheKeys.key(Tier.L2, overview, query.version));
     clock.advance(Duration.ofMillis(1100));
     Message<Buffer> stale = ask(overview).await();
     assertThat(status(stale)).isEqualTo("STALE");
@@ -313,7 +321,8 @@ class CacheVerticleTest {
   void whenQueryServiceFailsTheLastGoodAnswerIsServedStale() {
     deploy(Map.of());
     JsonObject good = body(ask(overview).await());
-    // The stale answer is the previous version's entry in Redis.
+    ask(overview).await();
+    // The stale answer is the previous version's entry in Redis, written on the range's second request (§12.3).
     awaitStored(CacheKeys.key(Tier.L2, overview, query.version));
     dataChanged("S001");
     query.failing = true;
@@ -435,6 +444,8 @@ class CacheVerticleTest {
     deploy(Map.of("CACHE_L4_MAX_BYTES", "0"));
     DashboardQuery otherStore = DashboardQuery.of(QueryKind.OVERVIEW, "S002", overview.from(), overview.to());
     assertThat(status(ask(otherStore).await())).isEqualTo("MISS");
+    // Its second request writes a range of its own to Redis (docs/DESIGN.md §12.3).
+    assertThat(status(ask(otherStore).await())).isEqualTo("MISS");
     String otherKey = CacheKeys.key(Tier.L2, otherStore, query.version);
     awaitStored(otherKey);
     byte[] valid = storage.send(Request.cmd(Command.GET).arg(otherKey)).await().toBytes();
@@ -480,5 +491,86 @@ class CacheVerticleTest {
       .put("other_format", 0L).put("other_key", 1L));
     assertThat(stats().getJsonObject("tiers").getJsonObject("L4").containsKey("rejected")).isFalse();
     System.out.printf("forged entries rejected: %s%n", rejected.encode());
+  }
+
+  /**
+   * Failures of the question are answered again for CACHE_FAILURE_TTL without a computation (docs/DESIGN.md §12.3):
+   * a 500 and a 404 are kept, a 429 (whoever asked) and a 503 (a dependency) never are; the next data version asks again.
+   */
+  @Test
+  void failuresOfTheQuestionAreKeptForCacheFailureTtlAndOthersNever() {
+    deploy(Map.of("CACHE_FAILURE_TTL", "2s"));
+    query.failWith = 500;
+    for (int i = 0; i < 5; i++) {
+      assertThat(((ReplyException) failureOf(ask(overview))).failureCode()).isEqualTo(500);
+    }
+    assertThat(query.computationsOf(overview)).isEqualTo(1);
+    clock.advance(Duration.ofMillis(2100));
+    assertThat(((ReplyException) failureOf(ask(overview))).failureCode()).isEqualTo(500);
+    assertThat(query.computationsOf(overview)).isEqualTo(2);
+
+    DashboardQuery unknown = DashboardQuery.of(QueryKind.TREND, "S404", overview.from(), overview.to());
+    query.failWith = 0;
+    assertThat(((ReplyException) failureOf(ask(unknown))).failureCode()).isEqualTo(404);
+    assertThat(((ReplyException) failureOf(ask(unknown))).failureCode()).isEqualTo(404);
+    assertThat(query.computationsOf(unknown)).isEqualTo(1);
+
+    for (int code : new int[] {429, 503}) {
+      DashboardQuery q = DashboardQuery.of(QueryKind.HOURS, "S001", overview.from().minusDays(code % 50), overview.to());
+      query.failWith = code;
+      assertThat(((ReplyException) failureOf(ask(q))).failureCode()).isEqualTo(code);
+      assertThat(((ReplyException) failureOf(ask(q))).failureCode()).isEqualTo(code);
+      assertThat(query.computationsOf(q)).as("computations after %d", code).isEqualTo(2);
+    }
+    // The 500 of the overview is still kept; a new data version is a new question, which is computed.
+    query.failWith = 0;
+    assertThat(((ReplyException) failureOf(ask(overview))).failureCode()).isEqualTo(500);
+    dataChanged("S001");
+    assertThat(status(ask(overview).await())).isEqualTo("MISS");
+  }
+
+  /**
+   * A range of its own reaches Redis only on its second request (docs/DESIGN.md §12.3): a flood of unique ranges
+   * leaves Redis as it was, while the default range is written at once.
+   */
+  @Test
+  void oneOffRangesReachRedisOnlyOnTheirSecondRequest() {
+    deploy(Map.of());
+    String version = ":v" + query.version + ":";
+    DashboardQuery standard = DashboardQuery.of(QueryKind.CHANNELS, "S002", null, null);
+    ask(standard).await();
+    awaitStored(CacheKeys.key(Tier.L2, standard, query.version));
+    for (int i = 0; i < 200; i++) {
+      LocalDate from = OCT_1.minusDays(i);
+      ask(DashboardQuery.of(QueryKind.TREND, "S001", from, from.plusDays(6 + i % 20))).await();
+    }
+    assertThat(keysMatching(CacheKeys.pattern(null, "S001")).stream().filter(key -> key.contains(version))).isEmpty();
+    JsonObject stats = stats();
+    assertThat(stats.getJsonObject("tiers").getJsonObject("L2").getLong("loads")).isGreaterThanOrEqualTo(201);
+
+    // Its second request (an L4 hit here) writes it.
+    assertThat(status(ask(overview).await())).isEqualTo("MISS");
+    assertThat(status(ask(overview).await())).isEqualTo("L4");
+    awaitStored(CacheKeys.key(Tier.L2, overview, query.version));
+    assertThat(query.computationsOf(overview)).isEqualTo(1);
+  }
+
+  /** The client named on a request travels on to query-service; the first asker of a single flight is charged. */
+  @Test
+  void theClientOfTheFirstAskerTravelsToQueryService() {
+    deploy(Map.of());
+    Promise<Void> release = Promise.promise();
+    query.heldUntil = release.future();
+    Future<Message<Buffer>> first = vertx.eventBus().request(Addresses.DASHBOARD_QUERY, overview.toJson(),
+      new DeliveryOptions().addHeader(RequestHeaders.CLIENT, "token:first"));
+    // Sent in order to one consumer: the first arrives first and starts the computation, the second joins it.
+    Future<Message<Buffer>> second = vertx.eventBus().request(Addresses.DASHBOARD_QUERY, overview.toJson(),
+      new DeliveryOptions().addHeader(RequestHeaders.CLIENT, "user:second"));
+    awaitStats(s -> s.getLong("single_flight_joins") >= 1);
+    release.complete();
+    Future.all(first, second).await();
+    assertThat(query.clients).containsExactly("token:first");
+    ask(DashboardQuery.of(QueryKind.HOURS, "S001", null, null)).await();
+    assertThat(query.clients).containsExactly("token:first", null);
   }
 }

@@ -27,6 +27,10 @@ final class FakeQueryService {
   /** When set, every computation waits until it completes. */
   volatile Future<?> heldUntil;
   volatile boolean failing;
+  /** When set, every computation fails with this code (and a sentence naming it). */
+  volatile int failWith;
+  /** The client header of every computation asked, in order (null when none was sent). */
+  final List<String> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Refuses queries of the default range, as the warm-up asks them: then only the test's own entries are cached. */
   volatile boolean refuseDefaultRange;
   volatile long version = 1;
@@ -55,6 +59,11 @@ final class FakeQueryService {
     DashboardQuery query = DashboardQuery.fromJson(message.body());
     int n = computations.incrementAndGet();
     perQuery.computeIfAbsent(query.canonical(), k -> new AtomicInteger()).incrementAndGet();
+    clients.add(message.headers().get(io.storedash.common.RequestHeaders.CLIENT));
+    if (failWith != 0) {
+      message.fail(failWith, "failed with " + failWith);
+      return;
+    }
     if (failing || (refuseDefaultRange && query.from() == null)) {
       message.fail(503, "PostgreSQL is unreachable");
       return;

@@ -97,6 +97,14 @@ class RedisClusterCacheTest {
       }
     }
     Future.all(replies).await();
+    // A range of its own reaches Redis on its second request (docs/DESIGN.md §12.3): here an L4 hit.
+    replies.clear();
+    for (String store : STORES) {
+      for (QueryKind kind : kinds) {
+        replies.add(cache.ask(query(kind, store)));
+      }
+    }
+    Future.all(replies).await();
   }
 
   @Test
@@ -153,9 +161,12 @@ class RedisClusterCacheTest {
     DashboardQuery trend = query(QueryKind.TREND, "S002");
     String oldKey = keyOf(Tier.L2, trend);
     JsonObject before = body(cache.ask(trend).await());
+    // Its second request writes a range of its own to Redis (docs/DESIGN.md §12.3).
+    assertThat(status(cache.ask(trend).await())).isEqualTo("L4");
     cache.dataChanged("S002");
     Message<Buffer> after = cache.ask(trend).await();
     assertThat(status(after)).isEqualTo("MISS");
+    assertThat(status(cache.ask(trend).await())).isEqualTo("L4");
     assertThat(body(after).getInteger("n")).isGreaterThan(before.getInteger("n"));
     String newKey = keyOf(Tier.L2, trend);
     assertThat(newKey).isNotEqualTo(oldKey);

@@ -91,21 +91,33 @@ public final class RedisTier {
    * computes the entry again and overwrites it.
    */
   public Future<Entry> get(Tier tier, String key) {
+    return read(tier, key).map(Read::entry);
+  }
+
+  /**
+   * What Redis holds for a key: the checked entry, or null; {@code present} when Redis held bytes for the key even if
+   * they were rejected (then whatever is computed must overwrite them, docs/DESIGN.md §11.4).
+   */
+  public record Read(Entry entry, boolean present) {
+  }
+
+  /** As {@link #get}, saying also whether Redis held anything (a rejected entry) for the key. */
+  public Future<Read> read(Tier tier, String key) {
     return send(redis, Request.cmd(Command.GET).arg(key), "GET", key)
       .map(response -> {
         if (response == null) {
-          return null;
+          return new Read(null, false);
         }
         try {
-          return codec.decode(key, response.toBytes());
+          return new Read(codec.decode(key, response.toBytes()), true);
         } catch (EntryCodec.RejectedEntry e) {
           stats.rejected(tier, e.reason());
           LOG.warn("cache entry {} rejected ({}: {}) on node {}: answered as a miss and computed again", key,
             e.reason().label(), e.getMessage(), node);
-          return null;
+          return new Read(null, true);
         }
       })
-      .otherwise((Entry) null);
+      .otherwise(new Read(null, false));
   }
 
   public Future<Void> set(String key, Entry entry, Duration ttl) {
