@@ -65,6 +65,36 @@ class ResilienceTest {
     assertThat(gateway.get("/api/v1/monitor").statusCode()).isEqualTo(200);
   }
 
+  /**
+   * query-service's admission control shedding a computation (docs/DESIGN.md §12.3) is a 429 with the Retry-After its
+   * sentence names, never a failure of the service: its circuit stays closed and the next answer comes through. The
+   * caller's identity travels with the request.
+   */
+  @Test
+  void anOverloadedAnswerIsA429WithRetryAfterAndNeverOpensTheCircuit() {
+    gateway = StandIns.withCache();
+    java.util.List<String> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicInteger asked = new AtomicInteger();
+    gateway.cacheAnswer = msg -> {
+      clients.add(msg.headers().get(io.storedash.common.RequestHeaders.CLIENT));
+      if (asked.incrementAndGet() <= 3 * Downstream.MAX_FAILURES) {
+        io.vertx.core.eventbus.ReplyException shed = io.storedash.common.Failure.overloaded("this client already has 16 "
+          + "of its 16 units of uncached computations running or waiting (ADMISSION_CLIENT_BUDGET)", 3);
+        msg.fail(shed.failureCode(), shed.getMessage());
+      } else {
+        StandIns.echoHit(msg);
+      }
+    };
+    for (int i = 0; i < 3 * Downstream.MAX_FAILURES; i++) {
+      HttpResponse<Buffer> shed = gateway.get("/api/v1/stores/S001/trend?from=2026-01-01&to=2026-01-" + (10 + i));
+      assertThat(shed.statusCode()).isEqualTo(429);
+      assertThat(shed.getHeader("Retry-After")).isEqualTo("3");
+      assertThat(StandIns.problem(shed).getString("detail")).contains("ADMISSION_CLIENT_BUDGET", "retry after 3 s");
+    }
+    assertThat(gateway.get("/api/v1/stores/S001/overview").statusCode()).isEqualTo(200);
+    assertThat(clients).hasSize(3 * Downstream.MAX_FAILURES + 1).containsOnly("admin-token");
+  }
+
   @Test
   void answersThatAreNotTheServicesFaultNeverOpenItsCircuit() {
     gateway = StandIns.withCache();
