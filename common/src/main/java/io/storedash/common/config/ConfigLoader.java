@@ -367,7 +367,8 @@ public final class ConfigLoader {
       }),
       required("ADMISSION_BUDGET", "64", v -> intIn(v, 1, 100_000)),
       required("ADMISSION_CLIENT_BUDGET", "16", v -> intIn(v, 1, 100_000)),
-      required("CACHE_FAILURE_TTL", "2s", ConfigLoader::duration),
+      // 0 turns the failure cache off (DESIGN §12.3).
+      required("CACHE_FAILURE_TTL", "2s", v -> v.trim().matches("0+(ms|s|m|h)?") ? Duration.ZERO : duration(v)),
       pgReadUrl());
   }
 

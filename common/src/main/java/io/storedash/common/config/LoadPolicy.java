@@ -12,12 +12,12 @@ import java.util.Optional;
  *                           ≥ 500 and aborted ones, the default) or {@code all}
  * @param accessLogFile      ACCESS_LOG_FILE: the size-capped, rotating file the lines go to; absent: standard output
  * @param accessLogMaxBytes  ACCESS_LOG_MAX_BYTES: what the access-log file and its rotated copies hold together
- * @param admissionBudget    ADMISSION_BUDGET: cost units of uncached computations one query-service instance holds
- *                           (running and queued); beyond, 429 with Retry-After
+ * @param admissionBudget    ADMISSION_BUDGET: cost units of uncached computations one query-service instance runs at
+ *                           once; as many more may wait, each at most 500 ms; beyond, 429 with Retry-After
  * @param admissionClientBudget ADMISSION_CLIENT_BUDGET: cost units one client (user, token or address) holds in one
  *                           query-service instance; beyond, 429 with Retry-After
- * @param cacheFailureTtl    CACHE_FAILURE_TTL: how long cache-service answers a failed computation's failure again
- *                           instead of computing it anew
+ * @param cacheFailureTtl    CACHE_FAILURE_TTL: how long cache-service answers a failed computation's failure (400,
+ *                           404, 500) again instead of computing it anew; zero turns it off
  * @param pgReadUrl          PG_READ_URL: a streaming replica query-service reads the dashboards from; absent: PG_URL
  */
 public record LoadPolicy(AccessLog accessLog, Optional<Path> accessLogFile, long accessLogMaxBytes, int admissionBudget,
