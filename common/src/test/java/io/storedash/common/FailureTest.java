@@ -107,4 +107,20 @@ class FailureTest {
     assertThat(Failure.unknownStore("S999")).hasMessage("unknown store 'S999'");
     assertThat(Failure.DEPENDENCY_DOWN.reply("Redis is down").failureCode()).isEqualTo(503);
   }
+
+  /** Admission control's 429 (docs/DESIGN.md §12.3): its own kind, never the service's fault, its seconds in its sentence. */
+  @Test
+  void overloadedIsA429ThatCarriesItsRetryAfterInItsSentence() {
+    ReplyException shed = Failure.overloaded("this client is over its budget", 3);
+    assertThat(Failure.of(shed)).isSameAs(Failure.OVERLOADED);
+    assertThat(Failure.OVERLOADED.httpStatus()).isEqualTo(429);
+    assertThat(Failure.OVERLOADED.countsAgainstService()).isFalse();
+    assertThat(shed.getMessage()).isEqualTo("this client is over its budget; retry after 3 s");
+    assertThat(Failure.retryAfterSeconds(shed.getMessage())).isEqualTo(3);
+    assertThat(Failure.retryAfterSeconds(Failure.overloaded("x", 0).getMessage())).isEqualTo(1);
+    for (String odd : new String[] {null, "", "no seconds here", "retry after many s", "retry after 99999999999 s"}) {
+      assertThat(Failure.retryAfterSeconds(odd)).as(String.valueOf(odd)).isEqualTo(1);
+    }
+    assertThat(Failure.retryAfterSeconds("retry after 7200 s")).isEqualTo(3600);
+  }
 }

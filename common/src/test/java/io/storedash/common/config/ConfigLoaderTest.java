@@ -477,4 +477,18 @@ class ConfigLoaderTest {
       "Admin-token", "Cluster-secret", "0123456789abcdef-secret")
       .contains("adminToken=Optional[***]", "secret=Optional[***]", "postgresql://storedash:***@db:5432");
   }
+
+  /** Issue 18's load policy: the defaults, and CACHE_FAILURE_TTL 0 turning the failure cache off (DESIGN.md §12.3). */
+  @Test
+  void admissionBudgetsAndTheFailureTtl() {
+    LoadPolicy defaults = ConfigLoader.load(Map.of()).load();
+    assertThat(defaults.admissionBudget()).isEqualTo(64);
+    assertThat(defaults.admissionClientBudget()).isEqualTo(16);
+    assertThat(defaults.cacheFailureTtl()).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(ConfigLoader.load(Map.of("CACHE_FAILURE_TTL", "0")).load().cacheFailureTtl()).isZero();
+    assertThat(ConfigLoader.load(Map.of("CACHE_FAILURE_TTL", "0ms")).load().cacheFailureTtl()).isZero();
+    assertThat(ConfigLoader.load(Map.of("CACHE_FAILURE_TTL", "500ms")).load().cacheFailureTtl()).isEqualTo(java.time.Duration.ofMillis(500));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(Map.of("ADMISSION_CLIENT_BUDGET", "0")))
+      .hasMessageContaining("ADMISSION_CLIENT_BUDGET");
+  }
 }
