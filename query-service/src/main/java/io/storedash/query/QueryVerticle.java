@@ -14,6 +14,7 @@ import io.storedash.query.ingest.ImportSessions;
 import io.storedash.query.storage.DataVersions;
 import io.storedash.query.storage.Migrations;
 import io.storedash.query.storage.PgPools;
+import io.storedash.query.storage.ReplicaReads;
 import io.storedash.query.storage.StorageFailures;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * query-service: migrates the schema, then answers {@code dashboard compute} (results computed from the rollups,
@@ -46,6 +48,8 @@ public final class QueryVerticle extends VerticleBase {
   private static final int IMPORT_SESSIONS = 2;
   /** The pool every instance of this verticle in one process shares. */
   private static final String POOL_NAME = "query-service-pg";
+  /** The read replica's pool (PG_READ_URL), shared like the primary's. */
+  private static final String REPLICA_POOL_NAME = "query-service-pg-read";
 
   private final ServiceContext context;
   private final ComputeStats stats;
@@ -54,6 +58,10 @@ public final class QueryVerticle extends VerticleBase {
   private Pool importPool;
   private ImportSessions imports;
   private Computations computations;
+  /** Where dashboards are computed: {@link #computations} on the primary, or {@link ReplicaReads}. */
+  private Function<DashboardQuery, Future<JsonObject>> answers;
+  private Pool replicaPool;
+  private ReplicaReads replicaReads;
   private ChannelAdmin channelAdmin;
 
   public QueryVerticle(ServiceContext context) {
@@ -68,6 +76,13 @@ public final class QueryVerticle extends VerticleBase {
       .compose(migrated -> {
         pool = PgPools.create(vertx, config, config.pgPoolSize(), POOL_NAME);
         computations = new Computations(pool, config.timezone());
+        answers = computations::answer;
+        replicaPool = PgPools.createReplica(vertx, config, config.pgPoolSize(), REPLICA_POOL_NAME).orElse(null);
+        if (replicaPool != null) {
+          replicaReads = new ReplicaReads(pool, replicaPool, config.timezone(), context.meterRegistry(),
+            System::currentTimeMillis);
+          answers = replicaReads::answer;
+        }
         channelAdmin = new ChannelAdmin(vertx, context.signatures(), pool);
         // Imports hold a connection for as long as an upload lasts: they get their own, so dashboards keep theirs.
         importPool = PgPools.create(vertx, config, IMPORT_SESSIONS, null);
@@ -90,8 +105,9 @@ public final class QueryVerticle extends VerticleBase {
           register(Addresses.CHANNELS, context.signatures().verified(Addresses.CHANNELS, this::channels)),
           imports.register(Addresses.IMPORT));
       })
-      .onSuccess(v -> LOG.info("query-service consuming {}, {} and {} with PostgreSQL {}", Addresses.DASHBOARD_COMPUTE,
-        Addresses.DATA_VERSIONS, Addresses.IMPORT, PgPools.describe(config)));
+      .onSuccess(v -> LOG.info("query-service consuming {}, {} and {} with PostgreSQL {} (dashboards read from {})",
+        Addresses.DASHBOARD_COMPUTE, Addresses.DATA_VERSIONS, Addresses.IMPORT, PgPools.describe(config),
+        replicaPool == null ? "it" : "the replica " + PgPools.describeReplica(config)));
   }
 
   private Future<Void> register(String address, Handler<Message<Object>> handler) {
@@ -107,6 +123,7 @@ public final class QueryVerticle extends VerticleBase {
       .transform(ar -> context.drained())
       .eventually(() -> imports == null ? Future.succeededFuture() : imports.close())
       .eventually(() -> importPool == null ? Future.succeededFuture() : importPool.close())
+      .eventually(() -> replicaPool == null ? Future.succeededFuture() : replicaPool.close())
       .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
@@ -124,7 +141,7 @@ public final class QueryVerticle extends VerticleBase {
       message.fail(Failure.BAD_REQUEST.code(), e.getMessage());
       return;
     }
-    context.inFlight().track(computations.answer(query)).onComplete(ar -> {
+    context.inFlight().track(answers.apply(query)).onComplete(ar -> {
       if (ar.succeeded()) {
         Buffer bytes = ar.result().toBuffer();
         long nanos = System.nanoTime() - started;
@@ -178,7 +195,12 @@ public final class QueryVerticle extends VerticleBase {
     pool.query("SELECT 1").execute().onComplete(ar -> {
       if (ar.succeeded()) {
         double ms = (System.nanoTime() - started) / 1_000_000.0;
-        promise.tryComplete(Status.OK(new JsonObject().put("latency_ms", Math.round(ms * 100) / 100.0)));
+        JsonObject details = new JsonObject().put("latency_ms", Math.round(ms * 100) / 100.0);
+        if (replicaReads != null) {
+          // A replica that is down degrades, never fails, readiness: the primary computes meanwhile (§12.5).
+          details.put("replica", replicaReads.status().put("at", PgPools.describeReplica(context.config())));
+        }
+        promise.tryComplete(Status.OK(details));
       } else {
         promise.tryComplete(Status.KO(new JsonObject().put("reason", "PostgreSQL " + PgPools.describe(context.config())
           + " does not answer: " + Redaction.message(ar.cause()))));
