@@ -35,7 +35,13 @@ public final class ReplicaReads {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaReads.class);
   /** How long a replica that failed to connect is left alone before the next computation tries it again. */
   public static final long RETRY_AFTER_MS = 5_000;
-  private static final String VERSION = "SELECT version FROM dataset_version";
+  /**
+   * The dataset version, and who answers: a streaming replica has its primary's system identifier and databases, so
+   * a PG_READ_URL that names another cluster, or another database of the same one, is never read from — its
+   * versions could be higher than the primary's and its data anything.
+   */
+  private static final String VERSION = "SELECT v.version, c.system_identifier, current_database() "
+    + "FROM dataset_version v, pg_control_system() c";
 
   /** Why a computation ran where it ran: the label of {@code storedash_query_reads_total}. */
   public enum Route {
@@ -46,7 +52,17 @@ public final class ReplicaReads {
     /** On the primary: the replica did not answer (or was skipped after it did not). */
     REPLICA_DOWN,
     /** On the primary: the computation failed on the replica (e.g. cancelled by a conflict with recovery). */
-    REPLICA_FAILED
+    REPLICA_FAILED,
+    /** On the primary: PG_READ_URL names a database that is not a replica of PG_URL's. */
+    NOT_A_REPLICA
+  }
+
+  /** A database's dataset version and identity. */
+  private record Version(long version, long systemIdentifier, String database) {
+
+    boolean sameDatabase(Version other) {
+      return systemIdentifier == other.systemIdentifier && database.equals(other.database);
+    }
   }
 
   private final SqlClient primary;
@@ -58,6 +74,7 @@ public final class ReplicaReads {
   private final AtomicLong downUntil = new AtomicLong();
   private volatile long lastLag;
   private volatile String lastFailure;
+  private volatile boolean notAReplica;
 
   public ReplicaReads(SqlClient primary, SqlClient replica, ZoneId zone, MeterRegistry registry, LongSupplier clock) {
     this.primary = primary;
@@ -70,7 +87,7 @@ public final class ReplicaReads {
         .description("Dashboard computations by where they ran and why (PG_READ_URL)")
         .tag("route", route.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
     }
-    Gauge.builder("storedash_query_replica_up", this, r -> r.replicaSkipped() ? 0 : 1)
+    Gauge.builder("storedash_query_replica_up", this, r -> r.replicaSkipped() || r.notAReplica ? 0 : 1)
       .description("1 while the read replica (PG_READ_URL) is used, 0 while computations go to the primary")
       .register(registry);
     Gauge.builder("storedash_query_replica_lag_versions", this, r -> r.lastLag)
@@ -82,8 +99,8 @@ public final class ReplicaReads {
     if (replicaSkipped()) {
       return on(Route.REPLICA_DOWN, onPrimary, query);
     }
-    Future<Long> primaryVersion = version(primary);
-    Future<Long> replicaVersion = version(replica);
+    Future<Version> primaryVersion = version(primary);
+    Future<Version> replicaVersion = version(replica);
     return Future.join(primaryVersion, replicaVersion).transform(ar -> {
       if (primaryVersion.failed()) {
         // The primary is the one that matters: its failure is the answer's (503), as without a replica.
@@ -93,7 +110,17 @@ public final class ReplicaReads {
         replicaDown(replicaVersion.cause());
         return on(Route.REPLICA_DOWN, onPrimary, query);
       }
-      long lag = primaryVersion.result() - replicaVersion.result();
+      if (!primaryVersion.result().sameDatabase(replicaVersion.result())) {
+        if (!notAReplica) {
+          LOG.error("PG_READ_URL is not a replica of PG_URL (system identifier {} database {}, the primary's {} {}): "
+              + "computing on the primary", replicaVersion.result().systemIdentifier(), replicaVersion.result().database(),
+            primaryVersion.result().systemIdentifier(), primaryVersion.result().database());
+        }
+        notAReplica = true;
+        return on(Route.NOT_A_REPLICA, onPrimary, query);
+      }
+      notAReplica = false;
+      long lag = primaryVersion.result().version() - replicaVersion.result().version();
       lastLag = Math.max(0, lag);
       if (lag > 0) {
         return on(Route.LAG, onPrimary, query);
@@ -114,8 +141,10 @@ public final class ReplicaReads {
 
   /** {@code {"up": true, "lag_versions": 0}} or {@code {"up": false, "reason": ...}} for the readiness details. */
   public JsonObject status() {
-    JsonObject status = new JsonObject().put("up", !replicaSkipped()).put("lag_versions", lastLag);
-    if (replicaSkipped() && lastFailure != null) {
+    JsonObject status = new JsonObject().put("up", !replicaSkipped() && !notAReplica).put("lag_versions", lastLag);
+    if (notAReplica) {
+      status.put("reason", "PG_READ_URL is not a replica of PG_URL");
+    } else if (replicaSkipped() && lastFailure != null) {
       status.put("reason", lastFailure);
     }
     return status;
@@ -139,7 +168,10 @@ public final class ReplicaReads {
     return computations.answer(query);
   }
 
-  private static Future<Long> version(SqlClient client) {
-    return client.query(VERSION).execute().map(rows -> rows.iterator().next().getLong(0));
+  private static Future<Version> version(SqlClient client) {
+    return client.query(VERSION).execute().map(rows -> {
+      io.vertx.sqlclient.Row row = rows.iterator().next();
+      return new Version(row.getLong(0), row.getLong(1), row.getString(2));
+    });
   }
 }

@@ -1,16 +1,22 @@
 package io.storedash.query.storage;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.QueryKind;
 import io.storedash.common.config.ConfigLoader;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.embedded.EmbeddedPostgresServer;
+import io.storedash.common.bootstrap.Node;
 import io.storedash.common.security.MessageSignatures;
+import io.storedash.query.QueryService;
 import io.storedash.query.compute.Computations;
 import io.storedash.query.ingest.DemoData;
 import io.storedash.query.ingest.DemoOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -174,6 +180,72 @@ class ReplicaReadsTest {
     assertThatThrownBy(() -> reads.answer(unknown).await()).isInstanceOfSatisfying(ReplyException.class,
       e -> assertThat(e.failureCode()).isEqualTo(404));
     assertThat(routed("replica_failed")).isEqualTo(failed);
+  }
+
+  @Test
+  @Order(5)
+  void aReadUrlThatIsNotAReplicaOfThePrimaryIsNeverReadFrom() {
+    // Another database of the primary's server, migrated, with a dataset version far ahead and no sales: were its
+    // version trusted, every answer would be empty.
+    StoreDashConfig other = ConfigLoader.load(Map.of("PG_URL", primary.url("storedash_other")));
+    Migrations.migrate(other);
+    Pool otherPool = PgPools.create(vertx, other, 1, null);
+    try {
+      otherPool.query("UPDATE dataset_version SET version = 9000000000000").execute().await();
+      SimpleMeterRegistry otherRegistry = new SimpleMeterRegistry();
+      ReplicaReads wrong = new ReplicaReads(primaryPool, otherPool, config.timezone(), otherRegistry, clock::get);
+      assertThat(wrong.answer(STORE).await()).isEqualTo(onPrimary.answer(STORE).await());
+      assertThat(wrong.answer(CHAIN).await()).isEqualTo(onPrimary.answer(CHAIN).await());
+      assertThat(otherRegistry.get("storedash_query_reads").tag("route", "not_a_replica").counter().count()).isEqualTo(2);
+      assertThat(otherRegistry.get("storedash_query_reads").tag("route", "replica").counter().count()).isZero();
+      assertThat(wrong.status().getBoolean("up")).isFalse();
+      assertThat(wrong.status().getString("reason")).contains("not a replica");
+    } finally {
+      otherPool.close().await();
+    }
+  }
+
+  @Test
+  @Order(6)
+  void aDeployedQueryServiceComputesOnTheReplicaAndStaysReadyWhenItGoesDown() throws Exception {
+    awaitCaughtUp();
+    StoreDashConfig deployed = ConfigLoader.load(Map.of("PG_URL", primary.url("storedash"), "PG_READ_URL",
+      "postgresql://postgres@127.0.0.1:" + replicaPort + "/storedash", "HEARTBEAT_INTERVAL", "1s"));
+    Node node = Node.local(deployed);
+    WebClient web = WebClient.create(node.vertx());
+    try {
+      node.deploy(QueryService.DESCRIPTOR, 1).await();
+      int management = node.startManagement(0).await();
+      String answer = node.vertx().eventBus().<Buffer>request(Addresses.DASHBOARD_COMPUTE, STORE.toJson()).await()
+        .body().toString();
+      assertThat(new JsonObject(answer)).isEqualTo(onPrimary.answer(STORE).await());
+      assertThat(node.meterRegistry().get("storedash_query_reads").tag("route", "replica").counter().count())
+        .isEqualTo(1);
+      assertThat(replicaCheck(web, management).getBoolean("up")).isTrue();
+
+      replica.close();
+      replica = null;
+      answer = node.vertx().eventBus().<Buffer>request(Addresses.DASHBOARD_COMPUTE, STORE.toJson()).await()
+        .body().toString();
+      assertThat(new JsonObject(answer)).isEqualTo(onPrimary.answer(STORE).await());
+      assertThat(node.meterRegistry().get("storedash_query_reads").tag("route", "replica_down").counter().count())
+        .isEqualTo(1);
+      JsonObject down = replicaCheck(web, management);
+      assertThat(down.getBoolean("up")).isFalse();
+      assertThat(down.getString("at")).isEqualTo("127.0.0.1:" + replicaPort + "/storedash");
+    } finally {
+      node.vertx().close().await();
+    }
+  }
+
+  /** query-service's readiness, which stays UP, and its postgres check's replica details. */
+  private static JsonObject replicaCheck(WebClient web, int port) {
+    HttpResponse<Buffer> response = web.get(port, "127.0.0.1", "/health/ready").send().await();
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonObject postgres = response.bodyAsJsonObject().getJsonArray("checks").stream().map(JsonObject.class::cast)
+      .filter(c -> "query-service.postgres".equals(c.getString("id"))).findFirst().orElseThrow();
+    assertThat(postgres.getString("status")).isEqualTo("UP");
+    return postgres.getJsonObject("data").getJsonObject("replica");
   }
 
   private static double routed(String route) {
