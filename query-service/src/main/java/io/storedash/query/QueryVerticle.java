@@ -17,6 +17,7 @@ import io.storedash.query.ingest.ImportSessions;
 import io.storedash.query.storage.DataVersions;
 import io.storedash.query.storage.Migrations;
 import io.storedash.query.storage.PgPools;
+import io.storedash.query.storage.ReplicaReads;
 import io.storedash.query.storage.StorageFailures;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * query-service: migrates the schema, then answers {@code dashboard compute} (results computed from the rollups,
@@ -49,6 +51,8 @@ public final class QueryVerticle extends VerticleBase {
   private static final int IMPORT_SESSIONS = 2;
   /** The pool every instance of this verticle in one process shares. */
   private static final String POOL_NAME = "query-service-pg";
+  /** The read replica's pool (PG_READ_URL), shared like the primary's. */
+  private static final String REPLICA_POOL_NAME = "query-service-pg-read";
 
   private final ServiceContext context;
   private final ComputeStats stats;
@@ -57,6 +61,10 @@ public final class QueryVerticle extends VerticleBase {
   private Pool importPool;
   private ImportSessions imports;
   private Computations computations;
+  /** Where dashboards are computed: {@link #computations} on the primary, or {@link ReplicaReads}. */
+  private Function<DashboardQuery, Future<JsonObject>> answers;
+  private Pool replicaPool;
+  private ReplicaReads replicaReads;
   private ChannelAdmin channelAdmin;
   private Admission admission;
 
@@ -74,6 +82,13 @@ public final class QueryVerticle extends VerticleBase {
         computations = new Computations(pool, config.timezone());
         admission = new Admission(vertx, config.load().admissionBudget(), config.load().admissionClientBudget(),
           Admission.MAX_WAIT, context.meterRegistry());
+        answers = computations::answer;
+        replicaPool = PgPools.createReplica(vertx, config, config.pgPoolSize(), REPLICA_POOL_NAME).orElse(null);
+        if (replicaPool != null) {
+          replicaReads = new ReplicaReads(pool, replicaPool, config.timezone(), context.meterRegistry(),
+            System::currentTimeMillis);
+          answers = replicaReads::answer;
+        }
         channelAdmin = new ChannelAdmin(vertx, context.signatures(), pool);
         // Imports hold a connection for as long as an upload lasts: they get their own, so dashboards keep theirs.
         importPool = PgPools.create(vertx, config, IMPORT_SESSIONS, null);
@@ -96,8 +111,9 @@ public final class QueryVerticle extends VerticleBase {
           register(Addresses.CHANNELS, context.signatures().verified(Addresses.CHANNELS, this::channels)),
           imports.register(Addresses.IMPORT));
       })
-      .onSuccess(v -> LOG.info("query-service consuming {}, {} and {} with PostgreSQL {}", Addresses.DASHBOARD_COMPUTE,
-        Addresses.DATA_VERSIONS, Addresses.IMPORT, PgPools.describe(config)));
+      .onSuccess(v -> LOG.info("query-service consuming {}, {} and {} with PostgreSQL {} (dashboards read from {})",
+        Addresses.DASHBOARD_COMPUTE, Addresses.DATA_VERSIONS, Addresses.IMPORT, PgPools.describe(config),
+        replicaPool == null ? "it" : "the replica " + PgPools.describeReplica(config)));
   }
 
   private Future<Void> register(String address, Handler<Message<Object>> handler) {
@@ -113,6 +129,7 @@ public final class QueryVerticle extends VerticleBase {
       .transform(ar -> context.drained())
       .eventually(() -> imports == null ? Future.succeededFuture() : imports.close())
       .eventually(() -> importPool == null ? Future.succeededFuture() : importPool.close())
+      .eventually(() -> replicaPool == null ? Future.succeededFuture() : replicaPool.close())
       .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
@@ -158,7 +175,7 @@ public final class QueryVerticle extends VerticleBase {
   /** The computation; one that throws fails, so its admission ticket is released all the same. */
   private Future<io.vertx.core.json.JsonObject> answer(DashboardQuery query) {
     try {
-      return computations.answer(query);
+      return answers.apply(query);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -208,7 +225,12 @@ public final class QueryVerticle extends VerticleBase {
     pool.query("SELECT 1").execute().onComplete(ar -> {
       if (ar.succeeded()) {
         double ms = (System.nanoTime() - started) / 1_000_000.0;
-        promise.tryComplete(Status.OK(new JsonObject().put("latency_ms", Math.round(ms * 100) / 100.0)));
+        JsonObject details = new JsonObject().put("latency_ms", Math.round(ms * 100) / 100.0);
+        if (replicaReads != null) {
+          // A replica that is down degrades, never fails, readiness: the primary computes meanwhile (§12.5).
+          details.put("replica", replicaReads.status().put("at", PgPools.describeReplica(context.config())));
+        }
+        promise.tryComplete(Status.OK(details));
       } else {
         promise.tryComplete(Status.KO(new JsonObject().put("reason", "PostgreSQL " + PgPools.describe(context.config())
           + " does not answer: " + Redaction.message(ar.cause()))));
