@@ -11,6 +11,8 @@ import io.storedash.cache.tier.Tier;
 import io.storedash.cache.tier.TierPolicy;
 import io.storedash.cache.tier.TierStats;
 import io.storedash.common.DashboardQuery;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,11 @@ public final class TieredCache {
   private final Clock clock;
   private final SingleFlight<Answer> reads = new SingleFlight<>();
   private final SingleFlight<Loaded> loads = new SingleFlight<>();
+  /**
+   * Entity tags by cache key (which names the query and its data version, all a tag depends on): a SHA-256 per hit
+   * was a visible part of the hit path (docs/DESIGN.md §12.1). Bounded; a key not here costs one hash.
+   */
+  private final Cache<String, String> etags = Caffeine.newBuilder().maximumSize(16_384).build();
 
   private record Loaded(Entry entry, String computeMs) {
   }
@@ -86,7 +93,7 @@ public final class TieredCache {
     }
     long version = known.getAsLong();
     String key = CacheKeys.key(tier, query, version);
-    String etag = CacheKeys.etag(query, version);
+    String etag = etags.get(key, k -> CacheKeys.etag(query, version));
     long now = clock.millis();
     Entry hot = hotspot.get(key);
     if (hot != null && policy.fresh(tier, hot, now)) {

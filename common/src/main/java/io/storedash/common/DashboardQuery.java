@@ -72,14 +72,7 @@ public final class DashboardQuery {
    * @throws IllegalArgumentException with a sentence naming the bad part
    */
   public static DashboardQuery of(QueryKind kind, String store, LocalDate from, LocalDate to, Map<String, String> params) {
-    Objects.requireNonNull(kind, "kind");
-    if (kind == QueryKind.STORES || kind == QueryKind.RANKING) {
-      store = ALL_STORES;
-    }
-    checkStore(store);
-    if (ALL_STORES.equals(store) && !kind.allowsAllStores()) {
-      throw new IllegalArgumentException(kind.wireName() + " needs a single store, not 'all'");
-    }
+    store = checkStoreOf(kind, store);
     if ((from == null) != (to == null)) {
       throw new IllegalArgumentException("from and to must be given together");
     }
@@ -95,17 +88,52 @@ public final class DashboardQuery {
     TreeMap<String, String> sorted = new TreeMap<>(kind.defaults());
     if (params != null) {
       params.forEach((name, value) -> {
-        if (!PARAM_NAME.matcher(name).matches()) {
-          throw new IllegalArgumentException("bad parameter name '" + shown(name) + "'");
-        }
-        if (value == null || !PARAM_VALUE.matcher(value).matches()) {
-          throw new IllegalArgumentException("bad value for parameter " + name + ": '" + (value == null ? null : shown(value)) + "'");
-        }
+        checkParamForm(name, value);
         sorted.put(name, value);
       });
     }
     QueryParams.validate(kind, sorted);
     return new DashboardQuery(kind, store, from, to, Collections.unmodifiableMap(sorted), null);
+  }
+
+  /**
+   * The store a query of {@code kind} asks for: {@code all} for the kinds over the whole chain, else {@code store}
+   * checked as {@link #of} checks it — without building a query, for a caller that validates part by part.
+   *
+   * @throws IllegalArgumentException as {@link #of} does for the store
+   */
+  public static String checkStoreOf(QueryKind kind, String store) {
+    Objects.requireNonNull(kind, "kind");
+    if (kind == QueryKind.STORES || kind == QueryKind.RANKING) {
+      store = ALL_STORES;
+    }
+    checkStore(store);
+    if (ALL_STORES.equals(store) && !kind.allowsAllStores()) {
+      throw new IllegalArgumentException(kind.wireName() + " needs a single store, not 'all'");
+    }
+    return store;
+  }
+
+  /**
+   * One parameter of a query of {@code kind}, checked as {@link #of} checks it (its form, then its value with the
+   * kind's defaults for the others) — without building a query.
+   *
+   * @throws IllegalArgumentException as {@link #of} does for this parameter
+   */
+  public static void checkParam(QueryKind kind, String name, String value) {
+    checkParamForm(name, value);
+    TreeMap<String, String> alone = new TreeMap<>(kind.defaults());
+    alone.put(name, value);
+    QueryParams.validate(kind, alone);
+  }
+
+  private static void checkParamForm(String name, String value) {
+    if (!PARAM_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("bad parameter name '" + shown(name) + "'");
+    }
+    if (value == null || !PARAM_VALUE.matcher(value).matches()) {
+      throw new IllegalArgumentException("bad value for parameter " + name + ": '" + (value == null ? null : shown(value)) + "'");
+    }
   }
 
   /**

@@ -184,4 +184,39 @@ class DashboardQueryTest {
     assertThatThrownBy(() -> DashboardQuery.fromJson(json.copy().put("stores", new JsonArray().addNull())))
       .isInstanceOf(IllegalArgumentException.class);
   }
+
+  /** The gateway checks part by part without building queries; each check must say what {@code of} says. */
+  @Test
+  void partChecksRefuseWhatOfRefusesWithTheSameSentence() {
+    for (String store : new String[] {"S001", "all", "bad code!", "", "x".repeat(33)}) {
+      for (QueryKind kind : QueryKind.values()) {
+        String viaOf = message(() -> DashboardQuery.of(kind, store, null, null));
+        String viaCheck = message(() -> DashboardQuery.checkStoreOf(kind, store));
+        assertThat(viaCheck).as(kind + " " + store).isEqualTo(viaOf);
+      }
+    }
+    assertThat(DashboardQuery.checkStoreOf(QueryKind.RANKING, "S001")).isEqualTo("all");
+    String[][] params = {{"sort", "revenue"}, {"sort", "nope"}, {"page", "0"}, {"page", "2"}, {"size", "100000"},
+      {"metric", "profit"}, {"metric", "x y"}, {"Bad", "1"}, {"page", "1".repeat(70)}};
+    for (String[] p : params) {
+      for (QueryKind kind : QueryKind.values()) {
+        if (!QueryParams.namesOf(kind).contains(p[0]) && !p[0].equals("Bad")) {
+          continue;
+        }
+        String store = kind.allowsAllStores() ? "all" : "S001";
+        String viaOf = message(() -> DashboardQuery.of(kind, store, null, null, Map.of(p[0], p[1])));
+        String viaCheck = message(() -> DashboardQuery.checkParam(kind, p[0], p[1]));
+        assertThat(viaCheck).as(kind + " " + p[0] + "=" + p[1]).isEqualTo(viaOf);
+      }
+    }
+  }
+
+  private static String message(Runnable check) {
+    try {
+      check.run();
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
 }

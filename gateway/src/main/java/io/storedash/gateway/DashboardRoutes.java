@@ -17,11 +17,13 @@ import io.storedash.gateway.auth.StoreDirectory;
 import io.storedash.gateway.http.ConstantPayload;
 import io.storedash.gateway.http.ContentNegotiation;
 import io.storedash.gateway.http.ParameterProblem;
+import io.storedash.gateway.http.Recent;
 import io.storedash.gateway.live.MonitorFeed;
 import io.storedash.gateway.live.MonitorView;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -47,6 +49,22 @@ final class DashboardRoutes {
   static final List<QueryKind> STORE_KINDS = List.of(QueryKind.OVERVIEW, QueryKind.TREND, QueryKind.CHANNELS,
     QueryKind.CATEGORIES, QueryKind.HOURS, QueryKind.PRODUCTS, QueryKind.DIAGNOSIS, QueryKind.ORDERS);
   private static final String JSON = "application/json; charset=utf-8";
+  /** The most URIs {@link #validated} keeps; longer URIs are not kept at all. */
+  static final int VALIDATED_URIS = 4096;
+  static final int MAX_KEPT_URI = 512;
+  /** What {@link #decoded} holds at most, in bytes. */
+  static final long DECODED_BYTES = 8L << 20;
+  private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
+  private static final CharSequence JSON_TYPE = HttpHeaders.createOptimized(JSON);
+  private static final CharSequence X_CACHE = HttpHeaders.createOptimized("X-Cache");
+  private static final CharSequence SERVER_TIMING = HttpHeaders.createOptimized("Server-Timing");
+  private static final CharSequence VARY = HttpHeaders.createOptimized("Vary");
+  private static final CharSequence ACCEPT_ENCODING = HttpHeaders.createOptimized("Accept-Encoding");
+  private static final CharSequence CACHE_CONTROL = HttpHeaders.createOptimized("Cache-Control");
+  private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
+  private static final CharSequence ETAG = HttpHeaders.createOptimized("ETag");
+  private static final CharSequence CONTENT_ENCODING = HttpHeaders.createOptimized("Content-Encoding");
+  private static final CharSequence GZIP = HttpHeaders.createOptimized("gzip");
 
   private final CacheClient cacheService;
   private final QueryClient queryService;
@@ -55,6 +73,13 @@ final class DashboardRoutes {
   private final AdminRoutes admin;
   private final StoreDirectory directory;
   private final ConstantPayload constant = new ConstantPayload();
+  /** Queries validated lately, by URI: a dashboard asks the same few URIs over and over (docs/DESIGN.md §12.1). */
+  private final Recent<String, DashboardQuery> validated = new Recent<>(VALIDATED_URIS, uri -> 1);
+  /**
+   * Stored gzip answers decoded for clients that do not take gzip, by query and entity tag (one query over one data
+   * version is always the same bytes): decoded once, not per request.
+   */
+  private final Recent<String, Buffer> decoded = new Recent<>(DECODED_BYTES, Buffer::length);
 
   DashboardRoutes(CacheClient cacheService, QueryClient queryService, MonitorClient monitorService, MonitorFeed monitorFeed,
                   AdminRoutes admin, StoreDirectory directory) {
@@ -78,12 +103,19 @@ final class DashboardRoutes {
   }
 
   private void dashboard(RoutingContext rc, QueryKind kind, String store) {
-    DashboardQuery query;
-    try {
-      query = queryOf(kind, store, rc.queryParams());
-    } catch (IllegalArgumentException e) {
-      rc.fail(400, e);
-      return;
+    // The URI names the kind, the store and every parameter: the same URI is always the same query.
+    String uri = rc.request().uri();
+    DashboardQuery query = validated.get(uri);
+    if (query == null) {
+      try {
+        query = queryOf(kind, store, rc.queryParams());
+      } catch (IllegalArgumentException e) {
+        rc.fail(400, e);
+        return;
+      }
+      if (uri.length() <= MAX_KEPT_URI) {
+        validated.put(uri, query);
+      }
     }
     // The sales guard before these routes lets only a caller with a role that reads sales through.
     Caller caller = Caller.of(rc);
@@ -142,7 +174,7 @@ final class DashboardRoutes {
       }
     }
     try {
-      DashboardQuery.of(kind, store, null, null);
+      DashboardQuery.checkStoreOf(kind, store);
     } catch (IllegalArgumentException e) {
       throw new ParameterProblem("store", e.getMessage());
     }
@@ -153,7 +185,7 @@ final class DashboardRoutes {
       String value = queryParams.get(name);
       if (value != null) {
         try {
-          DashboardQuery.of(kind, store, null, null, Map.of(name, value));
+          DashboardQuery.checkParam(kind, name, value);
         } catch (IllegalArgumentException e) {
           throw new ParameterProblem(name, e.getMessage());
         }
@@ -186,7 +218,7 @@ final class DashboardRoutes {
       rc.put(FailureResponses.DOWNSTREAM_KEY, ServiceNames.CACHE);
       reply = cacheService.query(query, client).recover(e -> withoutCache(rc, query, client, e));
     }
-    reply.onSuccess(result -> respond(rc, result)).onFailure(e -> rc.fail(FailureResponses.statusOf(e), e));
+    reply.onSuccess(result -> respond(rc, query, result)).onFailure(e -> rc.fail(FailureResponses.statusOf(e), e));
   }
 
   /**
@@ -251,10 +283,10 @@ final class DashboardRoutes {
 
   /** The load-test baseline: the hot path of a cache hit without the event bus. */
   private void constant(RoutingContext rc) {
-    sendResult(rc, constant.gzip(), true, constant.etag(), "CONST", "gateway;dur=0");
+    sendResult(rc, constant.gzip(), true, constant.etag(), constant.etag(), "CONST", "gateway;dur=0");
   }
 
-  private static void respond(RoutingContext rc, DashboardReply reply) {
+  private void respond(RoutingContext rc, DashboardQuery query, DashboardReply reply) {
     String tier = reply.tier();
     String status = reply.cacheStatus();
     String xCache = tier == null ? "BYPASS" : "HIT".equals(status) ? tier : status;
@@ -266,31 +298,49 @@ final class DashboardRoutes {
     if (reply.computeMs() != null) {
       timing.append(", compute;dur=").append(reply.computeMs());
     }
-    sendResult(rc, reply.body(), reply.gzipped(), reply.etag(), xCache, timing.toString());
+    // The tag belongs to this query's answer: the key names both, so no other query's bytes can ever be sent.
+    String decodedKey = reply.etag() == null ? null : query.canonical() + "\n" + reply.etag();
+    sendResult(rc, reply.body(), reply.gzipped(), reply.etag(), decodedKey, xCache, timing.toString());
   }
 
-  /** Result bytes as they are: stored gzip to clients that accept it, decoded only for those that do not. */
-  private static void sendResult(RoutingContext rc, Buffer body, boolean gzipped, String etag, String xCache, String timing) {
+  /**
+   * Result bytes as they are: stored gzip to clients that accept it, decoded for those that do not — once per query
+   * and entity tag, not once per request.
+   */
+  private void sendResult(RoutingContext rc, Buffer body, boolean gzipped, String etag, String decodedKey, String xCache,
+                          String timing) {
     HttpServerResponse response = rc.response();
-    response.putHeader("Content-Type", JSON)
-      .putHeader("X-Cache", xCache)
-      .putHeader("Server-Timing", timing)
-      .putHeader("Vary", "Accept-Encoding")
-      .putHeader("Cache-Control", "no-cache");
+    response.putHeader(CONTENT_TYPE, JSON_TYPE)
+      .putHeader(X_CACHE, xCache)
+      .putHeader(SERVER_TIMING, timing)
+      .putHeader(VARY, ACCEPT_ENCODING)
+      .putHeader(CACHE_CONTROL, NO_CACHE);
     if (etag != null) {
-      response.putHeader("ETag", etag);
-      if (ContentNegotiation.matches(rc.request().getHeader("If-None-Match"), etag)) {
+      response.putHeader(ETAG, etag);
+      if (ContentNegotiation.matches(rc.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
         response.setStatusCode(304).end();
         return;
       }
     }
     if (gzipped) {
-      if (ContentNegotiation.acceptsGzip(rc.request().getHeader("Accept-Encoding"))) {
-        response.putHeader("Content-Encoding", "gzip").end(body);
+      if (ContentNegotiation.acceptsGzip(rc.request().getHeader(HttpHeaders.ACCEPT_ENCODING))) {
+        response.putHeader(CONTENT_ENCODING, GZIP).end(body);
         return;
       }
-      body = Buffer.buffer(Gzip.decompress(body.getBytes()));
+      body = plain(body, decodedKey);
     }
     response.end(body);
+  }
+
+  /** @param key what names these bytes for good (the query and its entity tag), or null: decoded, not kept */
+  private Buffer plain(Buffer gzip, String key) {
+    Buffer plain = key == null ? null : decoded.get(key);
+    if (plain == null) {
+      plain = Buffer.buffer(Gzip.decompress(gzip.getBytes()));
+      if (key != null) {
+        decoded.put(key, plain);
+      }
+    }
+    return plain;
   }
 }

@@ -89,6 +89,8 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private SlowClients slowClients;
   private long rotateTimer;
+  private AccessLog accessLog;
+  private CredentialsInUrl credentialsInUrl;
 
   public GatewayVerticle(ServiceContext service) {
     this(service, MonotonicClock.create());
@@ -116,6 +118,7 @@ public final class GatewayVerticle extends VerticleBase {
     monitorFeed = new MonitorFeed(vertx, signatures, monitorClient, clock, service.config().limits(), service.meterRegistry());
     QueryClient queryClient = QueryClient.create(queryService, signatures, timeout);
     AdminToken adminToken = new AdminToken(service.config().adminToken());
+    accessLog = AccessLog.of(adminToken, service.config().load(), service.meterRegistry());
     signIn = new SignIn(vertx, signatures, service.config(), adminToken, clock);
     // Discovers the issuer in the background: the gateway starts (and answers 503 on single sign-on) without it.
     singleSignOn = service.config().oidc().map(oidc -> new OidcSignIn(vertx, oidc, signIn.singleSignOn())).orElse(null);
@@ -191,11 +194,8 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Router router(Assets assets) {
     Router router = Router.router(vertx);
-    router.route().handler(this::measure);
-    router.route().handler(new SecurityHeaders());
-    router.route().handler(new AccessLog(admin.token()));
-    router.route().handler(new CredentialsInUrl(admin.token()));
-    router.route().handler(BODIES::handle);
+    credentialsInUrl = new CredentialsInUrl(admin.token());
+    router.route().handler(this::front);
 
     // Who calls: a bearer token or the session cookie; /api/v1/* refuses anonymous requests but on public routes.
     signIn.mountSessionHandler(router);
@@ -276,6 +276,9 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(rotateTimer);
+    if (accessLog != null) {
+      accessLog.close();
+    }
     if (singleSignOn != null) {
       singleSignOn.close();
     }
@@ -293,11 +296,21 @@ public final class GatewayVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private void measure(RoutingContext rc) {
+  /**
+   * What every request passes first, in one handler rather than five routes (each route the router walks costs on
+   * every request, docs/DESIGN.md §12.1): its time is measured and its access-log line written when it ends, the
+   * security headers are set, a credential in the URL is refused, and so is a body where none is taken.
+   */
+  private void front(RoutingContext rc) {
     long started = System.nanoTime();
     rc.put(STARTED_KEY, started);
-    rc.addEndHandler(v -> stats.record(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - started),
-      rc.response().getStatusCode() < 500));
-    rc.next();
+    rc.addEndHandler(end -> {
+      stats.record(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - started), rc.response().getStatusCode() < 500);
+      accessLog.ended(rc, end, started);
+    });
+    SecurityHeaders.apply(rc.response().headers());
+    if (credentialsInUrl.admits(rc) && BODIES.admits(rc)) {
+      rc.next();
+    }
   }
 }

@@ -23,6 +23,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +39,8 @@ class HttpSurfaceTest {
 
   @BeforeAll
   static void start() {
-    gateway = StandIns.withCache();
+    // Every request gets an access-log line (the default writes only 5xx and aborted ones): the tests read them.
+    gateway = StandIns.withCache(Map.of("ACCESS_LOG", "all"));
   }
 
   @AfterAll
@@ -153,6 +155,45 @@ class HttpSurfaceTest {
       assertThat(String.join("\n", messages)).doesNotContain("secret", "from=");
     } finally {
       access.detachAppender(lines);
+    }
+  }
+
+  @Test
+  void byDefaultOnlyFailuresGetAnAccessLogLine() throws Exception {
+    Logger access = (Logger) LoggerFactory.getLogger("storedash.access");
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.list = new CopyOnWriteArrayList<>();
+    lines.start();
+    access.addAppender(lines);
+    // ACCESS_LOG unset (errors): no service behind the gateway, so a dashboard answers 503.
+    StandIns alone = StandIns.withoutServices();
+    try {
+      assertThat(alone.get("/api/v1/bench/constant").statusCode()).isEqualTo(200);
+      assertThat(alone.get("/api/v1/nope").statusCode()).isEqualTo(404);
+      assertThat(alone.get("/api/v1/stores/S001/overview").statusCode()).isEqualTo(503);
+      Eventually.until(Duration.ofSeconds(5), () -> !lines.list.isEmpty());
+      // The writer writes in order: once the 503's line is in, the earlier requests' would be too.
+      assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+        .singleElement().asString().matches("GET /api/v1/stores/S001/overview 503 \\d+ \\d+\\.\\dms -");
+      assertThat(lines.list.get(0).getThreadName()).as("written off the event loop").isEqualTo("storedash-access-log");
+    } finally {
+      alone.close();
+      access.detachAppender(lines);
+    }
+  }
+
+  @Test
+  void aClientWithoutGzipGetsTheSameDecodedAnswerEveryTime() {
+    String uri = "/api/v1/stores/S001/trend?from=2026-10-01&to=2026-10-30";
+    HttpResponse<Buffer> gzip = gateway.client.get(uri).bearerTokenAuthentication(StandIns.TOKEN)
+      .putHeader("Accept-Encoding", "gzip").send().await();
+    assertThat(gzip.getHeader("Content-Encoding")).isEqualTo("gzip");
+    byte[] plain = Gzip.decompress(gzip.body().getBytes());
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<Buffer> identity = gateway.get(uri);
+      assertThat(identity.getHeader("Content-Encoding")).isNull();
+      assertThat(identity.getHeader("ETag")).isEqualTo(gzip.getHeader("ETag"));
+      assertThat(identity.body().getBytes()).isEqualTo(plain);
     }
   }
 

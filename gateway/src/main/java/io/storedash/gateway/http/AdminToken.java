@@ -2,34 +2,36 @@ package io.storedash.gateway.http;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The configured admin token, and the one way to compare a guess with it: both are hashed (SHA-256) and the digests
- * compared with {@link MessageDigest#isEqual}, so the time taken depends neither on how much of a guess is right nor
- * on its length. The token itself is never kept as a String that could be logged, and never printed.
+ * The configured admin token, and the one way to compare a guess with it: {@link MessageDigest#isEqual}, which
+ * visits every byte of the guess whatever matches and never stops at the token's length, so the time taken depends
+ * neither on how much of a guess is right nor on the token's length (only on the guess's own, which its sender knows).
+ * No hash: every request with a bearer header and every query-string value is compared, and a SHA-256 each was a
+ * measurable part of the hit path (docs/DESIGN.md §12.1). The token is kept as bytes, never as a String that could
+ * be logged, and never printed.
  */
 public final class AdminToken {
 
-  private final byte[] digest;
+  private final byte[] token;
 
   public AdminToken(Optional<String> token) {
-    this.digest = token.map(t -> sha256(t.getBytes(StandardCharsets.UTF_8))).orElse(null);
+    this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
   }
 
   /** Whether a token is configured (admin routes are disabled without one). */
   public boolean configured() {
-    return digest != null;
+    return token != null;
   }
 
   /** Whether {@code candidate} is the token; false for null or when none is configured. */
   public boolean matches(String candidate) {
-    if (digest == null || candidate == null) {
+    if (token == null || candidate == null || candidate.isEmpty()) {
       return false;
     }
-    return MessageDigest.isEqual(sha256(candidate.getBytes(StandardCharsets.UTF_8)), digest);
+    return MessageDigest.isEqual(candidate.getBytes(StandardCharsets.UTF_8), token);
   }
 
   /**
@@ -47,13 +49,5 @@ public final class AdminToken {
       return null;
     }
     return space < 0 ? "" : header.substring(space + 1).strip();
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 }

@@ -29,9 +29,15 @@ public final class CredentialsInUrl implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext rc) {
-    if (rc.request().query() == null) {
+    if (admits(rc)) {
       rc.next();
-      return;
+    }
+  }
+
+  /** Whether the URL carries no credential; when it does, the 400 has been sent. */
+  public boolean admits(RoutingContext rc) {
+    if (rc.request().query() == null) {
+      return true;
     }
     MultiMap params;
     try {
@@ -39,7 +45,7 @@ public final class CredentialsInUrl implements Handler<RoutingContext> {
     } catch (RuntimeException e) {
       Problems.send(rc.response(), Problems.problem(400, "the query string is not valid URL encoding (a '%' must be "
         + "followed by two hex digits)", rc.request().path()).put("parameter", "query"));
-      return;
+      return false;
     }
     for (Map.Entry<String, String> param : params) {
       String name = param.getKey();
@@ -47,9 +53,9 @@ public final class CredentialsInUrl implements Handler<RoutingContext> {
         Problems.send(rc.response(), Problems.problem(400, "credentials are not accepted in the URL (parameter '"
           + Problems.shown(name) + "'): URLs are kept in logs and browser history. Send the header Authorization: "
           + "Bearer <token>, and replace a token that was sent this way", rc.request().path()).put("parameter", name));
-        return;
+        return false;
       }
     }
-    rc.next();
+    return true;
   }
 }

@@ -37,14 +37,21 @@ public final class RequestBodies {
   }
 
   public void handle(RoutingContext rc) {
+    if (admits(rc)) {
+      rc.next();
+    }
+  }
+
+  /** Whether the request announces no body or is one that takes a body; else the 413 has been sent. */
+  public boolean admits(RoutingContext rc) {
     HttpServerRequest request = rc.request();
     if (!announcesBody(request) || takesBody(request)) {
-      rc.next();
-      return;
+      return true;
     }
     Problems.send(rc.response(), Problems.problem(413, request.method() + " " + request.path()
         + " takes no request body; this one announces " + describe(request), request.path()))
       .onComplete(ar -> request.connection().close());
+    return false;
   }
 
   private static boolean announcesBody(HttpServerRequest request) {
