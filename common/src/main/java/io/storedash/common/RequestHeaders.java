@@ -12,6 +12,13 @@ public final class RequestHeaders {
    * Absent: a service's own work (the warm-up), charged to the instance's budget only.
    */
   public static final String CLIENT = "sd-client";
+  /**
+   * The client the gateway names for the break-glass ADMIN_TOKEN: the operator's own credential (bootstrap,
+   * emergencies, load tests with {@code X-Cache-Bypass}), bounded by the instance's admission budget only — the
+   * per-client budget keeps users and tokens from crowding each other out, which an operator's deliberate load test is
+   * not. No user or token can be named so: theirs are {@code user:} and {@code token:} names.
+   */
+  public static final String OPERATOR_CLIENT = "admin-token";
   /** The longest client name query-service keeps; a longer one is cut (it only names a budget). */
   public static final int MAX_CLIENT_LENGTH = 128;
 

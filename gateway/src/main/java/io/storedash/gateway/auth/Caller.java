@@ -34,7 +34,8 @@ public record Caller(String name, Role role, Access access, Via via, String clie
   }
 
   public static Caller breakGlass() {
-    return new Caller("admin-token", Role.HQ, Access.EVERY_STORE, Via.BREAK_GLASS, "admin-token");
+    return new Caller("admin-token", Role.HQ, Access.EVERY_STORE, Via.BREAK_GLASS,
+      io.storedash.common.RequestHeaders.OPERATOR_CLIENT);
   }
 
   /** The request's caller, or null when it is not authenticated (a public route). */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.storedash.common.Failure;
+import io.storedash.common.RequestHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -22,7 +23,8 @@ import java.util.Map;
  * instance's budget is spent the computation waits, in arrival order, at most {@link #MAX_WAIT} and while the queue
  * holds less than the budget again; else it is shed. Shed means {@link Failure#OVERLOADED}: 429 with
  * {@code Retry-After} at the gateway, before the computations admitted get slower. Work without a client (the
- * warm-up) shares one budget of half the instance's, so it never shuts users out.
+ * warm-up) shares one budget of half the instance's, so it never shuts users out; the break-glass admin token
+ * ({@link RequestHeaders#OPERATOR_CLIENT}: an operator's load test) is bounded by the instance's budget only.
  * <p>
  * Confined to the verticle's event loop (one query-service verticle per process), so plain fields suffice.
  */
@@ -108,7 +110,8 @@ public final class Admission {
    */
   public Future<Ticket> admit(String client, int cost) {
     String who = client == null ? INTERNAL : client;
-    int limit = client == null ? Math.max(1, budget / 2) : clientBudget;
+    int limit = client == null ? Math.max(1, budget / 2)
+      : RequestHeaders.OPERATOR_CLIENT.equals(client) ? budget : clientBudget;
     int charge = Math.max(1, Math.min(cost, limit));
     int held = byClient.getOrDefault(who, 0);
     if (held + charge > limit) {

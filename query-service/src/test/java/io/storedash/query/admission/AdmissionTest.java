@@ -128,6 +128,19 @@ class AdmissionTest {
   }
 
   @Test
+  void theAdminTokenIsBoundedByTheInstanceBudgetOnly() {
+    Admission admission = admission(64, 16, Duration.ofMillis(100));
+    Future<Admission.Ticket> over = onLoop(() -> {
+      for (int i = 0; i < 64; i++) {
+        assertThat(admission.admit(io.storedash.common.RequestHeaders.OPERATOR_CLIENT, 1).succeeded()).as("unit %d", i).isTrue();
+      }
+      return admission.admit(io.storedash.common.RequestHeaders.OPERATOR_CLIENT, 1);
+    });
+    assertThat(over.failed()).isTrue();
+    assertThat(shed("client")).isEqualTo(1);
+  }
+
+  @Test
   void costsFollowTheTable() {
     Map<DashboardQuery, Integer> expected = Map.of(
       DashboardQuery.of(QueryKind.OVERVIEW, "S001", null, null), 1,
