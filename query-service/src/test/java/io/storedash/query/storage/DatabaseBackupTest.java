@@ -108,7 +108,7 @@ class DatabaseBackupTest {
     assertThat(after).as("the import changed what the views show").isNotEqualTo(before);
     assertThat(answered.get()).isPositive();
     assertThat(failed.get()).isZero();
-    assertThat(summary.schemaVersion()).isEqualTo("4");
+    assertThat(summary.schemaVersion()).isEqualTo("5");
     assertThat(summary.rows()).containsKeys("stores", "orders", "order_lines", "daily_store_channel", "dataset_version",
       "users", "api_tokens", "audit_log");
     assertThat(Files.exists(dir.resolve("under-load.zip.partial"))).isFalse();
@@ -175,7 +175,7 @@ class DatabaseBackupTest {
     JdbcDatabase target = JdbcDatabase.of(TestStorage.newDatabase());
     DatabaseBackup.restore(target, file);
     assertThat(single(target, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1"))
-      .isEqualTo("4");
+      .isEqualTo("5");
     // V2 counts each (store, day, channel)'s lines from the restored order lines.
     assertThat(single(target, "SELECT lines FROM daily_store_channel")).isEqualTo("1");
     assertThat(single(target, "SELECT code || name FROM stores")).isEqualTo("S001老店");
@@ -198,10 +198,10 @@ class DatabaseBackupTest {
     assertThatThrownBy(() -> DatabaseBackup.restore(target, miscounted))
       .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is damaged: table orders has");
 
-    Path newer = rewrite(good, "manifest.json", text -> text.replace("\"schema_version\" : \"4\"", "\"schema_version\" : \"99\""));
+    Path newer = rewrite(good, "manifest.json", text -> text.replace("\"schema_version\" : \"5\"", "\"schema_version\" : \"99\""));
     assertThatThrownBy(() -> DatabaseBackup.restore(target, newer))
       .isInstanceOf(IllegalArgumentException.class)
-      .hasMessageContaining("taken from schema version 99").hasMessageContaining("knows schema versions up to 4");
+      .hasMessageContaining("taken from schema version 99").hasMessageContaining("knows schema versions up to 5");
 
     Path hostile = rewrite(good, "manifest.json", text -> text.replace("\"name\" : \"stores\"", "\"name\" : \"stores; DROP TABLE orders\""));
     assertThatThrownBy(() -> DatabaseBackup.restore(target, hostile))

@@ -36,6 +36,35 @@ class MigrationsTest {
   }
 
   /**
+   * Version 5: one store's days of daily_store (the store overview's 动销商品数, the rebuild of a load's stores) are read
+   * through (store_id, day), not through the ranking's (day, store_id) key, which scans every store's entries of the
+   * range and grew the store overview with the chain (docs/DESIGN.md §12.5).
+   */
+  @Test
+  void oneStoresDaysOfDailyStoreAreReadThroughTheStoreIndex() throws Exception {
+    StoreDashConfig config = TestStorage.config(Map.of());
+    Migrations.migrate(config);
+    JdbcDatabase database = JdbcDatabase.of(config.pgUrlOrDefault());
+    try (Connection conn = database.connect(); Statement sql = conn.createStatement()) {
+      // 200 stores × 60 days, so the plan is the one of a chain, not of an empty table.
+      sql.execute("INSERT INTO daily_store (day, store_id, orders, invalid_orders, lines, items, revenue, cost, "
+        + "gross_profit, consumables_cost, service_fee, rebate, delivery_cost, customer_delivery_fee, "
+        + "delivery_fee_discount, gmv, marketing, product_discount, commission, expected_income, sold_products) "
+        + "SELECT d::date, s, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, '{1,2,3}' "
+        + "FROM generate_series(1, 200) s, generate_series('2026-09-01'::date, '2026-10-30', '1 day') d");
+      sql.execute("ANALYZE daily_store");
+      StringBuilder plan = new StringBuilder();
+      try (ResultSet rows = sql.executeQuery("EXPLAIN SELECT p, min(day), max(day) FROM daily_store, "
+        + "unnest(sold_products) AS p WHERE store_id = 7 AND day BETWEEN '2026-09-01' AND '2026-10-30' GROUP BY 1")) {
+        while (rows.next()) {
+          plan.append(rows.getString(1)).append('\n');
+        }
+      }
+      assertThat(plan.toString()).contains("daily_store_store_day").doesNotContain("Seq Scan on daily_store");
+    }
+  }
+
+  /**
    * Data an earlier release imported survives version 3: a unit cost becomes the line's cost, the order's service fee
    * goes on its first line, the orders get their sums, and the rollups are rebuilt with the chain's figures.
    */
