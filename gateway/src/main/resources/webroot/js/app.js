@@ -14,6 +14,11 @@ const DAY_MS = 86400000;
 const MAX_RANGE_DAYS = 366;
 const PRODUCT_PAGE_SIZE = 20;
 const ORDER_PAGE_SIZE = 50;
+/** The API's default pages: the page asks for exactly what the warm-up put into the cache. */
+const DIAGNOSIS_PAGE_SIZE = 50;
+const RANKING_PAGE_SIZE = 100;
+/** Which state member holds each paged part's page. */
+const PAGE_OF = { products: 'productPage', orders: 'ordersPage', diagnosis: 'diagnosisPage', ranking: 'rankingPage' };
 /** The parts that need a single store (the API refuses `all` for them). */
 const SINGLE_STORE_PARTS = new Set(['products', 'diagnosis', 'orders']);
 
@@ -27,6 +32,8 @@ const state = {
   productSort: 'revenue',
   productPage: 1,
   ordersPage: 1,
+  diagnosisPage: 1,
+  rankingPage: 1,
   data: {},
   generation: {},
   firstRender: true,
@@ -108,12 +115,17 @@ const PARTS = {
     render: panels.renderHours,
   },
   ranking: {
-    path: () => '/api/v1/ranking' + query({ from: state.from, to: state.to, metric: state.rankMetric }),
-    render: (body, data) => panels.renderRanking(body, data, state.rankMetric, state.store, pickStore),
+    path: () => '/api/v1/ranking' + query({ from: state.from, to: state.to, metric: state.rankMetric,
+      page: state.rankingPage, size: RANKING_PAGE_SIZE }),
+    render: (body, data) => paged(body, data, (b, d) => panels.renderRanking(b, d, state.rankMetric, state.store, pickStore),
+      'ranking', state.rankingPage, RANKING_PAGE_SIZE),
   },
   diagnosis: {
-    path: () => '/api/v1/stores/' + encodeURIComponent(state.store) + '/diagnosis' + query({ from: state.from, to: state.to }),
-    render: (body, data) => panels.renderDiagnosis(body, data, $('diagnosis-health')),
+    // One page of products; the health, medians and quadrant lines are over every product (docs/DESIGN.md §12.4).
+    path: () => '/api/v1/stores/' + encodeURIComponent(state.store) + '/diagnosis'
+      + query({ from: state.from, to: state.to, page: state.diagnosisPage, size: DIAGNOSIS_PAGE_SIZE }),
+    render: (body, data) => paged(body, data, (b, d) => panels.renderDiagnosis(b, d, $('diagnosis-health')),
+      'diagnosis', state.diagnosisPage, DIAGNOSIS_PAGE_SIZE),
   },
   products: {
     path: () => '/api/v1/stores/' + encodeURIComponent(state.store) + '/products'
@@ -155,14 +167,10 @@ function unavailableMessage(part, error) {
 
 function paged(body, data, render, part, page, size) {
   const drawn = render(body, data);
-  const shown = rowsOf(data, ['products', 'lines', 'orders', 'items', 'rows']).length;
+  const shown = rowsOf(data, ['products', 'lines', 'orders', 'stores', 'items', 'rows']).length;
   const info = panels.pageInfo(data, page, size, shown);
   const setPage = next => {
-    if (part === 'products') {
-      state.productPage = next;
-    } else {
-      state.ordersPage = next;
-    }
+    state[PAGE_OF[part]] = next;
     loadPart(part);
   };
   body.append(el('div', { class: 'pager' },
@@ -272,14 +280,23 @@ function loadAll() {
 
 // ---- controls ---------------------------------------------------------------------------------------------------
 
+/** Back to the first page of every paged table of the store (and of the ranking, when the range changed). */
+function firstPages(rangeChanged) {
+  state.productPage = 1;
+  state.ordersPage = 1;
+  state.diagnosisPage = 1;
+  if (rangeChanged) {
+    state.rankingPage = 1;
+  }
+}
+
 function pickStore(code) {
   if (!code || code === state.store) {
     return;
   }
   state.store = code;
   $('store').value = code;
-  state.productPage = 1;
-  state.ordersPage = 1;
+  firstPages(false);
   loadAll();
 }
 
@@ -317,8 +334,7 @@ function setPreset(days) {
   const end = state.latest || state.to;
   state.to = end;
   state.from = addDays(end, -(days - 1));
-  state.productPage = 1;
-  state.ordersPage = 1;
+  firstPages(true);
   loadAll();
 }
 
@@ -332,8 +348,7 @@ function onDatesChanged() {
   }
   state.from = from;
   state.to = to;
-  state.productPage = 1;
-  state.ordersPage = 1;
+  firstPages(true);
   loadAll();
 }
 
@@ -371,6 +386,7 @@ function wireControls() {
   });
   $('rank-metric').addEventListener('change', event => {
     state.rankMetric = event.target.value;
+    state.rankingPage = 1;
     loadPart('ranking');
   });
   $('product-sort').addEventListener('change', event => {
@@ -393,6 +409,7 @@ function wireControls() {
       changed = true;
     }
     if (changed) {
+      firstPages(true);
       fillStores();
       loadAll();
     }

@@ -13,9 +13,9 @@ public enum QueryKind {
   CATEGORIES(true, Map.of()),
   HOURS(true, Map.of()),
   PRODUCTS(false, Map.of("sort", "revenue", "page", "1", "size", "20")),
-  RANKING(true, Map.of("metric", "revenue")),
+  RANKING(true, Map.of("metric", "revenue", "page", "1", "size", "100")),
   ORDERS(false, Map.of("page", "1", "size", "50")),
-  DIAGNOSIS(false, Map.of());
+  DIAGNOSIS(false, Map.of("page", "1", "size", "50"));
 
   private final boolean allowsAllStores;
   private final Map<String, String> defaults;

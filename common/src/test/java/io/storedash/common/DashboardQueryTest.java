@@ -85,6 +85,28 @@ class DashboardQueryTest {
     assertThat(DashboardQuery.of(QueryKind.ORDERS, "S001", null, null, Map.of("size", "500")).param("size", null)).isEqualTo("500");
   }
 
+  /** Every list is paged and capped (docs/DESIGN.md §12.4); the default page is one cache entry with or without it. */
+  @Test
+  void diagnosisAndRankingArePagedAndCapped() {
+    DashboardQuery diagnosis = DashboardQuery.of(QueryKind.DIAGNOSIS, "S001", null, null);
+    assertThat(diagnosis.canonical()).isEqualTo("diagnosis|S001|-|-|page=1&size=50");
+    assertThat(DashboardQuery.of(QueryKind.DIAGNOSIS, "S001", null, null, Map.of("page", "1", "size", "50"))).isEqualTo(diagnosis);
+    assertThat(DashboardQuery.of(QueryKind.DIAGNOSIS, "S001", null, null, Map.of("quadrant", "laggard", "flag", "declining"))
+      .canonical()).isEqualTo("diagnosis|S001|-|-|flag=declining&page=1&quadrant=laggard&size=50");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.DIAGNOSIS, "S001", null, null, Map.of("size", "501")))
+      .hasMessageContaining("size must be a whole number from 1 to 500, got 501");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.DIAGNOSIS, "S001", null, null, Map.of("quadrant", "Star")))
+      .hasMessageContaining("quadrant must be one of [star, traffic, potential, laggard], got 'Star'");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.DIAGNOSIS, "S001", null, null, Map.of("flag", "slow")))
+      .hasMessageContaining("flag must be one of [negative_margin, declining, markdown_dependent, slow_moving]");
+    assertThat(DashboardQuery.of(QueryKind.RANKING, "all", null, null).canonical())
+      .isEqualTo("ranking|all|-|-|metric=revenue&page=1&size=100");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.RANKING, "all", null, null, Map.of("size", "1001")))
+      .hasMessageContaining("size must be a whole number from 1 to 1000, got 1001");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.PRODUCTS, "S001", null, null, Map.of("quadrant", "star")))
+      .hasMessageContaining("products takes no parameter 'quadrant'");
+  }
+
   @Test
   void aRangeOf366DaysIsAllowed() {
     assertThat(DashboardQuery.of(QueryKind.TREND, "S001", OCT_1.minusDays(365), OCT_1).from()).isEqualTo(OCT_1.minusDays(365));
@@ -116,7 +138,7 @@ class DashboardQueryTest {
     DashboardQuery none = all.restrictedTo(List.of());
     assertThat(ab).isEqualTo(ba);
     assertThat(ab.hashCode()).isEqualTo(ba.hashCode());
-    assertThat(ab.canonical()).isEqualTo(ba.canonical()).endsWith("|2026-10-01|2026-10-30|metric=profit");
+    assertThat(ab.canonical()).isEqualTo(ba.canonical()).endsWith("|2026-10-01|2026-10-30|metric=profit&page=1&size=100");
     assertThat(List.of(all, ab, ac, a, none).stream().map(DashboardQuery::canonical).distinct()).hasSize(5);
     assertThat(ab).isNotEqualTo(all).isNotEqualTo(ac);
     assertThat(none.stores()).isEmpty();

@@ -99,8 +99,10 @@ class GatewayTest {
     assertThat(get("/api/v1/stores/S001/orders?page=3").bodyAsJsonObject().getString("echo"))
       .isEqualTo("orders|S001|-|-|page=3&size=50");
     assertThat(get("/api/v1/ranking?metric=profit&from=2026-10-01&to=2026-10-30").bodyAsJsonObject().getString("echo"))
-      .isEqualTo("ranking|all|2026-10-01|2026-10-30|metric=profit");
-    assertThat(seenByCache).hasSize(10);
+      .isEqualTo("ranking|all|2026-10-01|2026-10-30|metric=profit&page=1&size=100");
+    assertThat(get("/api/v1/stores/S001/diagnosis?quadrant=laggard&page=2").bodyAsJsonObject().getString("echo"))
+      .isEqualTo("diagnosis|S001|-|-|page=2&quadrant=laggard&size=50");
+    assertThat(seenByCache).hasSize(11);
   }
 
   @Test
@@ -135,6 +137,9 @@ class GatewayTest {
     assertThat(detail(get("/api/v1/stores/S001/overview?from=2026-10-01&from=2026-10-02&to=2026-10-03"))).contains("more than once");
     assertThat(detail(get("/api/v1/stores/%27%3B%20DROP%20TABLE/overview"))).contains("store must be");
     assertThat(detail(get("/api/v1/stores/all/diagnosis"))).contains("needs a single store");
+    assertThat(detail(get("/api/v1/stores/S001/diagnosis?size=501"))).contains("size must be a whole number from 1 to 500");
+    assertThat(detail(get("/api/v1/stores/S001/diagnosis?flag=all"))).contains("flag must be one of");
+    assertThat(detail(get("/api/v1/ranking?size=100000"))).contains("size must be a whole number from 1 to 1000");
     assertThat(seenByCache).isEmpty();
     assertThat(get("/api/v1/nope").statusCode()).isEqualTo(404);
     assertThat(client.post("/api/v1/stores").bearerTokenAuthentication(TOKEN).send().await().statusCode()).isEqualTo(405);

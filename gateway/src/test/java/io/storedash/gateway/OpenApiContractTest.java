@@ -127,9 +127,14 @@ class OpenApiContractTest {
       String.valueOf(QueryParams.MAX_PAGE), String.valueOf(QueryParams.MAX_PAGE + 1),
       String.valueOf(QueryParams.MAX_PRODUCT_PAGE_SIZE), String.valueOf(QueryParams.MAX_PRODUCT_PAGE_SIZE + 1),
       String.valueOf(QueryParams.MAX_ORDER_PAGE_SIZE), String.valueOf(QueryParams.MAX_ORDER_PAGE_SIZE + 1),
+      String.valueOf(QueryParams.MAX_DIAGNOSIS_PAGE_SIZE), String.valueOf(QueryParams.MAX_DIAGNOSIS_PAGE_SIZE + 1),
+      String.valueOf(QueryParams.MAX_RANKING_PAGE_SIZE), String.valueOf(QueryParams.MAX_RANKING_PAGE_SIZE + 1),
+      "Star", "declining ", "flag",
       "revenue ", "Revenue", "price"));
     values.addAll(QueryParams.PRODUCT_SORTS);
     values.addAll(QueryParams.RANKING_METRICS);
+    values.addAll(QueryParams.DIAGNOSIS_QUADRANTS);
+    values.addAll(QueryParams.DIAGNOSIS_FLAGS);
     collectEdges(resolve(schemaNode), values);
     return values;
   }

@@ -325,7 +325,7 @@ class DashboardKindsTest {
   void rankingByRevenueWithThePreviousPeriod(VertxTestContext testContext) {
     expect(testContext, compute("ranking", "all", "2026-03-02", "2026-03-03"),
       "{\"from\":\"2026-03-02\",\"to\":\"2026-03-03\",\"metric\":\"revenue\",\"previous\":{\"from\":\"2026-02-28\",\"to\":\"2026-03-01\"},"
-        + "\"stores\":["
+        + "\"page\":1,\"size\":100,\"total\":4,\"stores\":["
         + "{\"rank\":1,\"code\":\"S001\",\"name\":\"和兴路店\",\"city\":\"北京\",\"value\":39.00,\"previous_value\":6.00,"
         + "\"change\":{\"relative\":5.5000},\"revenue\":39.00,\"profit\":3.00,\"orders\":2,\"profit_margin\":0.0769,"
         + "\"growth\":5.5000,\"gmv\":44.01,\"marketing_rate\":0.0682,\"delivery_net_cost\":6.00,"
@@ -362,6 +362,20 @@ class DashboardKindsTest {
           "4 S002 -1.00 0.00 {\"relative\":null}");
         assertThat(ranks(all.resultAt(3))).containsExactly("1 S001 2 1 {\"relative\":1.0000}",
           "2 S002 1 0 {\"relative\":null}", "3 S003 0 0 {\"relative\":null}", "4 S004 0 0 {\"relative\":null}");
+        testContext.completeNow();
+      })));
+  }
+
+  /** A page of the ranking keeps the stores' ranks over all of them; a page past the end is empty. */
+  @Test
+  void rankingPagesKeepTheRanksOfTheWholeRanking(VertxTestContext testContext) {
+    Future.all(compute("ranking", "all", "2026-03-02", "2026-03-03", Map.of("metric", "profit", "page", "2", "size", "2")),
+        compute("ranking", "all", "2026-03-02", "2026-03-03", Map.of("metric", "profit", "page", "3", "size", "2")))
+      .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
+        assertThat(ranks(all.resultAt(0))).containsExactly("3 S004 0.00 0.00 {\"relative\":null}",
+          "4 S002 -1.00 0.00 {\"relative\":null}");
+        assertThat((String) all.resultAt(0)).contains("\"page\":2,\"size\":2,\"total\":4,\"stores\":[");
+        assertThat((String) all.resultAt(1)).endsWith("\"page\":3,\"size\":2,\"total\":4,\"stores\":[]}");
         testContext.completeNow();
       })));
   }

@@ -290,6 +290,11 @@ class DashboardIT {
     assertKpisShow("S001", "2026-09-01", "2026-09-30");
     assertChannelsAndHoursShow("S001", "2026-09-01", "2026-09-30");
     chromium.waiting(Duration.ofSeconds(15)).until(d -> !"loading".equals(chromium.attribute("[data-part=diagnosis]", "data-state")));
+    // The diagnosis and the ranking are paged (docs/DESIGN.md §12.4): each shows its first page with a pager.
+    for (String part : List.of("diagnosis", "ranking")) {
+      chromium.waiting(Duration.ofSeconds(15))
+        .until(d -> "1".equals(chromium.attribute("[data-part=" + part + "] .pager-info", "data-page")));
+    }
     assertNoPanelIsBlank();
     screenshot("dashboard-store.png");
 

@@ -178,10 +178,16 @@ public final class Warmer {
     return chain;
   }
 
+  /**
+   * A store's views of the default range; the paged ones ({@code products}, {@code diagnosis}, {@code orders}) at
+   * their first page of the default size (the kind's defaults), which is what the dashboard page asks first: the same
+   * cache entry (docs/DESIGN.md §12.4).
+   */
   static List<DashboardQuery> storeQueries(String store) {
     return STORE_KINDS.stream().map(kind -> DashboardQuery.of(kind, store, null, null)).toList();
   }
 
+  /** The chain's views of the default range; the ranking at its first page. */
   static List<DashboardQuery> chainQueries() {
     return CHAIN_KINDS.stream().map(kind -> DashboardQuery.of(kind, DashboardQuery.ALL_STORES, null, null)).toList();
   }

@@ -12,12 +12,14 @@ import io.vertx.sqlclient.SqlClient;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * {@code ranking}: every store (those without orders too) — or every store of a set — with its sums for the range and
  * the previous range, read from the per-store-day rollup ({@code daily_store}) in one pass (both periods split by a
- * FILTER on the day) and ranked in Java.
+ * FILTER on the day) and ranked in Java; one page is written. The work grows with the chain's stores (a sort of a
+ * few thousand rows, milliseconds), never with a store's products or lines (docs/DESIGN.md §12.4).
  */
 final class RankingQuery implements KindQuery {
 
@@ -46,7 +48,10 @@ final class RankingQuery implements KindQuery {
 
   @Override
   public Future<JsonObject> answer(DashboardQuery query) {
-    StoreRanking.Metric metric = StoreRanking.Metric.fromWire(query.param("metric", QueryKind.RANKING.defaults().get("metric")));
+    Map<String, String> defaults = QueryKind.RANKING.defaults();
+    StoreRanking.Metric metric = StoreRanking.Metric.fromWire(query.param("metric", defaults.get("metric")));
+    int page = Integer.parseInt(query.param("page", defaults.get("page")));
+    int size = Integer.parseInt(query.param("size", defaults.get("size")));
     return StoreScope.resolve(client, query, zone).compose(scope -> {
       DayRange range = scope.range();
       return client.preparedQuery(scope.storeSet() ? SET_SQL : CHAIN_SQL).execute(scope.withPreviousPeriod()).map(rows -> {
@@ -56,7 +61,7 @@ final class RankingQuery implements KindQuery {
           stores.add(new StoreRanking.StoreFigures(row.getString(0), row.getString(1), row.getString(2),
             OverviewQuery.totals(row, 3), OverviewQuery.totals(row, 3 + sums)));
         }
-        return new JsonObject(new StoreRanking(range, metric, stores).toMap());
+        return new JsonObject(new StoreRanking(range, metric, stores, page, size).toMap());
       });
     });
   }

@@ -4,16 +4,14 @@ import io.storedash.query.metrics.DayRange;
 import io.storedash.query.metrics.Figures;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Product-health diagnosis of one store over a range (docs/DESIGN.md §4.4), for the products that sold in it:
@@ -53,82 +51,45 @@ public final class ProductDiagnosis {
     return half == 0 ? null : new DayRange(range.to().minusDays(half - 1), range.to());
   }
 
-  /** The result: every product diagnosed, worst score first (then highest revenue, then sku). */
+  /**
+   * The result: every product diagnosed, worst score first (then highest revenue, then sku). The reference of the
+   * rules: query-service computes the same in SQL, a page at a time ({@code compute/DiagnosisQuery}), and is tested
+   * against this ({@code DiagnosisEquivalenceTest}).
+   */
   public record Result(String store, DayRange range, List<ProductHealth> products, BigDecimal medianQuantity,
                        BigDecimal medianGrossMargin, BigDecimal health, long totalRevenue) {
 
-    /**
-     * {@code {"store", "from", "to", "health", "products_count", "revenue", "medians": {"quantity", "gross_margin"},
-     * "halves": {...}, "quadrants": {code: {"name_zh", "products", "revenue"}}, "flags": {code: {"name_zh",
-     * "products", "recommendation": {"zh", "en"}}}, "products": [...]}}
-     */
-    private static Map<String, Object> daysOf(DayRange half) {
-      if (half == null) {
-        return null;
+    /** The summaries over every product, as a page carries them. */
+    public DiagnosisPage.Summary summary() {
+      long[] quadrantProducts = new long[Quadrant.values().length];
+      long[] quadrantRevenue = new long[Quadrant.values().length];
+      long[] flagProducts = new long[HealthFlag.values().length];
+      for (ProductHealth p : products) {
+        quadrantProducts[p.quadrant().ordinal()]++;
+        quadrantRevenue[p.quadrant().ordinal()] += p.period().sales().revenue();
+        p.flags().forEach(f -> flagProducts[f.ordinal()]++);
       }
-      Map<String, Object> days = new LinkedHashMap<>();
-      days.put("from", half.from().toString());
-      days.put("to", half.to().toString());
-      return days;
+      return new DiagnosisPage.Summary(products.size(), totalRevenue, health, medianQuantity, medianGrossMargin,
+        quadrantProducts, quadrantRevenue, flagProducts);
     }
 
+    /**
+     * One page of the products of {@code quadrant} and {@code flag} (null: any), 1-based, with the summaries over all.
+     */
+    public DiagnosisPage page(Quadrant quadrant, HealthFlag flag, int page, int size) {
+      List<ProductHealth> matching = products.stream()
+        .filter(p -> quadrant == null || p.quadrant() == quadrant)
+        .filter(p -> flag == null || p.has(flag))
+        .toList();
+      long from = Math.min((long) (page - 1) * size, matching.size());
+      long to = Math.min(from + size, matching.size());
+      return new DiagnosisPage(store, range, summary(), quadrant == null ? null : quadrant.code(),
+        flag == null ? null : flag.code(), page, size, matching.size(), matching.subList((int) from, (int) to));
+    }
+
+    /** Every product on one page, as JSON. */
     public Map<String, Object> toMap() {
-      Map<Quadrant, long[]> quadrants = new EnumMap<>(Quadrant.class);
-      Map<HealthFlag, Long> flagCounts = new EnumMap<>(HealthFlag.class);
-      for (Quadrant q : Quadrant.values()) {
-        quadrants.put(q, new long[2]);
-      }
-      for (HealthFlag f : HealthFlag.values()) {
-        flagCounts.put(f, 0L);
-      }
-      List<Map<String, Object>> rows = new ArrayList<>(products.size());
-      for (ProductHealth p : products) {
-        long[] q = quadrants.get(p.quadrant());
-        q[0]++;
-        q[1] += p.period().sales().revenue();
-        p.flags().forEach(f -> flagCounts.merge(f, 1L, Long::sum));
-        rows.add(p.toMap(totalRevenue));
-      }
-      Map<String, Object> medians = new LinkedHashMap<>();
-      medians.put("quantity", medianQuantity == null ? null : medianQuantity.setScale(1, RoundingMode.HALF_UP));
-      medians.put("gross_margin", Figures.asRatio(medianGrossMargin));
-      Map<String, Object> halves = new LinkedHashMap<>();
-      DayRange first = firstHalf(range);
-      DayRange second = secondHalf(range);
-      halves.put("first", daysOf(first));
-      halves.put("second", daysOf(second));
-      Map<String, Object> quadrantMap = new LinkedHashMap<>();
-      quadrants.forEach((q, counts) -> {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("name_zh", q.nameZh());
-        entry.put("products", counts[0]);
-        entry.put("revenue", Figures.money(counts[1]));
-        quadrantMap.put(q.code(), entry);
-      });
-      Map<String, Object> flagMap = new LinkedHashMap<>();
-      flagCounts.forEach((f, count) -> {
-        Map<String, Object> advice = new LinkedHashMap<>();
-        advice.put("zh", f.adviceZh());
-        advice.put("en", f.adviceEn());
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("name_zh", f.nameZh());
-        entry.put("products", count);
-        entry.put("recommendation", advice);
-        flagMap.put(f.code(), entry);
-      });
-      Map<String, Object> map = new LinkedHashMap<>();
-      map.put("store", store);
-      map.put("from", range.from().toString());
-      map.put("to", range.to().toString());
-      map.put("health", health == null ? null : health.setScale(1, RoundingMode.HALF_UP));
-      map.put("products_count", products.size());
-      map.put("revenue", Figures.money(totalRevenue));
-      map.put("medians", medians);
-      map.put("halves", halves);
-      map.put("quadrants", quadrantMap);
-      map.put("flags", flagMap);
-      map.put("products", rows);
-      return map;
+      return page(null, null, 1, Math.max(1, products.size())).toMap();
     }
   }
 
@@ -150,6 +111,17 @@ public final class ProductDiagnosis {
       .thenComparingLong(p -> -p.period().sales().revenue())
       .thenComparing(p -> p.period().sales().sku()));
     return new Result(store, range, List.copyOf(products), medianQuantity, medianMargin, health, totalRevenue);
+  }
+
+  /**
+   * A product whose quadrant, flags and score were decided elsewhere (in SQL, by these rules): its trend and the days
+   * since its last sale are derived here.
+   */
+  public static ProductHealth classified(DayRange range, ProductPeriod period, Quadrant quadrant, Set<HealthFlag> flags,
+                                         int score) {
+    BigDecimal trend = Figures.exactRatio(period.secondHalfQuantity() - period.firstHalfQuantity(), period.firstHalfQuantity());
+    long daysSince = ChronoUnit.DAYS.between(period.lastSale(), range.to());
+    return new ProductHealth(period, trend, daysSince, quadrant, flags, score);
   }
 
   static ProductHealth diagnoseOne(DayRange range, ProductPeriod period, BigDecimal medianQuantity, BigDecimal medianMargin) {

@@ -12,9 +12,10 @@ import java.util.function.Function;
 /**
  * Every store ranked by one metric over a range, with the same figures for the previous range of equal length.
  * Highest first; a store whose value does not exist (a margin without revenue, growth without previous revenue) comes
- * last; ties go by store code, so the order is stable. Ranks are positions: 1, 2, 3, ...
+ * last; ties go by store code, so the order is stable. Ranks are positions: 1, 2, 3, ... Every store is ranked,
+ * one page of them is written ({@code page}, 1-based, of {@code size}), with the number of stores ranked.
  */
-public record StoreRanking(DayRange range, Metric metric, List<StoreFigures> stores) {
+public record StoreRanking(DayRange range, Metric metric, List<StoreFigures> stores, int page, int size) {
 
   /** One store's sums for the range and for the previous range. */
   public record StoreFigures(String code, String name, String city, KpiTotals current, KpiTotals previous) {
@@ -51,15 +52,18 @@ public record StoreRanking(DayRange range, Metric metric, List<StoreFigures> sto
   /**
    * {@code {"from", "to", "metric", "previous": {"from", "to"}, "stores": [{"rank", "code", "name", "city", "value",
    * "previous_value", "change", "revenue", "profit", "orders", "profit_margin", "growth",
-   * "previous": {"revenue", "profit", "orders", "profit_margin"}}]}}
+   * "previous": {"revenue", "profit", "orders", "profit_margin"}}], "page", "size", "total"}} with "page", "size"
+   * and "total" before "stores"
    */
   public Map<String, Object> toMap() {
     List<StoreFigures> sorted = new ArrayList<>(stores);
     sorted.sort(Comparator.comparing((StoreFigures s) -> metric.exact(s), Comparator.nullsLast(Comparator.reverseOrder()))
       .thenComparing(StoreFigures::code));
-    List<Map<String, Object>> rows = new ArrayList<>(sorted.size());
-    int rank = 0;
-    for (StoreFigures s : sorted) {
+    int from = (int) Math.min((long) (page - 1) * size, sorted.size());
+    int to = (int) Math.min((long) from + size, sorted.size());
+    List<Map<String, Object>> rows = new ArrayList<>(to - from);
+    int rank = from;
+    for (StoreFigures s : sorted.subList(from, to)) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("rank", ++rank);
       row.put("code", s.code());
@@ -96,6 +100,9 @@ public record StoreRanking(DayRange range, Metric metric, List<StoreFigures> sto
     previousRange.put("from", before.from().toString());
     previousRange.put("to", before.to().toString());
     map.put("previous", previousRange);
+    map.put("page", page);
+    map.put("size", size);
+    map.put("total", sorted.size());
     map.put("stores", rows);
     return map;
   }

@@ -84,7 +84,7 @@ class BreakdownMathsTest {
     StoreRanking ranking = new StoreRanking(RANGE, StoreRanking.Metric.PROFIT_MARGIN, List.of(
       new StoreRanking.StoreFigures("S3", "c", "", none, some),
       new StoreRanking.StoreFigures("S2", "b", "", some, none),
-      new StoreRanking.StoreFigures("S1", "a", "", some, some)));
+      new StoreRanking.StoreFigures("S1", "a", "", some, some)), 1, 100);
     List<?> rows = (List<?>) ranking.toMap().get("stores");
     assertThat(rows.stream().map(r -> ((Map<?, ?>) r).get("code") + "#" + ((Map<?, ?>) r).get("rank")))
       .containsExactly("S1#1", "S2#2", "S3#3");
