@@ -23,7 +23,9 @@ import java.util.Map;
  * instance's budget is spent the computation waits, in arrival order, at most {@link #MAX_WAIT} and while the queue
  * holds less than the budget again; else it is shed. Shed means {@link Failure#OVERLOADED}: 429 with
  * {@code Retry-After} at the gateway, before the computations admitted get slower. Work without a client (the
- * warm-up) shares one budget of half the instance's, so it never shuts users out; the break-glass admin token
+ * warm-up, a service's own questions) shares one budget of half the instance's, so it never shuts users out; beyond
+ * it, such work waits its turn (at most {@link #INTERNAL_WAIT}) rather than being shed, since it is ours and bounded by
+ * its callers (WARM_PARALLELISM, for one); the break-glass admin token
  * ({@link RequestHeaders#OPERATOR_CLIENT}: an operator's load test) is bounded by the instance's budget only.
  * <p>
  * Confined to the verticle's event loop (one query-service verticle per process), so plain fields suffice.
@@ -32,8 +34,12 @@ public final class Admission {
 
   /** The longest a computation waits for the instance's budget before it is shed. */
   public static final Duration MAX_WAIT = Duration.ofMillis(500);
+  /** The longest work without a client waits for its half of the budget: longer than any caller waits for it. */
+  public static final Duration INTERNAL_WAIT = Duration.ofSeconds(30);
   /** The client that work without one (the cache's warm-up) is charged to. */
   public static final String INTERNAL = "(internal)";
+  /** Work without a client waiting for its half of the budget. */
+  private final java.util.ArrayDeque<Parked> internal = new java.util.ArrayDeque<>();
 
   /** Why a computation was shed: the metric's {@code reason} label. */
   public enum Reason {
@@ -114,6 +120,9 @@ public final class Admission {
       : RequestHeaders.OPERATOR_CLIENT.equals(client) ? budget : clientBudget;
     int charge = Math.max(1, Math.min(cost, limit));
     int held = byClient.getOrDefault(who, 0);
+    if (held + charge > limit && client == null) {
+      return parkInternal(charge);
+    }
     if (held + charge > limit) {
       return refuse(Reason.CLIENT, "this client already has " + held + " of its " + limit + " units of uncached "
         + "computations running or waiting (ADMISSION_CLIENT_BUDGET); answers in the cache keep coming");
@@ -140,6 +149,40 @@ public final class Admission {
       }
     });
     return waiter.promise.future();
+  }
+
+  /** Work without a client over its half of the budget: admitted, in arrival order, as its earlier work ends. */
+  private Future<Ticket> parkInternal(int charge) {
+    Parked parked = new Parked(charge);
+    internal.addLast(parked);
+    parked.timer = vertx.setTimer(INTERNAL_WAIT.toMillis(), t -> {
+      if (internal.remove(parked)) {
+        shed.get(Reason.WAITED).increment();
+        parked.promise.fail(Failure.overloaded("query-service's own work (the warm-up) waited "
+          + INTERNAL_WAIT.toSeconds() + " s for its half of ADMISSION_BUDGET", 1));
+      }
+    });
+    return parked.promise.future();
+  }
+
+  /** Admits parked work without a client while its half of the budget has room. */
+  private void unparkInternal() {
+    int limit = Math.max(1, budget / 2);
+    while (!internal.isEmpty() && byClient.getOrDefault(INTERNAL, 0) + internal.peekFirst().charge <= limit) {
+      Parked next = internal.pollFirst();
+      vertx.cancelTimer(next.timer);
+      admit(null, next.charge).onComplete(next.promise);
+    }
+  }
+
+  private static final class Parked {
+    final int charge;
+    final io.vertx.core.Promise<Ticket> promise = io.vertx.core.Promise.promise();
+    long timer;
+
+    Parked(int charge) {
+      this.charge = charge;
+    }
   }
 
   private Future<Ticket> refuse(Reason reason, String why) {
@@ -179,6 +222,7 @@ public final class Admission {
       vertx.cancelTimer(next.timer);
       next.promise.complete(hold(next.client, next.cost));
     }
+    unparkInternal();
   }
 
   /** {@code {"budget", "client_budget", "in_use", "queued", "clients"}} for the heartbeat. */
