@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 final class FailureResponses {
 
+  /** How long a computation shed by admission control waits for its 429: the Retry-After it carries (1 s), so a client that ignores it cannot ask sooner on that connection. */
+  static final java.time.Duration SHED_HOLD = java.time.Duration.ofSeconds(1);
+
   /** The routing-context key under which a handler records which service it asked, for the error's wording. */
   static final String DOWNSTREAM_KEY = "downstream";
 
@@ -93,6 +96,15 @@ final class FailureResponses {
       // Refused before its body was read: that body is not wanted, and the connection cannot be reused.
       rc.response().putHeader("Connection", "close");
       Problems.send(rc.response(), problem).onComplete(ar -> Lingering.drainThenClose(vertx, rc.request()));
+    } else if (status == 429 && failure instanceof ReplyException) {
+      // Shed by admission control (docs/DESIGN.md §12.3): the answer is held for SHED_HOLD first. A client that asks
+      // again the moment it is refused (a flood of connections that each wait for their answer) then costs the
+      // gateway a timer instead of a request a millisecond, and the users it shares the event loop with keep theirs.
+      vertx.setTimer(SHED_HOLD.toMillis(), t -> {
+        if (!rc.response().closed() && !rc.response().ended()) {
+          Problems.send(rc.response(), problem);
+        }
+      });
     } else {
       Problems.send(rc.response(), problem);
     }

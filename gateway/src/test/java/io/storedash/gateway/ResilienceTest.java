@@ -86,13 +86,38 @@ class ResilienceTest {
       }
     };
     for (int i = 0; i < 3 * Downstream.MAX_FAILURES; i++) {
+      long started = System.nanoTime();
       HttpResponse<Buffer> shed = gateway.get("/api/v1/stores/S001/trend?from=2026-01-01&to=2026-01-" + (10 + i));
+      // Held for SHED_HOLD before it is sent: a client that asks again at once cannot ask faster than that.
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(FailureResponses.SHED_HOLD.minusMillis(50));
       assertThat(shed.statusCode()).isEqualTo(429);
       assertThat(shed.getHeader("Retry-After")).isEqualTo("3");
       assertThat(StandIns.problem(shed).getString("detail")).contains("ADMISSION_CLIENT_BUDGET", "retry after 3 s");
     }
     assertThat(gateway.get("/api/v1/stores/S001/overview").statusCode()).isEqualTo(200);
     assertThat(clients).hasSize(3 * Downstream.MAX_FAILURES + 1).containsOnly("admin-token");
+  }
+
+  /** While a shed answer is held, the event loop serves everyone else: the hold is a timer, not a wait. */
+  @Test
+  void aHeldOverloadedAnswerDoesNotHoldOtherAnswers() throws Exception {
+    gateway = StandIns.withCache();
+    gateway.cacheAnswer = msg -> {
+      if ("trend".equals(msg.body().getString("kind"))) {
+        io.vertx.core.eventbus.ReplyException shed = io.storedash.common.Failure.overloaded("budget spent", 1);
+        msg.fail(shed.failureCode(), shed.getMessage());
+      } else {
+        StandIns.echoHit(msg);
+      }
+    };
+    java.util.concurrent.CompletableFuture<HttpResponse<Buffer>> held = java.util.concurrent.CompletableFuture.supplyAsync(
+      () -> gateway.get("/api/v1/stores/S001/trend?from=2026-01-01&to=2026-01-20"));
+    long started = System.nanoTime();
+    for (int i = 0; i < 5; i++) {
+      assertThat(gateway.get("/api/v1/stores/S001/overview").statusCode()).isEqualTo(200);
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(FailureResponses.SHED_HOLD);
+    assertThat(held.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(429);
   }
 
   @Test

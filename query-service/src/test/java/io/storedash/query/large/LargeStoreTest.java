@@ -35,9 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LargeStoreTest {
 
   /** Requests of each case measured after one that warms PostgreSQL's buffers ({@code -Dlarge.rounds}). */
-  private static final int ROUNDS = Integer.getInteger("large.rounds", 3);
+  private static final int ROUNDS = Integer.getInteger("large.rounds", 1);
   /** Diagnoses each of the three concurrent clients asks ({@code -Dlarge.concurrent}). */
-  private static final int CONCURRENT_ROUNDS = Integer.getInteger("large.concurrent", 2);
+  private static final int CONCURRENT_ROUNDS = Integer.getInteger("large.concurrent", 1);
   /** The most CPU time an event loop may spend between two 5 ms ticks while these are answered: it is never blocked. */
   static final double MAX_BUSY_MS = 50;
   /** The slowest answer allowed ({@code -Dlarge.max-latency-ms}): very loose, as the 2-core machine is shared; the figures printed are what counts. */
