@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,7 +50,7 @@ public final class GrowthBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> flags = flags(args);
+    Map<String, String> flags = QueryBenchmark.flags(args);
     Path dataDir = Path.of(flags.getOrDefault("data-dir", "/tmp/storedash-growth"));
     int stores = Integer.parseInt(flags.getOrDefault("stores", "100"));
     int rowsPerStore = Integer.parseInt(flags.getOrDefault("rows-per-store", "30000"));
@@ -154,8 +153,8 @@ public final class GrowthBenchmark {
         }
       }
       Arrays.sort(ms);
-      double p50 = percentile(ms, 50);
-      double p99 = percentile(ms, 99);
+      double p50 = QueryBenchmark.percentile(ms, 50);
+      double p99 = QueryBenchmark.percentile(ms, 99);
       System.out.printf(Locale.ROOT, "%-34s %9.2f %9.2f %9.2f %9.2f%n", c.name(), first, p50, p99, ms[ms.length - 1]);
       kinds.put(c.name(), new JsonObject().put("per_store", c.perStore()).put("first_ms", round(first))
         .put("p50_ms", round(p50)).put("p99_ms", round(p99)).put("max_ms", round(ms[ms.length - 1])));
@@ -192,21 +191,5 @@ public final class GrowthBenchmark {
 
   private static double round(double ms) {
     return Math.round(ms * 100) / 100.0;
-  }
-
-  private static double percentile(double[] sorted, int p) {
-    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-  }
-
-  private static Map<String, String> flags(String[] args) {
-    Map<String, String> flags = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (!args[i].startsWith("--")) {
-        throw new IllegalArgumentException("expected --name value, got " + args[i]);
-      }
-      flags.put(args[i].substring(2), args[i + 1]);
-    }
-    return flags;
   }
 }

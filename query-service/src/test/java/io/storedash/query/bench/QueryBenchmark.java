@@ -134,12 +134,14 @@ public final class QueryBenchmark {
     return String.format("S%03d", index);
   }
 
-  private static double percentile(double[] sorted, int p) {
+  /** The p-th percentile of sorted figures, nearest rank (GrowthBenchmark uses it too). */
+  static double percentile(double[] sorted, int p) {
     int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
   }
 
-  private static Map<String, String> flags(String[] args) {
+  /** {@code --name value} pairs (GrowthBenchmark reads its arguments so too). */
+  static Map<String, String> flags(String[] args) {
     Map<String, String> flags = new HashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!args[i].startsWith("--")) {
