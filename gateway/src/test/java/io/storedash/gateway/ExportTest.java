@@ -16,6 +16,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.client.HttpResponse;
 import org.dhatim.fastexcel.reader.CellType;
 import org.dhatim.fastexcel.reader.ReadableWorkbook;
@@ -88,8 +89,12 @@ class ExportTest {
   private static void answer(Message<JsonObject> msg) {
     if (holdClient != null && holdClient.equals(msg.headers().get(RequestHeaders.CLIENT))) {
       held.add(msg);
-      return;
+    } else {
+      serve(msg);
     }
+  }
+
+  private static void serve(Message<JsonObject> msg) {
     DashboardQuery query = DashboardQuery.fromJson(msg.body());
     if (query.kind() == QueryKind.ORDERS && query.store().equals("S001")) {
       reply(msg, ordersPage(LINES, Integer.parseInt(query.param("page", "1")), Integer.parseInt(query.param("size", "50"))));
@@ -463,12 +468,39 @@ class ExportTest {
     } finally {
       holdClient = null;
     }
-    held.forEach(ExportTest::answer);
+    held.forEach(ExportTest::serve);
     held.clear();
     HttpResponse<Buffer> done = first.await();
     assertThat(done.statusCode()).isEqualTo(200);
     assertThat(parseCsv(csvBody(done))).hasSize(LINES + 1);
     // Finished, the slot is free again.
     assertThat(gateway.get("/api/v1/stores/S001/overview?format=xlsx").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aClientThatGoesAwayStopsItsExportAndFreesItsSlot() {
+    holdClient = RequestHeaders.OPERATOR_CLIENT;
+    NetSocket socket = gateway.vertx.createNetClient().connect(gateway.config.httpPort(), "127.0.0.1").await();
+    Buffer received = Buffer.buffer();
+    socket.handler(received::appendBuffer);
+    try {
+      socket.write("GET /api/v1/stores/S001/orders?format=csv HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+        + StandIns.TOKEN + "\r\n\r\n").await();
+      Eventually.until(Duration.ofSeconds(10), () -> held.size() == 1);
+      serve(held.remove(0));
+      // Page 1 is on its way to the client, and page 2 asked: the client leaves.
+      Eventually.until(Duration.ofSeconds(10), () -> held.size() == 1 && received.toString().contains("商品实收额"));
+      assertThat(received.toString()).startsWith("HTTP/1.1 200 OK");
+      socket.close().await();
+    } finally {
+      holdClient = null;
+    }
+    serve(held.remove(0));
+    // The slot is free again (a refusal would be a 429) ...
+    assertThat(Eventually.until(Duration.ofSeconds(10),
+      () -> gateway.get("/api/v1/stores/S001/overview?format=csv").statusCode() == 200)).isTrue();
+    // ... and the export that lost its client asked no further page.
+    assertThat(gateway.seenByCache.stream().map(DashboardQuery::fromJson).filter(q -> q.kind() == QueryKind.ORDERS)
+      .map(q -> q.param("page", null))).containsExactly("1", "2");
   }
 }

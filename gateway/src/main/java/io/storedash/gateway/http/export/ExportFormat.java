@@ -51,7 +51,8 @@ public enum ExportFormat {
    * and a script's {@code application/json} stay JSON.
    */
   static ExportFormat accepted(String accept) {
-    if (accept == null) {
+    // Every dashboard request passes here: most name neither type, and are not parsed.
+    if (accept == null || !(mentions(accept, "csv") || mentions(accept, "spreadsheetml"))) {
       return null;
     }
     ExportFormat best = null;
@@ -72,6 +73,15 @@ public enum ExportFormat {
       }
     }
     return best != null && bestQuality > json ? best : null;
+  }
+
+  private static boolean mentions(String header, String word) {
+    for (int i = 0; i + word.length() <= header.length(); i++) {
+      if (header.regionMatches(true, i, word, 0, word.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static double quality(String[] parameters) {

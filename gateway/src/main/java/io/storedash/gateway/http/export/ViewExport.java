@@ -301,7 +301,7 @@ final class ViewExport {
     StringJoiner filters = new StringJoiner(lang.pick("；", "; "));
     filters().forEach((name, value) -> filters.add(name + "=" + value));
     lines.put(lang.pick("筛选", "Filters"), filters.length() == 0 ? lang.pick("无", "none") : filters.toString());
-    lines.put(lang.pick("行数", "Rows"), String.valueOf(Math.min(total, maxRows)));
+    lines.put(lang.pick("行数", "Rows"), String.valueOf(total));
     lines.put(lang.pick("生成时间", "Generated at"), GENERATED_AT.format(ZonedDateTime.now(clock)));
     lines.put(lang.pick("导出人", "Exported by"), who);
     lines.put(lang.pick("单位", "Units"), lang.pick("金额为元（2 位小数）；比率为百分比；环比的比率变化为百分点",
