@@ -107,17 +107,7 @@ final class DashboardRoutes {
   }
 
   private void dashboard(RoutingContext rc, QueryKind kind, String store) {
-    ExportRequest export = null;
-    if (Exports.exportable(kind)) {
-      try {
-        export = ExportRequest.of(rc.request());
-      } catch (IllegalArgumentException e) {
-        rc.fail(400, e);
-        return;
-      }
-    }
-    if (export != null) {
-      export(rc, kind, store, export);
+    if (Exports.exportable(kind) && exported(rc, kind, store)) {
       return;
     }
     // The URI names the kind, the store and every parameter: the same URI is always the same query.
@@ -147,8 +137,29 @@ final class DashboardRoutes {
   }
 
   /**
-   * The view as a file (docs/DESIGN.md §13.1): validated as the JSON view is, then every page asked as the page asks
-   * it — within the caller's access, through cache-service, charged to the caller's admission budget.
+   * Answers with the view as a file when the request asks for one (docs/DESIGN.md §13.1), or with the 400 of a wrong
+   * {@code format} or {@code lang}.
+   *
+   * @return whether the request is answered here (else it asks for the JSON view)
+   */
+  private boolean exported(RoutingContext rc, QueryKind kind, String store) {
+    ExportRequest export;
+    try {
+      export = ExportRequest.of(rc.request());
+    } catch (IllegalArgumentException e) {
+      rc.fail(400, e);
+      return true;
+    }
+    if (export == null) {
+      return false;
+    }
+    export(rc, kind, store, export);
+    return true;
+  }
+
+  /**
+   * The view as a file: validated as the JSON view is, then every page asked as the page asks it — within the
+   * caller's access, through cache-service, charged to the caller's admission budget.
    */
   private void export(RoutingContext rc, QueryKind kind, String store, ExportRequest export) {
     MultiMap params = ExportRequest.viewParams(rc.queryParams());
