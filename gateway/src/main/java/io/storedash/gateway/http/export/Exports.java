@@ -81,11 +81,6 @@ public final class Exports {
       () -> running.remove(client)).start();
   }
 
-  /** Exports running on this gateway now. */
-  public int running() {
-    return running.size();
-  }
-
   private void refuseBusy(RoutingContext rc) {
     vertx.setTimer(BUSY_HOLD_MILLIS, t -> {
       if (!rc.response().closed() && !rc.response().ended()) {
