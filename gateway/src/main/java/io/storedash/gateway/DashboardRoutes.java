@@ -18,6 +18,8 @@ import io.storedash.gateway.http.ConstantPayload;
 import io.storedash.gateway.http.ContentNegotiation;
 import io.storedash.gateway.http.ParameterProblem;
 import io.storedash.gateway.http.Recent;
+import io.storedash.gateway.http.export.ExportRequest;
+import io.storedash.gateway.http.export.Exports;
 import io.storedash.gateway.live.MonitorFeed;
 import io.storedash.gateway.live.MonitorView;
 import io.vertx.core.Future;
@@ -72,6 +74,7 @@ final class DashboardRoutes {
   private final MonitorFeed monitorFeed;
   private final AdminRoutes admin;
   private final StoreDirectory directory;
+  private final Exports exports;
   private final ConstantPayload constant = new ConstantPayload();
   /** Queries validated lately, by URI: a dashboard asks the same few URIs over and over (docs/DESIGN.md §12.1). */
   private final Recent<String, DashboardQuery> validated = new Recent<>(VALIDATED_URIS, uri -> 1);
@@ -82,13 +85,14 @@ final class DashboardRoutes {
   private final Recent<String, Buffer> decoded = new Recent<>(DECODED_BYTES, Buffer::length);
 
   DashboardRoutes(CacheClient cacheService, QueryClient queryService, MonitorClient monitorService, MonitorFeed monitorFeed,
-                  AdminRoutes admin, StoreDirectory directory) {
+                  AdminRoutes admin, StoreDirectory directory, Exports exports) {
     this.cacheService = cacheService;
     this.queryService = queryService;
     this.monitorService = monitorService;
     this.monitorFeed = monitorFeed;
     this.admin = admin;
     this.directory = directory;
+    this.exports = exports;
   }
 
   void mount(Router router) {
@@ -103,12 +107,16 @@ final class DashboardRoutes {
   }
 
   private void dashboard(RoutingContext rc, QueryKind kind, String store) {
+    if (Exports.exportable(kind) && exported(rc, kind, store)) {
+      return;
+    }
     // The URI names the kind, the store and every parameter: the same URI is always the same query.
     String uri = rc.request().uri();
     DashboardQuery query = validated.get(uri);
     if (query == null) {
       try {
-        query = queryOf(kind, store, rc.queryParams());
+        // Without the export's format and lang: they are no part of the view (nor of its cache key).
+        query = queryOf(kind, store, Exports.exportable(kind) ? ExportRequest.viewParams(rc.queryParams()) : rc.queryParams());
       } catch (IllegalArgumentException e) {
         rc.fail(400, e);
         return;
@@ -126,6 +134,52 @@ final class DashboardRoutes {
     withinAccess(caller.effectiveAccess(), query)
       .onSuccess(scoped -> answer(rc, scoped, bypass))
       .onFailure(e -> rc.fail(FailureResponses.statusOf(e), e));
+  }
+
+  /**
+   * Answers with the view as a file when the request asks for one (docs/DESIGN.md §13.1), or with the 400 of a wrong
+   * {@code format} or {@code lang}.
+   *
+   * @return whether the request is answered here (else it asks for the JSON view)
+   */
+  private boolean exported(RoutingContext rc, QueryKind kind, String store) {
+    ExportRequest export;
+    try {
+      export = ExportRequest.of(rc.request());
+    } catch (IllegalArgumentException e) {
+      rc.fail(400, e);
+      return true;
+    }
+    if (export == null) {
+      return false;
+    }
+    export(rc, kind, store, export);
+    return true;
+  }
+
+  /**
+   * The view as a file: validated as the JSON view is, then every page asked as the page asks it — within the
+   * caller's access, through cache-service, charged to the caller's admission budget.
+   */
+  private void export(RoutingContext rc, QueryKind kind, String store, ExportRequest export) {
+    MultiMap params = ExportRequest.viewParams(rc.queryParams());
+    DashboardQuery query;
+    try {
+      query = queryOf(kind, store, params);
+    } catch (IllegalArgumentException e) {
+      rc.fail(400, e);
+      return;
+    }
+    Caller caller = Caller.of(rc);
+    String client = clientOf(rc);
+    exports.export(rc, export, query, params, client, caller.name(), pageParams -> {
+      try {
+        DashboardQuery page = queryOf(kind, store, pageParams);
+        return withinAccess(caller.effectiveAccess(), page).compose(scoped -> throughCache(rc, scoped, client));
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(e);
+      }
+    });
   }
 
   /**
@@ -215,10 +269,15 @@ final class DashboardRoutes {
       rc.put(FailureResponses.DOWNSTREAM_KEY, ServiceNames.QUERY);
       reply = queryService.compute(query, client);
     } else {
-      rc.put(FailureResponses.DOWNSTREAM_KEY, ServiceNames.CACHE);
-      reply = cacheService.query(query, client).recover(e -> withoutCache(rc, query, client, e));
+      reply = throughCache(rc, query, client);
     }
     reply.onSuccess(result -> respond(rc, query, result)).onFailure(e -> rc.fail(FailureResponses.statusOf(e), e));
+  }
+
+  /** The answer from cache-service, or from query-service when no cache-service answers. */
+  private Future<DashboardReply> throughCache(RoutingContext rc, DashboardQuery query, String client) {
+    rc.put(FailureResponses.DOWNSTREAM_KEY, ServiceNames.CACHE);
+    return cacheService.query(query, client).recover(e -> withoutCache(rc, query, client, e));
   }
 
   /**

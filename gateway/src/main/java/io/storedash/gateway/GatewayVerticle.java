@@ -28,6 +28,7 @@ import io.storedash.gateway.http.RequestBodies;
 import io.storedash.gateway.http.RequestStats;
 import io.storedash.gateway.http.SecurityHeaders;
 import io.storedash.gateway.http.VendorAssets;
+import io.storedash.gateway.http.export.Exports;
 import io.storedash.gateway.live.MonitorFeed;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -130,7 +131,9 @@ public final class GatewayVerticle extends VerticleBase {
     DashboardQuery everyStore = DashboardQuery.of(QueryKind.STORES, DashboardQuery.ALL_STORES, null, null);
     directory = new StoreDirectory(vertx, signatures,
       () -> cacheClient.query(everyStore).recover(e -> queryClient.compute(everyStore)), clock);
-    dashboards = new DashboardRoutes(cacheClient, queryClient, monitorClient, monitorFeed, admin, directory);
+    Exports exports = new Exports(vertx, service.config().load().exportMaxRows(),
+      java.time.Clock.system(service.config().timezone()));
+    dashboards = new DashboardRoutes(cacheClient, queryClient, monitorClient, monitorFeed, admin, directory, exports);
     failures = new FailureResponses(vertx, ADMIN_BODY_LIMIT);
 
     service.heartbeatStats(() -> new JsonObject()

@@ -4,6 +4,8 @@ import io.storedash.common.DashboardQuery;
 import io.storedash.common.QueryKind;
 import io.storedash.common.QueryParams;
 import io.storedash.gateway.http.ApiDocument;
+import io.storedash.gateway.http.export.ExportRequest;
+import io.storedash.gateway.http.export.Exports;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -209,6 +211,10 @@ class OpenApiContractTest {
       Set<String> expected = new HashSet<>(QueryParams.namesOf(kind));
       if (kind != QueryKind.STORES) {
         expected.addAll(List.of("from", "to"));
+      }
+      if (Exports.exportable(kind)) {
+        // format and lang ask for the view as a file (DESIGN §13.1): no part of the view, taken by every exporting route.
+        expected.addAll(ExportRequest.PARAMETERS);
       }
       assertThat(queryNames).as(path).containsExactlyInAnyOrderElementsOf(expected);
       assertThat(defaults).as("defaults of " + path).isEqualTo(new TreeMap<>(kind.defaults()));

@@ -54,6 +54,8 @@ public final class ConfigLoader {
     // Fast under load (issue 18)
     "ACCESS_LOG", "ACCESS_LOG_FILE", "ACCESS_LOG_MAX_BYTES", "ADMISSION_BUDGET", "ADMISSION_CLIENT_BUDGET",
     "CACHE_FAILURE_TTL", "PG_READ_URL",
+    // Export of the views (issue 19)
+    "EXPORT_MAX_ROWS",
     // Single sign-on
     "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_REDIRECT_URI", "OIDC_ROLE_CLAIM", "OIDC_STORES_CLAIM",
     "OIDC_CITIES_CLAIM", "OIDC_USERNAME_CLAIM");
@@ -369,7 +371,8 @@ public final class ConfigLoader {
       required("ADMISSION_CLIENT_BUDGET", "16", v -> intIn(v, 1, 100_000)),
       // 0 turns the failure cache off (DESIGN §12.3).
       required("CACHE_FAILURE_TTL", "2s", v -> v.trim().matches("0+(ms|s|m|h)?") ? Duration.ZERO : duration(v)),
-      pgReadUrl());
+      pgReadUrl(),
+      required("EXPORT_MAX_ROWS", "1000000", v -> intIn(v, 1, LoadPolicy.MAX_EXPORT_ROWS)));
   }
 
   /** PG_READ_URL, with PG_PASSWORD (when set) as its password, as PG_URL. */

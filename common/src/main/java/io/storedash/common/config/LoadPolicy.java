@@ -19,9 +19,15 @@ import java.util.Optional;
  * @param cacheFailureTtl    CACHE_FAILURE_TTL: how long cache-service answers a failed computation's failure (400,
  *                           404, 500) again instead of computing it anew; zero turns it off
  * @param pgReadUrl          PG_READ_URL: a streaming replica query-service reads the dashboards from; absent: PG_URL
+ * @param exportMaxRows      EXPORT_MAX_ROWS: the most rows one export (CSV or .xlsx of a view) may have; a larger one is
+ *                           refused before its first byte (docs/DESIGN.md §13.1)
  */
 public record LoadPolicy(AccessLog accessLog, Optional<Path> accessLogFile, long accessLogMaxBytes, int admissionBudget,
-                         int admissionClientBudget, Duration cacheFailureTtl, Optional<String> pgReadUrl) {
+                         int admissionClientBudget, Duration cacheFailureTtl, Optional<String> pgReadUrl,
+                         int exportMaxRows) {
+
+  /** The rows an .xlsx sheet holds under its header row (Excel's limit), and so the most EXPORT_MAX_ROWS allows. */
+  public static final int MAX_EXPORT_ROWS = 1_048_575;
 
   /** Which requests the access log writes a line for. */
   public enum AccessLog {

@@ -491,4 +491,15 @@ class ConfigLoaderTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(Map.of("ADMISSION_CLIENT_BUDGET", "0")))
       .hasMessageContaining("ADMISSION_CLIENT_BUDGET");
   }
+
+  /** Issue 19's export bound: a million rows by default, at most what an .xlsx sheet holds (DESIGN.md §13.1). */
+  @Test
+  void exportMaxRows() {
+    assertThat(ConfigLoader.load(Map.of()).load().exportMaxRows()).isEqualTo(1_000_000);
+    assertThat(ConfigLoader.load(Map.of("EXPORT_MAX_ROWS", "1048575")).load().exportMaxRows()).isEqualTo(1_048_575);
+    for (String wrong : List.of("0", "1048576", "lots")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(Map.of("EXPORT_MAX_ROWS", wrong)))
+        .as(wrong).hasMessageContaining("EXPORT_MAX_ROWS");
+    }
+  }
 }

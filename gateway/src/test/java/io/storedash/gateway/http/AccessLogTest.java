@@ -129,7 +129,7 @@ class AccessLogTest {
     events.start();
     access.addAppender(events);
     AccessLog log = AccessLog.of(TOKEN, new LoadPolicy(LoadPolicy.AccessLog.ALL, Optional.empty(), 1 << 20, 64, 16,
-      Duration.ofSeconds(2), Optional.empty()), new SimpleMeterRegistry());
+      Duration.ofSeconds(2), Optional.empty(), 1_000_000), new SimpleMeterRegistry());
     try {
       log.writer().offer(line("/api/v1/access-log-test-token-0123456789/x", 404));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
