@@ -442,11 +442,12 @@ function checkEmptyRange(overview) {
     : t('emptyRangeUpTo', { to: coverage.to || '—' });
   for (const part of Object.keys(PARTS)) {
     if (part !== 'overview' && !skipped(part)) {
-      state.generation[part] = (state.generation[part] || 0) + 1;
       clearBody(part);
       setPanelState(part, 'empty', '');
     }
   }
+  // The banner is the whole answer: the panels, the cards and the comparison go until the range changes.
+  setPanelState('overview', 'empty', '');
   $('kpis').hidden = true;
   $('compare').hidden = true;
 }

@@ -80,18 +80,22 @@ function hitRateItem(cache) {
 const SEVERITY = ['green', 'yellow', 'red'];
 
 /**
- * The CPU figure's colour. monitor-service does not judge the status by the CPU (a busy shared host is not a fault of
- * StoreDash's), so its colour is never worse than the status beside it: a red CPU next to 正常 said two things.
+ * The colour of a figure that monitor-service does not judge the status by (the CPU: a busy shared host is not a
+ * fault of StoreDash's; the cache hit rate: a cold cache is slow, not broken). It is never worse than the status
+ * beside it: a red CPU next to 正常 said two things at once.
  */
+function noWorseThan(own, overall) {
+  const cap = SEVERITY.indexOf(overall);
+  return own !== 'unknown' && cap >= 0 && SEVERITY.indexOf(own) > cap ? overall : own;
+}
+
 function cpuItem(system, overall) {
   if (!system) {
     return ['unknown', '—'];
   }
   const cpu = isNumber(system.system_cpu) && system.system_cpu >= 0 ? system.system_cpu
     : isNumber(system.process_cpu) && system.process_cpu >= 0 ? system.process_cpu : null;
-  const own = tone(cpu, 0.7, 0.9);
-  const cap = SEVERITY.indexOf(overall);
-  return [own !== 'unknown' && cap >= 0 && SEVERITY.indexOf(own) > cap ? overall : own, percent(cpu)];
+  return [noWorseThan(tone(cpu, 0.7, 0.9), overall), percent(cpu)];
 }
 
 /**
@@ -189,7 +193,8 @@ function render() {
     overall = ['green', 'yellow', 'red'].includes(s.status) ? s.status : 'unknown';
     const [redisStatus, redisText] = redisItem(s.redis);
     setItem('monitor-redis', redisStatus, redisText);
-    const [hitStatus, hitText] = hitRateItem(s.cache);
+    const [hitRateStatus, hitText] = hitRateItem(s.cache);
+    const hitStatus = noWorseThan(hitRateStatus, overall);
     setItem('monitor-hit-rate', hitStatus, hitText);
     const [memStatus, memText] = memoryItem(s.redis);
     setItem('monitor-memory', memStatus, memText);
