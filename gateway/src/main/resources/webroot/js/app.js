@@ -513,6 +513,8 @@ function fillCompare() {
       ' ' + s.code + ' ' + (s.name || '')));
   }
   $('compare-count').textContent = state.compare.length ? String(state.compare.length) : '';
+  // Comparing needs two stores to pick from.
+  $('compare-picker').hidden = state.stores.length < 2;
 }
 
 function toggleCompare(code, on) {
@@ -729,6 +731,11 @@ function wireControls() {
     rerenderAll();
   });
   $('refresh').addEventListener('click', () => refreshData());
+  $('filter-toggle').addEventListener('click', () => {
+    const open = !$('controls').classList.contains('open');
+    $('controls').classList.toggle('open', open);
+    $('filter-toggle').setAttribute('aria-expanded', String(open));
+  });
   $('rank-metric').addEventListener('change', event => {
     state.rankMetric = event.target.value;
     state.rankingPage = 1;

@@ -301,7 +301,7 @@ const STRINGS = {
     monitorServices: '服务',
     // ---- issue 19, the dashboard page (D): calendar, compare, chain, search, export, freshness, states, monitor ----
     skipToContent: '跳到数据',
-    filters: '筛选',
+    moreFilters: '更多',
     preset_today: '今日',
     preset_yesterday: '昨日',
     preset_this_week: '本周',
@@ -664,7 +664,7 @@ const STRINGS = {
     monitorServices: 'Services',
     // ---- issue 19, the dashboard page (D): calendar, compare, chain, search, export, freshness, states, monitor ----
     skipToContent: 'Skip to the figures',
-    filters: 'Filters',
+    moreFilters: 'More',
     preset_today: 'Today',
     preset_yesterday: 'Yesterday',
     preset_this_week: 'This week',

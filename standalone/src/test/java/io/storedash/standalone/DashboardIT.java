@@ -396,6 +396,8 @@ class DashboardIT {
       .until(d -> chromium.byCss("#monitor-message").getText().contains("监控服务不可用"));
     assertThat(chromium.byCss("#monitor-message").getText()).contains("monitor-service");
     assertThat(chromium.attribute("#monitor", "data-status")).isEqualTo("unknown");
+    // No figure of the last snapshot is shown as if it were current.
+    assertThat(chromium.byCss("#monitor-cpu .monitor-value").getText()).isEqualTo("—");
 
     new Select(chromium.byCss("#store")).selectByValue("S004");
     assertKpisShow("S004", END.minusDays(29).toString(), END.toString());

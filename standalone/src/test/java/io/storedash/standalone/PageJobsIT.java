@@ -267,6 +267,18 @@ class PageJobsIT {
     JsonObject trend = api("/api/v1/stores/all/trend?from=2026-10-19&to=2026-10-25");
     assertThat(chromium.attribute("[data-part=trend] .chart", "data-previous")).isEqualTo(String.valueOf(trend.containsKey("previous")));
     screenshot("page-presets-zh.png");
+    // Every chart has a name and a printed summary; one h1 and a skip link; the ranking is one tab stop.
+    chromium.waiting(WAIT).until(d -> "ready".equals(chromium.attribute("[data-part=ranking]", "data-state")));
+    for (WebElement chart : browser.findElements(By.cssSelector("[data-part] .chart"))) {
+      if (chart.isDisplayed()) {
+        assertThat(chart.getDomAttribute("aria-label")).isNotBlank();
+        assertThat(browser.findElement(By.id(chart.getDomAttribute("aria-describedby"))).getText()).isNotBlank();
+      }
+    }
+    assertThat(browser.findElements(By.tagName("h1"))).hasSize(1);
+    assertThat(chromium.attribute("a.skip-link", "href")).isEqualTo("#sales");
+    assertThat(script("return document.querySelectorAll('[data-part=ranking] [tabindex=\"0\"]').length;")).isEqualTo(1L);
+    assertThat(browser.findElements(By.cssSelector("[data-part=ranking] tbody tr")).size()).isGreaterThan(1);
     axe("the chain in Chinese");
 
     // With a clock inside the data, today is the clock's: this week is Monday to Wednesday.
@@ -443,6 +455,14 @@ class PageJobsIT {
     script("document.querySelector('[data-part=orders]').scrollIntoView();");
     chromium.waiting(Duration.ofSeconds(5)).until(d -> ((Number) script(
       "return document.getElementById('controls').getBoundingClientRect().top;")).doubleValue() == 0);
+    // Compact: the store and the presets take at most a seventh of the screen; the dates fold out under 更多.
+    double bar = ((Number) script("return document.getElementById('controls').getBoundingClientRect().height;")).doubleValue();
+    System.out.printf("phone filter bar: %.0f px of 844%n", bar);
+    assertThat(bar).isLessThanOrEqualTo(844 / 7.0);
+    assertThat(chromium.byCss("#from").isDisplayed()).isFalse();
+    chromium.byCss("#filter-toggle").click();
+    assertThat(chromium.byCss("#from").isDisplayed()).isTrue();
+    chromium.byCss("#filter-toggle").click();
     for (String part : List.of("orders", "diagnosis")) {
       assertThat(script("const td = document.querySelector('[data-part=" + part + "] tbody td');"
         + " return td ? getComputedStyle(td).display : null;")).as(part + " as cards").isEqualTo("flex");
