@@ -46,5 +46,7 @@ export function table(headers, rows, { className, caption, label } = {}) {
       caption ? el('caption', null, caption) : null,
       el('thead', null, el('tr', null, headers.map(h => el('th', { scope: 'col', class: h.numeric ? 'num' : null }, h.label)))),
       el('tbody', null, rows.map(row => el('tr', row.attrs || null,
-        row.cells.map((cell, i) => el('td', { class: headers[i] && headers[i].numeric ? 'num' : null }, cell)))))));
+        // Each cell names its column, which a narrow screen shows beside it when a row becomes a card.
+        row.cells.map((cell, i) => el('td', { class: headers[i] && headers[i].numeric ? 'num' : null,
+          'data-label': headers[i] ? headers[i].label : null }, cell)))))));
 }

@@ -167,3 +167,13 @@ export function time(iso) {
 export function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
+
+/** A day and time as the API writes it (ISO 8601), shown as "2026-10-31 21:48" in the store's own clock. */
+export function dateTime(iso) {
+  if (!iso) {
+    return '—';
+  }
+  const text = String(iso);
+  const match = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})/.exec(text);
+  return match ? match[1] + ' ' + match[2] : text;
+}

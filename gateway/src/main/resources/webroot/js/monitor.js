@@ -1,6 +1,10 @@
 // The monitor panel on top of the page, fed live by the gateway's server-sent events (/api/v1/monitor/stream).
 // hq and ops get the full snapshot; everyone else a reduced one, {"status", "services": {"<name>": "green|..."}},
-// without hosts, ports, versions or node ids: then the panel shows one light per service and no details.
+// without hosts, ports, versions or node ids: then the panel is one line in plain words (what works and what does not,
+// for the person reading sales figures), and no details. A figure whose snapshot is no longer live is not shown as
+// current: it becomes —. Screen readers hear the panel only when its status changes, not with every snapshot.
+// The same stream carries data-changed (the stores whose data an import or a channel change touched), handed to the
+// page so it can reload its figures.
 import { t } from './i18n.js';
 import { percent, decimal, duration, time, isNumber } from './format.js';
 import { el, clear } from './dom.js';
@@ -16,6 +20,11 @@ let unavailable = null;
 let disconnected = false;
 let lastEventAt = 0;
 let updates = 0;
+/** Whether the caller sees the technical panel (hq, ops); everyone else gets the plain line. */
+let technical = true;
+let dataChangedListener = null;
+/** What was last announced to screen readers: a new status is announced, a repeated one is not. */
+let announced = null;
 
 const $ = id => document.getElementById(id);
 
@@ -68,13 +77,44 @@ function hitRateItem(cache) {
   return [rate >= 0.8 ? 'green' : rate >= 0.5 ? 'yellow' : 'red', percent(rate)];
 }
 
-function cpuItem(system) {
+const SEVERITY = ['green', 'yellow', 'red'];
+
+/**
+ * The colour of a figure that monitor-service does not judge the status by (the CPU: a busy shared host is not a
+ * fault of StoreDash's; the cache hit rate: a cold cache is slow, not broken). It is never worse than the status
+ * beside it: a red CPU next to 正常 said two things at once.
+ */
+function noWorseThan(own, overall) {
+  const cap = SEVERITY.indexOf(overall);
+  return own !== 'unknown' && cap >= 0 && SEVERITY.indexOf(own) > cap ? overall : own;
+}
+
+function cpuItem(system, overall) {
   if (!system) {
     return ['unknown', '—'];
   }
   const cpu = isNumber(system.system_cpu) && system.system_cpu >= 0 ? system.system_cpu
     : isNumber(system.process_cpu) && system.process_cpu >= 0 ? system.process_cpu : null;
-  return [tone(cpu, 0.7, 0.9), percent(cpu)];
+  return [noWorseThan(tone(cpu, 0.7, 0.9), overall), percent(cpu)];
+}
+
+/**
+ * The reduced snapshot in one plain sentence and the colour it deserves: the sales figures come from query-service
+ * and PostgreSQL, so with those up the data is fine whatever the cache does.
+ */
+export function plainLine(s) {
+  const services = s.services || {};
+  const bad = name => services[name] === 'red' || services[name] === 'yellow';
+  if (services['query-service'] === 'red' || services.postgresql === 'red') {
+    return ['red', t('plain_data_down')];
+  }
+  if (bad('redis') || bad('cache-service')) {
+    return ['yellow', t('plain_cache_down')];
+  }
+  if (s.status === 'green') {
+    return ['green', t('plain_ok')];
+  }
+  return ['yellow', t('plain_slow')];
 }
 
 function firstInstance(cluster, service) {
@@ -139,19 +179,26 @@ function render() {
     $('monitor-details').hidden = true;
     $('monitor-toggle').setAttribute('aria-expanded', 'false');
   }
+  $('monitor-plain').hidden = technical;
   if (snapshot && brief) {
     overall = colour(snapshot.status);
     renderReduced(snapshot);
-  } else if (snapshot) {
+  }
+  if (!technical) {
+    renderPlain(panel);
+    return;
+  }
+  if (snapshot && !brief) {
     const s = snapshot;
     overall = ['green', 'yellow', 'red'].includes(s.status) ? s.status : 'unknown';
     const [redisStatus, redisText] = redisItem(s.redis);
     setItem('monitor-redis', redisStatus, redisText);
-    const [hitStatus, hitText] = hitRateItem(s.cache);
+    const [hitRateStatus, hitText] = hitRateItem(s.cache);
+    const hitStatus = noWorseThan(hitRateStatus, overall);
     setItem('monitor-hit-rate', hitStatus, hitText);
     const [memStatus, memText] = memoryItem(s.redis);
     setItem('monitor-memory', memStatus, memText);
-    const [cpuStatus, cpuText] = cpuItem(s.system);
+    const [cpuStatus, cpuText] = cpuItem(s.system, overall);
     setItem('monitor-cpu', cpuStatus, cpuText);
     const details = clear($('monitor-details-list'));
     for (const [label, value] of detailRows(s)) {
@@ -164,7 +211,13 @@ function render() {
     $('monitor-updated').textContent = t('updatedAt') + ' ' + time(s.generated_at);
     $('monitor-updated').dataset.generatedAt = s.generated_at || '';
   }
-  const stale = unavailable || disconnected || (snapshot && Date.now() - lastEventAt > SILENT_AFTER_MS);
+  const stale = isStale();
+  if (stale) {
+    // No old figure is shown as if it were current.
+    for (const id of ['monitor-redis', 'monitor-hit-rate', 'monitor-memory', 'monitor-cpu']) {
+      setItem(id, 'unknown', '—');
+    }
+  }
   if (unavailable) {
     overall = 'unknown';
     message.textContent = t('monitorUnavailable') + ': ' + unavailable;
@@ -181,6 +234,39 @@ function render() {
   panel.dataset.status = overall;
   panel.classList.toggle('stale', Boolean(stale));
   $('monitor-status-text').textContent = t('status_' + overall);
+  announce(t('monitorTitle') + ' ' + t('status_' + overall));
+}
+
+function isStale() {
+  return Boolean(unavailable || disconnected || (snapshot && Date.now() - lastEventAt > SILENT_AFTER_MS));
+}
+
+/** For a store manager: one line, the colour of what it says, and no internal name or address. */
+function renderPlain(panel) {
+  let status = 'unknown';
+  let text = t('plain_unknown');
+  if (snapshot && !isStale()) {
+    [status, text] = plainLine(reduced(snapshot) ? snapshot : { status: snapshot.status, services: {} });
+  }
+  $('monitor-fixed').hidden = true;
+  $('monitor-services').hidden = true;
+  $('monitor-toggle').hidden = true;
+  $('monitor-details').hidden = true;
+  $('monitor-message').hidden = true;
+  $('monitor-status-text').textContent = '';
+  $('monitor-plain').textContent = text;
+  panel.dataset.form = 'plain';
+  panel.dataset.status = status;
+  panel.classList.toggle('stale', isStale());
+  announce(text);
+}
+
+/** Tells screen readers a new status, once (the live region is written only when what it says changes). */
+function announce(text) {
+  if (text !== announced) {
+    announced = text;
+    $('monitor-announce').textContent = text;
+  }
 }
 
 export function rerender() {
@@ -219,6 +305,16 @@ function connect() {
     disconnected = false;
     render();
   });
+  source.addEventListener('data-changed', event => {
+    try {
+      const change = JSON.parse(event.data);
+      if (dataChangedListener) {
+        dataChangedListener(change);
+      }
+    } catch (e) {
+      // not JSON: nothing to reload
+    }
+  });
   source.addEventListener('open', () => {
     disconnected = false;
     render();
@@ -233,11 +329,19 @@ function connect() {
   });
 }
 
-export function start() {
+/**
+ * @param options.technical     whether the caller sees the technical panel (hq, ops) rather than the plain line
+ * @param options.onDataChanged called with {stores, version} when the server says data changed
+ */
+export function start({ technical: showsTechnical = true, onDataChanged = null } = {}) {
+  technical = showsTechnical;
+  dataChangedListener = onDataChanged;
   $('monitor-toggle').addEventListener('click', () => {
     const details = $('monitor-details');
     details.hidden = !details.hidden;
     $('monitor-toggle').setAttribute('aria-expanded', String(!details.hidden));
+    // On a phone the figures fold away with the details.
+    $('monitor').classList.toggle('open', !details.hidden);
   });
   render();
   if (typeof EventSource !== 'function') {

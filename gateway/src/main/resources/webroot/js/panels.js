@@ -20,15 +20,26 @@ const RATINGS = ['excellent', 'good', 'improve'];
 /** Channel names by code, from the latest channels answer: the order lines name a channel by its code only. */
 const channelNames = new Map();
 
-function chartBox(body, label) {
+let chartIds = 0;
+
+/**
+ * The panel's chart container: a picture with a name for a screen reader, described by a one-line text summary
+ * printed under it (the figures in words, for anyone who cannot read the chart).
+ */
+function chartBox(body, label, summary) {
   let box = body.querySelector('.chart');
   if (!box) {
-    box = el('div', { class: 'chart', role: 'img' });
+    chartIds += 1;
+    box = el('div', { class: 'chart', role: 'img', id: 'chart-' + chartIds });
     body.prepend(box);
   }
-  // A picture needs a name for a screen reader; the numbers are in the panel's tables.
   if (label) {
     box.setAttribute('aria-label', label);
+  }
+  if (summary) {
+    const id = box.id + '-summary';
+    box.after(el('p', { class: 'chart-summary', id }, summary));
+    box.setAttribute('aria-describedby', id);
   }
   return box;
 }
@@ -82,28 +93,41 @@ function changeCell(name, value) {
 
 // ---- KPIs -------------------------------------------------------------------------------------------------------
 
+/** The previous value and its change, printed on the card (not only in a tooltip: a phone has none). */
+function comparison(name, className, label, value, delta) {
+  return el('div', { class: className + ' tone-' + delta.tone, dataset: { change: delta.direction, kind: delta.kind } },
+    el('span', { class: 'kpi-change-text' }, label + ' ' + (delta.direction === 'none' ? '—' : delta.text)),
+    el('span', { class: 'kpi-previous' }, ' · ' + t('was', { value: byUnit(name, value) })));
+}
+
 export function renderKpis(container, data) {
   const kpis = data.kpis || {};
   const changes = data.change || {};
   const previous = data.previous || {};
+  // 同比: the same days a year before, only where the API found data there.
+  const lastYear = data.previous_year && typeof data.previous_year === 'object' ? data.previous_year : null;
+  const yearChanges = data.change_year || {};
   clear(container);
   for (const name of KPI_CARDS) {
     const value = num(kpis[name]);
     const delta = change(name, changes[name]);
     const high = name === 'marketing_rate' && marketingRateHigh(value);
-    const dataset = { kpi: name, value: value === null ? '' : String(value), change: delta.direction, changeKind: delta.kind };
+    const dataset = { kpi: name, value: value === null ? '' : String(value), change: delta.direction, changeKind: delta.kind,
+      previous: num(previous[name]) === null ? '' : String(num(previous[name])) };
     if (high) {
       dataset.alert = 'high';
     }
-    const card = el('div', {
-      class: 'kpi' + (high ? ' kpi-alert' : ''),
-      dataset,
-      title: t('previousPeriod') + ': ' + byUnit(name, num(previous[name])),
-    },
-    el('div', { class: 'kpi-name' }, t('kpi_' + name)),
-    el('div', { class: 'kpi-value' }, byUnit(name, value)),
-    el('div', { class: 'kpi-change tone-' + delta.tone },
-      delta.direction === 'none' ? t('noPrevious') : t('changeLine', { change: delta.text })));
+    const card = el('div', { class: 'kpi' + (high ? ' kpi-alert' : ''), dataset, role: 'listitem' },
+      el('div', { class: 'kpi-name' }, t('kpi_' + name)),
+      el('div', { class: 'kpi-value' }, byUnit(name, value)),
+      delta.direction === 'none' && num(previous[name]) === null
+        ? el('div', { class: 'kpi-change tone-neutral' }, t('noPrevious'))
+        : comparison(name, 'kpi-change', t('vsPrevious'), num(previous[name]), delta));
+    if (lastYear && lastYear[name] !== undefined && lastYear[name] !== null) {
+      const yearDelta = change(name, yearChanges[name]);
+      card.dataset.yearChangeKind = yearDelta.kind;
+      card.append(comparison(name, 'kpi-change kpi-year', t('vsLastYear'), num(lastYear[name]), yearDelta));
+    }
     if (name === 'orders') {
       // 无效订单 beside 订单数: cancelled or refunded orders, in no figure.
       const invalid = num(kpis.invalid_orders);
@@ -122,6 +146,23 @@ export function renderKpis(container, data) {
 
 // ---- Trend ------------------------------------------------------------------------------------------------------
 
+function sum(values) {
+  return values.reduce((total, v) => total + (v || 0), 0);
+}
+
+/** The trend's summary in words: totals of this and the previous period, the best and the worst day. */
+function trendSummary(days, revenue, previousRevenue) {
+  let best = 0;
+  let worst = 0;
+  revenue.forEach((v, i) => {
+    best = (v || 0) > (revenue[best] || 0) ? i : best;
+    worst = (v || 0) < (revenue[worst] || 0) ? i : worst;
+  });
+  return t('sum_trend', { days: days.length, total: money(sum(revenue)), best: days[best], bestValue: money(revenue[best]),
+    worst: days[worst], worstValue: money(revenue[worst]) })
+    + (previousRevenue.length ? ' ' + t('sum_trend_previous', { total: money(sum(previousRevenue)) }) : '');
+}
+
 export function renderTrend(body, data) {
   const rows = rowsOf(data, ['days', 'series', 'points', 'trend', 'daily']);
   if (!rows.length) {
@@ -132,16 +173,26 @@ export function renderTrend(body, data) {
   const profit = rows.map(r => num(pick(r, ['profit'])));
   const orders = rows.map(r => num(pick(r, ['orders'])));
   const invalid = rows.map(r => num(pick(r, ['invalid_orders'])));
+  // The previous period, day by day beside this one's (its first day under this one's first), when the API gives it.
+  const before = data.previous && Array.isArray(data.previous.days) ? data.previous.days : [];
+  const previousRevenue = before.map(r => num(pick(r, ['revenue'])));
   const series = [
     { name: t('series_revenue'), type: 'line', smooth: 0.3, smoothMonotone: 'x', showSymbol: false, data: revenue, areaStyle: { opacity: 0.08 } },
     { name: t('series_profit'), type: 'line', smooth: 0.3, smoothMonotone: 'x', showSymbol: false, data: profit },
     { name: t('series_orders'), type: 'bar', stack: 'orders', yAxisIndex: 1, data: orders, itemStyle: { opacity: 0.35 }, barMaxWidth: 14 },
   ];
+  if (previousRevenue.length) {
+    series.push({ name: t('series_previous_revenue'), type: 'line', smooth: 0.3, showSymbol: false,
+      data: previousRevenue.slice(0, days.length), lineStyle: { type: 'dashed', width: 1.5, opacity: 0.45, color: '#6b778c' },
+      itemStyle: { color: '#6b778c' }, z: 1 });
+  }
   if (invalid.some(v => v !== null && v > 0)) {
     series.push({ name: t('series_invalid_orders'), type: 'bar', stack: 'orders', yAxisIndex: 1, data: invalid,
       itemStyle: { color: '#eb5757', opacity: 0.6 }, barMaxWidth: 14 });
   }
-  const drawn = draw(chartBox(body, t('chart_trend')), {
+  const box = chartBox(body, t('chart_trend'), trendSummary(days, revenue, previousRevenue));
+  box.dataset.previous = String(previousRevenue.length > 0);
+  const drawn = draw(box, {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: GRID,
@@ -194,7 +245,10 @@ export function renderChannels(body, data) {
       itemStyle: { color: channelColor(code) },
     };
   });
-  const drawn = draw(chartBox(body, t('chart_channels')), {
+  const top = items.slice().sort((a, b) => b.value - a.value)[0];
+  const total = sum(items.map(i => i.value));
+  const drawn = draw(chartBox(body, t('chart_channels'), t('sum_channels', { count: items.length, top: top.name,
+    share: percent(total > 0 ? top.value / total : null) })), {
     // Channel names come from imported files: escaped here rather than trusting the chart library's default.
     tooltip: { trigger: 'item', formatter: p => escapeHtml(p.name) + ': ' + money(p.value) + ' (' + p.percent + '%)' },
     legend: { bottom: 0, type: 'scroll' },
@@ -271,7 +325,9 @@ export function renderCategories(body, data) {
     .sort((a, b) => b.value - a.value)
     .slice(0, 12)
     .reverse();
-  const drawn = draw(chartBox(body, t('chart_categories')), {
+  const first = items[items.length - 1];
+  const drawn = draw(chartBox(body, t('chart_categories'), t('sum_categories', { count: rows.length, top: first.name,
+    value: money(first.value) })), {
     // Category names come from imported files: escaped here rather than trusting the chart library's default.
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' },
       formatter: ps => escapeHtml(ps[0].name) + ': ' + money(ps[0].value) },
@@ -320,7 +376,9 @@ export function renderHours(body, data) {
   if (!any) {
     return false;
   }
-  const drawn = draw(chartBox(body, t('chart_hours')), {
+  const peak = byHour.indexOf(Math.max(...byHour));
+  const drawn = draw(chartBox(body, t('chart_hours'), t('sum_hours', { hour: t('hourLabel', { hour: peak }),
+    orders: integer(byHour[peak]) })), {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: GRID,
@@ -403,13 +461,15 @@ export function renderRanking(body, data, metric, selectedStore, onPick) {
     { label: t('col_change'), numeric: true },
     { label: t('kpi_marketing_rate'), numeric: true },
   ];
+  const selected = Math.max(0, rows.findIndex(r => pick(r, ['code', 'store', 'store_code'], '') === selectedStore));
   const tableRows = rows.map((r, i) => {
     const code = pick(r, ['code', 'store', 'store_code'], '');
     const name = pick(r, ['name', 'store_name'], '');
     const value = num(pick(r, ['value', metric]));
     return {
-      attrs: { class: code === selectedStore ? 'selected' : null, dataset: { store: code }, tabindex: '0',
-        onclick: () => onPick(code), onkeydown: e => { if (e.key === 'Enter') { onPick(code); } } },
+      // One tab stop for the whole ranking: the chosen row (else the first) is in the tab order, the arrows move.
+      attrs: { class: code === selectedStore ? 'selected' : null, dataset: { store: code }, tabindex: i === selected ? '0' : '-1',
+        'aria-selected': String(code === selectedStore), onclick: () => onPick(code), onkeydown: e => rankingKey(e, code, onPick) },
       cells: [
         String(pick(r, ['rank'], i + 1)),
         el('span', null, el('strong', null, code), ' ', name, r.city ? el('span', { class: 'muted' }, ' · ' + r.city) : null),
@@ -420,8 +480,135 @@ export function renderRanking(body, data, metric, selectedStore, onPick) {
       ],
     };
   });
-  body.append(table(headers, tableRows, { className: 'data-table clickable', label: t('panelRanking') }));
+  const wrap = table(headers, tableRows, { className: 'data-table clickable ranking-table', caption: t('rankingCaption') });
+  // The rows are the tab stop; the wrapper need not be one too.
+  wrap.removeAttribute('tabindex');
+  wrap.querySelector('table').setAttribute('role', 'grid');
+  body.append(wrap);
   return true;
+}
+
+function rankingKey(event, code, onPick) {
+  const row = event.currentTarget;
+  const next = event.key === 'ArrowDown' ? row.nextElementSibling : event.key === 'ArrowUp' ? row.previousElementSibling
+    : event.key === 'Home' ? row.parentElement.firstElementChild : event.key === 'End' ? row.parentElement.lastElementChild : null;
+  if (next) {
+    event.preventDefault();
+    row.tabIndex = -1;
+    next.tabIndex = 0;
+    next.focus();
+  } else if (event.key === 'Enter' || event.key === ' ') {
+    event.preventDefault();
+    onPick(code);
+  }
+}
+
+// ---- The chain's money-losing products ------------------------------------------------------------------------------
+
+export function renderLosing(body, data) {
+  const rows = rowsOf(data, ['products', 'items', 'rows']);
+  if (!rows.length) {
+    body.append(el('p', { class: 'muted losing-none' }, t('noLosing')));
+    return true;
+  }
+  const headers = [
+    { label: t('col_product') }, { label: t('col_quantity'), numeric: true }, { label: t('col_revenue'), numeric: true },
+    { label: t('col_gross_profit'), numeric: true }, { label: t('col_losing_stores') },
+  ];
+  body.append(table(headers, rows.map(r => ({
+    attrs: { dataset: { sku: String(pick(r, ['sku'], '')) } },
+    cells: [
+      el('span', null, String(pick(r, ['name', 'product_name', 'sku'], '—')), r.sku ? el('span', { class: 'muted' }, ' ' + r.sku) : null),
+      integer(num(r.quantity)),
+      money(num(r.revenue)),
+      el('span', { class: 'tone-bad' }, money(num(r.gross_profit))),
+      el('ul', { class: 'store-losses' }, (Array.isArray(r.stores) ? r.stores : []).map(st =>
+        el('li', null, el('strong', null, String(st.code || '')), ' ', String(st.name || ''), ' ', money(num(st.gross_profit))))),
+    ],
+  })), { className: 'data-table cards-on-phone', label: t('panelLosing') }));
+  return true;
+}
+
+// ---- Compare 2–4 stores -----------------------------------------------------------------------------------------------
+
+const COMPARE_KPIS = ['revenue', 'orders', 'aov', 'profit', 'profit_margin', 'marketing_rate'];
+
+/** Side by side: one card per store with the main figures and their 环比, then their revenue trends overlaid. */
+export function renderCompare(body, columns) {
+  clear(body);
+  const cards = el('div', { class: 'compare-cards', role: 'list' });
+  for (const column of columns) {
+    const kpis = column.overview ? column.overview.kpis || {} : {};
+    const changes = column.overview ? column.overview.change || {} : {};
+    const card = el('div', { class: 'compare-card', role: 'listitem', dataset: { store: column.code } },
+      el('h3', null, column.code + ' ' + column.name));
+    if (column.error) {
+      card.append(el('p', { class: 'panel-message' }, column.error));
+    } else {
+      const list = el('dl', null);
+      for (const name of COMPARE_KPIS) {
+        const delta = change(name, changes[name]);
+        list.append(el('dt', null, t('kpi_' + name)), el('dd', { dataset: { kpi: name, value: String(num(kpis[name]) ?? '') } },
+          byUnit(name, num(kpis[name])), ' ', el('span', { class: 'tone-' + delta.tone }, delta.text)));
+      }
+      card.append(list);
+    }
+    cards.append(card);
+  }
+  body.append(cards);
+  const withTrend = columns.filter(c => c.trend);
+  const days = withTrend.length ? rowsOf(withTrend[0].trend, ['days']).map(r => String(pick(r, ['day', 'date'], ''))) : [];
+  const box = el('div', { class: 'chart', role: 'img' });
+  body.append(box);
+  const totals = withTrend.map(c => c.code + ' ' + money(sum(rowsOf(c.trend, ['days']).map(r => num(r.revenue))))).join('，');
+  box.setAttribute('aria-label', t('chart_compare'));
+  box.id = 'chart-compare';
+  box.after(el('p', { class: 'chart-summary', id: 'chart-compare-summary' }, t('sum_compare', { totals })));
+  box.setAttribute('aria-describedby', 'chart-compare-summary');
+  box.dataset.series = String(withTrend.length);
+  draw(box, {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: GRID,
+    xAxis: { type: 'category', data: days, axisLabel: { formatter: v => v.substring(5) } },
+    yAxis: { type: 'value', axisLabel: { formatter: v => decimal(v, 0) } },
+    series: withTrend.map(c => ({ name: c.code + ' ' + t('series_revenue'), type: 'line', smooth: 0.3, showSymbol: false,
+      data: rowsOf(c.trend, ['days']).map(r => num(r.revenue)) })),
+  });
+}
+
+// ---- Freshness and coverage --------------------------------------------------------------------------------------------
+
+function latestOf(values) {
+  return values.filter(Boolean).sort().pop() || null;
+}
+
+function earliestOf(values) {
+  return values.filter(Boolean).sort()[0] || null;
+}
+
+function storesIn(stores, store) {
+  return store === 'all' ? stores : stores.filter(s => s.code === store);
+}
+
+/** "数据截至" and "最近导入" of the store or of the chain, from the stores view (null where it does not say). */
+export function freshness(answer, stores, store) {
+  const chain = answer && store === 'all' ? answer.chain || answer.totals || answer : {};
+  const shown = storesIn(stores, store);
+  return {
+    newest: chain.newest_order_at || latestOf(shown.map(s => s.newest_order_at)),
+    imported: chain.last_import_at || latestOf(shown.map(s => s.last_import_at)),
+  };
+}
+
+/** The days the data covers, for the empty range's banner: from the stores view, else up to the newest day. */
+export function coverage(answer, stores, store, latest) {
+  const chain = answer && store === 'all' ? answer.chain || answer.totals || answer : {};
+  const shown = storesIn(stores, store);
+  return {
+    from: chain.first_day || earliestOf(shown.map(s => s.first_day)),
+    to: chain.last_day || latestOf(shown.map(s => s.last_day)) || latest,
+  };
 }
 
 // ---- Diagnosis --------------------------------------------------------------------------------------------------
@@ -528,7 +715,8 @@ export function renderDiagnosis(body, data, header) {
       data: [{ xAxis: medianQty }, { yAxis: medianMargin }],
     };
   }
-  draw(chartBox(body, t('chart_diagnosis')), {
+  const counts = QUADRANTS.map(q => t('q_' + q) + ' ' + points.filter(p => p.quadrant === q).length).join('，');
+  draw(chartBox(body, t('chart_diagnosis'), t('sum_diagnosis', { count: points.length, counts })), {
     tooltip: {
       trigger: 'item',
       formatter: p => escapeHtml(p.value[3]) + '<br>' + t('col_quantity') + ': ' + integer(p.value[0]) + '<br>'
@@ -560,7 +748,7 @@ export function renderDiagnosis(body, data, header) {
       el('ul', { class: 'advice' }, adviceOf(p.raw, p.flags).map(text => el('li', null, text))),
     ],
   }));
-  body.append(el('div', { class: 'scroll-y' }, table(headers, rows, { label: t('panelDiagnosis') })));
+  body.append(el('div', { class: 'scroll-y' }, table(headers, rows, { className: 'data-table cards-on-phone', label: t('panelDiagnosis') })));
   return true;
 }
 
@@ -590,8 +778,19 @@ export function renderProducts(body, data) {
   return true;
 }
 
+function orderTime(value) {
+  return String(value || '—').replace('T', ' ').replace(/(\+\d\d:\d\d|Z)$/, '');
+}
+
+function validChip(valid) {
+  return el('span', { class: 'chip ' + (valid ? 'ok' : 'flag') }, valid ? t('orderValid') : t('orderInvalid'));
+}
+
 /** The order lines: every line, those of cancelled or refunded orders too, marked in words as well as in colour. */
 export function renderOrders(body, data) {
+  if (Array.isArray(data.orders) && data.orders.length && Array.isArray(data.orders[0].lines)) {
+    return renderOrderGroups(body, data.orders);
+  }
   const rows = rowsOf(data, ['lines', 'orders', 'items', 'rows']);
   if (!rows.length) {
     return false;
@@ -609,10 +808,10 @@ export function renderOrders(body, data) {
     const revenue = num(pick(r, ['revenue']));
     const valid = r.valid_order !== false;
     return {
-      attrs: { class: valid ? null : 'invalid-order', dataset: { valid: String(valid) } },
+      attrs: { class: valid ? null : 'invalid-order', dataset: { valid: String(valid), order: String(pick(r, ['order_id'], '')) } },
       cells: [
         String(pick(r, ['order_id', 'order', 'id'], '—')),
-        String(pick(r, ['ordered_at', 'time', 'created_at'], '—')).replace('T', ' ').replace(/(\+\d\d:\d\d|Z)$/, ''),
+        orderTime(pick(r, ['ordered_at', 'time', 'created_at'])),
         channelLabel(pick(r, ['channel'])),
         el('span', null, String(pick(r, ['product_name', 'name', 'sku'], '—')), r.sku ? el('span', { class: 'muted' }, ' ' + r.sku) : null),
         integer(qty),
@@ -622,10 +821,39 @@ export function renderOrders(body, data) {
         money(num(pick(r, ['cost']))),
         money(num(pick(r, ['gross_profit']))),
         money(num(pick(r, ['service_fee']))),
-        el('span', { class: 'chip ' + (valid ? 'ok' : 'flag') }, valid ? t('orderValid') : t('orderInvalid')),
+        validChip(valid),
       ],
     };
-  }), { label: t('panelOrders') }));
+  }), { className: 'data-table cards-on-phone orders-table', label: t('panelOrders') }));
+  return true;
+}
+
+/** Lines grouped by order (group=order): one row per order with its totals, its lines listed in it. */
+function renderOrderGroups(body, orders) {
+  const headers = [
+    { label: t('col_order_id') }, { label: t('col_time') }, { label: t('col_channel') }, { label: t('col_lines') },
+    { label: t('col_items'), numeric: true }, { label: t('col_revenue'), numeric: true },
+    { label: t('col_gross_profit'), numeric: true }, { label: t('kpi_profit'), numeric: true }, { label: t('col_status') },
+  ];
+  body.append(table(headers, orders.map(o => {
+    const totals = o.totals || {};
+    const valid = o.valid_order !== false;
+    return {
+      attrs: { class: valid ? null : 'invalid-order', dataset: { valid: String(valid), order: String(o.order_id || '') } },
+      cells: [
+        String(o.order_id || '—'),
+        orderTime(o.ordered_at),
+        channelLabel(o.channel),
+        el('ul', { class: 'order-lines' }, o.lines.map(l => el('li', null,
+          String(pick(l, ['product_name', 'name', 'sku'], '—')) + ' × ' + integer(num(l.quantity)) + ' · ' + money(num(l.revenue))))),
+        integer(num(totals.items)),
+        money(num(totals.revenue)),
+        money(num(totals.gross_profit)),
+        money(num(totals.profit)),
+        validChip(valid),
+      ],
+    };
+  }), { className: 'data-table cards-on-phone orders-table grouped', label: t('panelOrders') }));
   return true;
 }
 

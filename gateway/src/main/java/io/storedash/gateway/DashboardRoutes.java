@@ -102,7 +102,7 @@ final class DashboardRoutes {
     }
     router.get("/api/v1/ranking").handler(rc -> dashboard(rc, QueryKind.RANKING, DashboardQuery.ALL_STORES));
     router.get("/api/v1/monitor").handler(this::monitor);
-    router.get(MonitorFeed.PATH).handler(rc -> monitorFeed.subscribe(rc, seesMonitorDetails(rc)));
+    router.get(MonitorFeed.PATH).handler(rc -> monitorFeed.subscribe(rc, seesMonitorDetails(rc), readsSalesOf(rc)));
     router.get("/api/v1/bench/constant").handler(this::constant);
   }
 
@@ -335,6 +335,12 @@ final class DashboardRoutes {
   }
 
   /** The monitor is public, but only {@code ops} and {@code hq} see hosts, ports, versions, node ids and figures. */
+  /** The stores whose data changes the caller's page is told of: none for a role that reads no sales. */
+  private static Access readsSalesOf(RoutingContext rc) {
+    Caller caller = Caller.of(rc);
+    return caller != null && caller.role().readsSales() ? caller.effectiveAccess() : null;
+  }
+
   private static boolean seesMonitorDetails(RoutingContext rc) {
     Caller caller = Caller.of(rc);
     return caller != null && caller.role().operates();

@@ -116,7 +116,6 @@ public final class GatewayVerticle extends VerticleBase {
     MessageSignatures signatures = service.signatures();
     CacheClient cacheClient = CacheClient.create(cacheService, signatures, timeout);
     MonitorClient monitorClient = MonitorClient.create(monitorService, timeout);
-    monitorFeed = new MonitorFeed(vertx, signatures, monitorClient, clock, service.config().limits(), service.meterRegistry());
     QueryClient queryClient = QueryClient.create(queryService, signatures, timeout);
     AdminToken adminToken = new AdminToken(service.config().adminToken());
     accessLog = AccessLog.of(adminToken, service.config().load(), service.meterRegistry());
@@ -131,6 +130,8 @@ public final class GatewayVerticle extends VerticleBase {
     DashboardQuery everyStore = DashboardQuery.of(QueryKind.STORES, DashboardQuery.ALL_STORES, null, null);
     directory = new StoreDirectory(vertx, signatures,
       () -> cacheClient.query(everyStore).recover(e -> queryClient.compute(everyStore)), clock);
+    monitorFeed = new MonitorFeed(vertx, signatures, monitorClient, clock, service.config().limits(), service.meterRegistry(),
+      directory);
     Exports exports = new Exports(vertx, service.config().load().exportMaxRows(),
       java.time.Clock.system(service.config().timezone()));
     dashboards = new DashboardRoutes(cacheClient, queryClient, monitorClient, monitorFeed, admin, directory, exports);

@@ -10,12 +10,15 @@ import io.storedash.common.ServiceNames;
 import io.storedash.common.client.MonitorClient;
 import io.storedash.common.client.DownstreamFailure;
 import io.storedash.common.config.ServerLimits;
+import io.storedash.gateway.auth.Access;
 import io.storedash.gateway.auth.Audit;
+import io.storedash.gateway.auth.StoreDirectory;
 import io.storedash.gateway.http.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -29,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +48,10 @@ import java.util.Set;
  * beyond a cap is answered 503 or 429 with {@code Retry-After} and its connection closed, and every stream that ends
  * — client gone, connection idle, gateway stopping — gives its place back. All state is touched on the verticle's
  * event loop only.
+ *
+ * <p>The same streams carry {@code event: data-changed} after an import or a channel change, so that an open page
+ * reloads its figures: each stream is told only the changed stores its caller may read (all of them for every-store
+ * access, none for a role that reads no sales), and nothing when none of them are.
  */
 public final class MonitorFeed {
 
@@ -76,6 +84,9 @@ public final class MonitorFeed {
   private final Map<HttpServerResponse, String> streams = new LinkedHashMap<>();
   /** The streams of callers who see the monitor's details ({@code ops}, {@code hq}); the others get {@link MonitorView}. */
   private final Set<HttpServerResponse> detailed = new HashSet<>();
+  /** The stores each stream's caller reads, for data-changed; a caller who reads no sales has no entry. */
+  private final Map<HttpServerResponse, Access> readers = new HashMap<>();
+  private final StoreDirectory directory;
   private final MeterRegistry registry;
   private final List<Meter> meters = new ArrayList<>();
   private final Counter refusedByAddress;
@@ -83,6 +94,7 @@ public final class MonitorFeed {
   private final Buffer addressFull;
   private final Buffer gatewayFull;
   private MessageConsumer<JsonObject> updates;
+  private MessageConsumer<JsonObject> changes;
   private Buffer lastEvent;
   private Buffer lastStatusEvent;
   private Buffer lastSnapshot;
@@ -97,10 +109,12 @@ public final class MonitorFeed {
    * @param signatures check that a published snapshot comes from monitor-service, a member: the gateway shows it
    * @param clock      what the age of the last snapshot is measured by
    * @param limits     SSE_MAX_STREAMS and SSE_MAX_STREAMS_PER_ADDRESS
+   * @param directory where stores are, for a caller whose access names cities
    */
   public MonitorFeed(Vertx vertx, MessageSignatures signatures, MonitorClient monitorService, Clock clock,
-                     ServerLimits limits, MeterRegistry registry) {
+                     ServerLimits limits, MeterRegistry registry, StoreDirectory directory) {
     this.vertx = vertx;
+    this.directory = directory;
     this.signatures = signatures;
     this.monitorService = monitorService;
     this.clock = clock;
@@ -142,7 +156,9 @@ public final class MonitorFeed {
       Buffer keepAlive = Buffer.buffer(": keep-alive\n\n");
       broadcast(keepAlive, keepAlive);
     });
-    return updates.completion();
+    changes = vertx.eventBus().consumer(Addresses.DATA_CHANGED,
+      signatures.verified(Addresses.DATA_CHANGED, msg -> onDataChanged(msg.body())));
+    return Future.all(updates.completion(), changes.completion()).mapEmpty();
   }
 
   public Future<Void> stop() {
@@ -154,7 +170,8 @@ public final class MonitorFeed {
     }
     // A gateway deployed again in this process registers its own.
     meters.forEach(registry::remove);
-    return updates == null ? Future.succeededFuture() : updates.unregister();
+    return Future.all(updates == null ? Future.succeededFuture() : updates.unregister(),
+      changes == null ? Future.succeededFuture() : changes.unregister()).mapEmpty();
   }
 
   /** Open streams, for the heartbeat and the metrics (read from any thread: perhaps a moment old). */
@@ -166,8 +183,9 @@ public final class MonitorFeed {
    * GET /api/v1/monitor/stream.
    *
    * @param details whether the caller sees hosts, ports, versions and figures, or only the colours
+   * @param reads   the stores whose data-changed the caller is told of, or null for none (a role without sales)
    */
-  public void subscribe(RoutingContext rc, boolean details) {
+  public void subscribe(RoutingContext rc, boolean details, Access reads) {
     if (rc.response().closed()) {
       // The client left before its turn: no close handler would ever give the place back.
       return;
@@ -184,6 +202,9 @@ public final class MonitorFeed {
     streams.put(response, address);
     if (details) {
       detailed.add(response);
+    }
+    if (reads != null) {
+      readers.put(response, reads);
     }
     response.closeHandler(v -> forget(response));
     response.exceptionHandler(e -> forget(response));
@@ -246,6 +267,7 @@ public final class MonitorFeed {
       limits.release(streams.remove(response));
     }
     detailed.remove(response);
+    readers.remove(response);
   }
 
   /**
@@ -315,6 +337,37 @@ public final class MonitorFeed {
           broadcast(unavailable, unavailable);
         }
       });
+  }
+
+  /**
+   * Tells each reading stream which of the changed stores it may see. The directory is read first when a caller's
+   * access names cities, so a store new to the chain is placed in its city before anyone is told of it.
+   */
+  private void onDataChanged(JsonObject changed) {
+    JsonArray stores = changed.getJsonArray("stores", new JsonArray());
+    Object version = changed.getValue("version");
+    boolean cities = readers.values().stream().anyMatch(access -> !access.cities().isEmpty());
+    Future<Void> known = cities ? directory.loaded() : Future.succeededFuture();
+    known.onComplete(ar -> {
+      for (Map.Entry<HttpServerResponse, Access> reader : new ArrayList<>(readers.entrySet())) {
+        JsonArray visible = visibleTo(reader.getValue(), stores);
+        HttpServerResponse stream = reader.getKey();
+        if (!visible.isEmpty() && !stream.closed() && !stream.ended() && !stream.writeQueueFull()) {
+          stream.write("event: data-changed\ndata: " + new JsonObject().put("stores", visible).put("version", version)
+            .encode() + "\n\n");
+        }
+      }
+    });
+  }
+
+  private JsonArray visibleTo(Access access, JsonArray stores) {
+    JsonArray visible = new JsonArray();
+    for (Object store : stores) {
+      if (store instanceof String code && (access.everyStore() || directory.allows(access, code))) {
+        visible.add(code);
+      }
+    }
+    return visible;
   }
 
   /** Writes {@code details} to the streams that see details, {@code status} to the others. */

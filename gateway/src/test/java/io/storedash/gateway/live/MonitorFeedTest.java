@@ -21,6 +21,10 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.storedash.common.DashboardReply;
+import io.storedash.gateway.auth.Access;
+import io.storedash.gateway.auth.StoreDirectory;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
@@ -31,6 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,16 +73,21 @@ class MonitorFeedTest {
     this.vertx = vertx;
     context = vertx.getOrCreateContext();
     onTheFeedsContext(() -> {
+      StoreDirectory directory = new StoreDirectory(vertx, SIGNATURES, () -> Future.succeededFuture(DashboardReply.computed(
+        new JsonObject().put("stores", new JsonArray().add(store("S001", "杭州")).add(store("S002", "宁波"))
+          .add(store("S003", "杭州"))).toBuffer(), "1")), clock);
       feed = new MonitorFeed(vertx, SIGNATURES, MonitorClient.create(Downstream.of(vertx, ServiceNames.MONITOR, clock),
-        Duration.ofMillis(1000)), clock, new ServerLimits("127.0.0.1", 64, MAX_STREAMS, MAX_PER_ADDRESS), registry);
+        Duration.ofMillis(1000)), clock, new ServerLimits("127.0.0.1", 64, MAX_STREAMS, MAX_PER_ADDRESS), registry, directory);
       Router router = Router.router(vertx);
-      router.get("/stream").handler(rc -> feed.subscribe(rc, true));
-      router.get("/status-stream").handler(rc -> feed.subscribe(rc, false));
+      router.get("/stream").handler(rc -> feed.subscribe(rc, true, Access.EVERY_STORE));
+      router.get("/status-stream").handler(rc -> feed.subscribe(rc, false, Access.of(Set.of("S002"), Set.of())));
+      router.get("/city-stream").handler(rc -> feed.subscribe(rc, false, Access.of(Set.of(), Set.of("杭州"))));
+      router.get("/ops-stream").handler(rc -> feed.subscribe(rc, true, null));
       // Subscribes only once the client has gone: as when a client gives up while the gateway is busy.
       router.get("/late-stream").handler(rc -> {
         lateRequests.incrementAndGet();
         rc.response().closeHandler(v -> {
-          feed.subscribe(rc, true);
+          feed.subscribe(rc, true, Access.EVERY_STORE);
           lateSubscriptions.incrementAndGet();
         });
       });
@@ -92,6 +102,10 @@ class MonitorFeedTest {
     Promise<T> done = Promise.promise();
     context.runOnContext(v -> action.get().onComplete(done));
     return done.future();
+  }
+
+  private static JsonObject store(String code, String city) {
+    return new JsonObject().put("code", code).put("name", "门店" + code).put("city", city);
   }
 
   private MonitorFeed.Snapshot freshSnapshot() {
@@ -161,6 +175,53 @@ class MonitorFeedTest {
   void whenMonitorServiceDoesNotAnswerTheStreamSaysItIsUnavailable() {
     assertThat(stream("event: unavailable")).isEqualTo("retry: 5000\n\nevent: unavailable\ndata: "
       + "{\"service\":\"monitor-service\",\"detail\":\"no instance of monitor-service is running\"}\n\n");
+  }
+
+  /**
+   * Streams that are open, each from its own address (the cap per address is 2): each has received its first line,
+   * since a data change is told only to streams already open.
+   */
+  private List<StringBuffer> listening(String... paths) {
+    List<StringBuffer> received = new ArrayList<>();
+    for (String path : paths) {
+      StringBuffer text = new StringBuffer();
+      clientFrom("127.0.0." + (2 + received.size())).request(HttpMethod.GET, server.actualPort(), "127.0.0.1", path)
+        .compose(req -> req.send().onSuccess(resp -> resp.handler(chunk -> text.append(chunk.toString()))));
+      Eventually.until(Duration.ofSeconds(15), () -> text.toString().startsWith("retry: 5000"));
+      received.add(text);
+    }
+    return received;
+  }
+
+  @Test
+  void aDataChangeIsToldToEachStreamForTheStoresItsCallerReadsOnly() {
+    List<StringBuffer> streams = listening("/stream", "/status-stream", "/city-stream");
+    JsonObject changed = new JsonObject().put("stores", new JsonArray().add("S001").add("S003")).put("version", 42);
+    vertx.eventBus().publish(Addresses.DATA_CHANGED, changed, SIGNATURES.sign(Addresses.DATA_CHANGED, changed));
+    Eventually.until(Duration.ofSeconds(15), () -> streams.get(0).toString().contains("event: data-changed")
+      && streams.get(2).toString().contains("event: data-changed"));
+    assertThat(streams.get(0).toString()).contains("event: data-changed\ndata: {\"stores\":[\"S001\",\"S003\"],\"version\":42}\n\n");
+    // The city's manager hears of the city's stores, read from the directory first.
+    assertThat(streams.get(2).toString()).contains("data: {\"stores\":[\"S001\",\"S003\"],\"version\":42}");
+    JsonObject other = new JsonObject().put("stores", new JsonArray().add("S002").add("S009")).put("version", 43);
+    vertx.eventBus().publish(Addresses.DATA_CHANGED, other, SIGNATURES.sign(Addresses.DATA_CHANGED, other));
+    Eventually.until(Duration.ofSeconds(15), () -> streams.get(1).toString().contains("event: data-changed"));
+    assertThat(streams.get(1).toString()).as("S002's manager: only S002, and nothing of the first change")
+      .endsWith("event: data-changed\ndata: {\"stores\":[\"S002\"],\"version\":43}\n\n").doesNotContain("S001", "S009");
+    Eventually.until(Duration.ofSeconds(15), () -> streams.get(0).toString().contains("\"version\":43"));
+    assertThat(streams.get(2).toString()).as("nothing in Hangzhou changed").doesNotContain("\"version\":43");
+  }
+
+  @Test
+  void aForgedDataChangeIsNotPassedOnNorAnyToARoleWithoutSales() {
+    List<StringBuffer> streams = listening("/stream", "/ops-stream");
+    JsonObject forged = new JsonObject().put("stores", new JsonArray().add("S001")).put("version", 7);
+    vertx.eventBus().publish(Addresses.DATA_CHANGED, forged);
+    JsonObject honest = forged.copy().put("version", 8);
+    vertx.eventBus().publish(Addresses.DATA_CHANGED, honest, SIGNATURES.sign(Addresses.DATA_CHANGED, honest));
+    Eventually.until(Duration.ofSeconds(15), () -> streams.get(0).toString().contains("\"version\":8"));
+    assertThat(streams.get(0).toString()).doesNotContain("\"version\":7");
+    assertThat(streams.get(1).toString()).as("ops reads no sales").doesNotContain("data-changed");
   }
 
   @Test
@@ -290,7 +351,7 @@ class MonitorFeedTest {
     // The connection idles out (a server whose idle timeout is shorter than the feed's 15 s keep-alive).
     HttpServer idling = onTheFeedsContext(() -> {
       Router router = Router.router(vertx);
-      router.get("/stream").handler(rc -> feed.subscribe(rc, true));
+      router.get("/stream").handler(rc -> feed.subscribe(rc, true, Access.EVERY_STORE));
       return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(300).setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
         .requestHandler(router).listen(0);
     }).await();
