@@ -29,7 +29,11 @@ final class FileName {
       name.append('_').append(safe(from)).append('_').append(safe(to));
     }
     filters.forEach((key, value) -> name.append('_').append(safe(key)).append('-').append(safe(value)));
-    String base = name.length() > MAX_LENGTH ? name.substring(0, MAX_LENGTH) : name.toString();
+    int end = Math.min(name.length(), MAX_LENGTH);
+    if (end < name.length() && Character.isHighSurrogate(name.charAt(end - 1))) {
+      end--; // never half a character
+    }
+    String base = name.substring(0, end);
     return base + "." + format.extension();
   }
 
