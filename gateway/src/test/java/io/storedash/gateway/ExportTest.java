@@ -302,6 +302,8 @@ class ExportTest {
     assertThat(response.getHeader("Content-Type")).isEqualTo("text/csv; charset=utf-8");
     assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
     assertThat(fileName(response)).isEqualTo("S001_订单明细_2026-10-01_2026-10-30.csv");
+    assertThat(response.getHeader("Content-Disposition"))
+      .startsWith("attachment; filename=\"S001_order-lines_2026-10-01_2026-10-30.csv\"; filename*=UTF-8''S001_");
     List<List<String>> records = parseCsv(csvBody(response));
     assertThat(records.get(0)).isEqualTo(ORDER_HEADER_ZH);
     assertThat(records).hasSize(LINES + 1);

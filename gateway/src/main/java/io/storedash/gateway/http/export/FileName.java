@@ -39,10 +39,12 @@ final class FileName {
 
   /**
    * The header value: RFC 6266 with the UTF-8 name ({@code filename*}, RFC 8187) and an ASCII one for clients that
-   * take only {@code filename} (every other character an underscore).
+   * take only {@code filename}.
+   *
+   * @param englishName the name with the view's English name, made ASCII (any other character an underscore)
    */
-  static String contentDisposition(String fileName) {
-    String ascii = fileName.replaceAll("[^A-Za-z0-9._-]", "_");
+  static String contentDisposition(String fileName, String englishName) {
+    String ascii = englishName.replaceAll("[^A-Za-z0-9._-]", "_");
     String encoded = URLEncoder.encode(fileName, StandardCharsets.UTF_8).replace("+", "%20");
     return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
   }

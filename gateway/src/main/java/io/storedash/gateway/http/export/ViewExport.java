@@ -119,7 +119,8 @@ final class ViewExport {
     response.setStatusCode(200)
       .setChunked(true)
       .putHeader("Content-Type", request.format().contentType())
-      .putHeader("Content-Disposition", FileName.contentDisposition(fileName(view)))
+      .putHeader("Content-Disposition", FileName.contentDisposition(fileName(view, request.language()),
+        fileName(view, Language.EN)))
       .putHeader("Cache-Control", "no-store");
     workers.executeBlocking(() -> {
       writer.about(about(view));
@@ -290,8 +291,8 @@ final class ViewExport {
     return filters;
   }
 
-  private String fileName(Map<String, Object> view) {
-    return FileName.of(storeOf(view), spec.name().in(request.language()), text(view.get("from")), text(view.get("to")),
+  private String fileName(Map<String, Object> view, Language language) {
+    return FileName.of(storeOf(view), spec.name().in(language), text(view.get("from")), text(view.get("to")),
       filters(), request.format());
   }
 
