@@ -10,12 +10,14 @@ import io.storedash.common.testing.ManualClock;
 import io.storedash.gateway.auth.Sessions;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.client.HttpResponse;
 import org.dhatim.fastexcel.reader.CellType;
@@ -300,6 +302,8 @@ class ExportTest {
     assertThat(response.getHeader("Content-Type")).isEqualTo("text/csv; charset=utf-8");
     assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
     assertThat(fileName(response)).isEqualTo("S001_订单明细_2026-10-01_2026-10-30.csv");
+    assertThat(response.getHeader("Content-Disposition"))
+      .startsWith("attachment; filename=\"S001_order-lines_2026-10-01_2026-10-30.csv\"; filename*=UTF-8''S001_");
     List<List<String>> records = parseCsv(csvBody(response));
     assertThat(records.get(0)).isEqualTo(ORDER_HEADER_ZH);
     assertThat(records).hasSize(LINES + 1);
@@ -564,5 +568,46 @@ class ExportTest {
       System.out.printf(java.util.Locale.ROOT, "export of %,d order lines as %s: %,d bytes in %.1f s (%,.0f lines/s)%n",
         LARGE, format, response.body().length(), seconds, LARGE / seconds);
     }
+  }
+
+  /**
+   * Backpressure: a client that stops reading (a 4 KiB receive window, paused) stops the export, which asks for no
+   * page beyond what the connection has room for; reading again, the client gets the whole file.
+   */
+  @Test
+  void aClientThatStopsReadingStopsTheExportUntilItReadsAgain() {
+    NetSocket socket = gateway.vertx.createNetClient(new NetClientOptions().setReceiveBufferSize(4096))
+      .connect(gateway.config.httpPort(), "127.0.0.1").await();
+    Buffer received = Buffer.buffer();
+    socket.handler(received::appendBuffer);
+    socket.pause();
+    socket.write("GET /api/v1/stores/S004/orders?format=csv HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+      + StandIns.TOKEN + "\r\nConnection: close\r\n\r\n").await();
+    int pagesInAll = LARGE / 500;
+    // Wait until the export has stopped asking: the same number of pages asked for two seconds, or all of them.
+    long[] last = {-1, System.nanoTime()};
+    Eventually.until(Duration.ofSeconds(60), () -> {
+      long asked = gateway.seenByCache.size();
+      if (asked != last[0]) {
+        last[0] = asked;
+        last[1] = System.nanoTime();
+      }
+      return asked >= pagesInAll || (asked > 0 && System.nanoTime() - last[1] > 2_000_000_000L);
+    });
+    long askedWhilePaused = gateway.seenByCache.size();
+    System.out.printf("a paused client (4 KiB receive window): the export asked %d of %d pages, then waited%n",
+      askedWhilePaused, pagesInAll);
+    // What the client has not read waits in the kernel's send buffer (up to net.ipv4.tcp_wmem's maximum, 4 MiB here:
+    // about half of this 5.9 MB file), not in the gateway, which stops asking once the connection takes no more.
+    assertThat(askedWhilePaused).isLessThan(pagesInAll);
+    Promise<Void> closed = Promise.promise();
+    socket.closeHandler(v -> closed.complete());
+    socket.resume();
+    closed.future().await();
+    assertThat(gateway.seenByCache).hasSize(pagesInAll);
+    String response = received.toString(StandardCharsets.UTF_8);
+    // The whole file: the last chunk of a chunked body ends it.
+    assertThat(response).startsWith("HTTP/1.1 200 OK").containsIgnoringCase("transfer-encoding: chunked")
+      .endsWith("\r\n0\r\n\r\n");
   }
 }

@@ -29,16 +29,22 @@ final class FileName {
       name.append('_').append(safe(from)).append('_').append(safe(to));
     }
     filters.forEach((key, value) -> name.append('_').append(safe(key)).append('-').append(safe(value)));
-    String base = name.length() > MAX_LENGTH ? name.substring(0, MAX_LENGTH) : name.toString();
+    int end = Math.min(name.length(), MAX_LENGTH);
+    if (end < name.length() && Character.isHighSurrogate(name.charAt(end - 1))) {
+      end--; // never half a character
+    }
+    String base = name.substring(0, end);
     return base + "." + format.extension();
   }
 
   /**
    * The header value: RFC 6266 with the UTF-8 name ({@code filename*}, RFC 8187) and an ASCII one for clients that
-   * take only {@code filename} (every other character an underscore).
+   * take only {@code filename}.
+   *
+   * @param englishName the name with the view's English name, made ASCII (any other character an underscore)
    */
-  static String contentDisposition(String fileName) {
-    String ascii = fileName.replaceAll("[^A-Za-z0-9._-]", "_");
+  static String contentDisposition(String fileName, String englishName) {
+    String ascii = englishName.replaceAll("[^A-Za-z0-9._-]", "_");
     String encoded = URLEncoder.encode(fileName, StandardCharsets.UTF_8).replace("+", "%20");
     return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
   }

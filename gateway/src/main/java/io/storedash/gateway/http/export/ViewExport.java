@@ -67,6 +67,8 @@ final class ViewExport {
   /** The number of rows the view said it had on its first page (paged views). */
   private long total;
   private long written;
+  /** The columns of a paged view's table, as its first page has them. */
+  private List<Column> pagedColumns;
 
   ViewExport(Vertx vertx, WorkerExecutor workers, RoutingContext rc, ExportRequest request, ViewSpec spec,
              DashboardQuery query, MultiMap viewParams, String who, Exports.Pages pages, int maxRows, Clock clock,
@@ -113,10 +115,12 @@ final class ViewExport {
         + " an export may have (EXPORT_MAX_ROWS): narrow the range or the filters"));
       return;
     }
+    pagedColumns = spec.paged() ? spec.tables().get(0).columnsFor(view) : List.of();
     response.setStatusCode(200)
       .setChunked(true)
       .putHeader("Content-Type", request.format().contentType())
-      .putHeader("Content-Disposition", FileName.contentDisposition(fileName(view)))
+      .putHeader("Content-Disposition", FileName.contentDisposition(fileName(view, request.language()),
+        fileName(view, Language.EN)))
       .putHeader("Cache-Control", "no-store");
     workers.executeBlocking(() -> {
       writer.about(about(view));
@@ -129,12 +133,12 @@ final class ViewExport {
       return writer.take();
     }, false)
       .compose(this::send)
-      .onSuccess(v -> next(2, view))
+      .onSuccess(v -> next(2))
       .onFailure(this::abort);
   }
 
   /** Asks and writes page {@code page}, then the next, until the view's rows are all written. */
-  private void next(int page, Map<String, Object> first) {
+  private void next(int page) {
     if (stopped) {
       return;
     }
@@ -144,7 +148,6 @@ final class ViewExport {
       return;
     }
     Table table = spec.tables().get(0);
-    List<Column> columns = table.columnsFor(first);
     ask(page, 0)
       .compose(reply -> workers.executeBlocking(() -> {
         Map<String, Object> view = ViewJson.parse(bytesOf(reply));
@@ -153,13 +156,13 @@ final class ViewExport {
           throw new IllegalStateException("the data changed during the export (" + total + " rows, now "
             + number(view.get("total")) + ")");
         }
-        if (writeRows(table, columns, view) == 0) {
+        if (writeRows(table, pagedColumns, view) == 0) {
           throw new IllegalStateException("page " + page + " of " + pagesInAll + " has no rows");
         }
         return writer.take();
       }, false))
       .compose(this::send)
-      .onSuccess(v -> next(page + 1, first))
+      .onSuccess(v -> next(page + 1))
       .onFailure(this::abort);
   }
 
@@ -225,14 +228,22 @@ final class ViewExport {
     });
   }
 
-  /** A failure once the answer has begun: the connection is reset, so the file is seen to be incomplete. */
+  /**
+   * A failure once the first page was read: a problem while nothing is sent yet, else the connection is reset, so the
+   * file is seen to be incomplete.
+   */
   private void abort(Throwable e) {
     if (!stopped) {
       LOG.warn("export of {} for {} stopped after {} rows: {}", query.canonical(), who, written, e.toString());
     }
     stop();
-    if (!response.closed()) {
+    if (response.closed()) {
+      return;
+    }
+    if (response.headWritten()) {
       response.reset();
+    } else {
+      rc.fail(statusOf(e), e);
     }
   }
 
@@ -280,8 +291,8 @@ final class ViewExport {
     return filters;
   }
 
-  private String fileName(Map<String, Object> view) {
-    return FileName.of(storeOf(view), spec.name().in(request.language()), text(view.get("from")), text(view.get("to")),
+  private String fileName(Map<String, Object> view, Language language) {
+    return FileName.of(storeOf(view), spec.name().in(language), text(view.get("from")), text(view.get("to")),
       filters(), request.format());
   }
 
