@@ -29,6 +29,7 @@ import io.storedash.gateway.http.RequestStats;
 import io.storedash.gateway.http.SecurityHeaders;
 import io.storedash.gateway.http.VendorAssets;
 import io.storedash.gateway.live.MonitorFeed;
+import io.storedash.gateway.push.SubscriptionRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -71,7 +72,7 @@ public final class GatewayVerticle extends VerticleBase {
   static final String CHANNELS_PATH = "/api/v1/admin/channels";
   /** The only requests that may carry a body. */
   private static final RequestBodies BODIES = new RequestBodies(Stream.concat(Stream.of("POST " + IMPORT_PATH,
-    "POST " + WARM_PATH, "PUT " + CHANNELS_PATH + "/*"), SignIn.BODY_ROUTES.stream()).collect(Collectors.toSet()));
+    "POST " + WARM_PATH, "PUT " + CHANNELS_PATH + "/*", "POST " + SubscriptionRoutes.PATH), SignIn.BODY_ROUTES.stream()).collect(Collectors.toSet()));
 
   private final ServiceContext service;
   private final RequestStats stats = new RequestStats();
@@ -85,6 +86,7 @@ public final class GatewayVerticle extends VerticleBase {
   private AdminRoutes admin;
   private ImportRoutes imports;
   private DashboardRoutes dashboards;
+  private SubscriptionRoutes subscriptions;
   private FailureResponses failures;
   private HttpServer server;
   private SlowClients slowClients;
@@ -132,6 +134,7 @@ public final class GatewayVerticle extends VerticleBase {
       () -> cacheClient.query(everyStore).recover(e -> queryClient.compute(everyStore)), clock);
     dashboards = new DashboardRoutes(cacheClient, queryClient, monitorClient, monitorFeed, admin, directory);
     failures = new FailureResponses(vertx, ADMIN_BODY_LIMIT);
+    subscriptions = new SubscriptionRoutes(vertx, signatures, directory, timeout);
 
     service.heartbeatStats(() -> new JsonObject()
       .put("requests", stats.lastMinute())
@@ -212,6 +215,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     dashboards.mount(router);
     signIn.mount(router);
+    subscriptions.mount(router);
 
     // Role and admission are checked before a byte of the upload is read; the file then streams to query-service.
     router.post(IMPORT_PATH).handler(Guard.require("imports", "hq or manager", Role::imports));
