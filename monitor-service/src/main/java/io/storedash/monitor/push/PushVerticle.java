@@ -92,9 +92,9 @@ public final class PushVerticle extends VerticleBase {
     });
     return Future.all(
       register(Addresses.PUSH_SUBSCRIPTIONS, api::handle),
-      register(Addresses.DATA_CHANGED, message -> alerts.dataChanged(stores(message.body()))
+      register(Addresses.DATA_CHANGED, message -> dataChanged(stores(message.body()))
         .onFailure(e -> LOG.warn("push alerts after a data change failed: {}", Deliverer.detail(e)))),
-      register(Addresses.MONITOR_UPDATES, message -> alerts.monitorStatus(message.body())
+      register(Addresses.MONITOR_UPDATES, message -> monitorStatus(message.body())
         .onFailure(e -> LOG.warn("push alert of the monitor status failed: {}", Deliverer.detail(e)))));
   }
 
@@ -114,6 +114,16 @@ public final class PushVerticle extends VerticleBase {
       .compose(due -> Future.join(due.stream().map(s -> startDigest(s, now)).toList()))
       .compose(v -> deliverer.drain())
       .compose(v -> deliveries.forgetRates(now.getEpochSecond() / 60 - 60));
+  }
+
+  /** The alerts a data change of these stores sets off; completes when each is sent or known not to fire. */
+  Future<Void> dataChanged(List<String> stores) {
+    return alerts.dataChanged(stores);
+  }
+
+  /** The alert a monitor snapshot sets off, if its status just turned red. */
+  Future<Void> monitorStatus(JsonObject snapshot) {
+    return alerts.monitorStatus(snapshot);
   }
 
   private Future<Void> startDigest(Subscription subscription, Instant now) {
