@@ -134,7 +134,7 @@ public final class GatewayVerticle extends VerticleBase {
       () -> cacheClient.query(everyStore).recover(e -> queryClient.compute(everyStore)), clock);
     dashboards = new DashboardRoutes(cacheClient, queryClient, monitorClient, monitorFeed, admin, directory);
     failures = new FailureResponses(vertx, ADMIN_BODY_LIMIT);
-    subscriptions = new SubscriptionRoutes(vertx, signatures, directory, timeout);
+    subscriptions = new SubscriptionRoutes(vertx, signatures, directory, timeout, signIn.audit());
 
     service.heartbeatStats(() -> new JsonObject()
       .put("requests", stats.lastMinute())

@@ -90,6 +90,11 @@ class SubscriptionRoutesTest {
     assertThat(received).isEmpty();
     assertThat(as(owner, HttpMethod.GET, SubscriptionRoutes.PATH, null).bodyAsJsonObject().getJsonArray("subscriptions")).hasSize(1);
     assertThat(as(owner, HttpMethod.DELETE, SubscriptionRoutes.PATH + "/" + id, null).statusCode()).isEqualTo(204);
+    JsonArray audit = SignInTest.send(gateway, HttpMethod.GET, "/api/v1/admin/audit?limit=10", null,
+      MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + StandIns.TOKEN)).bodyAsJsonObject().getJsonArray("entries");
+    assertThat(audit.stream().map(e -> ((JsonObject) e).getString("action") + " " + ((JsonObject) e).getString("target")))
+      .contains("subscription_created " + id, "subscription_deleted " + id);
+    assertThat(audit.encode()).doesNotContain("/owned");
   }
 
   @Test
@@ -99,6 +104,10 @@ class SubscriptionRoutesTest {
     assertThat(forged.statusCode()).isEqualTo(403);
     assertThat(gateway.anonymous(SubscriptionRoutes.PATH).statusCode()).isEqualTo(401);
     assertThat(as(manager, HttpMethod.GET, SubscriptionRoutes.PATH + "?all=true", null).statusCode()).isEqualTo(400);
+    MultiMap admin = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + StandIns.TOKEN);
+    assertThat(SignInTest.send(gateway, HttpMethod.POST, SubscriptionRoutes.PATH, form("/own"), admin).statusCode()).isEqualTo(403);
+    assertThat(SignInTest.send(gateway, HttpMethod.POST, SubscriptionRoutes.PATH, form("/hq").put("scope", "group"), admin)
+      .statusCode()).isEqualTo(201);
   }
 
   @Test

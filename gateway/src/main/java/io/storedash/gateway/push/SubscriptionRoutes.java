@@ -4,6 +4,7 @@ import io.storedash.common.Addresses;
 import io.storedash.common.Failure;
 import io.storedash.common.security.MessageSignatures;
 import io.storedash.gateway.auth.Access;
+import io.storedash.gateway.auth.Audit;
 import io.storedash.gateway.auth.Caller;
 import io.storedash.gateway.auth.Guard;
 import io.storedash.gateway.auth.StoreDirectory;
@@ -45,12 +46,14 @@ public final class SubscriptionRoutes {
   private final MessageSignatures signatures;
   private final StoreDirectory directory;
   private final Duration timeout;
+  private final Audit audit;
 
-  public SubscriptionRoutes(Vertx vertx, MessageSignatures signatures, StoreDirectory directory, Duration timeout) {
+  public SubscriptionRoutes(Vertx vertx, MessageSignatures signatures, StoreDirectory directory, Duration timeout, Audit audit) {
     this.vertx = vertx;
     this.signatures = signatures;
     this.directory = directory;
     this.timeout = timeout;
+    this.audit = audit;
   }
 
   public void mount(Router router) {
@@ -62,6 +65,7 @@ public final class SubscriptionRoutes {
       .onSuccess(answer -> send(rc, 200, answer)).onFailure(e -> fail(rc, e)));
     router.delete(PATH + "/:id").handler(signedIn).handler(rc -> noParameters(rc, List.of())
       .compose(v -> ask(rc, "delete", new JsonObject().put("id", rc.pathParam("id"))))
+      .compose(deleted -> audit.record(rc, Audit.Action.SUBSCRIPTION_DELETED, rc.pathParam("id"), null))
       .onSuccess(answer -> rc.response().setStatusCode(204).putHeader("Cache-Control", "no-store").end())
       .onFailure(e -> fail(rc, e)));
     router.post(PATH + "/:id/test").handler(signedIn).handler(rc -> noParameters(rc, List.of())
@@ -80,8 +84,19 @@ public final class SubscriptionRoutes {
       rc.fail(400, e);
       return;
     }
-    withinAccess(Caller.of(rc), form.getValue("stores"))
+    Caller caller = Caller.of(rc);
+    // A user's subscription follows its owner's access at every delivery; the break-glass token is no user.
+    if (caller.via() == Caller.Via.BREAK_GLASS && !"group".equals(form.getValue("scope"))) {
+      rc.fail(403, new HttpException(403, "the admin token is no user: it may only make HQ's store groups (scope group); "
+        + "sign in to subscribe for yourself"));
+      return;
+    }
+    withinAccess(caller, form.getValue("stores"))
       .compose(v -> ask(rc, "create", new JsonObject().put("subscription", form)))
+      // The audit row names where it goes by host only: the URL holds the robot's key.
+      .compose(created -> audit.record(rc, Audit.Action.SUBSCRIPTION_CREATED, created.getString("id"), new JsonObject()
+        .put("platform", created.getString("platform")).put("webhook_host", created.getString("webhook_host"))
+        .put("scope", created.getString("scope")).put("stores", created.getJsonArray("stores"))).map(created))
       .onSuccess(created -> {
         rc.response().putHeader("Location", PATH + "/" + created.getString("id"));
         send(rc, 201, created);
