@@ -340,6 +340,29 @@ class PushTest {
   }
 
   @Test
+  void aFailingDeliveryLogsNeitherTheUrlsKeyNorTheSecret() {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+    lines.list = new CopyOnWriteArrayList<>();
+    lines.start();
+    root.addAppender(lines);
+    try {
+      receiver.answer = r -> new WebhookReceiver.Answer(500, MultiMap.caseInsensitiveMultiMap(), "{\"errcode\":93000,\"errmsg\":\"invalid webhook url\"}");
+      String id = create("mgr", "manager", form("dingtalk", "/robot/send?access_token=LEAKY-TOKEN").put("secret", "LEAKY-SECRET"))
+        .getString("id");
+      clock.advance(Duration.ofMinutes(31));
+      push.tick().await();
+      JsonObject failed = api("mgr", "manager", new JsonObject().put("action", "test").put("id", id));
+      String logged = String.join("\n", lines.list.stream().map(e -> e.getFormattedMessage()
+        + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())).toList());
+      assertThat(logged).contains("subscription " + id).doesNotContain("LEAKY-TOKEN", "LEAKY-SECRET");
+      assertThat(deliveries("mgr", id).encode() + failed.encode()).doesNotContain("LEAKY-TOKEN", "LEAKY-SECRET");
+    } finally {
+      root.detachAppender(lines);
+    }
+  }
+
+  @Test
   void anotherUsersSubscriptionAnswersAsOneThatDoesNotExist() {
     String id = create("mgr", "manager", form("generic", "/mine")).getString("id");
     for (String action : List.of("delete", "test", "deliveries")) {
