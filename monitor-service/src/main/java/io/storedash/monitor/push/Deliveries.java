@@ -58,6 +58,21 @@ final class Deliveries {
       .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
   }
 
+  /**
+   * Moves a due digest on to its next time and claims the day's delivery, in one transaction: the instance whose
+   * update finds the old time still there runs the digest, and a crash between the two leaves neither done.
+   */
+  Future<Boolean> claimDigest(Subscription s, Instant next, String dedupKey, JsonObject subject, int maxAttempts, Instant now) {
+    return pool.withTransaction(conn -> conn.preparedQuery("UPDATE push_subscriptions SET next_digest_at = $3 "
+          + "WHERE id = $1 AND next_digest_at = $2")
+        .execute(Tuple.of(s.id(), at(s.nextDigestAt()), at(next)))
+        .compose(moved -> moved.rowCount() == 0 ? Future.succeededFuture(false)
+          : conn.preparedQuery("INSERT INTO push_deliveries (subscription_id, dedup_key, kind, subject, status, max_attempts, "
+              + "next_attempt_at, lease_until, created_at) VALUES ($1, $2, 'digest', $3, 'pending', $4, $5, $5, $5) "
+              + "ON CONFLICT (dedup_key) DO NOTHING")
+            .execute(Tuple.of(s.id(), dedupKey, subject, maxAttempts, at(now))).map(true)));
+  }
+
   /** Leases the pending deliveries that are due and that no live instance holds. */
   Future<List<Due>> takeDue(Instant now, int limit) {
     return pool.preparedQuery("UPDATE push_deliveries SET lease_until = $2 WHERE id IN (SELECT id FROM push_deliveries "

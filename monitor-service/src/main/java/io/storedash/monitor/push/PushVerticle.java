@@ -129,9 +129,8 @@ public final class PushVerticle extends VerticleBase {
   private Future<Void> startDigest(Subscription subscription, Instant now) {
     Instant next = Schedule.next(subscription.digestTime(), subscription.timezone(), now);
     String day = Schedule.digestDay(subscription.digestTime(), subscription.timezone(), now).toString();
-    return subscriptions.advance(subscription, next).compose(mine -> !mine ? Future.succeededFuture()
-      : deliveries.claim(subscription.id(), subscription.id() + ":digest:" + day, "digest",
-        new JsonObject().put("day", day), null, config.push().maxAttempts(), now).mapEmpty());
+    return deliveries.claimDigest(subscription, next, subscription.id() + ":digest:" + day, new JsonObject().put("day", day),
+      config.push().maxAttempts(), now).mapEmpty();
   }
 
   private static List<String> stores(JsonObject dataChanged) {

@@ -67,15 +67,6 @@ final class Subscriptions {
       .execute(Tuple.of(at(now), limit)).map(Subscriptions::all);
   }
 
-  /**
-   * Moves a due digest on to its next time, if no other instance did first: the one whose update finds the old time
-   * still there runs the digest.
-   */
-  Future<Boolean> advance(Subscription s, Instant next) {
-    return pool.preparedQuery("UPDATE push_subscriptions SET next_digest_at = $3 WHERE id = $1 AND next_digest_at = $2")
-      .execute(Tuple.of(s.id(), at(s.nextDigestAt()), at(next))).map(rows -> rows.rowCount() > 0);
-  }
-
   Future<List<Subscription>> alerting() {
     return pool.query("SELECT " + COLUMNS + " FROM push_subscriptions WHERE alerts <> '[]'").execute()
       .map(Subscriptions::all);
