@@ -21,7 +21,7 @@ import java.util.TreeSet;
 final class Deliverer {
 
   private static final Logger LOG = LoggerFactory.getLogger(Deliverer.class);
-  /** Deliveries one pass takes at most; the next pass takes the rest. */
+  /** Deliveries taken at once; the next batch follows when these have their outcomes. */
   static final int BATCH = 20;
 
   private final Subscriptions subscriptions;
@@ -43,10 +43,14 @@ final class Deliverer {
     this.clock = clock;
   }
 
-  /** Sends every due delivery no instance holds; completes when each has an outcome. */
+  /**
+   * Sends every due delivery no instance holds, {@value #BATCH} at a time, until none is left; completes when each
+   * has an outcome. A morning's digests all due at 08:30 go out in batches at once, not one batch a pass.
+   */
   Future<Void> drain() {
     return deliveries.takeDue(clock.instant(), BATCH)
-      .compose(due -> Future.join(due.stream().map(this::send).toList()).mapEmpty());
+      .compose(due -> Future.join(due.stream().map(this::send).toList())
+        .compose(v -> due.size() < BATCH ? Future.<Void>succeededFuture() : drain()));
   }
 
   /** Sends one delivery now, if no other instance holds it: its status afterwards, or empty. */
