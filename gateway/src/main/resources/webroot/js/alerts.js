@@ -77,19 +77,24 @@ function alertsText(alerts) {
   return alerts.map(a => a.rule === 'losing_order' ? t('pushLosing') + ' ' + a.above : t('pushRed')).join('; ');
 }
 
+/** dom.table's header cells from their labels. */
+function headers(labels) {
+  return labels.map(label => ({ label }));
+}
+
 function row(subscription) {
   const test = el('button', { type: 'button', onclick: () => testSend(subscription) }, t('pushTest'));
   const log = el('button', { type: 'button', onclick: () => deliveries(subscription) }, t('pushDeliveries'));
   const remove = el('button', { type: 'button', onclick: () => removeOne(subscription) }, t('pushDelete'));
-  return [
+  return { cells: [
     subscription.name,
     t('push_' + subscription.platform) + ' · ' + subscription.format,
-    subscription.webhook_host + (subscription.signed ? ' 🔒' : ''),
+    subscription.webhook_host + (subscription.signed ? ' · ' + t('pushSigned') : ''),
     (subscription.scope === 'group' ? t('pushScopeGroup') + ': ' : '') + subscription.stores.join(', '),
     subscription.digest_time ? subscription.digest_time + ' (' + subscription.timezone + ')' : '—',
     alertsText(subscription.alerts) || '—',
     el('span', { class: 'form-actions' }, test, log, remove),
-  ];
+  ] };
 }
 
 async function refresh() {
@@ -100,8 +105,8 @@ async function refresh() {
     body.append(el('p', { class: 'panel-message' }, t('pushNone')));
     return;
   }
-  body.append(table([t('pushName'), t('pushPlatform'), t('pushHost'), t('pushStores'), t('pushTime'), t('pushAlerts'), ''],
-    answer.subscriptions.map(row), { label: t('pushList') }));
+  body.append(table(headers([t('pushName'), t('pushPlatform'), t('pushHost'), t('pushStores'), t('pushTime'),
+    t('pushAlerts'), '']), answer.subscriptions.map(row), { label: t('pushList') }));
 }
 
 async function testSend(subscription) {
@@ -139,15 +144,16 @@ async function deliveries(subscription) {
   const body = $('push-deliveries');
   clear(body);
   $('push-deliveries-panel').hidden = false;
-  const rows = answer.deliveries.map(d => [
+  const rows = answer.deliveries.map(d => ({ cells: [
     d.created_at.replace('T', ' ').substring(0, 19),
     t('pushKind_' + d.kind),
     t('pushStatus_' + d.status),
     d.attempts + ' / ' + d.max_attempts,
-    d.attempt_log.map(a => a.at.substring(11, 19) + ' ' + t('pushResult_' + a.result)
-      + (a.http_status ? ' HTTP ' + a.http_status : '') + (a.detail ? ' — ' + a.detail : '')).join('\n'),
-  ]);
-  body.append(table([t('pushAt'), t('pushKind'), t('pushStatus'), t('pushAttempts'), t('pushLog')], rows,
+    // One line per attempt: its time, result, HTTP status and what the platform said.
+    d.attempt_log.map(a => el('div', null, a.at.substring(11, 19) + ' ' + t('pushResult_' + a.result)
+      + (a.http_status ? ' HTTP ' + a.http_status : '') + (a.detail ? ' — ' + a.detail : ''))),
+  ] }));
+  body.append(table(headers([t('pushAt'), t('pushKind'), t('pushStatus'), t('pushAttempts'), t('pushLog')]), rows,
     { caption: subscription.name }));
 }
 

@@ -665,7 +665,7 @@ Object.assign(STRINGS.zh, {
   pushKind_digest: '每日摘要', pushKind_alert: '即时提醒', pushKind_test: '测试',
   pushStatus_pending: '待重试', pushStatus_sent: '已送达', pushStatus_failed: '失败',
   pushResult_sent: '成功', pushResult_failed: '失败', pushResult_rate_limited: '限流顺延',
-  alertsPage: '推送订阅',
+  pushSigned: '已加签', alertsPage: '推送订阅',
 });
 Object.assign(STRINGS.en, {
   pushTitle: 'Push subscriptions', pushBack: 'Back to the dashboard', pushSignIn: 'Sign in on the dashboard first.',
@@ -684,5 +684,5 @@ Object.assign(STRINGS.en, {
   pushKind_digest: 'Daily digest', pushKind_alert: 'Alert', pushKind_test: 'Test',
   pushStatus_pending: 'Retrying', pushStatus_sent: 'Delivered', pushStatus_failed: 'Failed',
   pushResult_sent: 'sent', pushResult_failed: 'failed', pushResult_rate_limited: 'rate-limited, moved on',
-  alertsPage: 'Push subscriptions',
+  pushSigned: 'signed', alertsPage: 'Push subscriptions',
 });
