@@ -810,3 +810,40 @@ export function apiMessage(error) {
   }
   return status >= 500 ? t('api_503') : t('api_refused');
 }
+// ---- Push (issue 20, helper F): the words of alerts.html and js/alerts.js ----
+Object.assign(STRINGS.zh, {
+  pushTitle: '推送订阅', pushBack: '返回看板', pushSignIn: '请先在看板登录。', pushNew: '新建订阅',
+  pushHint: '机器人地址与签名密钥加密保存，保存后不再显示。', pushName: '名称', pushPlatform: '平台', pushFormat: '消息格式',
+  pushWebhook: 'Webhook 地址', pushSecret: '签名密钥（可选）', pushScope: '范围', pushScopeUser: '我自己的订阅',
+  pushScopeGroup: '门店组（总部）', pushStores: '门店编码（逗号分隔，all = 我的全部门店）', pushTime: '每日摘要时间（门店当地）',
+  pushLosing: '亏损订单超过', pushRed: '监控状态变红（运维、总部）', pushLang: '消息语言', pushCreate: '创建订阅',
+  pushCreated: '已创建订阅「{name}」', pushList: '我的订阅', pushNone: '还没有订阅。', pushHost: '地址', pushAlerts: '即时提醒',
+  pushTest: '测试发送', pushTestSent: '测试消息已发送到「{name}」', pushTestFailed: '「{name}」测试发送失败：{why}',
+  pushDelete: '删除', pushDeleteConfirm: '删除订阅「{name}」及其投递记录？', pushDeliveries: '投递记录', pushAt: '时间',
+  pushKind: '类型', pushStatus: '状态', pushAttempts: '尝试次数', pushLog: '每次尝试',
+  pushWecom: '企业微信群机器人', pushDingtalk: '钉钉机器人', pushFeishu: '飞书机器人', pushGeneric: '通用 JSON Webhook',
+  push_wecom: '企业微信', push_dingtalk: '钉钉', push_feishu: '飞书', push_generic: '通用 Webhook',
+  pushKind_digest: '每日摘要', pushKind_alert: '即时提醒', pushKind_test: '测试',
+  pushStatus_pending: '待重试', pushStatus_sent: '已送达', pushStatus_failed: '失败',
+  pushResult_sent: '成功', pushResult_failed: '失败', pushResult_rate_limited: '限流顺延',
+  pushSigned: '已加签', alertsPage: '推送订阅',
+});
+Object.assign(STRINGS.en, {
+  pushTitle: 'Push subscriptions', pushBack: 'Back to the dashboard', pushSignIn: 'Sign in on the dashboard first.',
+  pushNew: 'New subscription', pushHint: 'Webhook URLs and signing secrets are stored encrypted and never shown again.',
+  pushName: 'Name', pushPlatform: 'Platform', pushFormat: 'Message format', pushWebhook: 'Webhook URL',
+  pushSecret: 'Signing secret (optional)', pushScope: 'Scope', pushScopeUser: 'My own', pushScopeGroup: 'Store group (HQ)',
+  pushStores: 'Store codes (comma-separated; all = all my stores)', pushTime: 'Daily digest at (store-local)',
+  pushLosing: 'Money-losing orders above', pushRed: 'Monitor turns red (ops, HQ)', pushLang: 'Message language',
+  pushCreate: 'Create subscription', pushCreated: 'Subscription "{name}" created', pushList: 'My subscriptions',
+  pushNone: 'No subscriptions yet.', pushHost: 'Host', pushAlerts: 'Alerts', pushTest: 'Test-send',
+  pushTestSent: 'Test message sent to "{name}"', pushTestFailed: 'Test-send to "{name}" failed: {why}', pushDelete: 'Delete',
+  pushDeleteConfirm: 'Delete the subscription "{name}" and its delivery log?', pushDeliveries: 'Deliveries', pushAt: 'At',
+  pushKind: 'Kind', pushStatus: 'Status', pushAttempts: 'Attempts', pushLog: 'Each attempt',
+  pushWecom: 'WeCom group robot', pushDingtalk: 'DingTalk robot', pushFeishu: 'Feishu bot', pushGeneric: 'Generic JSON webhook',
+  push_wecom: 'WeCom', push_dingtalk: 'DingTalk', push_feishu: 'Feishu', push_generic: 'Generic webhook',
+  pushKind_digest: 'Daily digest', pushKind_alert: 'Alert', pushKind_test: 'Test',
+  pushStatus_pending: 'Retrying', pushStatus_sent: 'Delivered', pushStatus_failed: 'Failed',
+  pushResult_sent: 'sent', pushResult_failed: 'failed', pushResult_rate_limited: 'rate-limited, moved on',
+  pushSigned: 'signed', alertsPage: 'Push subscriptions',
+});

@@ -59,8 +59,14 @@ public final class Addresses {
    * {@link #DASHBOARD_COMPUTE}, {@link #DATA_VERSIONS}, {@link #MONITOR_SNAPSHOT}) are not signed: they change nothing,
    * and the event bus's mutual TLS keeps non-members off them (§11.2).
    */
+  /**
+   * monitor-service's push verticle: a signed request from the gateway on behalf of a caller it authenticated —
+   * subscriptions (create, list, delete), a test-send, the delivery log (docs/DESIGN.md §14.2).
+   */
+  public static final String PUSH_SUBSCRIPTIONS = "storedash.push.subscriptions";
+
   public static final List<String> SIGNED = List.of(IMPORT, CACHE_ADMIN, CACHE_FLUSHED, CHANNELS, DATA_CHANGED,
-    USER_CHANGED, SESSION_ENDED, TOKEN_REVOKED, HEARTBEAT, HEARTBEAT_REQUEST, MONITOR_UPDATES);
+    USER_CHANGED, SESSION_ENDED, TOKEN_REVOKED, HEARTBEAT, HEARTBEAT_REQUEST, MONITOR_UPDATES, PUSH_SUBSCRIPTIONS);
   /** The prefix of an import session's address (signed too), and the address its refused messages are counted by. */
   public static final String IMPORT_SESSIONS = "storedash.query.import.session";
 

@@ -30,6 +30,7 @@ import io.storedash.gateway.http.SecurityHeaders;
 import io.storedash.gateway.http.VendorAssets;
 import io.storedash.gateway.http.export.Exports;
 import io.storedash.gateway.live.MonitorFeed;
+import io.storedash.gateway.push.SubscriptionRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -72,7 +73,7 @@ public final class GatewayVerticle extends VerticleBase {
   static final String CHANNELS_PATH = "/api/v1/admin/channels";
   /** The only requests that may carry a body. */
   private static final RequestBodies BODIES = new RequestBodies(Stream.concat(Stream.of("POST " + IMPORT_PATH,
-    "POST " + WARM_PATH, "PUT " + CHANNELS_PATH + "/*"), SignIn.BODY_ROUTES.stream()).collect(Collectors.toSet()));
+    "POST " + WARM_PATH, "PUT " + CHANNELS_PATH + "/*", "POST " + SubscriptionRoutes.PATH), SignIn.BODY_ROUTES.stream()).collect(Collectors.toSet()));
 
   private final ServiceContext service;
   private final RequestStats stats = new RequestStats();
@@ -86,6 +87,7 @@ public final class GatewayVerticle extends VerticleBase {
   private AdminRoutes admin;
   private ImportRoutes imports;
   private DashboardRoutes dashboards;
+  private SubscriptionRoutes subscriptions;
   private FailureResponses failures;
   private HttpServer server;
   private SlowClients slowClients;
@@ -136,6 +138,7 @@ public final class GatewayVerticle extends VerticleBase {
       java.time.Clock.system(service.config().timezone()));
     dashboards = new DashboardRoutes(cacheClient, queryClient, monitorClient, monitorFeed, admin, directory, exports);
     failures = new FailureResponses(vertx, ADMIN_BODY_LIMIT);
+    subscriptions = new SubscriptionRoutes(vertx, signatures, directory, timeout, signIn.audit());
 
     service.heartbeatStats(() -> new JsonObject()
       .put("requests", stats.lastMinute())
@@ -216,6 +219,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     dashboards.mount(router);
     signIn.mount(router);
+    subscriptions.mount(router);
 
     // Role and admission are checked before a byte of the upload is read; the file then streams to query-service.
     router.post(IMPORT_PATH).handler(Guard.require("imports", "hq or manager", Role::imports));

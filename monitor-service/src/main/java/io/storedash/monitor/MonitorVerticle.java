@@ -10,6 +10,7 @@ import io.storedash.monitor.cluster.ClusterSnapshot;
 import io.storedash.monitor.cluster.ClusterView;
 import io.storedash.monitor.cluster.GatewayTotals;
 import io.storedash.monitor.postgres.PostgresHealthMonitor;
+import io.storedash.monitor.push.PushVerticle;
 import io.storedash.monitor.redis.RedisHealth;
 import io.storedash.monitor.status.MonitorMetrics;
 import io.storedash.monitor.status.MonitorSnapshot;
@@ -21,6 +22,7 @@ import io.vertx.ext.healthchecks.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -90,7 +92,9 @@ public final class MonitorVerticle extends VerticleBase {
       .put("postgres_reachable", postgres.reachable()))));
     context.heartbeatStats(this::stats);
 
-    return Future.all(heartbeats.completion(), snapshots.completion(), redis.start(), postgres.start())
+    // Push runs in its own verticle (its own event loop), beside the monitor in every instance (docs/DESIGN.md §14.2).
+    Future<String> push = vertx.deployVerticle(new PushVerticle(context.config(), context.signatures(), Clock.systemUTC()));
+    return Future.all(heartbeats.completion(), snapshots.completion(), redis.start(), postgres.start(), push)
       // Every node beats at once, so that the members this monitor meets now are vouched for well before they could
       // be taken for unknown ones.
       .onSuccess(v -> publishSigned(Addresses.HEARTBEAT_REQUEST, new JsonObject()))

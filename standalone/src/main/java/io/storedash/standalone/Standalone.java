@@ -121,7 +121,7 @@ public final class Standalone implements Callable<Integer> {
       return 2;
     }
     try {
-      config = withStorage(config);
+      config = PushKeyFile.apply(withStorage(config), dataDir);
     } catch (DataDirectoryInUse e) {
       stopEmbedded();
       System.err.println("StoreDash cannot start: " + e.getMessage());

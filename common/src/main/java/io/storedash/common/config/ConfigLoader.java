@@ -58,7 +58,9 @@ public final class ConfigLoader {
     "EXPORT_MAX_ROWS",
     // Single sign-on
     "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_REDIRECT_URI", "OIDC_ROLE_CLAIM", "OIDC_STORES_CLAIM",
-    "OIDC_CITIES_CLAIM", "OIDC_USERNAME_CLAIM");
+    "OIDC_CITIES_CLAIM", "OIDC_USERNAME_CLAIM",
+    // Push (issue 20)
+    "PUSH_SECRET_KEY", "PUSH_ALLOWED_HOSTS", "PUSH_RATE_LIMIT", "PUSH_MAX_ATTEMPTS", "PUSH_RETRY_BACKOFF", "PUSH_INTERVAL");
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
   private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(b|kb|k|mb|m|gb|g)?", Pattern.CASE_INSENSITIVE);
@@ -106,7 +108,7 @@ public final class ConfigLoader {
 
   /** The variables whose whole value is a secret; PG_URL and REDIS_URL carry one in their user info or query. */
   static final List<String> SECRET_VARIABLES = List.of("PG_PASSWORD", "REDIS_PASSWORD", "CLUSTER_SECRET", "ADMIN_TOKEN",
-    "OIDC_CLIENT_SECRET");
+    "OIDC_CLIENT_SECRET", "PUSH_SECRET_KEY");
 
   /** Every secret among {@code values}: the secret variables' values and the passwords inside PG_URL and REDIS_URL. */
   static List<String> secretsIn(Map<String, String> values) {
@@ -214,7 +216,8 @@ public final class ConfigLoader {
       security(),
       limits(),
       load(),
-      oidc());
+      oidc(),
+      push());
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -438,6 +441,47 @@ public final class ConfigLoader {
         + policy.maxAge().toMinutes() + " min): a session ends at its maximum age whatever its idle timeout");
     }
     return policy;
+  }
+
+  // ---- Push (PUSH_*) ----
+
+  private PushPolicy push() {
+    return new PushPolicy(
+      optional("PUSH_SECRET_KEY", ConfigLoader::pushKey),
+      required("PUSH_ALLOWED_HOSTS", "", ConfigLoader::allowedHosts),
+      required("PUSH_RATE_LIMIT", "20", v -> intIn(v, 1, 10_000)),
+      required("PUSH_MAX_ATTEMPTS", "5", v -> intIn(v, 1, 20)),
+      required("PUSH_RETRY_BACKOFF", "30s", v -> positive(duration(v))),
+      required("PUSH_INTERVAL", "30s", v -> positive(duration(v))));
+  }
+
+  /** 32 bytes in base64: an AES-256 key. */
+  private static byte[] pushKey(String value) {
+    byte[] key;
+    try {
+      key = java.util.Base64.getDecoder().decode(value.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("expected 32 bytes in base64 (openssl rand -base64 32)");
+    }
+    if (key.length != 32) {
+      throw new IllegalArgumentException("expected 32 bytes in base64 (openssl rand -base64 32), got " + key.length + " bytes");
+    }
+    return key;
+  }
+
+  private static java.util.Set<String> allowedHosts(String value) {
+    java.util.Set<String> hosts = new java.util.TreeSet<>();
+    for (String host : value.split(",")) {
+      String trimmed = host.trim().toLowerCase(Locale.ROOT);
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      if (!trimmed.matches("[a-z0-9.-]{1,253}|\\[[0-9a-f:]{2,39}\\]")) {
+        throw new IllegalArgumentException("expected comma-separated host names or addresses, got '" + host.trim() + "'");
+      }
+      hosts.add(trimmed);
+    }
+    return java.util.Set.copyOf(hosts);
   }
 
   // ---- Single sign-on (OIDC_*) ----

@@ -30,6 +30,7 @@ import java.util.StringJoiner;
  * @param limits           MANAGEMENT_HOST, MANAGEMENT_MAX_CONNECTIONS, SSE_MAX_STREAMS, SSE_MAX_STREAMS_PER_ADDRESS
  * @param load             ACCESS_LOG*, ADMISSION_*, CACHE_FAILURE_TTL, PG_READ_URL: keeping fast under load
  * @param oidc             single sign-on, present when OIDC_ISSUER is set (OIDC_* variables, {@link OidcConfig})
+ * @param push             PUSH_*: webhooks, their sealed secrets, retries and rate limit ({@link PushPolicy})
  */
 public record StoreDashConfig(
   Optional<String> pgUrl,
@@ -61,8 +62,10 @@ public record StoreDashConfig(
   ClusterSecurity security,
   ServerLimits limits,
   LoadPolicy load,
-  // Single sign-on (OIDC_*): kept last and in one piece.
-  Optional<OidcConfig> oidc) {
+  // Single sign-on (OIDC_*): kept in one piece.
+  Optional<OidcConfig> oidc,
+  // Push (PUSH_*): kept last and in one piece.
+  PushPolicy push) {
 
   /** CLUSTER_HOST value that means: this machine's own (first non-loopback) address, as in containers. */
   public static final String AUTO_HOST = "auto";
@@ -89,7 +92,7 @@ public record StoreDashConfig(
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
-      security, limits, load, oidc);
+      security, limits, load, oidc, push);
   }
 
   public StoreDashConfig withPorts(int httpPort, int managementPort) {
@@ -97,7 +100,16 @@ public record StoreDashConfig(
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
-      security, limits, load, oidc);
+      security, limits, load, oidc, push);
+  }
+
+  /** The standalone's push key, kept in its data directory when PUSH_SECRET_KEY is not set. */
+  public StoreDashConfig withPushKey(byte[] key) {
+    return new StoreDashConfig(pgUrl, redisUrl, httpPort, managementPort, clusterHost,
+      clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
+      warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
+      pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
+      security, limits, load, oidc, push.withSecretKey(key));
   }
 
   public StoreDashConfig withSecurity(ClusterSecurity security) {
@@ -105,7 +117,7 @@ public record StoreDashConfig(
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
-      security, limits, load, oidc);
+      security, limits, load, oidc, push);
   }
 
   /**

@@ -55,6 +55,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void pushTakesA32ByteKeyAndAHostListAndNeverShowsTheKey() {
+    String key = java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+    StoreDashConfig config = ConfigLoader.load(Map.of("PUSH_SECRET_KEY", key, "PUSH_ALLOWED_HOSTS", " Hooks.Example.com,127.0.0.1 ",
+      "PUSH_RATE_LIMIT", "5", "PUSH_RETRY_BACKOFF", "10s"));
+    assertThat(config.push().secretKey().orElseThrow()).hasSize(32);
+    assertThat(config.push().allowedHosts()).containsExactlyInAnyOrder("hooks.example.com", "127.0.0.1");
+    assertThat(config.push().ratePerMinute()).isEqualTo(5);
+    assertThat(config.push().maxAttempts()).isEqualTo(5);
+    assertThat(config.toString()).doesNotContain(key);
+    assertThat(ConfigLoader.load(Map.of()).push().secretKey()).isEmpty();
+    String shortKey = java.util.Base64.getEncoder().encodeToString("too short a key".getBytes());
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("PUSH_SECRET_KEY", shortKey, "PUSH_ALLOWED_HOSTS", "a b")))
+      .isInstanceOf(ConfigException.class)
+      .hasMessageContaining("PUSH_SECRET_KEY: expected 32 bytes").hasMessageContaining("PUSH_ALLOWED_HOSTS")
+      .hasMessageNotContaining(shortKey);
+  }
+
+  @Test
   void aBadValueNamesItsVariable() {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("HTTP_PORT", "eighty")))
       .isInstanceOf(ConfigException.class)
