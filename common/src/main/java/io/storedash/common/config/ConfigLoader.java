@@ -54,6 +54,8 @@ public final class ConfigLoader {
     // Fast under load (issue 18)
     "ACCESS_LOG", "ACCESS_LOG_FILE", "ACCESS_LOG_MAX_BYTES", "ADMISSION_BUDGET", "ADMISSION_CLIENT_BUDGET",
     "CACHE_FAILURE_TTL", "PG_READ_URL",
+    // 今日必做 (issue 20)
+    "ACTIONS_WARM_AT", "CACHE_TTL_ACTIONS",
     // Single sign-on
     "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_REDIRECT_URI", "OIDC_ROLE_CLAIM", "OIDC_STORES_CLAIM",
     "OIDC_CITIES_CLAIM", "OIDC_USERNAME_CLAIM");
@@ -212,6 +214,7 @@ public final class ConfigLoader {
       security(),
       limits(),
       load(),
+      actions(),
       oidc());
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -370,6 +373,18 @@ public final class ConfigLoader {
       // 0 turns the failure cache off (DESIGN §12.3).
       required("CACHE_FAILURE_TTL", "2s", v -> v.trim().matches("0+(ms|s|m|h)?") ? Duration.ZERO : duration(v)),
       pgReadUrl());
+  }
+
+  private ActionsPolicy actions() {
+    return new ActionsPolicy(
+      required("ACTIONS_WARM_AT", "07:30", v -> {
+        try {
+          return java.time.LocalTime.parse(v.trim());
+        } catch (DateTimeException e) {
+          throw new IllegalArgumentException("expected a time of day like 07:30, got '" + v + "'");
+        }
+      }),
+      required("CACHE_TTL_ACTIONS", "60m", v -> positive(duration(v))));
   }
 
   /** PG_READ_URL, with PG_PASSWORD (when set) as its password, as PG_URL. */

@@ -29,6 +29,7 @@ import java.util.StringJoiner;
  * @param security         CLUSTER_SECRET, EVENTBUS_TLS_* and EVENTBUS_PORT: how a member proves it belongs
  * @param limits           MANAGEMENT_HOST, MANAGEMENT_MAX_CONNECTIONS, SSE_MAX_STREAMS, SSE_MAX_STREAMS_PER_ADDRESS
  * @param load             ACCESS_LOG*, ADMISSION_*, CACHE_FAILURE_TTL, PG_READ_URL: keeping fast under load
+ * @param actions          ACTIONS_WARM_AT and CACHE_TTL_ACTIONS: the 今日必做 list's morning warm-up and cache TTL
  * @param oidc             single sign-on, present when OIDC_ISSUER is set (OIDC_* variables, {@link OidcConfig})
  */
 public record StoreDashConfig(
@@ -61,6 +62,7 @@ public record StoreDashConfig(
   ClusterSecurity security,
   ServerLimits limits,
   LoadPolicy load,
+  ActionsPolicy actions,
   // Single sign-on (OIDC_*): kept last and in one piece.
   Optional<OidcConfig> oidc) {
 
@@ -89,7 +91,7 @@ public record StoreDashConfig(
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
-      security, limits, load, oidc);
+      security, limits, load, actions, oidc);
   }
 
   public StoreDashConfig withPorts(int httpPort, int managementPort) {
@@ -97,7 +99,7 @@ public record StoreDashConfig(
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
-      security, limits, load, oidc);
+      security, limits, load, actions, oidc);
   }
 
   public StoreDashConfig withSecurity(ClusterSecurity security) {
@@ -105,7 +107,7 @@ public record StoreDashConfig(
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
-      security, limits, load, oidc);
+      security, limits, load, actions, oidc);
   }
 
   /**
