@@ -9,6 +9,7 @@ import * as monitor from './monitor.js';
 import * as panels from './panels.js';
 import * as session from './session.js';
 import * as admin from './admin.js';
+import * as actions from './actions.js';
 
 const DAY_MS = 86400000;
 const MAX_RANGE_DAYS = 366;
@@ -484,6 +485,7 @@ async function start() {
     state.store = fromHash.store;
   }
   fillStores();
+  actions.mount($('actions-panel'), () => state.store);
 
   const storesLoaded = getJson('/api/v1/stores').then(data => {
     state.stores = rowsOf(data, ['stores']).filter(s => s && s.code);
