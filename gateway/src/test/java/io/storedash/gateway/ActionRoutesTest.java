@@ -2,6 +2,7 @@ package io.storedash.gateway;
 
 import io.storedash.common.Addresses;
 import io.storedash.common.testing.ManualClock;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -116,6 +118,15 @@ class ActionRoutesTest {
     assertThat(admin(HttpMethod.PUT, "/api/v1/admin/action-settings", Buffer.buffer("[1]")).statusCode()).isEqualTo(400);
     Buffer huge = Buffer.buffer("{\"max_items\": " + "1".repeat(100_000) + "}");
     assertThat(admin(HttpMethod.PUT, "/api/v1/admin/action-settings", huge).statusCode()).isEqualTo(413);
+    // A flood of bad changes at once: each one refused on its own, none reaching query-service.
+    List<Future<HttpResponse<Buffer>>> flood = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      flood.add(gateway.client.put("/api/v1/admin/action-settings").putHeader("Authorization", "Bearer " + StandIns.TOKEN)
+        .sendJsonObject(new JsonObject().put("max_items", 1000 + i)));
+    }
+    for (var answer : flood) {
+      assertThat(answer.await().statusCode()).isEqualTo(400);
+    }
     assertThat(settingsCommands).as("nothing refused reached query-service").isEmpty();
     assertThat(cacheCommands).isEmpty();
   }
