@@ -14,6 +14,7 @@ import * as panels from './panels.js';
 import * as session from './session.js';
 import * as admin from './admin.js';
 import { dateTime } from './format.js';
+import * as actions from './actions.js';
 
 const MAX_RANGE_DAYS = 366;
 const PRODUCT_PAGE_SIZE = 20;
@@ -917,6 +918,7 @@ async function start() {
     applyPreset();
   }
   fillStores();
+  actions.mount($('actions-panel'), () => state.store);
   loadAll();
 }
 

@@ -8,6 +8,7 @@ import io.storedash.cache.warm.Warmer;
 import io.storedash.common.Addresses;
 import io.storedash.common.CacheNodeStats;
 import io.storedash.common.DashboardQuery;
+import io.storedash.common.QueryKind;
 import io.storedash.common.Failure;
 import io.storedash.common.security.Redaction;
 import io.storedash.common.security.MessageSignatures;
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
 
 /**
  * The admin commands on {@link Addresses#CACHE_ADMIN}: {@code stats}, {@code warm} (some stores or all) and
- * {@code flush} (a tier, a store, or everything), and the drop of in-process entries every instance does when one
+ * {@code flush} (a tier, a store, a kind of query, or everything), and the drop of in-process entries every instance does when one
  * of them flushed ({@link Addresses#CACHE_FLUSHED}).
  */
 final class CacheAdmin {
@@ -93,6 +94,9 @@ final class CacheAdmin {
 
   /** Deletes the matching Redis entries and tells every instance (this one included) to drop its L4 copies. */
   private Future<JsonObject> flush(JsonObject command) {
+    if (command.getString("kind") != null) {
+      return flushKind(QueryKind.fromWire(command.getString("kind")));
+    }
     Tier tier = tierOf(command.getString("tier"));
     String store = command.getString("store");
     if (store != null) {
@@ -111,6 +115,23 @@ final class CacheAdmin {
     });
   }
 
+  /**
+   * Deletes every entry of one kind, tells every instance to drop its L4 copies, then warms the kind again for the
+   * hot stores: its answers changed without a data change (the 今日必做 thresholds, docs/DESIGN.md §14.1).
+   */
+  private Future<JsonObject> flushKind(QueryKind kind) {
+    JsonObject scope = new JsonObject().put("kind", kind.wireName());
+    return redis.deleteMatching(CacheKeys.pattern(kind)).map(perMaster -> {
+      long n = perMaster.values().stream().mapToLong(Long::longValue).sum();
+      eventBus.publish(Addresses.CACHE_FLUSHED, scope, signatures.sign(Addresses.CACHE_FLUSHED, scope));
+      LOG.info("cache flushed by node {}: kind {}, {} Redis entries ({})", node, kind.wireName(), n, perMaster);
+      if (versions.known()) {
+        warmer.warmHot(versions.stores(), kind.wireName() + " flushed");
+      }
+      return scope.copy().put("redis_entries_deleted", n).put("node", node);
+    });
+  }
+
   private static Tier tierOf(String name) {
     if (name == null || name.isEmpty()) {
       return null;
@@ -124,6 +145,11 @@ final class CacheAdmin {
 
   /** {@link Addresses#CACHE_FLUSHED}: drops this instance's in-process entries in the flushed scope. */
   void dropHotspot(JsonObject scope) {
+    String kind = scope.getString("kind");
+    if (kind != null) {
+      hotspot.drop(key -> CacheKeys.ofKind(key, kind));
+      return;
+    }
     String tier = scope.getString("tier");
     String store = scope.getString("store");
     Predicate<String> key = k -> (tier == null || "L4".equals(tier) || k.contains(":" + tier + ":"))

@@ -8,6 +8,7 @@ import io.storedash.cache.tier.RedisTier;
 import io.storedash.cache.tier.Tier;
 import io.storedash.cache.tier.TierPolicy;
 import io.storedash.cache.tier.TierStats;
+import io.storedash.cache.warm.OpeningWarmUp;
 import io.storedash.cache.warm.StoreHeat;
 import io.storedash.cache.warm.Warmer;
 import io.storedash.common.Addresses;
@@ -67,6 +68,7 @@ public final class CacheVerticle extends VerticleBase {
   private QueryClient queryService;
   private TieredCache cache;
   private Warmer warmer;
+  private OpeningWarmUp openingWarmUp;
   private CacheStats stats;
   private List<MessageConsumer<?>> consumers;
   private long versionTimer = -1;
@@ -131,6 +133,12 @@ public final class CacheVerticle extends VerticleBase {
     long warmEvery = Math.max(30_000, (long) (minTtl().toMillis() * (1 - TierPolicy.REFRESH_AHEAD)));
     warmTimer = vertx.setPeriodic(warmEvery, warmEvery, t -> warmHotStores());
     countTimer = vertx.setPeriodic(1, 30_000, t -> stats.countRedisEntries());
+    openingWarmUp = new OpeningWarmUp(vertx, config.actions().warmAt(), config.timezone(), clock, reason -> {
+      if (versions.known()) {
+        warmer.warmHot(versions.stores(), reason);
+      }
+    });
+    openingWarmUp.start();
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -139,6 +147,9 @@ public final class CacheVerticle extends VerticleBase {
     vertx.cancelTimer(versionTimer);
     vertx.cancelTimer(warmTimer);
     vertx.cancelTimer(countTimer);
+    if (openingWarmUp != null) {
+      openingWarmUp.stop();
+    }
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
       .compose(v -> service.drained())
       .eventually(() -> redis.close());
@@ -225,8 +236,7 @@ public final class CacheVerticle extends VerticleBase {
     if (!versions.known() || warmer.running()) {
       return;
     }
-    List<String> ranked = heat.rank(versions.stores());
-    warmer.warm(ranked.subList(0, StoreHeat.hotCount(ranked.size(), config.warmHotFraction())), "refresh ahead of TTL");
+    warmer.warmHot(versions.stores(), "refresh ahead of TTL");
   }
 
   private void onQuery(Message<Object> message) {

@@ -96,10 +96,10 @@ public final class TieredCache {
     String etag = etags.get(key, k -> CacheKeys.etag(query, version));
     long now = clock.millis();
     Entry hot = hotspot.get(key);
-    if (hot != null && policy.fresh(tier, hot, now)) {
+    if (hot != null && policy.fresh(query.kind(), hot, now)) {
       stats.hit(Tier.L4);
       if (oneOffs.writeOnHit(query, key)) {
-        redis.set(key, hot, policy.hardTtl(tier));
+        redis.set(key, hot, policy.hardTtl(query.kind()));
       }
       return Future.succeededFuture(new Answer(hot.gzip(), Tier.L4, "HIT", etag, null));
     }
@@ -114,7 +114,7 @@ public final class TieredCache {
       long now = clock.millis();
       if (stored != null) {
         hotspot.put(key, stored);
-        if (policy.fresh(tier, stored, now)) {
+        if (policy.fresh(query.kind(), stored, now)) {
           stats.hit(tier);
           return Future.succeededFuture(new Answer(stored.gzip(), tier, "HIT", etag, null));
         }
@@ -148,7 +148,7 @@ public final class TieredCache {
         stats.loaded(tier, (System.nanoTime() - started) / 1000, computed.gzip().length);
         hotspot.put(key, entry);
         if (!mayDefer || oneOffs.writeComputed(query, key)) {
-          redis.set(key, entry, policy.hardTtl(tier));
+          redis.set(key, entry, policy.hardTtl(query.kind()));
         }
         return new Loaded(entry, computed.computeMs());
       }).onFailure(e -> failures.remember(key, e));
@@ -191,7 +191,7 @@ public final class TieredCache {
     long version = known.getAsLong();
     String key = CacheKeys.key(tier, query, version);
     return redis.get(tier, key).compose(stored -> {
-      if (stored != null && !policy.dueForRefresh(tier, stored, clock.millis())) {
+      if (stored != null && !policy.dueForRefresh(query.kind(), stored, clock.millis())) {
         hotspot.put(key, stored);
         return Future.succeededFuture(false);
       }

@@ -371,22 +371,54 @@ class CacheVerticleTest {
     assertThat(reply.getInteger("stores")).isEqualTo(2);
     awaitStats(s -> !s.getJsonObject("warming").getBoolean("running") && s.getJsonObject("warming").containsKey("duration_ms"));
     JsonObject warming = admin(new JsonObject().put("action", "stats")).getJsonObject("warming");
-    // 7 chain-wide queries, then 8 per store.
-    assertThat(warming.getInteger("queries")).isEqualTo(7 + 2 * 8);
+    // 8 chain-wide queries, then 9 per store.
+    assertThat(warming.getInteger("queries")).isEqualTo(8 + 2 * 9);
     assertThat(warming.getInteger("failures")).isZero();
     DashboardQuery warmed = DashboardQuery.of(QueryKind.DIAGNOSIS, "S002", null, null);
     assertThat(query.computationsOf(warmed)).isEqualTo(1);
     assertThat(status(ask(warmed).await())).isEqualTo("L4");
 
-    // Warming, too, reports done before its writes to Redis land: the flush must find the store's 8 entries.
-    awaitStored("S002", 8);
+    // Warming, too, reports done before its writes to Redis land: the flush must find the store's 9 entries.
+    awaitStored("S002", 9);
     long inL4 = l4Entries(stats());
     JsonObject flushed = admin(new JsonObject().put("action", "flush").put("store", "S002"));
-    assertThat(flushed.getLong("redis_entries_deleted")).isGreaterThanOrEqualTo(8);
+    assertThat(flushed.getLong("redis_entries_deleted")).isGreaterThanOrEqualTo(9);
     // The reply comes before the instance has handled the flush it published: wait until its L4 copies are gone too.
-    awaitStats(s -> l4Entries(s) <= inL4 - 8);
+    awaitStats(s -> l4Entries(s) <= inL4 - 9);
     assertThat(status(ask(warmed).await())).isEqualTo("MISS");
     assertThat(query.computationsOf(warmed)).isEqualTo(2);
+  }
+
+  /**
+   * A change of the 今日必做 thresholds flushes the kind (docs/DESIGN.md §14.1): every store's list is computed again,
+   * the other views of the store stay cached.
+   */
+  @Test
+  void flushingAKindDropsOnlyItsEntriesEverywhere() {
+    deploy(Map.of());
+    DashboardQuery actions = DashboardQuery.of(QueryKind.ACTIONS, "S001", null, null);
+    DashboardQuery chainActions = DashboardQuery.of(QueryKind.ACTIONS, "all", null, null);
+    ask(actions).await();
+    ask(chainActions).await();
+    ask(overview).await();
+    awaitStored("S001", 1);
+    awaitStored("all", 1);
+    JsonObject flushed = admin(new JsonObject().put("action", "flush").put("kind", "actions"));
+    assertThat(flushed.getString("kind")).isEqualTo("actions");
+    assertThat(flushed.getLong("redis_entries_deleted")).isGreaterThanOrEqualTo(2);
+    // The instance drops its L4 copies when its own published flush arrives: until then an answer may still be the old.
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (query.computationsOf(actions) < 2 && System.currentTimeMillis() < deadline) {
+      ask(actions).await();
+    }
+    ask(chainActions).await();
+    // Recomputed once each, by the rewarm of the hot stores and the chain or by the question, never twice.
+    assertThat(query.computationsOf(actions)).isEqualTo(2);
+    assertThat(query.computationsOf(chainActions)).isEqualTo(2);
+    assertThat(status(ask(overview).await())).isEqualTo("L4");
+    assertThat(query.computationsOf(overview)).isEqualTo(1);
+    Throwable badKind = failureOf(adminRequest(new JsonObject().put("action", "flush").put("kind", "nothing")));
+    assertThat(badKind.getMessage()).contains("unknown query kind");
   }
 
   @Test

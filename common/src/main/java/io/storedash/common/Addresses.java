@@ -24,6 +24,11 @@ public final class Addresses {
    * {@code {"action": "set", "code": ..., "charges_fee": true|false}}.
    */
   public static final String CHANNELS = "storedash.query.channels";
+  /**
+   * query-service: HQ's thresholds of the 今日必做 rules (docs/DESIGN.md §14.1): {@code {"action": "get"}} or
+   * {@code {"action": "set", "thresholds": {...}, "by": user}}.
+   */
+  public static final String ACTION_SETTINGS = "storedash.query.action-settings";
   /** query-service: the current data version of every store, for caches that start after an import. */
   public static final String DATA_VERSIONS = "storedash.query.versions";
   /** Published by query-service after every import: {@code {stores:[...], version}}. */
@@ -66,7 +71,8 @@ public final class Addresses {
   public static final String PUSH_SUBSCRIPTIONS = "storedash.push.subscriptions";
 
   public static final List<String> SIGNED = List.of(IMPORT, CACHE_ADMIN, CACHE_FLUSHED, CHANNELS, DATA_CHANGED,
-    USER_CHANGED, SESSION_ENDED, TOKEN_REVOKED, HEARTBEAT, HEARTBEAT_REQUEST, MONITOR_UPDATES, PUSH_SUBSCRIPTIONS);
+    USER_CHANGED, SESSION_ENDED, TOKEN_REVOKED, HEARTBEAT, HEARTBEAT_REQUEST, MONITOR_UPDATES, PUSH_SUBSCRIPTIONS,
+    ACTION_SETTINGS);
   /** The prefix of an import session's address (signed too), and the address its refused messages are counted by. */
   public static final String IMPORT_SESSIONS = "storedash.query.import.session";
 

@@ -85,6 +85,10 @@ public final class DashboardQuery {
         throw new IllegalArgumentException("the range covers " + days + " days, at most " + MAX_RANGE_DAYS + " are allowed");
       }
     }
+    if (kind == QueryKind.ACTIONS && from != null) {
+      // The list is of one day: a range would be a second name for the same answer, or a question it cannot answer.
+      throw new IllegalArgumentException("actions takes day (one day, default the newest with data), not from and to");
+    }
     TreeMap<String, String> sorted = new TreeMap<>(kind.defaults());
     if (params != null) {
       params.forEach((name, value) -> {

@@ -15,7 +15,9 @@ public enum QueryKind {
   PRODUCTS(false, Map.of("sort", "revenue", "page", "1", "size", "20")),
   RANKING(true, Map.of("metric", "revenue", "page", "1", "size", "100")),
   ORDERS(false, Map.of("page", "1", "size", "50")),
-  DIAGNOSIS(false, Map.of("page", "1", "size", "50"));
+  DIAGNOSIS(false, Map.of("page", "1", "size", "50")),
+  /** 今日必做: the day's action list (docs/DESIGN.md §14.1); one day, {@code day}, never a range. */
+  ACTIONS(true, Map.of());
 
   private final boolean allowsAllStores;
   private final Map<String, String> defaults;

@@ -37,6 +37,7 @@ public final class QueryParams {
       case ORDERS -> Set.of("page", "size");
       case RANKING -> Set.of("metric", "page", "size");
       case DIAGNOSIS -> Set.of("page", "size", "quadrant", "flag");
+      case ACTIONS -> Set.of("day");
       default -> Set.of();
     };
   }
@@ -59,6 +60,7 @@ public final class QueryParams {
         case "flag" -> oneOf(name, value, DIAGNOSIS_FLAGS);
         case "page" -> wholeNumber(name, value, MAX_PAGE);
         case "size" -> wholeNumber(name, value, maxPageSize(kind));
+        case "day" -> DashboardQuery.parseDay(name, value);
         default -> throw new IllegalStateException("unchecked parameter " + name);
       }
     }

@@ -208,6 +208,22 @@ class DashboardQueryTest {
   }
 
   /** The gateway checks part by part without building queries; each check must say what {@code of} says. */
+  /** The 今日必做 list is of one day: {@code day} names it, a range is refused, and so is a day that is no date. */
+  @Test
+  void actionsTakeADayNotARange() {
+    DashboardQuery day = DashboardQuery.of(QueryKind.ACTIONS, "S001", null, null, Map.of("day", "2026-05-20"));
+    assertThat(day.canonical()).isEqualTo("actions|S001|-|-|day=2026-05-20");
+    assertThat(DashboardQuery.of(QueryKind.ACTIONS, "all", null, null).restrictedTo(List.of("S001")).restricted()).isTrue();
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.ACTIONS, "S001", LocalDate.of(2026, 5, 1), LocalDate.of(2026, 5, 20)))
+      .hasMessageContaining("actions takes day");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.ACTIONS, "S001", null, null, Map.of("day", "2026-02-30")))
+      .hasMessageStartingWith("day must be a date");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.ACTIONS, "S001", null, null, Map.of("day", "1999-12-31")))
+      .hasMessageStartingWith("day must be a date from 2000-01-01");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.ACTIONS, "S001", null, null, Map.of("page", "1")))
+      .hasMessageContaining("actions takes no parameter 'page'");
+  }
+
   @Test
   void partChecksRefuseWhatOfRefusesWithTheSameSentence() {
     for (String store : new String[] {"S001", "all", "bad code!", "", "x".repeat(33)}) {

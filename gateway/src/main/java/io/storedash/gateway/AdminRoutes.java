@@ -1,10 +1,13 @@
 package io.storedash.gateway;
 
+import io.storedash.common.ActionThresholds;
 import io.storedash.common.DashboardQuery;
+import io.storedash.common.QueryKind;
 import io.storedash.common.ServiceNames;
 import io.storedash.common.client.CacheClient;
 import io.storedash.common.client.QueryClient;
 import io.storedash.gateway.auth.Audit;
+import io.storedash.gateway.auth.Caller;
 import io.storedash.gateway.auth.Guard;
 import io.storedash.gateway.auth.Role;
 import io.storedash.gateway.http.AdminToken;
@@ -22,8 +25,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The admin routes: cache warm, flush and stats (hq or ops), and HQ's sales channels with their fee flags (hq). Each
- * change is recorded in the audit log.
+ * The admin routes: cache warm, flush and stats (hq or ops), HQ's sales channels with their fee flags (hq) and the
+ * 今日必做 thresholds (hq). Each change is recorded in the audit log.
  */
 final class AdminRoutes {
 
@@ -184,6 +187,49 @@ final class AdminRoutes {
     send(rc, queryService.channels(new JsonObject().put("action", "set").put("code", code).put("charges_fee", flag))
       .compose(reply -> audit.record(rc, Audit.Action.CHANNEL_CHANGED, code, new JsonObject().put("charges_fee", flag))
         .map(reply)),
+      200, ServiceNames.QUERY);
+  }
+
+  /** GET /api/v1/admin/action-settings: the 今日必做 thresholds in force, their revision and who changed them last. */
+  void actionSettings(RoutingContext rc) {
+    if (!onlyParameters(rc, Set.of())) {
+      return;
+    }
+    send(rc, queryService.actionSettings(new JsonObject().put("action", "get")), 200, ServiceNames.QUERY);
+  }
+
+  /**
+   * PUT /api/v1/admin/action-settings, body: the thresholds to change, e.g. {@code {"delivery_cost_max": 8}}. Checked
+   * here (a 400 names the member), stored by query-service, audited; then cache-service drops every stored list and
+   * warms the hot stores' again, so no list answers by the old thresholds (docs/DESIGN.md §14.1).
+   */
+  void setActionSettings(RoutingContext rc) {
+    if (!onlyParameters(rc, Set.of())) {
+      return;
+    }
+    JsonObject change;
+    try {
+      Object decoded = rc.body() == null || rc.body().length() == 0 ? null : Json.decodeValue(rc.body().buffer());
+      if (!(decoded instanceof JsonObject object) || object.isEmpty()) {
+        throw new DecodeException("not a non-empty object");
+      }
+      change = object;
+      ActionThresholds.DEFAULTS.with(change);
+    } catch (DecodeException e) {
+      rc.fail(400, new ParameterProblem("body", "the body must be a JSON object of the thresholds to change, "
+        + "e.g. {\"delivery_cost_max\": 8}; the thresholds are " + ActionThresholds.FIELDS));
+      return;
+    } catch (ActionThresholds.Invalid e) {
+      rc.fail(400, new ParameterProblem(e.field(), e.getMessage()));
+      return;
+    }
+    String by = Caller.of(rc) == null ? null : Caller.of(rc).name();
+    send(rc, queryService.actionSettings(new JsonObject().put("action", "set").put("thresholds", change).put("by", by))
+      .compose(reply -> audit.record(rc, Audit.Action.ACTION_SETTINGS_CHANGED, null, change.copy())
+        .compose(v -> cacheService.flushKind(QueryKind.ACTIONS)
+          .map(flushed -> reply.put("cache", "flushed"))
+          // The thresholds are stored: a cache-service that cannot flush now leaves lists until their TTL, said so.
+          .otherwise(e -> reply.put("cache", "not flushed: " + e.getMessage() + "; lists follow within CACHE_TTL_ACTIONS")))),
       200, ServiceNames.QUERY);
   }
 

@@ -35,6 +35,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,7 +50,7 @@ final class DashboardRoutes {
   static final String BYPASS_HEADER = "X-Cache-Bypass";
   /** The per-store views, each at {@code /api/v1/stores/{store}/<kind>}. */
   static final List<QueryKind> STORE_KINDS = List.of(QueryKind.OVERVIEW, QueryKind.TREND, QueryKind.CHANNELS,
-    QueryKind.CATEGORIES, QueryKind.HOURS, QueryKind.PRODUCTS, QueryKind.DIAGNOSIS, QueryKind.ORDERS);
+    QueryKind.CATEGORIES, QueryKind.HOURS, QueryKind.PRODUCTS, QueryKind.DIAGNOSIS, QueryKind.ORDERS, QueryKind.ACTIONS);
   private static final String JSON = "application/json; charset=utf-8";
   /** The most URIs {@link #validated} keeps; longer URIs are not kept at all. */
   static final int VALIDATED_URIS = 4096;
@@ -218,13 +219,17 @@ final class DashboardRoutes {
    * @throws ParameterProblem naming the parameter
    */
   static DashboardQuery queryOf(QueryKind kind, String store, MultiMap queryParams) {
+    // The action list is of one day (its own parameter, day): a range is no parameter of it.
+    boolean ranged = kind != QueryKind.ACTIONS;
     for (String name : queryParams.names()) {
       if (queryParams.getAll(name).size() > 1) {
         throw new ParameterProblem(name, "parameter " + name + " is given more than once");
       }
-      if (!name.equals("from") && !name.equals("to") && !QueryParams.namesOf(kind).contains(name)) {
-        throw new ParameterProblem(name, "unknown parameter '" + name + "'; " + kind.wireName() + " takes from, to"
-          + QueryParams.namesOf(kind).stream().sorted().map(n -> ", " + n).reduce("", String::concat));
+      boolean range = name.equals("from") || name.equals("to");
+      if (!(ranged && range) && !QueryParams.namesOf(kind).contains(name)) {
+        throw new ParameterProblem(name, "unknown parameter '" + name + "'; " + kind.wireName() + " takes "
+          + (ranged ? "from, to" + QueryParams.namesOf(kind).stream().sorted().map(n -> ", " + n).reduce("", String::concat)
+          : String.join(", ", new TreeSet<>(QueryParams.namesOf(kind)))));
       }
     }
     try {

@@ -71,9 +71,11 @@ public final class GatewayVerticle extends VerticleBase {
   static final String WARM_PATH = "/api/v1/admin/cache/warm";
   /** HQ's channel list; {@code CHANNELS_PATH + "/:code"} changes one channel's fee flag. */
   static final String CHANNELS_PATH = "/api/v1/admin/channels";
+  static final String ACTION_SETTINGS_PATH = "/api/v1/admin/action-settings";
   /** The only requests that may carry a body. */
   private static final RequestBodies BODIES = new RequestBodies(Stream.concat(Stream.of("POST " + IMPORT_PATH,
-    "POST " + WARM_PATH, "PUT " + CHANNELS_PATH + "/*", "POST " + SubscriptionRoutes.PATH), SignIn.BODY_ROUTES.stream()).collect(Collectors.toSet()));
+    "POST " + WARM_PATH, "PUT " + CHANNELS_PATH + "/*", "PUT " + ACTION_SETTINGS_PATH, "POST " + SubscriptionRoutes.PATH),
+    SignIn.BODY_ROUTES.stream()).collect(Collectors.toSet()));
 
   private final ServiceContext service;
   private final RequestStats stats = new RequestStats();
@@ -232,6 +234,9 @@ public final class GatewayVerticle extends VerticleBase {
     router.get(CHANNELS_PATH).handler(admin::channels);
     router.put(CHANNELS_PATH + "/:code").handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT))
       .handler(admin::setChannel);
+    router.get(ACTION_SETTINGS_PATH).handler(admin::actionSettings);
+    router.put(ACTION_SETTINGS_PATH).handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT))
+      .handler(admin::setActionSettings);
 
     router.get("/openapi.yaml").handler(assets.api()::serveYaml);
     router.get("/openapi.json").handler(assets.api()::serveJson);

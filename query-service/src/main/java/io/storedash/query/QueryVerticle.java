@@ -9,6 +9,7 @@ import io.storedash.common.bootstrap.ServiceContext;
 import io.storedash.common.config.StoreDashConfig;
 import io.storedash.common.security.Redaction;
 import io.storedash.common.RequestHeaders;
+import io.storedash.query.actions.ActionSettings;
 import io.storedash.query.admission.Admission;
 import io.storedash.query.admission.AdmissionCost;
 import io.storedash.query.compute.ComputeStats;
@@ -66,6 +67,7 @@ public final class QueryVerticle extends VerticleBase {
   private Pool replicaPool;
   private ReplicaReads replicaReads;
   private ChannelAdmin channelAdmin;
+  private ActionSettings actionSettings;
   private Admission admission;
 
   public QueryVerticle(ServiceContext context) {
@@ -90,6 +92,7 @@ public final class QueryVerticle extends VerticleBase {
           answers = replicaReads::answer;
         }
         channelAdmin = new ChannelAdmin(vertx, context.signatures(), pool);
+        actionSettings = new ActionSettings(pool);
         // Imports hold a connection for as long as an upload lasts: they get their own, so dashboards keep theirs.
         importPool = PgPools.create(vertx, config, IMPORT_SESSIONS, null);
         imports = new ImportSessions(vertx, context.signatures(), importPool, config.timezone(), ImportProtocol.MAX_FILE_BYTES,
@@ -109,6 +112,8 @@ public final class QueryVerticle extends VerticleBase {
           register(Addresses.DATA_VERSIONS, this::versions),
           // A change of a fee flag rewrites figures; the list is signed too, so the address has one rule.
           register(Addresses.CHANNELS, context.signatures().verified(Addresses.CHANNELS, this::channels)),
+          register(Addresses.ACTION_SETTINGS, context.signatures().verified(Addresses.ACTION_SETTINGS,
+            message -> admin(message, actionSettings::handle))),
           imports.register(Addresses.IMPORT));
       })
       .onSuccess(v -> LOG.info("query-service consuming {}, {} and {} with PostgreSQL {} (dashboards read from {})",
@@ -199,6 +204,25 @@ public final class QueryVerticle extends VerticleBase {
       return;
     }
     context.inFlight().track(channelAdmin.handle(command)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(ar.result());
+      } else {
+        ReplyException failure = StorageFailures.asReply(ar.cause());
+        message.fail(failure.failureCode(), failure.getMessage());
+      }
+    });
+  }
+
+  /** An HQ command ({@link Addresses#ACTION_SETTINGS}): its answer, or its failure with the contract's code. */
+  private void admin(Message<Object> message, Function<JsonObject, Future<JsonObject>> handler) {
+    JsonObject command;
+    try {
+      command = asJson(message.body());
+    } catch (IllegalArgumentException e) {
+      message.fail(Failure.BAD_REQUEST.code(), e.getMessage());
+      return;
+    }
+    context.inFlight().track(handler.apply(command)).onComplete(ar -> {
       if (ar.succeeded()) {
         message.reply(ar.result());
       } else {

@@ -103,12 +103,17 @@ class StoreSetTest {
   /** Every kind that answers for all, over a range and over the default range: the set of every store is the chain. */
   @Test
   void aSetOfEveryStoreAnswersAsTheChain() {
-    for (QueryKind kind : allCapableKinds()) {
+    for (QueryKind kind : rangedKinds()) {
       for (LocalDate[] range : List.of(new LocalDate[] {FEB_27, APR_14}, new LocalDate[] {MAR_2, MAR_3}, new LocalDate[] {null, null})) {
         DashboardQuery chain = DashboardQuery.of(kind, "all", range[0], range[1]);
         assertThat(withoutStore(compute(chain.restrictedTo(EVERY_STORE)))).as(chain.canonical())
           .isEqualTo(withoutStore(compute(chain)));
       }
+    }
+    // The action list is of one day, not a range (docs/DESIGN.md §14.1).
+    for (Map<String, String> day : List.of(Map.of("day", MAR_2.toString()), Map.<String, String>of())) {
+      DashboardQuery chain = DashboardQuery.of(QueryKind.ACTIONS, "all", null, null, day);
+      assertThat(compute(chain.restrictedTo(EVERY_STORE))).as(chain.canonical()).isEqualTo(compute(chain));
     }
     for (String metric : List.of("profit", "orders", "profit_margin", "growth")) {
       DashboardQuery ranking = DashboardQuery.of(QueryKind.RANKING, "all", FEB_27, APR_14, Map.of("metric", metric));
@@ -119,7 +124,7 @@ class StoreSetTest {
   /** A set of one store answers as that store, for every kind a store answers; only {@code store} says {@code all}. */
   @Test
   void aSetOfOneStoreAnswersAsThatStore() {
-    for (QueryKind kind : allCapableKinds()) {
+    for (QueryKind kind : rangedKinds()) {
       if (kind == QueryKind.STORES || kind == QueryKind.RANKING) {
         continue;
       }
@@ -190,6 +195,23 @@ class StoreSetTest {
     }
     assertThat(compute(DashboardQuery.of(QueryKind.OVERVIEW, "all", FEB_27, APR_14).restrictedTo(List.of("S999")))
       .getJsonObject("kpis").getLong("orders")).isZero();
+  }
+
+  /** The kinds that allow all and take a range: every one but the action list, which takes a day. */
+  private static List<QueryKind> rangedKinds() {
+    return allCapableKinds().stream().filter(kind -> kind != QueryKind.ACTIONS).toList();
+  }
+
+  /** A set of one store's action list is that store's, with the set's own part: each store's counts. */
+  @Test
+  void aSetOfOneStoresActionsAreThatStores() {
+    for (String store : List.of("S001", "S004")) {
+      DashboardQuery one = DashboardQuery.of(QueryKind.ACTIONS, store, null, null);
+      JsonObject set = compute(DashboardQuery.of(QueryKind.ACTIONS, "all", null, null).restrictedTo(List.of(store)));
+      assertThat(set.getJsonArray("stores").size()).isEqualTo(1);
+      set.remove("stores");
+      assertThat(withoutStore(set)).as(one.canonical()).isEqualTo(withoutStore(compute(one)));
+    }
   }
 
   private static List<QueryKind> allCapableKinds() {

@@ -53,6 +53,9 @@ class UnsignedMessagesTest {
     attacks.put(Addresses.CACHE_ADMIN, new JsonObject().put("action", "flush"));
     attacks.put(Addresses.CACHE_FLUSHED, new JsonObject().put("tier", (String) null).put("store", (String) null));
     attacks.put(Addresses.CHANNELS, new JsonObject().put("action", "set").put("code", "meituan").put("charges_fee", false));
+    // Thresholds that hide every money-losing order from the 今日必做 list.
+    attacks.put(Addresses.ACTION_SETTINGS, new JsonObject().put("action", "set")
+      .put("thresholds", new JsonObject().put("delivery_cost_max", 1000).put("max_items", 1)).put("by", "attacker"));
     attacks.put(Addresses.DATA_CHANGED, new JsonObject().put("stores", new JsonArray().add("S001")).put("version", Long.MAX_VALUE));
     attacks.put(Addresses.USER_CHANGED, new JsonObject().put("username", "admin"));
     attacks.put(Addresses.SESSION_ENDED, new JsonObject().put("id", "any"));
@@ -63,7 +66,8 @@ class UnsignedMessagesTest {
     return attacks;
   }
 
-  private static final List<String> REQUESTED = List.of(Addresses.IMPORT, Addresses.CACHE_ADMIN, Addresses.CHANNELS);
+  private static final List<String> REQUESTED = List.of(Addresses.IMPORT, Addresses.CACHE_ADMIN, Addresses.CHANNELS,
+    Addresses.ACTION_SETTINGS);
 
   @Test
   void everySignedAddressRefusesWhatNoMemberSignedAndNothingChanges() {

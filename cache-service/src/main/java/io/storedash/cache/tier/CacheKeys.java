@@ -1,6 +1,7 @@
 package io.storedash.cache.tier;
 
 import io.storedash.common.DashboardQuery;
+import io.storedash.common.QueryKind;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -60,6 +61,19 @@ public final class CacheKeys {
    */
   public static String pattern(Tier tier, String store) {
     return PREFIX + (tier == null ? "*" : tier.name()) + ":" + (store == null ? "*" : storeTag(store)) + ":*";
+  }
+
+  /**
+   * A Redis SCAN pattern for every entry of one kind of query, in any tier, store and data version: the canonical
+   * query after the version starts with the kind and {@code |} (kind names have no glob character).
+   */
+  public static String pattern(QueryKind kind) {
+    return PREFIX + "*:*:v*:" + kind.wireName() + "|*";
+  }
+
+  /** Whether a key (of L4 or Redis) holds an entry of {@code kind}. */
+  public static boolean ofKind(String key, String kind) {
+    return key.contains(":" + kind + "|");
   }
 
   /**

@@ -26,9 +26,9 @@ public final class Warmer {
 
   private static final Logger LOG = LoggerFactory.getLogger(Warmer.class);
   private static final List<QueryKind> STORE_KINDS = List.of(QueryKind.OVERVIEW, QueryKind.TREND, QueryKind.CHANNELS,
-    QueryKind.CATEGORIES, QueryKind.HOURS, QueryKind.PRODUCTS, QueryKind.DIAGNOSIS, QueryKind.ORDERS);
+    QueryKind.CATEGORIES, QueryKind.HOURS, QueryKind.PRODUCTS, QueryKind.DIAGNOSIS, QueryKind.ORDERS, QueryKind.ACTIONS);
   private static final List<QueryKind> CHAIN_KINDS = List.of(QueryKind.STORES, QueryKind.RANKING, QueryKind.OVERVIEW,
-    QueryKind.TREND, QueryKind.CHANNELS, QueryKind.CATEGORIES, QueryKind.HOURS);
+    QueryKind.TREND, QueryKind.CHANNELS, QueryKind.CATEGORIES, QueryKind.HOURS, QueryKind.ACTIONS);
 
   private final TieredCache cache;
   private final StoreHeat heat;
@@ -122,6 +122,12 @@ public final class Warmer {
         }
       });
     return done.future();
+  }
+
+  /** Warms the hot share (the hottest {@code WARM_HOT_FRACTION}) of {@code stores}. */
+  public Future<JsonObject> warmHot(Collection<String> stores, String reason) {
+    List<String> ranked = heat.rank(stores);
+    return warm(ranked.subList(0, StoreHeat.hotCount(ranked.size(), hotFraction)), reason);
   }
 
   private Future<Void> warmStores(Run run) {

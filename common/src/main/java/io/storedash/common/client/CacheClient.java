@@ -3,6 +3,7 @@ package io.storedash.common.client;
 import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.DashboardReply;
+import io.storedash.common.QueryKind;
 import io.storedash.common.ServiceNames;
 import io.storedash.common.client.impl.CacheClientImpl;
 import io.storedash.common.security.MessageSignatures;
@@ -46,6 +47,12 @@ public interface CacheClient {
 
   /** Deletes the entries of {@code tier} and {@code store} (each null for all) in Redis and in every instance's L4. */
   Future<JsonObject> flush(String tier, String store);
+
+  /**
+   * Deletes every entry of one kind of query, in Redis and in every instance's L4, then warms it again for the hot
+   * stores: what it answers changed without a data change (the 今日必做 thresholds, docs/DESIGN.md §14.1).
+   */
+  Future<JsonObject> flushKind(QueryKind kind);
 
   /** One instance's figures: the same shape as its heartbeat stats. */
   Future<JsonObject> stats();

@@ -50,6 +50,9 @@ public interface QueryClient {
    */
   Future<JsonObject> channels(JsonObject command);
 
+  /** HQ's 今日必做 thresholds, or a change of them ({@link Addresses#ACTION_SETTINGS}); signed as {@link #channels}. */
+  Future<JsonObject> actionSettings(JsonObject command);
+
   /** The data version of every store ({@link Addresses#DATA_VERSIONS}): {@code {stores: {code: version}, version}}. */
   Future<JsonObject> dataVersions();
 }

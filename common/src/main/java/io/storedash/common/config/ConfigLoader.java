@@ -56,6 +56,8 @@ public final class ConfigLoader {
     "CACHE_FAILURE_TTL", "PG_READ_URL",
     // Export of the views (issue 19)
     "EXPORT_MAX_ROWS",
+    // 今日必做 (issue 20)
+    "ACTIONS_WARM_AT", "CACHE_TTL_ACTIONS",
     // Single sign-on
     "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_REDIRECT_URI", "OIDC_ROLE_CLAIM", "OIDC_STORES_CLAIM",
     "OIDC_CITIES_CLAIM", "OIDC_USERNAME_CLAIM",
@@ -216,6 +218,7 @@ public final class ConfigLoader {
       security(),
       limits(),
       load(),
+      actions(),
       oidc(),
       push());
     if (!problems.isEmpty()) {
@@ -376,6 +379,18 @@ public final class ConfigLoader {
       required("CACHE_FAILURE_TTL", "2s", v -> v.trim().matches("0+(ms|s|m|h)?") ? Duration.ZERO : duration(v)),
       pgReadUrl(),
       required("EXPORT_MAX_ROWS", "1000000", v -> intIn(v, 1, LoadPolicy.MAX_EXPORT_ROWS)));
+  }
+
+  private ActionsPolicy actions() {
+    return new ActionsPolicy(
+      required("ACTIONS_WARM_AT", "07:30", v -> {
+        try {
+          return java.time.LocalTime.parse(v.trim());
+        } catch (DateTimeException e) {
+          throw new IllegalArgumentException("expected a time of day like 07:30, got '" + v + "'");
+        }
+      }),
+      required("CACHE_TTL_ACTIONS", "60m", v -> positive(duration(v))));
   }
 
   /** PG_READ_URL, with PG_PASSWORD (when set) as its password, as PG_URL. */

@@ -29,6 +29,7 @@ import java.util.StringJoiner;
  * @param security         CLUSTER_SECRET, EVENTBUS_TLS_* and EVENTBUS_PORT: how a member proves it belongs
  * @param limits           MANAGEMENT_HOST, MANAGEMENT_MAX_CONNECTIONS, SSE_MAX_STREAMS, SSE_MAX_STREAMS_PER_ADDRESS
  * @param load             ACCESS_LOG*, ADMISSION_*, CACHE_FAILURE_TTL, PG_READ_URL: keeping fast under load
+ * @param actions          ACTIONS_WARM_AT and CACHE_TTL_ACTIONS: the 今日必做 list's morning warm-up and cache TTL
  * @param oidc             single sign-on, present when OIDC_ISSUER is set (OIDC_* variables, {@link OidcConfig})
  * @param push             PUSH_*: webhooks, their sealed secrets, retries and rate limit ({@link PushPolicy})
  */
@@ -62,6 +63,7 @@ public record StoreDashConfig(
   ClusterSecurity security,
   ServerLimits limits,
   LoadPolicy load,
+  ActionsPolicy actions,
   // Single sign-on (OIDC_*): kept in one piece.
   Optional<OidcConfig> oidc,
   // Push (PUSH_*): kept last and in one piece.
@@ -92,7 +94,7 @@ public record StoreDashConfig(
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
-      security, limits, load, oidc, push);
+      security, limits, load, actions, oidc, push);
   }
 
   public StoreDashConfig withPorts(int httpPort, int managementPort) {
@@ -100,7 +102,7 @@ public record StoreDashConfig(
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
-      security, limits, load, oidc, push);
+      security, limits, load, actions, oidc, push);
   }
 
   /** The standalone's push key, kept in its data directory when PUSH_SECRET_KEY is not set. */
@@ -109,7 +111,7 @@ public record StoreDashConfig(
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
-      security, limits, load, oidc, push.withSecretKey(key));
+      security, limits, load, actions, oidc, push.withSecretKey(key));
   }
 
   public StoreDashConfig withSecurity(ClusterSecurity security) {
@@ -117,7 +119,7 @@ public record StoreDashConfig(
       clusterPort, clusterMembers, clusterName, cacheTtlL1, cacheTtlL2, cacheTtlL3, cacheTtlL4, cacheL4MaxBytes,
       warmParallelism, warmHotFraction, warmOnStart, monitorInterval, heartbeatInterval, adminToken, timezone, requestTimeout,
       pgPoolSize, clusterServiceDns, httpIdleTimeout, httpSlowClientTimeout, signIn,
-      security, limits, load, oidc, push);
+      security, limits, load, actions, oidc, push);
   }
 
   /**

@@ -16,6 +16,11 @@ public final class AdmissionCost {
   public static final int DIAGNOSIS = 4;
   /** The ranking computes every store's figures and the previous period's. */
   public static final int RANKING = 2;
+  /**
+   * The 今日必做 list runs ten rules over two weeks of the product rollup and the day's orders and lines: about a
+   * diagnosis's work for one store (docs/DESIGN.md §14.1).
+   */
+  public static final int ACTIONS = 4;
   /** A view over {@code all} (the chain or a set of stores) rather than one store. */
   public static final int ALL_STORES = 2;
   /** A range of up to this many days weighs 1; up to {@link #LONG_DAYS} 2; longer 3. */
@@ -31,6 +36,7 @@ public final class AdmissionCost {
       case DIAGNOSIS -> DIAGNOSIS;
       case RANKING -> RANKING;
       case STORES -> 1;
+      case ACTIONS -> query.coversAllStores() ? ACTIONS * ALL_STORES : ACTIONS;
       default -> query.coversAllStores() ? ALL_STORES : 1;
     };
     return Math.max(1, Math.min(cap, kind * rangeWeight(query)));

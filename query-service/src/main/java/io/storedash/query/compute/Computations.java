@@ -3,6 +3,7 @@ package io.storedash.query.compute;
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.Failure;
 import io.storedash.common.QueryKind;
+import io.storedash.query.actions.ActionsQuery;
 import io.storedash.query.storage.StorageFailures;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -34,6 +35,7 @@ public final class Computations {
     kinds.put(QueryKind.RANKING, new RankingQuery(client, zone));
     kinds.put(QueryKind.ORDERS, new OrdersQuery(client, zone));
     kinds.put(QueryKind.DIAGNOSIS, new DiagnosisQuery(client, zone));
+    kinds.put(QueryKind.ACTIONS, new ActionsQuery(client, zone));
   }
 
   public boolean serves(QueryKind kind) {

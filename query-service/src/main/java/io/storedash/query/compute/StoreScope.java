@@ -31,7 +31,7 @@ public record StoreScope(String store, Integer storeId, List<Integer> storeIds, 
    * The condition that leaves consumables (耗材: carrier bags and the like) out of product and category views: they
    * count in order profit, but they are not what a store sells.
    */
-  static final String NOT_CONSUMABLE = "product_id NOT IN (SELECT id FROM products WHERE category = '耗材' "
+  public static final String NOT_CONSUMABLE = "product_id NOT IN (SELECT id FROM products WHERE category = '耗材' "
     + "OR subcategory = '耗材')";
   private static final String CHAIN = "SELECT max(last_day) FROM stores";
   /** A set's stores that exist and its newest day with data, in one statement. */

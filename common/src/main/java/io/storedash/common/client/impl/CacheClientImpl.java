@@ -3,6 +3,7 @@ package io.storedash.common.client.impl;
 import io.storedash.common.Addresses;
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.DashboardReply;
+import io.storedash.common.QueryKind;
 import io.storedash.common.client.CacheClient;
 import io.storedash.common.client.ServiceRequests;
 import io.storedash.common.security.MessageSignatures;
@@ -41,6 +42,11 @@ public final class CacheClientImpl implements CacheClient {
   @Override
   public Future<JsonObject> flush(String tier, String store) {
     return admin(new JsonObject().put("action", "flush").put("tier", tier).put("store", store));
+  }
+
+  @Override
+  public Future<JsonObject> flushKind(QueryKind kind) {
+    return admin(new JsonObject().put("action", "flush").put("kind", kind.wireName()));
   }
 
   @Override

@@ -34,6 +34,11 @@ public final class QueryClientImpl implements QueryClient {
   }
 
   @Override
+  public Future<JsonObject> actionSettings(JsonObject command) {
+    return requests.<JsonObject>sendSigned(Addresses.ACTION_SETTINGS, command, signatures).map(Message::body);
+  }
+
+  @Override
   public Future<JsonObject> dataVersions() {
     return requests.<JsonObject>send(Addresses.DATA_VERSIONS, new JsonObject(), VERSIONS_TIMEOUT.toMillis())
       .map(Message::body);
