@@ -129,6 +129,37 @@ class ExportStackTest {
     }
   }
 
+  /** 今日必做 (§14.1) exports a sheet per section, each row an item of the JSON list, its advice in the file's language. */
+  @Test
+  void theActionListExportsEachSectionAsASheet() throws Exception {
+    String uri = "/api/v1/stores/S001/actions";
+    JsonObject json = get(uri).bodyAsJsonObject();
+    try (ReadableWorkbook workbook = new ReadableWorkbook(new ByteArrayInputStream(
+      get(uri + "?format=xlsx&lang=en").body().getBytes()))) {
+      List<Sheet> sheets = workbook.getSheets().toList();
+      assertThat(sheets).extracting(Sheet::getName).containsExactly("About", "Urgent", "Watch", "Highlights");
+      int rows = 0;
+      for (String section : List.of("urgent", "watch", "highlights")) {
+        JsonArray items = json.getJsonArray(section);
+        List<Row> data = sheets.get(1 + List.of("urgent", "watch", "highlights").indexOf(section)).read();
+        assertThat(data).as(section).hasSize(items.size() + 1);
+        List<String> header = new ArrayList<>();
+        data.get(0).forEach(c -> header.add(c.asString()));
+        int advice = header.indexOf("Advice");
+        int subject = header.indexOf("Order / SKU");
+        for (int i = 0; i < items.size(); i++) {
+          JsonObject item = items.getJsonObject(i);
+          assertThat(data.get(i + 1).getCell(advice).getText()).isEqualTo(item.getJsonObject("advice").getString("en"));
+          assertThat(data.get(i + 1).getCell(subject).getText()).isEqualTo(item.getJsonObject("subject").getString("id"));
+        }
+        rows += items.size();
+      }
+      assertThat(rows).as("the demo store has something to do").isPositive();
+    }
+    String csv = get(uri + "?format=csv").bodyAsString();
+    assertThat(csv).startsWith("\uFEFF紧急").contains("建议");
+  }
+
   @Test
   void theOrderLinesOfEveryPageComeOutAsTheJsonApiPagesThem() throws Exception {
     List<JsonObject> lines = new ArrayList<>();

@@ -25,6 +25,8 @@ record Column(String path, Label header, Type type, Map<String, Label> labels, S
     LABELS,
     /** A list of objects with a {@code recommendation: {zh, en}}, written in the export's language. */
     ADVICE,
+    /** An object {@code {zh, en}} (the 今日必做 advice), written in the export's language. */
+    LOCALISED,
     /** A number shown as the row's {@code unit} says (the overview's figures). */
     FIGURE,
     /** A change: {@code {"relative": r}} as a percentage, {@code {"points": p}} in points. */
@@ -78,6 +80,8 @@ record Column(String path, Label header, Type type, Map<String, Label> labels, S
       case LABELS -> joined(value, item -> label(text(item.get("code")), language), language);
       case ADVICE -> joined(value, item -> item.get("recommendation") instanceof Map<?, ?> advice
         ? text(advice.get(language == Language.ZH ? "zh" : "en")) : "", language);
+      case LOCALISED -> new Cell.Text(value instanceof Map<?, ?> words
+        ? text(words.get(language == Language.ZH ? "zh" : "en")) : text(value));
       case FIGURE -> row.get(ViewSpecs.UNIT) instanceof Cell.Shown shown ? figure(value, shown) : new Cell.Text(text(value));
       case CHANGE -> change(value);
     };

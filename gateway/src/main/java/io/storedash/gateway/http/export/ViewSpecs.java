@@ -64,6 +64,12 @@ final class ViewSpecs {
   private static final Map<String, Label> FLAGS = Map.of("negative_margin", new Label("负毛利", "Negative margin"),
     "declining", new Label("销量下滑", "Declining"), "markdown_dependent", new Label("依赖折扣", "Markdown-dependent"),
     "slow_moving", new Label("滞销", "Slow-moving"));
+  private static final Map<String, Label> ACTION_RULES = Map.of(
+    "losing_order", new Label("亏损订单", "Money-losing order"), "delivery_cost", new Label("配送成本超标", "Delivery cost over limit"),
+    "stock_out", new Label("疑似缺货", "Possible stock-out"), "below_cost", new Label("低于成本销售", "Sold below cost"),
+    "falling", new Label("销量下滑", "Falling sales"), "unsold", new Label("有库存未动销", "In stock, not selling"),
+    "new_product", new Label("新品", "New product"), "margin_falling", new Label("利润率下滑", "Margin falling"),
+    "top_seller", new Label("畅销", "Top seller"), "top_profit", new Label("利润贡献", "Top profit maker"));
   private static final Map<String, Label> RATINGS = Map.of("excellent", new Label("优秀", "Excellent"),
     "good", new Label("良好", "Good"), "improve", new Label("需改进", "Needs work"));
   private static final Map<String, Label> DAY_PARTS = Map.of("清晨", new Label("清晨", "Early morning"),
@@ -257,6 +263,35 @@ final class ViewSpecs {
         of("trend", "销量变化", "Qty trend", Type.PERCENT),
         of("last_sale_day", "最近售出日", "Last sale", Type.TEXT),
         of("days_since_last_sale", "未售天数", "Days since last sale", Type.COUNT))));
+  }
+
+  static {
+    // 今日必做 (§14.1): one sheet per section; each rule's figures differ, so the columns are the figures the rules
+    // share by name (an item without one leaves its cell empty) and the advice, which states the rest.
+    spec(ViewSpec.of(QueryKind.ACTIONS, "今日必做", "actions",
+      actionsTable("urgent", "紧急", "Urgent"), actionsTable("watch", "关注", "Watch"),
+      actionsTable("highlights", "亮点", "Highlights")));
+  }
+
+  private static Table actionsTable(String section, String zh, String en) {
+    return Table.list(section, zh, en,
+      labelled("rule", "事项", "Rule", Type.LABEL, ACTION_RULES),
+      of("store", "门店", "Store", Type.TEXT),
+      of("subject.id", "订单/商品编码", "Order / SKU", Type.TEXT),
+      of("subject.name", "名称", "Name", Type.TEXT),
+      of("figures.quantity", "销量", "Qty", Type.COUNT),
+      of("figures.previous_quantity", "上期销量", "Previous qty", Type.COUNT),
+      of("figures.revenue", "商品实收额", "Revenue", Type.MONEY),
+      of("figures.gross_profit", "利润额", "Gross profit", Type.MONEY),
+      of("figures.profit", "订单实际利润", "Order profit", Type.MONEY),
+      of("figures.loss", "亏损额", "Loss", Type.MONEY),
+      of("figures.delivery_net_cost", "配送净成本", "Net delivery cost", Type.MONEY),
+      of("figures.excess", "超出", "Excess", Type.MONEY),
+      of("figures.change", "变化", "Change", Type.PERCENT),
+      of("figures.change_points", "变化（百分点）", "Change (points)", Type.POINTS),
+      of("figures.days_without_sale", "未售天数", "Days without sale", Type.COUNT),
+      of("figures.stock", "剩余库存", "Stock", Type.COUNT),
+      of("advice", "建议", "Advice", Type.LOCALISED));
   }
 
   private ViewSpecs() {
