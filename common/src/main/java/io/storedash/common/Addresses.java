@@ -24,6 +24,11 @@ public final class Addresses {
    * {@code {"action": "set", "code": ..., "charges_fee": true|false}}.
    */
   public static final String CHANNELS = "storedash.query.channels";
+  /**
+   * query-service: the import history, {@code {"action": "list", "scope"?, "limit"?, "before"?}}, or the undo of a
+   * whole import, {@code {"action": "undo", "id", "user"?, "scope"?}} (docs/DESIGN.md §13.3).
+   */
+  public static final String IMPORT_HISTORY = "storedash.query.import-history";
   /** query-service: the current data version of every store, for caches that start after an import. */
   public static final String DATA_VERSIONS = "storedash.query.versions";
   /** Published by query-service after every import: {@code {stores:[...], version}}. */
@@ -59,7 +64,7 @@ public final class Addresses {
    * {@link #DASHBOARD_COMPUTE}, {@link #DATA_VERSIONS}, {@link #MONITOR_SNAPSHOT}) are not signed: they change nothing,
    * and the event bus's mutual TLS keeps non-members off them (§11.2).
    */
-  public static final List<String> SIGNED = List.of(IMPORT, CACHE_ADMIN, CACHE_FLUSHED, CHANNELS, DATA_CHANGED,
+  public static final List<String> SIGNED = List.of(IMPORT, IMPORT_HISTORY, CACHE_ADMIN, CACHE_FLUSHED, CHANNELS, DATA_CHANGED,
     USER_CHANGED, SESSION_ENDED, TOKEN_REVOKED, HEARTBEAT, HEARTBEAT_REQUEST, MONITOR_UPDATES);
   /** The prefix of an import session's address (signed too), and the address its refused messages are counted by. */
   public static final String IMPORT_SESSIONS = "storedash.query.import.session";

@@ -50,6 +50,9 @@ public interface QueryClient {
    */
   Future<JsonObject> channels(JsonObject command);
 
+  /** The import history, or the undo of an import ({@link Addresses#IMPORT_HISTORY}); signed, as {@link #channels}. */
+  Future<JsonObject> importHistory(JsonObject command);
+
   /** The data version of every store ({@link Addresses#DATA_VERSIONS}): {@code {stores: {code: version}, version}}. */
   Future<JsonObject> dataVersions();
 }
