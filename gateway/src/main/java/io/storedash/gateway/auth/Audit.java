@@ -25,7 +25,7 @@ public final class Audit {
 
   public enum Action {
     SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, USER_CREATED, USER_CHANGED, USER_DELETED, TOKEN_CREATED, TOKEN_REVOKED, IMPORT,
-    CHANNEL_CHANGED, CACHE_FLUSH, CACHE_WARM;
+    CHANNEL_CHANGED, CACHE_FLUSH, CACHE_WARM, IMPORT_UNDO;
 
     /** As stored and shown: {@code sign_in}, {@code cache_flush}, ... */
     public String wireName() {

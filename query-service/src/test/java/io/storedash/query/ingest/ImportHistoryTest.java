@@ -163,6 +163,25 @@ class ImportHistoryTest {
     }))));
   }
 
+  /** A manager of S002 trying S001's file: the dry run names the store, as the import would refuse it. */
+  @Test
+  void aManagersDryRunOfAnotherStoresFileIsRefusedLikeItsImport(VertxTestContext testContext) {
+    JsonObject s002 = new JsonObject().put("stores", new JsonArray().add("S002"));
+    state().compose(before -> dryRun(CORRECTION, s002).compose(outcome -> {
+      testContext.verify(() -> {
+        assertThat(outcome.status()).isEqualTo(200);
+        assertThat(outcome.report().getBoolean("importable")).isFalse();
+        assertThat(outcome.report().getJsonArray("rejected").getJsonObject(0).getString("reason"))
+          .isEqualTo("store 和兴路店 (S001) is not one of the stores you may import for");
+        assertThat(outcome.report().getJsonArray("stores")).isEmpty();
+      });
+      return state();
+    }).onComplete(testContext.succeeding(after -> testContext.verify(() -> {
+      assertThat(after).isEqualTo(before);
+      testContext.completeNow();
+    }))));
+  }
+
   @Test
   void anUndoPutsBackEveryOrderLineAndFigureExactly(VertxTestContext testContext) {
     List<String> before = new ArrayList<>();
