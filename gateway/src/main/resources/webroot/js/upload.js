@@ -312,6 +312,8 @@ function askUndo(row) {
   undoTarget = row;
   $('undo-text').textContent = t('uploadUndoText', { id: row.id, file: row.file, new: row.new_orders,
     replaced: row.replaced_orders });
+  // Escape closes the dialog without a button: no answer of an earlier question may count as this one's.
+  $('undo-dialog').returnValue = '';
   $('undo-dialog').showModal();
   $('undo-cancel').focus();
 }
