@@ -190,7 +190,7 @@ function facts(report) {
   if (report.new_stores && report.new_stores.length) {
     rows.push([t('uploadNewStores'), report.new_stores.join(', ')]);
   }
-  return el('dl', { class: 'file-facts' }, rows.map(([name, value]) => [el('dt', null, name), el('dd', null, value)]));
+  return el('dl', { class: 'file-facts' }, rows.flatMap(([name, value]) => [el('dt', null, name), el('dd', null, value)]));
 }
 
 function columnsTable(report) {
@@ -203,7 +203,7 @@ function columnsTable(report) {
     el('summary', null, t('uploadColumnsSummary', { read, total: columns.length })),
     table([{ label: t('uploadHeader') }, { label: t('uploadField') }, { label: t('uploadStatus') }],
       columns.map(c => ({ cells: [c.header, c.field || '—', el('span', { class: 'col-' + c.status }, t('col_' + c.status))] })),
-      { caption: t('uploadColumns') }));
+      { caption: t('uploadColumns'), className: 'data-table columns-read' }));
 }
 
 function refusedTable(entry) {
@@ -213,7 +213,8 @@ function refusedTable(entry) {
   const caption = t('uploadRefused') + (entry.rejectedTotal > entry.rejected.length
     ? ' (' + t('uploadRefusedMore', { shown: entry.rejected.length, total: entry.rejectedTotal }) + ')' : '');
   return table([{ label: t('uploadLine'), numeric: true }, { label: t('uploadColumn') }, { label: t('uploadReason') }],
-    entry.rejected.map(r => ({ cells: [String(r.line), r.column || '—', r.reason] })), { caption });
+    entry.rejected.map(r => ({ cells: [String(r.line), r.column || '—', r.reason] })),
+    { caption, className: 'data-table refused-lines' });
 }
 
 function render(entry) {
@@ -224,7 +225,7 @@ function render(entry) {
   const report = entry.report;
   const titleId = 'file-title-' + entry.id;
   const card = el('article', { class: 'file-card', id: 'file-' + entry.id, 'aria-labelledby': titleId,
-      'aria-busy': busy ? 'true' : null, dataset: { state: entry.state } },
+      'aria-busy': busy ? 'true' : null, dataset: { state: entry.state, file: entry.file.name } },
     el('div', { class: 'file-head' },
       el('h3', { id: titleId }, entry.file.name, el('span', { class: 'muted' }, ' · ' + sizeText(entry.file.size))),
       el('span', { class: 'file-state', role: 'status' }, stateText(entry))),

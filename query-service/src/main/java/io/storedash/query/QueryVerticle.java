@@ -204,7 +204,7 @@ public final class QueryVerticle extends VerticleBase {
   }
 
   /** A JSON command answered by {@code handler}: its result, or its failure's code and sentence. */
-  private void command(Message<Object> message, java.util.function.Function<JsonObject, Future<JsonObject>> handler) {
+  private void command(Message<Object> message, Function<JsonObject, Future<JsonObject>> handler) {
     JsonObject command;
     try {
       command = asJson(message.body());

@@ -123,18 +123,18 @@ class UploadIT {
 
     // Two files at once, through the drop zone's file input (what a keyboard user reaches with Tab).
     chromium.byCss("#upload-files").sendKeys(good + "\n" + bad);
+    chromium.waiting(Duration.ofSeconds(60)).withMessage("both dry runs")
+      .until(d -> "ready".equals(stateOf(good)) && "refused".equals(stateOf(bad)));
     WebElement goodCard = card(good);
     WebElement badCard = card(bad);
-    chromium.waiting(Duration.ofSeconds(60)).withMessage("both dry runs")
-      .until(d -> "ready".equals(goodCard.getDomAttribute("data-state")) && "refused".equals(badCard.getDomAttribute("data-state")));
     assertThat(goodCard.findElement(By.cssSelector(".file-facts")).getText())
       .contains(lines + " 行，3 个订单：2 个新订单，1 个已有订单将被替换", "S001", "2026-10-30 至 2026-10-31（2 天）");
     goodCard.findElement(By.cssSelector("summary")).click();
-    List<WebElement> columns = goodCard.findElements(By.cssSelector("details tbody tr"));
+    List<WebElement> columns = goodCard.findElements(By.cssSelector("table.columns-read tbody tr"));
     assertThat(columns).hasSize(12);
     assertThat(columns.get(0).getText()).contains("order_id", "已读取");
     assertThat(columns.get(11).getText()).contains("收货地址", "个人信息，已丢弃");
-    List<WebElement> refused = badCard.findElements(By.cssSelector("table tbody tr"));
+    List<WebElement> refused = badCard.findElements(By.cssSelector("table.refused-lines tbody tr"));
     assertThat(refused).hasSize(1);
     assertThat(refused.get(0).getText()).contains("quantity", "two");
     assertThat(badCard.findElements(By.xpath(".//button[text()='确认导入']"))).isEmpty();
@@ -145,8 +145,10 @@ class UploadIT {
 
     // Confirmed: imported, and first in the history.
     goodCard.findElement(By.xpath(".//button[text()='确认导入']")).click();
-    chromium.waiting(Duration.ofSeconds(60)).withMessage("the import")
-      .until(d -> "imported".equals(card(good).getDomAttribute("data-state")));
+    chromium.waiting(Duration.ofSeconds(60)).withMessage("the import").until(d -> "imported".equals(stateOf(good)));
+    // The history is read again after the import, then the page says so.
+    chromium.waiting(Duration.ofSeconds(30)).withMessage("the history after the import")
+      .until(d -> !chromium.byCss("#history-status").getText().isEmpty());
     WebElement row = historyRow(0);
     assertThat(row.getDomAttribute("data-status")).isEqualTo("imported");
     assertThat(row.getText()).contains("mgr", good.getFileName().toString(), "S001", "2026-10-30 – 2026-10-31");
@@ -167,7 +169,7 @@ class UploadIT {
     screenshot("upload-undo-confirm.png", 900);
     chromium.byCss("#undo-confirm").click();
     chromium.waiting(Duration.ofSeconds(60)).withMessage("the undo")
-      .until(d -> "undone".equals(historyRow(0).getDomAttribute("data-status")));
+      .until(d -> "undone".equals(chromium.attribute("#history-table tbody tr", "data-status")));
     assertThat(chromium.byCss("#history-status").getText()).isEqualTo("导入 " + importId + " 已撤销，数据已恢复到导入之前。");
     assertThat(historyRow(0).findElements(By.cssSelector("button.danger"))).isEmpty();
     screenshot("upload-undone.png", 1500);
@@ -217,15 +219,14 @@ class UploadIT {
     return csv.toString();
   }
 
+  /** A file's card: found afresh, as each change of its state draws it again. */
   private static WebElement card(Path file) {
-    return chromium.waiting(Duration.ofSeconds(10)).withMessage("the card of " + file.getFileName()).until(d -> {
-      for (WebElement card : browser.findElements(By.cssSelector(".file-card"))) {
-        if (card.findElement(By.cssSelector("h3")).getText().startsWith(file.getFileName().toString())) {
-          return card;
-        }
-      }
-      return null;
-    });
+    return chromium.byCss(".file-card[data-file='" + file.getFileName() + "']");
+  }
+
+  /** Read in one script: the card may be drawn again between a look-up and a read. */
+  private static String stateOf(Path file) {
+    return chromium.attribute(".file-card[data-file='" + file.getFileName() + "']", "data-state");
   }
 
   private static WebElement historyRow(int index) {

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -198,7 +199,7 @@ public final class ImportHistory {
   }
 
   /** The ids of the stores a scope allows, null without a scope (every store). */
-  private static Future<Set<Integer>> storesOf(io.vertx.sqlclient.SqlClient db, ImportScope scope) {
+  private static Future<Set<Integer>> storesOf(SqlClient db, ImportScope scope) {
     if (scope == null) {
       return Future.succeededFuture(null);
     }
