@@ -298,7 +298,7 @@ function renderHistory() {
       row.status === 'imported'
         ? el('button', { type: 'button', class: 'danger', 'aria-label': t('uploadUndoNamed', { id: row.id, file: row.file }),
           onclick: () => askUndo(row) }, t('uploadUndo'))
-        : ''];
+        : null];
     return el('tr', { dataset: { importId: row.id, status: row.status } },
       cells.map((cell, i) => el('td', { class: numeric.has(i) ? 'num' : null, 'data-label': headers[i] }, cell)));
   });

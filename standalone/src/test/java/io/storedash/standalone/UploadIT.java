@@ -70,6 +70,8 @@ class UploadIT {
     }
     chromium = HeadlessChromium.start();
     browser = chromium.driver;
+    // axe-core over a whole page takes seconds on a busy machine.
+    browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
     StoreDashConfig config = TestStorage.config(Map.of("HEARTBEAT_INTERVAL", "1s", "ADMIN_TOKEN", ADMIN_TOKEN));
     node = Node.local(config);
     node.deploy(QueryService.DESCRIPTOR, 1)
@@ -138,6 +140,7 @@ class UploadIT {
     assertThat(refused).hasSize(1);
     assertThat(refused.get(0).getText()).contains("quantity", "two");
     assertThat(badCard.findElements(By.xpath(".//button[text()='确认导入']"))).isEmpty();
+    assertNoSeriousViolations("the dry runs");
     screenshot("upload-dry-run.png", 1500);
     // The dry runs changed nothing, and nobody's history has them.
     assertThat(asAdmin("GET", "/api/v1/stores/S001/overview" + RANGE, 200).encode()).isEqualTo(overviewBefore);
@@ -172,6 +175,7 @@ class UploadIT {
       .until(d -> "undone".equals(chromium.attribute("#history-table tbody tr", "data-status")));
     assertThat(chromium.byCss("#history-status").getText()).isEqualTo("导入 " + importId + " 已撤销，数据已恢复到导入之前。");
     assertThat(historyRow(0).findElements(By.cssSelector("button.danger"))).isEmpty();
+    assertNoSeriousViolations("the history after the undo");
     screenshot("upload-undone.png", 1500);
     assertThat(asAdmin("GET", "/api/v1/stores/S001/overview" + RANGE, 200).encode()).isEqualTo(overviewBefore);
     assertThat(asAdmin("GET", "/api/v1/stores/S001/products" + RANGE, 200).encode()).isEqualTo(productsBefore);
@@ -182,6 +186,7 @@ class UploadIT {
     browser.manage().window().setSize(new Dimension(390, 1600));
     chromium.waiting(Duration.ofSeconds(5)).withMessage("the page to fit a phone's width").until(d -> ((Number) ((JavascriptExecutor) d)
       .executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")).intValue() <= 0);
+    assertNoSeriousViolations("the page at 390 px");
     File shot = browser.getScreenshotAs(OutputType.FILE);
     Files.copy(shot.toPath(), screenshots.resolve("upload-phone.png"), StandardCopyOption.REPLACE_EXISTING);
     browser.manage().window().setSize(new Dimension(1400, 2600));
@@ -227,6 +232,23 @@ class UploadIT {
   /** Read in one script: the card may be drawn again between a look-up and a read. */
   private static String stateOf(Path file) {
     return chromium.attribute(".file-card[data-file='" + file.getFileName() + "']", "data-state");
+  }
+
+  /** axe-core (WCAG 2.1 A and AA rules) over the page as it stands: no serious or critical violation. */
+  @SuppressWarnings("unchecked")
+  private static void assertNoSeriousViolations(String what) throws IOException {
+    try (var axe = UploadIT.class.getResourceAsStream("/META-INF/resources/webjars/axe-core/4.6.3/axe.min.js")) {
+      assertThat(axe).as("axe-core on the test class path").isNotNull();
+      browser.executeScript(new String(axe.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    List<Object> violations = (List<Object>) browser.executeAsyncScript("""
+      const done = arguments[arguments.length - 1];
+      axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+        .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+          .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+        .catch(e => done(['axe failed: ' + e]));""");
+    System.out.println("axe-core on the upload page, " + what + ": " + violations.size() + " serious or critical");
+    assertThat(violations).as("serious or critical accessibility violations in " + what).isEmpty();
   }
 
   private static WebElement historyRow(int index) {
