@@ -202,7 +202,9 @@ function columnsTable(report) {
   return el('details', null,
     el('summary', null, t('uploadColumnsSummary', { read, total: columns.length })),
     table([{ label: t('uploadHeader') }, { label: t('uploadField') }, { label: t('uploadStatus') }],
-      columns.map(c => ({ cells: [c.header, c.field || '—', el('span', { class: 'col-' + c.status }, t('col_' + c.status))] })),
+      columns.map(c => ({
+        cells: [c.header, c.field || '—', el('span', { class: 'col-' + c.status }, t('col_' + c.status))],
+      })),
       { caption: t('uploadColumns'), className: 'data-table columns-read' }));
 }
 
@@ -305,7 +307,8 @@ function renderHistory() {
   target.append(el('div', { class: 'table-wrap', role: 'region', 'aria-label': t('uploadStep3'), tabindex: '0' },
     el('table', { class: 'data-table' },
       el('caption', { class: 'visually-hidden' }, t('uploadHistoryCaption')),
-      el('thead', null, el('tr', null, headers.map((h, i) => el('th', { scope: 'col', class: numeric.has(i) ? 'num' : null }, h)))),
+      el('thead', null, el('tr', null,
+        headers.map((h, i) => el('th', { scope: 'col', class: numeric.has(i) ? 'num' : null }, h)))),
       el('tbody', null, rows))));
 }
 

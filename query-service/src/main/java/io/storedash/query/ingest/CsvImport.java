@@ -44,6 +44,8 @@ import java.util.concurrent.TimeUnit;
  * against each other, and if nothing is wrong the stores, products, orders and lines are upserted, the rollups of
  * the touched stores and days rebuilt and the data versions bumped before the commit. Any problem rolls everything
  * back: the database is exactly as before, and the report names every bad line.
+ * A committed import records itself in the import history with the rows it replaced ({@link ImportHistory}); a dry run
+ * goes through all of it, every check and write, and rolls back instead of committing (docs/DESIGN.md §13.3).
  *
  * <p>Re-importing is idempotent with replace semantics (docs/DESIGN.md §3.3): 订单ID identifies an order across the
  * chain, and a file replaces each of its orders whole — its lines, channel, time and money — so an overlapping export

@@ -87,8 +87,10 @@ public final class ImportHistory {
     DELETE FROM order_lines l USING import_history_orders w WHERE w.import_id = $1 AND l.order_id = w.order_id""";
   static final String DELETE_ORDERS = """
     DELETE FROM orders o USING import_history_orders w WHERE w.import_id = $1 AND o.id = w.order_id""";
-  static final String RESTORE_ORDERS = "INSERT INTO orders SELECT (s.saved).* FROM import_saved_orders s WHERE s.import_id = $1";
-  static final String RESTORE_LINES = "INSERT INTO order_lines SELECT (s.saved).* FROM import_saved_lines s WHERE s.import_id = $1";
+  static final String RESTORE_ORDERS = """
+    INSERT INTO orders SELECT (s.saved).* FROM import_saved_orders s WHERE s.import_id = $1""";
+  static final String RESTORE_LINES = """
+    INSERT INTO order_lines SELECT (s.saved).* FROM import_saved_lines s WHERE s.import_id = $1""";
   // A fee flag changed since the import (ChannelAdmin) applies to the restored orders too, as it did to all others.
   static final String REVALUE_ORDERS = """
     UPDATE orders o SET valid = NOT (c.charges_fee AND o.service_fee <= 0)

@@ -82,7 +82,10 @@ public final class ImportSessions {
     this.inFlight = inFlight;
   }
 
-  /** Counts a finished import in /metrics: imported, rejected (bad lines), refused (not CSV, too large) or failed. */
+  /**
+   * Counts a finished import in /metrics: imported, dry_run, rejected (bad lines), refused (not CSV, too large) or
+   * failed.
+   */
   private void count(String outcome) {
     registry.counter("storedash_imports", "outcome", outcome).increment();
   }
