@@ -52,6 +52,11 @@ function signedIn(session) {
   setCsrfToken(session.csrf_token);
   document.body.dataset.auth = 'signed-in';
   document.body.dataset.role = session.role || '';
+  // The upload page is for the roles that import (hq, manager); the link to it is shown to them only.
+  const upload = $('upload-link');
+  if (upload) {
+    upload.hidden = !(session.role === 'hq' || session.role === 'manager');
+  }
   $('signin').hidden = true;
   $('who').hidden = false;
   $('sign-out').hidden = false;
@@ -67,8 +72,12 @@ export function showForm(why, text) {
   document.body.dataset.auth = 'signed-out';
   document.body.dataset.state = 'signed-out';
   delete document.body.dataset.role;
-  for (const id of ['controls', 'views', 'dashboard-view', 'manage-view', 'who', 'sign-out']) {
-    $(id).hidden = true;
+  // Each page has its own parts (the dashboard its controls and views, the upload page its own view).
+  for (const id of ['controls', 'views', 'dashboard-view', 'manage-view', 'upload-view', 'upload-link', 'who', 'sign-out']) {
+    const part = $(id);
+    if (part) {
+      part.hidden = true;
+    }
   }
   $('signin').hidden = false;
   $('signin-error').textContent = '';

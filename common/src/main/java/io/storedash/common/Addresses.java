@@ -29,6 +29,12 @@ public final class Addresses {
    * {@code {"action": "set", "thresholds": {...}, "by": user}}.
    */
   public static final String ACTION_SETTINGS = "storedash.query.action-settings";
+
+  /**
+   * query-service: the import history, {@code {"action": "list", "scope"?, "limit"?, "before"?}}, or the undo of a
+   * whole import, {@code {"action": "undo", "id", "user"?, "scope"?}} (docs/DESIGN.md §13.3).
+   */
+  public static final String IMPORT_HISTORY = "storedash.query.import-history";
   /** query-service: the current data version of every store, for caches that start after an import. */
   public static final String DATA_VERSIONS = "storedash.query.versions";
   /** Published by query-service after every import: {@code {stores:[...], version}}. */
@@ -72,7 +78,7 @@ public final class Addresses {
 
   public static final List<String> SIGNED = List.of(IMPORT, CACHE_ADMIN, CACHE_FLUSHED, CHANNELS, DATA_CHANGED,
     USER_CHANGED, SESSION_ENDED, TOKEN_REVOKED, HEARTBEAT, HEARTBEAT_REQUEST, MONITOR_UPDATES, PUSH_SUBSCRIPTIONS,
-    ACTION_SETTINGS);
+    ACTION_SETTINGS, IMPORT_HISTORY);
   /** The prefix of an import session's address (signed too), and the address its refused messages are counted by. */
   public static final String IMPORT_SESSIONS = "storedash.query.import.session";
 

@@ -4,8 +4,9 @@ package io.storedash.common;
  * The event-bus protocol of a CSV import to {@link Addresses#IMPORT}, streamed in chunks so that no service holds a
  * whole file:
  * <ol>
- *   <li>request {@code {"filename": "...", "size": n, "scope": {"stores": [...], "cities": [...]}}} ({@code size} and
- *       {@code scope} optional) to {@link Addresses#IMPORT}; the reply {@code {"session": "<address>"}} names the
+ *   <li>request {@code {"filename": "...", "size": n, "scope": {"stores": [...], "cities": [...]}, "user": "...",
+ *       "dry_run": false}} ({@code size}, {@code scope}, {@link #USER} and {@link #DRY_RUN} optional) to
+ *       {@link Addresses#IMPORT}; the reply {@code {"session": "<address>"}} names the
  *       address of the one query-service instance that now holds the import (a failure 413 when {@code size} is over
  *       {@link #MAX_FILE_BYTES}, 503 when it is busy, 400 when {@code scope} is malformed). Without {@link #SCOPE} the
  *       file may name any store and create stores; with it, every line's store must be an existing store whose code
@@ -49,6 +50,14 @@ public final class ImportProtocol {
   public static final String SCOPE_STORES = "stores";
   /** Member of {@link #SCOPE}: cities ({@code stores.city}) whose existing stores the import may write to. */
   public static final String SCOPE_CITIES = "cities";
+  /** Open request field: who imports, as the import history names them (absent: nobody named). */
+  public static final String USER = "user";
+  /**
+   * Open request field: {@code true} for a dry run, which runs every check and write of the import, then rolls back:
+   * the reply is the report of what the import would do (its refused lines too, as a reply, not a failure), nothing is
+   * recorded and no {@code data changed} is published.
+   */
+  public static final String DRY_RUN = "dry_run";
   /** Header of a whole file sent as one {@code Buffer}: its {@link #SCOPE} as JSON text. */
   public static final String SCOPE_HEADER = "sd-import-scope";
   /** Open reply field: the address of the import session. */

@@ -234,7 +234,7 @@ final class AdminRoutes {
   }
 
   /** Refuses a parameter the route does not take, or one given twice: a typo must not flush more than was meant. */
-  private static boolean onlyParameters(RoutingContext rc, Set<String> allowed) {
+  static boolean onlyParameters(RoutingContext rc, Set<String> allowed) {
     for (String name : rc.queryParams().names()) {
       if (!allowed.contains(name)) {
         rc.fail(400, new ParameterProblem(name, "unknown parameter '" + Problems.shown(name) + "'; this route takes "

@@ -88,6 +88,7 @@ public final class GatewayVerticle extends VerticleBase {
   private OidcSignIn singleSignOn;
   private AdminRoutes admin;
   private ImportRoutes imports;
+  private ImportHistoryRoutes importHistory;
   private DashboardRoutes dashboards;
   private SubscriptionRoutes subscriptions;
   private FailureResponses failures;
@@ -131,6 +132,7 @@ public final class GatewayVerticle extends VerticleBase {
       Problems.problem(408, "the request body did not arrive within " + service.config().httpSlowClientTimeout().toMillis()
         / 1000.0 + " s of its headers", request.path())));
     imports = new ImportRoutes(vertx, signatures, queryService, timeout, slowClients, clock, signIn.audit());
+    importHistory = new ImportHistoryRoutes(queryClient, signIn.audit());
     DashboardQuery everyStore = DashboardQuery.of(QueryKind.STORES, DashboardQuery.ALL_STORES, null, null);
     directory = new StoreDirectory(vertx, signatures,
       () -> cacheClient.query(everyStore).recover(e -> queryClient.compute(everyStore)), clock);
@@ -227,6 +229,9 @@ public final class GatewayVerticle extends VerticleBase {
     router.post(IMPORT_PATH).handler(Guard.require("imports", "hq or manager", Role::imports));
     router.post(IMPORT_PATH).handler(imports::admit);
     router.post(IMPORT_PATH).handler(imports::importFile);
+    Handler<RoutingContext> importers = Guard.require("imports", "hq or manager", Role::imports);
+    router.get(IMPORT_PATH).handler(importers).handler(importHistory::list);
+    router.post(ImportHistoryRoutes.UNDO_PATH).handler(importers).handler(importHistory::undo);
     router.route("/api/v1/admin/*").handler(admin::authorize);
     router.post(WARM_PATH).handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT)).handler(admin::warm);
     router.delete("/api/v1/admin/cache").handler(admin::flush);

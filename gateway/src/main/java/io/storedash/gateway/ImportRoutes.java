@@ -5,6 +5,7 @@ import io.storedash.common.ImportProtocol;
 import io.storedash.common.security.MessageSignatures;
 import io.storedash.common.http.SlowClients;
 import io.storedash.gateway.downstream.Downstream;
+import io.storedash.gateway.http.ParameterProblem;
 import io.storedash.gateway.http.Problems;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -30,7 +32,10 @@ import java.util.Locale;
  * ({@link #BODY_TYPES}); a form's file part may have any type. The type and the file name decide nothing: the bytes
  * are passed on untouched and query-service tells CSV (and its encoding) from a workbook by content. Compressed
  * uploads ({@code Content-Encoding}) are refused. The report is answered 200, or 422 problem+json whose
- * {@code rejected} names every bad line. One import at a time per gateway instance; at most {@link #MAX_BYTES}.
+ * {@code rejected} names every bad line. With {@code ?dry_run=true} the file goes the same way and through every
+ * check and write of an import, which query-service then rolls back: the report (columns as read, stores, days, new
+ * and replaced orders, every refused line) is answered 200 whatever it says, and nothing is recorded or announced
+ * (docs/DESIGN.md §13.3). One import or dry run at a time per gateway instance; at most {@link #MAX_BYTES}.
  */
 final class ImportRoutes {
 
@@ -51,6 +56,8 @@ final class ImportRoutes {
   static final java.util.Set<String> BODY_TYPES = java.util.Set.of("text/csv", "application/csv", "text/plain", XLSX,
     "application/octet-stream");
   private static final String RETRY_BUSY_SECONDS = "5";
+  /** The parameter that makes an upload a dry run. */
+  static final String DRY_RUN = "dry_run";
 
   private final Vertx vertx;
   private final MessageSignatures signatures;
@@ -80,6 +87,9 @@ final class ImportRoutes {
 
   /** Refuses what cannot be an import before a byte of the body is read. */
   void admit(RoutingContext rc) {
+    if (dryRun(rc) == null) {
+      return;
+    }
     String type = mediaType(rc.request().getHeader("Content-Type"));
     if (!BODY_TYPES.contains(type) && !type.equals("multipart/form-data")) {
       rc.fail(415, new HttpException(415, "send the export as the body — CSV as text/csv, a workbook as " + XLSX
@@ -121,11 +131,15 @@ final class ImportRoutes {
 
   void importFile(RoutingContext rc) {
     HttpServerRequest request = rc.request();
+    Boolean dryRun = dryRun(rc);
+    if (dryRun == null) {
+      return;
+    }
     String type = mediaType(request.getHeader("Content-Type"));
     if (!type.equals("multipart/form-data")) {
       // Only a display name: the content decides what the file is.
       String name = type.equals(XLSX) ? "upload.xlsx" : type.equals("application/octet-stream") ? "upload" : "upload.csv";
-      upload(rc, request, name, declaredLength(request)).start();
+      upload(rc, request, name, declaredLength(request), dryRun).start();
       return;
     }
     boolean[] started = new boolean[1];
@@ -138,7 +152,7 @@ final class ImportRoutes {
         return;
       }
       started[0] = true;
-      upload[0] = upload(rc, file, file.filename(), -1);
+      upload[0] = upload(rc, file, file.filename(), -1, dryRun);
       upload[0].start();
     });
     // The form itself is broken (too many parts, an encoding the decoder does not read): say so, not "no file".
@@ -158,9 +172,25 @@ final class ImportRoutes {
     request.resume();
   }
 
-  private ImportUpload upload(RoutingContext rc, ReadStream<Buffer> source, String filename, long declared) {
+  private ImportUpload upload(RoutingContext rc, ReadStream<Buffer> source, String filename, long declared, boolean dryRun) {
     return new ImportUpload(vertx, signatures, queryService, timeoutMillis, slowClients, clock, rc, source, displayName(filename),
-      declared, () -> release(rc), audit);
+      declared, () -> release(rc), audit, dryRun);
+  }
+
+  /**
+   * {@code dry_run}: true to only try the file (every check and write, then a rollback: the report says what the
+   * import would do), false or absent to import it; anything else fails the request with 400 and answers null.
+   */
+  static Boolean dryRun(RoutingContext rc) {
+    List<String> values = rc.queryParams().getAll(DRY_RUN);
+    if (values.isEmpty()) {
+      return false;
+    }
+    if (values.size() == 1 && (values.get(0).equals("true") || values.get(0).equals("false"))) {
+      return Boolean.valueOf(values.get(0));
+    }
+    rc.fail(400, new ParameterProblem(DRY_RUN, DRY_RUN + " must be given once, as true or false"));
+    return null;
   }
 
   /** What was wrong with a multipart form that the decoder gave up on. */

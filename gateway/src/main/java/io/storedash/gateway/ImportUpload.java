@@ -16,7 +16,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.storedash.gateway.auth.Access;
 import io.storedash.gateway.auth.Audit;
@@ -55,6 +54,8 @@ final class ImportUpload {
   private final ReadStream<Buffer> source;
   private final String filename;
   private final long declared;
+  /** A dry run: the report of what the import would do, answered 200 whatever it says, and not audited. */
+  private final boolean dryRun;
   private String session;
   private Buffer pending = Buffer.buffer();
   private long received;
@@ -70,10 +71,12 @@ final class ImportUpload {
    * @param filename the display name, for the report and the logs
    * @param declared the Content-Length of a plain upload, -1 when unknown (a form)
    * @param release  frees the gateway's import slot once the answer is decided
+   * @param dryRun   whether the file is only tried ({@code ?dry_run=true})
    */
   ImportUpload(Vertx vertx, MessageSignatures signatures, Downstream queryService, long timeoutMillis,
                SlowClients slowClients, Clock clock, RoutingContext rc, ReadStream<Buffer> source, String filename,
-               long declared, Runnable release, Audit audit) {
+               long declared, Runnable release, Audit audit, boolean dryRun) {
+    this.dryRun = dryRun;
     this.audit = audit;
     this.vertx = vertx;
     this.signatures = signatures;
@@ -102,12 +105,17 @@ final class ImportUpload {
       open.put(ImportProtocol.SIZE, declared);
     }
     Caller caller = Caller.of(rc);
-    if (caller != null && !caller.effectiveAccess().everyStore()) {
+    JsonObject scope = scopeOf(caller);
+    if (scope != null) {
       // A manager imports for their own stores only: query-service refuses a file with a line of any other store.
-      Access access = caller.effectiveAccess();
-      open.put(ImportProtocol.SCOPE, new JsonObject()
-        .put(ImportProtocol.SCOPE_STORES, new JsonArray(new ArrayList<>(access.stores())))
-        .put(ImportProtocol.SCOPE_CITIES, new JsonArray(new ArrayList<>(access.cities()))));
+      open.put(ImportProtocol.SCOPE, scope);
+    }
+    if (caller != null) {
+      // The import history names who imported each file.
+      open.put(ImportProtocol.USER, caller.name());
+    }
+    if (dryRun) {
+      open.put(ImportProtocol.DRY_RUN, true);
     }
     queryService.<JsonObject>request(Addresses.IMPORT, open, signed(Addresses.IMPORT, open, options()))
       .onSuccess(reply -> {
@@ -122,6 +130,20 @@ final class ImportUpload {
         }
       })
       .onFailure(this::fail);
+  }
+
+  /**
+   * The stores a caller may import for, undo and see in the history, as query-service takes them
+   * ({@link ImportProtocol#SCOPE}); null for every store (hq, the admin token).
+   */
+  static JsonObject scopeOf(Caller caller) {
+    if (caller == null || caller.effectiveAccess().everyStore()) {
+      return null;
+    }
+    Access access = caller.effectiveAccess();
+    return new JsonObject()
+      .put(ImportProtocol.SCOPE_STORES, new JsonArray(new ArrayList<>(access.stores())))
+      .put(ImportProtocol.SCOPE_CITIES, new JsonArray(new ArrayList<>(access.cities())));
   }
 
   private void newWindow() {
@@ -241,6 +263,11 @@ final class ImportUpload {
     queryService.<Object>request(session, pending, last)
       .onSuccess(reply -> {
         JsonObject report = reportOf(reply);
+        if (dryRun) {
+          // Its refused lines are part of the report: the page shows them beside the columns as read.
+          answerReport(rc, report);
+          return;
+        }
         // Recorded before the answer, so that the audit log read next has the import.
         audited(report, 200).onComplete(v -> answer(rc, report));
       })
@@ -297,7 +324,9 @@ final class ImportUpload {
       // Answered at once: when the refusal comes mid-upload the connection closes right after the answer, so the
       // audit row is written beside it, not waited for.
       answerRefused(re, report);
-      audited(report != null ? report : new JsonObject().put("detail", re.getMessage()), re.failureCode());
+      if (!dryRun) {
+        audited(report != null ? report : new JsonObject().put("detail", re.getMessage()), re.failureCode());
+      }
     } else if (e instanceof DownstreamFailure df && df.kind() == DownstreamFailure.Kind.NO_INSTANCE && session == null) {
       rc.fail(503, new HttpException(503, "no query-service instance that takes imports is running"));
     } else {
@@ -367,6 +396,10 @@ final class ImportUpload {
       answerRejected(rc, report);
       return;
     }
+    answerReport(rc, report);
+  }
+
+  private static void answerReport(RoutingContext rc, JsonObject report) {
     rc.response().setStatusCode(200)
       .putHeader("Content-Type", "application/json; charset=utf-8")
       .putHeader("Cache-Control", "no-store")

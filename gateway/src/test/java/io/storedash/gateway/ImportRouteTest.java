@@ -96,7 +96,7 @@ class ImportRouteTest {
     assertThat(response.bodyAsJsonObject().getInteger("lines")).isEqualTo(1);
     assertThat(new String(bytesOfFile(), StandardCharsets.UTF_8)).isEqualTo(CSV);
     assertThat(opened).containsExactly(new JsonObject().put(ImportProtocol.FILENAME, "upload.csv")
-      .put(ImportProtocol.SIZE, CSV.getBytes(StandardCharsets.UTF_8).length));
+      .put(ImportProtocol.SIZE, CSV.getBytes(StandardCharsets.UTF_8).length).put(ImportProtocol.USER, "admin-token"));
     assertThat(received.get(received.size() - 1).headers().get(ImportProtocol.END)).isEqualTo("true");
   }
 

@@ -14,6 +14,7 @@ import io.storedash.query.admission.Admission;
 import io.storedash.query.admission.AdmissionCost;
 import io.storedash.query.compute.ComputeStats;
 import io.storedash.query.compute.Computations;
+import io.storedash.query.ingest.ImportHistory;
 import io.storedash.query.ingest.ImportSessions;
 import io.storedash.query.storage.DataVersions;
 import io.storedash.query.storage.Migrations;
@@ -68,6 +69,7 @@ public final class QueryVerticle extends VerticleBase {
   private ReplicaReads replicaReads;
   private ChannelAdmin channelAdmin;
   private ActionSettings actionSettings;
+  private ImportHistory importHistory;
   private Admission admission;
 
   public QueryVerticle(ServiceContext context) {
@@ -93,6 +95,7 @@ public final class QueryVerticle extends VerticleBase {
         }
         channelAdmin = new ChannelAdmin(vertx, context.signatures(), pool);
         actionSettings = new ActionSettings(pool);
+        importHistory = new ImportHistory(vertx, context.signatures(), pool);
         // Imports hold a connection for as long as an upload lasts: they get their own, so dashboards keep theirs.
         importPool = PgPools.create(vertx, config, IMPORT_SESSIONS, null);
         imports = new ImportSessions(vertx, context.signatures(), importPool, config.timezone(), ImportProtocol.MAX_FILE_BYTES,
@@ -114,6 +117,8 @@ public final class QueryVerticle extends VerticleBase {
           register(Addresses.CHANNELS, context.signatures().verified(Addresses.CHANNELS, this::channels)),
           register(Addresses.ACTION_SETTINGS, context.signatures().verified(Addresses.ACTION_SETTINGS,
             message -> admin(message, actionSettings::handle))),
+          // The history names who imported what; the undo rewrites figures.
+          register(Addresses.IMPORT_HISTORY, context.signatures().verified(Addresses.IMPORT_HISTORY, this::importHistory)),
           imports.register(Addresses.IMPORT));
       })
       .onSuccess(v -> LOG.info("query-service consuming {}, {} and {} with PostgreSQL {} (dashboards read from {})",
@@ -196,6 +201,15 @@ public final class QueryVerticle extends VerticleBase {
   }
 
   private void channels(Message<Object> message) {
+    command(message, channelAdmin::handle);
+  }
+
+  private void importHistory(Message<Object> message) {
+    command(message, importHistory::handle);
+  }
+
+  /** A JSON command answered by {@code handler}: its result, or its failure's code and sentence. */
+  private void command(Message<Object> message, Function<JsonObject, Future<JsonObject>> handler) {
     JsonObject command;
     try {
       command = asJson(message.body());
@@ -203,7 +217,7 @@ public final class QueryVerticle extends VerticleBase {
       message.fail(Failure.BAD_REQUEST.code(), e.getMessage());
       return;
     }
-    context.inFlight().track(channelAdmin.handle(command)).onComplete(ar -> {
+    context.inFlight().track(handler.apply(command)).onComplete(ar -> {
       if (ar.succeeded()) {
         message.reply(ar.result());
       } else {

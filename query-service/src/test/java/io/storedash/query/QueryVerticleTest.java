@@ -64,15 +64,17 @@ class QueryVerticleTest {
               assertThat(names).contains("stores", "products", "orders", "order_lines", "channels", "dataset_version",
                 "daily_store_channel", "daily_store_product", "daily_store_hour", "daily_channel", "daily_product",
                 "daily_hour", "daily_store", "daily_store_distance", "daily_distance", "flyway_schema_history", "users",
-                "api_tokens", "audit_log");
+                "api_tokens", "audit_log", "import_history", "import_history_orders", "import_saved_orders",
+                "import_saved_lines");
               List<String> versions = new ArrayList<>();
               history.forEach(row -> {
                 versions.add(row.getString(0));
                 assertThat(row.getBoolean(1)).isTrue();
               });
               // V3 (the export layout and the chain's standard), the Java migration 3.1 that rebuilds the rollups, and V4
-              // (users, API tokens and the audit log of sign-in), V5 (the rollups in store order, for the growth curve).
-              assertThat(versions).containsExactlyInAnyOrder("1", "2", "3", "3.1", "4", "5", "7");
+              // (users, API tokens and the audit log of sign-in), V5 (the rollups in store order, for the growth curve),
+              // V6 (the import history, for the undo), V7 (the 今日必做 thresholds), V8 (push).
+              assertThat(versions).containsExactlyInAnyOrder("1", "2", "3", "3.1", "4", "5", "6", "7", "8");
               Row seed = seeds.iterator().next();
               assertThat(seed.getLong(0)).isEqualTo(4);
               assertThat(seed.getLong(1)).isZero();

@@ -50,6 +50,8 @@ class UnsignedMessagesTest {
       + "quantity,unit_price,list_price,unit_cost,delivery_cost,platform_fee,discount,customer_delivery_fee,packaging_fee\n"
       + "X1,S001,Forged,meituan,2026-10-01 12:00:00,P1,可口可乐 330ml,饮料,1000,9989.57,,1.00,,,,,\n")
       .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    // The undo of an import: with signatures off, anyone on the bus could take a week's data back.
+    attacks.put(Addresses.IMPORT_HISTORY, new JsonObject().put("action", "undo").put("id", 1));
     attacks.put(Addresses.CACHE_ADMIN, new JsonObject().put("action", "flush"));
     attacks.put(Addresses.CACHE_FLUSHED, new JsonObject().put("tier", (String) null).put("store", (String) null));
     attacks.put(Addresses.CHANNELS, new JsonObject().put("action", "set").put("code", "meituan").put("charges_fee", false));
@@ -66,8 +68,8 @@ class UnsignedMessagesTest {
     return attacks;
   }
 
-  private static final List<String> REQUESTED = List.of(Addresses.IMPORT, Addresses.CACHE_ADMIN, Addresses.CHANNELS,
-    Addresses.ACTION_SETTINGS);
+  private static final List<String> REQUESTED = List.of(Addresses.IMPORT, Addresses.IMPORT_HISTORY, Addresses.CACHE_ADMIN,
+    Addresses.CHANNELS, Addresses.ACTION_SETTINGS);
 
   @Test
   void everySignedAddressRefusesWhatNoMemberSignedAndNothingChanges() {

@@ -53,6 +53,9 @@ public interface QueryClient {
   /** HQ's 今日必做 thresholds, or a change of them ({@link Addresses#ACTION_SETTINGS}); signed as {@link #channels}. */
   Future<JsonObject> actionSettings(JsonObject command);
 
+  /** The import history, or the undo of an import ({@link Addresses#IMPORT_HISTORY}); signed, as {@link #channels}. */
+  Future<JsonObject> importHistory(JsonObject command);
+
   /** The data version of every store ({@link Addresses#DATA_VERSIONS}): {@code {stores: {code: version}, version}}. */
   Future<JsonObject> dataVersions();
 }

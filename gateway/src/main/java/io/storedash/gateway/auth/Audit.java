@@ -26,7 +26,7 @@ public final class Audit {
   public enum Action {
     SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, USER_CREATED, USER_CHANGED, USER_DELETED, TOKEN_CREATED, TOKEN_REVOKED, IMPORT,
     CHANNEL_CHANGED, CACHE_FLUSH, CACHE_WARM, SUBSCRIPTION_CREATED, SUBSCRIPTION_DELETED,
-    ACTION_SETTINGS_CHANGED;
+    ACTION_SETTINGS_CHANGED, IMPORT_UNDO;
 
     /** As stored and shown: {@code sign_in}, {@code cache_flush}, ... */
     public String wireName() {

@@ -44,6 +44,8 @@ import java.util.concurrent.TimeUnit;
  * against each other, and if nothing is wrong the stores, products, orders and lines are upserted, the rollups of
  * the touched stores and days rebuilt and the data versions bumped before the commit. Any problem rolls everything
  * back: the database is exactly as before, and the report names every bad line.
+ * A committed import records itself in the import history with the rows it replaced ({@link ImportHistory}); a dry run
+ * goes through all of it, every check and write, and rolls back instead of committing (docs/DESIGN.md §13.3).
  *
  * <p>Re-importing is idempotent with replace semantics (docs/DESIGN.md §3.3): 订单ID identifies an order across the
  * chain, and a file replaces each of its orders whole — its lines, channel, time and money — so an overlapping export
@@ -68,6 +70,10 @@ public final class CsvImport {
   private final ZoneId defaultZone;
   /** The stores the file may write to, or null for any store. */
   private final ImportScope scope;
+  /** Who imports, for the history (null: unknown, such as the command line). */
+  private final String user;
+  /** Whether this is a dry run: every check and write, then a rollback, nothing recorded or published. */
+  private final boolean dryRun;
   private final CsvImportParser parser;
   private final long started = System.nanoTime();
   private final RejectionList rejections;
@@ -82,7 +88,9 @@ public final class CsvImport {
   private boolean closed;
 
   private CsvImport(Vertx vertx, MessageSignatures signatures, SqlConnection conn, Transaction tx, String file,
-                    ZoneId defaultZone, long maxBytes, ImportScope scope) {
+                    ZoneId defaultZone, long maxBytes, ImportScope scope, String user, boolean dryRun) {
+    this.user = user;
+    this.dryRun = dryRun;
     this.vertx = vertx;
     this.signatures = signatures;
     this.conn = conn;
@@ -103,18 +111,19 @@ public final class CsvImport {
    */
   public static Future<CsvImport> open(Vertx vertx, MessageSignatures signatures, Pool pool, String file, ZoneId defaultZone,
                                        long maxBytes) {
-    return open(vertx, signatures, pool, file, defaultZone, maxBytes, null);
+    return open(vertx, signatures, pool, file, defaultZone, maxBytes, null, null, false);
   }
 
   /**
    * As {@link #open(Vertx, MessageSignatures, Pool, String, ZoneId, long)}, for a file that may write only to the stores
-   * of {@code scope} (null: any store, and it may create stores).
+   * of {@code scope} (null: any store, and it may create stores), imported by {@code user} (for the history), or
+   * only tried ({@code dryRun}: the report of what the import would do, and nothing changed).
    */
   static Future<CsvImport> open(Vertx vertx, MessageSignatures signatures, Pool pool, String file, ZoneId defaultZone,
-                                long maxBytes, ImportScope scope) {
+                                long maxBytes, ImportScope scope, String user, boolean dryRun) {
     return pool.getConnection().compose(conn -> conn.begin()
       .compose(tx -> conn.query(ImportStaging.CREATE).execute()
-        .map(v -> new CsvImport(vertx, signatures, conn, tx, file, defaultZone, maxBytes, scope)))
+        .map(v -> new CsvImport(vertx, signatures, conn, tx, file, defaultZone, maxBytes, scope, user, dryRun)))
       .onFailure(e -> conn.close()));
   }
 
@@ -179,9 +188,18 @@ public final class CsvImport {
       .andThen(v -> checkedAt = System.nanoTime())
       .compose(v -> rejections.isEmpty() ? write() : Future.failedFuture(rejected()))
       .andThen(v -> writtenAt = System.nanoTime())
-      .compose(this::commit)
+      .compose(written -> dryRun ? rollBack(written) : commit(written))
       .recover(this::fail)
+      .recover(this::dryRunRejected)
       .eventually(this::closeParser);
+  }
+
+  /** A dry run's refused lines are its answer, not a failure: the page shows them beside the columns as read. */
+  private Future<ImportReport> dryRunRejected(Throwable failure) {
+    if (dryRun && failure instanceof ImportFailure f && f.code() == Failure.UNPROCESSABLE.code()) {
+      return Future.succeededFuture(f.report());
+    }
+    return Future.failedFuture(failure);
   }
 
   /**
@@ -254,20 +272,40 @@ public final class CsvImport {
   private ImportReport refusedReport(String detail) {
     return ImportReport.refused(file, detail, parser.encoding(), parser.convertedFromGbk(), parser.lines(),
       parser.header() == null ? List.of() : parser.header().ignored(),
-      parser.header() == null ? List.of() : parser.header().personal(), millis(), rejections);
+      parser.header() == null ? List.of() : parser.header().personal(), millis(), rejections, dryRun,
+      parser.header() == null ? List.of() : parser.header().columns());
   }
 
   private Future<ImportWrite.Written> write() {
-    return new ImportWrite(conn, defaultZone, scope, rejections, parser.header(), this::rejected, steps).run();
+    return new ImportWrite(conn, defaultZone, scope, rejections, parser.header(), this::rejected, steps,
+      dryRun ? null : new ImportHistory.Entry(user, file, parser.lines())).run();
+  }
+
+  /** The end of a dry run: everything it wrote is rolled back, and its report says what the import would do. */
+  private Future<ImportReport> rollBack(ImportWrite.Written written) {
+    closed = true;
+    return tx.rollback().eventually(conn::close).map(v -> {
+      ImportReport report = report(written, "dry run, nothing was imported: the file would import " + parser.lines()
+        + " lines of " + written.orders() + " orders (" + written.newOrders() + " new, " + written.replacedOrders()
+        + " replaced)");
+      LOG.info("dry run of {}: {} lines, {} orders ({} new, {} replaced), stores {}, {} ms, rolled back", file,
+        report.lines(), report.orders(), report.newOrders(), report.replacedOrders(), report.stores(), report.millis());
+      return report;
+    });
+  }
+
+  private ImportReport report(ImportWrite.Written written, String detail) {
+    return new ImportReport(file, !dryRun, detail, parser.encoding(), parser.convertedFromGbk(), parser.lines(),
+      written.orders(), written.stores(), written.newStores(), written.newChannels(), written.newProducts(),
+      written.newOrders(), written.updatedOrders(), written.newLines(), written.updatedLines(), parser.header().ignored(),
+      parser.header().personal(), written.version(), millis(), List.of(), 0, dryRun, written.replacedOrders(),
+      parser.header().columns(), written.days(), written.importId());
   }
 
   private Future<ImportReport> commit(ImportWrite.Written written) {
     closed = true;
     return tx.commit().eventually(conn::close).map(v -> {
-      ImportReport report = new ImportReport(file, true, "imported " + parser.lines() + " lines of " + written.orders()
-        + " orders", parser.encoding(), parser.convertedFromGbk(), parser.lines(), written.orders(), written.stores(),
-        written.newStores(), written.newChannels(), written.newProducts(), written.newOrders(), written.updatedOrders(), written.newLines(),
-        written.updatedLines(), parser.header().ignored(), parser.header().personal(), written.version(), millis(), List.of(), 0);
+      ImportReport report = report(written, "imported " + parser.lines() + " lines of " + written.orders() + " orders");
       LOG.info("imported {}: {} lines, {} orders ({} new, {} updated), stores {}, {} ms (received and staged {}, "
           + "checked {}, written {} {}, committed {}), encoding {}{}, data version {}",
         file, report.lines(), report.orders(), report.newOrders(), report.updatedOrders(), report.stores(), report.millis(),

@@ -82,7 +82,10 @@ public final class ImportSessions {
     this.inFlight = inFlight;
   }
 
-  /** Counts a finished import in /metrics: imported, rejected (bad lines), refused (not CSV, too large) or failed. */
+  /**
+   * Counts a finished import in /metrics: imported, dry_run, rejected (bad lines), refused (not CSV, too large) or
+   * failed.
+   */
   private void count(String outcome) {
     registry.counter("storedash_imports", "outcome", outcome).increment();
   }
@@ -151,10 +154,17 @@ public final class ImportSessions {
       message.fail(Failure.BAD_REQUEST.code(), e.getMessage());
       return;
     }
+    Object user = request.getValue(ImportProtocol.USER);
+    Object dryRun = request.getValue(ImportProtocol.DRY_RUN, false);
+    if ((user != null && !(user instanceof String)) || !(dryRun instanceof Boolean)) {
+      message.fail(Failure.BAD_REQUEST.code(), ImportProtocol.USER + " must be a name and " + ImportProtocol.DRY_RUN
+        + " true or false");
+      return;
+    }
     String address = SESSIONS + "." + UUID.randomUUID();
     Session session = new Session(address);
     sessions.put(address, session);
-    CsvImport.open(vertx, signatures, pool, file, defaultZone, maxBytes, scope)
+    CsvImport.open(vertx, signatures, pool, file, defaultZone, maxBytes, scope, (String) user, (Boolean) dryRun)
       .compose(csv -> {
         session.csv = csv;
         session.consumer = vertx.eventBus().consumer(address, signatures.verified(SESSIONS, session::receive));
@@ -162,8 +172,8 @@ public final class ImportSessions {
       })
       .onSuccess(v -> {
         session.touch();
-        LOG.info("import session {} opened for {} ({} bytes announced, scope {})", address, file, size,
-          scope == null ? "any store" : scope);
+        LOG.info("import session {} opened for {} ({} bytes announced, scope {}{})", address, file, size,
+          scope == null ? "any store" : scope, Boolean.TRUE.equals(dryRun) ? ", dry run" : "");
         message.reply(new JsonObject().put(ImportProtocol.SESSION, address)
           .put("max_chunk_bytes", ImportProtocol.MAX_CHUNK_BYTES).put("idle_timeout_ms", idleTimeoutMillis));
       })
@@ -194,7 +204,7 @@ public final class ImportSessions {
     String address = "storedash.query.import.whole." + UUID.randomUUID();
     Session session = new Session(address);
     sessions.put(address, session);
-    CsvImport.open(vertx, signatures, pool, file, defaultZone, maxBytes, scope)
+    CsvImport.open(vertx, signatures, pool, file, defaultZone, maxBytes, scope, null, false)
       .compose(csv -> {
         session.csv = csv;
         return csv.accept(whole);
@@ -208,7 +218,7 @@ public final class ImportSessions {
 
   private void answer(Message<Object> message, Future<ImportReport> outcome) {
     if (outcome.succeeded()) {
-      count("imported");
+      count(outcome.result().dryRun() ? "dry_run" : "imported");
       message.reply(new JsonObject(outcome.result().toMap()));
     } else if (outcome.cause() instanceof ImportFailure failure) {
       count(failure.code() == 422 ? "rejected" : "refused");

@@ -211,7 +211,7 @@ final class ImportSql {
     SELECT count(*) FILTER (WHERE i.inserted), count(*) FILTER (WHERE i.changed AND NOT i.inserted)
     FROM ins JOIN import_order_ids i ON i.id = ins.order_id""";
 
-  static final String NEW_DAYS = "SELECT min(local_day), max(local_day), count(*) FROM import_orders";
+  static final String NEW_DAYS = "SELECT min(local_day), max(local_day), count(*), count(DISTINCT local_day) FROM import_orders";
   static final String STORE_CODES = "SELECT code FROM stores WHERE id = ANY($1) ORDER BY code";
   /** The stores an import with a scope may write to, read before the file changes any store (its city, say). */
   static final String STORES_IN_SCOPE = "SELECT id FROM stores WHERE code = ANY($1::text[]) OR city = ANY($2::text[])";

@@ -3,6 +3,7 @@ package io.storedash.query.ingest;
 import io.storedash.query.Channels;
 import io.storedash.query.ingest.csv.ImportColumn;
 import io.storedash.query.ingest.csv.ImportHeader;
+import io.storedash.query.ingest.csv.ImportReport;
 import io.storedash.query.ingest.csv.LineParser;
 import io.storedash.query.ingest.csv.Rejection;
 import io.storedash.query.ingest.csv.RejectionList;
@@ -36,9 +37,18 @@ import java.util.function.Supplier;
  */
 final class ImportWrite {
 
-  /** What the writing phase did, for the report and the event. */
+  /**
+   * What the writing phase did, for the report and the event; {@code version} and {@code importId} are null in a dry
+   * run, which bumps no version and records no history.
+   */
   record Written(List<String> stores, List<String> newStores, List<String> newChannels, long newProducts, long orders, long newOrders,
-                 long updatedOrders, long newLines, long updatedLines, long version, List<String> changedStores) {
+                 long updatedOrders, long newLines, long updatedLines, Long version, List<String> changedStores,
+                 ImportReport.Days days, Long importId) {
+
+    /** The file's orders that were stored already, changed or not. */
+    long replacedOrders() {
+      return orders - newOrders;
+    }
   }
 
   private final SqlConnection conn;
@@ -48,14 +58,19 @@ final class ImportWrite {
   private final ImportHeader header;
   private final Supplier<ImportFailure> refused;
   private final Map<String, Long> steps;
+  /** Who imports which file, for the history; null in a dry run, which keeps nothing. */
+  private final ImportHistory.Entry history;
 
   /**
    * @param scope   the stores the file may write to, or null for any store (and it may create stores)
    * @param refused the failure to end with when {@code rejections} holds anything (it carries the report)
    * @param steps   receives the milliseconds of each writing step, for the log
+   * @param history the import's history row to write, with what it replaces; null for a dry run, which goes through
+   *                every check and write but records nothing and bumps no version (its transaction is rolled back)
    */
   ImportWrite(SqlConnection conn, ZoneId defaultZone, ImportScope scope, RejectionList rejections, ImportHeader header,
-              Supplier<ImportFailure> refused, Map<String, Long> steps) {
+              Supplier<ImportFailure> refused, Map<String, Long> steps, ImportHistory.Entry history) {
+    this.history = history;
     this.conn = conn;
     this.defaultZone = defaultZone;
     this.scope = scope;
@@ -85,6 +100,8 @@ final class ImportWrite {
   private long updatedOrders;
   private long newLines;
   private long updatedLines;
+  private ImportReport.Days fileDays;
+  private Long importId;
 
   /**
    * The column that names a line's store in this file ({@code store_code}, else {@code store_id}, else
@@ -431,10 +448,16 @@ final class ImportWrite {
       })
       .compose(rows -> {
         Row row = rows.iterator().next();
+        fileDays = new ImportReport.Days(row.getLocalDate(0), row.getLocalDate(1), row.getLong(3));
         widen(row.getLocalDate(0), row.getLocalDate(1));
         orders = row.getLong(2);
         return conn.query(ImportSql.CREATE_ORDER_IDS).execute();
       })
+      .compose(v -> history == null ? Future.succeededFuture()
+        : timed("saved for undo", () -> ImportHistory.open(conn, history).compose(id -> {
+          importId = id;
+          return ImportHistory.saveReplaced(conn, id);
+        })))
       .compose(v -> timed("orders", () -> conn.query(ImportSql.UPSERT_ORDERS).execute()))
       .compose(rows -> {
         Row row = rows.iterator().next();
@@ -443,7 +466,8 @@ final class ImportWrite {
         // When the upsert returned every order (a file of new or changed orders), there is nothing to look up.
         Future<?> lookup = newOrders + updatedOrders == orders ? Future.succeededFuture()
           : timed("unchanged order ids", () -> conn.query(ImportSql.UNCHANGED_ORDER_IDS).execute());
-        return lookup.compose(v -> conn.query("ANALYZE import_order_ids").execute());
+        return lookup.compose(v -> conn.query("ANALYZE import_order_ids").execute())
+          .compose(v -> importId == null ? Future.succeededFuture() : ImportHistory.written(conn, importId));
       })
       .compose(v -> timed("old lines", () -> conn.query(ImportSql.DELETE_LINES).execute()))
       .compose(v -> timed("lines", () -> conn.query(ImportSql.INSERT_LINES).execute()))
@@ -457,14 +481,18 @@ final class ImportWrite {
         Integer[] ids = touched.toArray(Integer[]::new);
         return timed("rollups", () -> Rollups.refresh(conn, ids, first, last))
           .compose(r -> storeDaysOverLimit(ids))
-          .compose(r -> rejections.isEmpty() ? Rollups.bumpVersions(conn, ids) : Future.failedFuture(refused.get()))
+          .compose(r -> !rejections.isEmpty() ? Future.failedFuture(refused.get())
+            : history == null ? Future.<Long>succeededFuture(null) : Rollups.bumpVersions(conn, ids))
           .compose(version -> conn.preparedQuery(ImportSql.STORE_CODES).execute(Tuple.tuple().addArrayOfInteger(ids))
             .map(codes -> {
               List<String> changed = new ArrayList<>();
               codes.forEach(c -> changed.add(c.getString(0)));
               return new Written(List.copyOf(new TreeSet<>(fileStores)), List.copyOf(new TreeSet<>(newStores)),
-                List.copyOf(newChannels), newProducts, orders, newOrders, updatedOrders, newLines, updatedLines, version, changed);
-            }));
+                List.copyOf(newChannels), newProducts, orders, newOrders, updatedOrders, newLines, updatedLines, version,
+                changed, fileDays, importId);
+            }))
+          .compose(written -> importId == null ? Future.succeededFuture(written)
+            : ImportHistory.close(conn, importId, written, ids, first, last).map(written));
       });
   }
 

@@ -112,11 +112,14 @@ class ImportTest {
           JsonObject report = outcome.report().copy();
           assertThat(report.remove("millis")).isNotNull();
           assertThat((Long) report.remove("version")).isGreaterThan(System.currentTimeMillis() - 60_000);
+          assertThat((JsonArray) report.remove("columns")).hasSize(17)
+            .allSatisfy(column -> assertThat(((JsonObject) column).getString("status")).isEqualTo("read"));
           assertThat(report).isEqualTo(new JsonObject("{\"file\":\"orders.csv\",\"imported\":true,"
             + "\"detail\":\"imported 5 lines of 3 orders\",\"encoding\":\"UTF-8\",\"converted_from\":null,\"lines\":5,"
             + "\"orders\":3,\"stores\":[\"S010\"],\"new_stores\":[\"S010\"],\"new_channels\":[],\"new_products\":0,\"new_orders\":3,"
             + "\"updated_orders\":0,\"new_lines\":5,\"updated_lines\":0,\"unchanged_lines\":0,\"ignored_columns\":[],"
-            + "\"personal_columns\":[],\"rejected\":[],\"rejected_total\":0}"));
+            + "\"personal_columns\":[],\"rejected\":[],\"rejected_total\":0,\"dry_run\":false,\"importable\":true,"
+            + "\"replaced_orders\":0,\"days\":{\"from\":\"2026-03-01\",\"to\":\"2026-03-03\",\"count\":3},\"import_id\":1}"));
         });
         return Future.all(overview("S010"), overview("S001"), RollupConsistency.mismatches(pool),
           compute(new JsonObject().put("kind", "stores").put("store", "all")));

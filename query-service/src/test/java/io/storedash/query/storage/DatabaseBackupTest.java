@@ -53,6 +53,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class DatabaseBackupTest {
 
+  /** The schema version of this release: its newest migration (V6, the import history). */
+  private static final String CURRENT_SCHEMA = "8";
+
   private static final LocalDate END = LocalDate.of(2026, 5, 31);
   /** New orders for S001 inside the views' range, and a new store. */
   private static final String IMPORT = """
@@ -108,7 +111,7 @@ class DatabaseBackupTest {
     assertThat(after).as("the import changed what the views show").isNotEqualTo(before);
     assertThat(answered.get()).isPositive();
     assertThat(failed.get()).isZero();
-    assertThat(summary.schemaVersion()).isEqualTo("7");
+    assertThat(summary.schemaVersion()).isEqualTo(CURRENT_SCHEMA);
     assertThat(summary.rows()).containsKeys("stores", "orders", "order_lines", "daily_store_channel", "dataset_version",
       "users", "api_tokens", "audit_log");
     assertThat(Files.exists(dir.resolve("under-load.zip.partial"))).isFalse();
@@ -175,7 +178,7 @@ class DatabaseBackupTest {
     JdbcDatabase target = JdbcDatabase.of(TestStorage.newDatabase());
     DatabaseBackup.restore(target, file);
     assertThat(single(target, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1"))
-      .isEqualTo("7");
+      .isEqualTo(CURRENT_SCHEMA);
     // V2 counts each (store, day, channel)'s lines from the restored order lines.
     assertThat(single(target, "SELECT lines FROM daily_store_channel")).isEqualTo("1");
     assertThat(single(target, "SELECT code || name FROM stores")).isEqualTo("S001老店");
@@ -198,10 +201,11 @@ class DatabaseBackupTest {
     assertThatThrownBy(() -> DatabaseBackup.restore(target, miscounted))
       .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is damaged: table orders has");
 
-    Path newer = rewrite(good, "manifest.json", text -> text.replace("\"schema_version\" : \"7\"", "\"schema_version\" : \"99\""));
+    Path newer = rewrite(good, "manifest.json", text -> text.replace("\"schema_version\" : \"" + CURRENT_SCHEMA + "\"",
+      "\"schema_version\" : \"99\""));
     assertThatThrownBy(() -> DatabaseBackup.restore(target, newer))
       .isInstanceOf(IllegalArgumentException.class)
-      .hasMessageContaining("taken from schema version 99").hasMessageContaining("knows schema versions up to 7");
+      .hasMessageContaining("taken from schema version 99").hasMessageContaining("knows schema versions up to " + CURRENT_SCHEMA);
 
     Path hostile = rewrite(good, "manifest.json", text -> text.replace("\"name\" : \"stores\"", "\"name\" : \"stores; DROP TABLE orders\""));
     assertThatThrownBy(() -> DatabaseBackup.restore(target, hostile))

@@ -39,6 +39,11 @@ public final class QueryClientImpl implements QueryClient {
   }
 
   @Override
+  public Future<JsonObject> importHistory(JsonObject command) {
+    return requests.<JsonObject>sendSigned(Addresses.IMPORT_HISTORY, command, signatures).map(Message::body);
+  }
+
+  @Override
   public Future<JsonObject> dataVersions() {
     return requests.<JsonObject>send(Addresses.DATA_VERSIONS, new JsonObject(), VERSIONS_TIMEOUT.toMillis())
       .map(Message::body);

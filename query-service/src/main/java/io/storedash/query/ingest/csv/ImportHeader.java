@@ -3,6 +3,7 @@ package io.storedash.query.ingest.csv;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,8 @@ public final class ImportHeader {
   private final List<String> ignored = new ArrayList<>();
   private final List<String> personal = new ArrayList<>();
   private final List<Rejection> problems = new ArrayList<>();
+  /** Every non-blank header cell in file order, with what it was read as: what a dry run shows. */
+  private final List<Map<String, Object>> read = new ArrayList<>();
   private final int width;
 
   private ImportHeader(int width) {
@@ -35,15 +38,19 @@ public final class ImportHeader {
       if (column == null) {
         if (!cell.isBlank()) {
           header.ignored.add(cell.strip());
+          header.read(cell, null, "ignored");
         }
       } else if (column.kind() == ImportColumn.Kind.PERSONAL) {
         header.personal.add(cell.strip());
+        header.read(cell, null, "personal");
       } else if (header.positions.containsKey(column)) {
         header.problems.add(new Rejection(line, column.english(), "the column is named twice (as '" + seenAs.get(column)
           + "' and '" + cell.strip() + "'): keep one"));
+        header.read(cell, column.english(), "twice");
       } else {
         header.positions.put(column, i);
         seenAs.put(column, cell.strip());
+        header.read(cell, column.english(), "read");
       }
     }
     if (header.positions.isEmpty()) {
@@ -69,6 +76,23 @@ public final class ImportHeader {
         + " (the cost of one unit): keep one"));
     }
     return header;
+  }
+
+  private void read(String cell, String field, String status) {
+    Map<String, Object> column = new LinkedHashMap<>();
+    column.put("header", cell.strip());
+    column.put("field", field);
+    column.put("status", status);
+    read.add(column);
+  }
+
+  /**
+   * The header as read, cell by cell: {@code {"header", "field", "status"}} where status is {@code read} (the cell is
+   * the column {@code field}), {@code ignored} (no column of an export), {@code personal} (personal data, dropped) or
+   * {@code twice} (a second cell for a column already read: the file is refused).
+   */
+  public List<Map<String, Object>> columns() {
+    return Collections.unmodifiableList(read);
   }
 
   public boolean has(ImportColumn column) {
