@@ -94,7 +94,7 @@ class QueryVerticleTest {
     Future.all(second.deploy(QueryService.DESCRIPTOR, 2), third.deploy(QueryService.DESCRIPTOR, 2))
       .compose(v -> pool.query("SELECT count(*) FROM flyway_schema_history WHERE version IS NOT NULL").execute())
       .onComplete(testContext.succeeding(rows -> testContext.verify(() -> {
-        assertThat(rows.iterator().next().getLong(0)).isEqualTo(7);
+        assertThat(rows.iterator().next().getLong(0)).isEqualTo(9);
         second.vertx().close();
         third.vertx().close();
         testContext.completeNow();

@@ -52,7 +52,9 @@ final class HostileStack implements AutoCloseable {
   final WebClient client;
 
   HostileStack() {
-    config = TestStorage.config(Map.of("ADMIN_TOKEN", TOKEN, "WARM_ON_START", "false"));
+    // Push on (a key), so that its address is attacked where subscriptions are really written.
+    config = TestStorage.config(Map.of("ADMIN_TOKEN", TOKEN, "WARM_ON_START", "false", "PUSH_SECRET_KEY",
+      java.util.Base64.getEncoder().encodeToString(new byte[32])));
     node = Node.local(config);
     node.deploy(QueryService.DESCRIPTOR, 1)
       .compose(id -> DemoData.loadIfEmpty(node.vertx(), node.signatures(), config, new DemoOptions(3, 300, 40, 11, END)))

@@ -65,11 +65,16 @@ class UnsignedMessagesTest {
     attacks.put(Addresses.HEARTBEAT, new JsonObject().put("service", "query-service").put("node", "forged"));
     attacks.put(Addresses.HEARTBEAT_REQUEST, new JsonObject());
     attacks.put(Addresses.MONITOR_UPDATES, new JsonObject().put("status", "green").put("reasons", new JsonArray()));
+    attacks.put(Addresses.PUSH_SUBSCRIPTIONS, new JsonObject().put("action", "create")
+      .put("caller", new JsonObject().put("name", "admin").put("role", "hq"))
+      .put("subscription", new JsonObject().put("name", "exfiltrate").put("platform", "wecom").put("scope", "group")
+        .put("webhook", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=attacker").put("digest_time", "08:00")
+        .put("stores", new JsonArray().add("all"))));
     return attacks;
   }
 
   private static final List<String> REQUESTED = List.of(Addresses.IMPORT, Addresses.IMPORT_HISTORY, Addresses.CACHE_ADMIN,
-    Addresses.CHANNELS, Addresses.ACTION_SETTINGS);
+    Addresses.CHANNELS, Addresses.ACTION_SETTINGS, Addresses.PUSH_SUBSCRIPTIONS);
 
   @Test
   void everySignedAddressRefusesWhatNoMemberSignedAndNothingChanges() {
