@@ -15,7 +15,9 @@ public enum QueryKind {
   PRODUCTS(false, Map.of("sort", "revenue", "page", "1", "size", "20")),
   RANKING(true, Map.of("metric", "revenue", "page", "1", "size", "100")),
   ORDERS(false, Map.of("page", "1", "size", "50")),
-  DIAGNOSIS(false, Map.of("page", "1", "size", "50"));
+  DIAGNOSIS(false, Map.of("page", "1", "size", "50")),
+  /** Products with a gross loss over the range, with the stores they lose money in (docs/DESIGN.md §13.2). */
+  LOSING_PRODUCTS(true, Map.of("page", "1", "size", "50"));
 
   private final boolean allowsAllStores;
   private final Map<String, String> defaults;
@@ -38,9 +40,9 @@ public enum QueryKind {
     return allowsAllStores;
   }
 
-  /** The lower-case name used on the wire and in cache keys. */
+  /** The lower-case name used on the wire, in routes and in cache keys ({@code losing-products}: a URL's word). */
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   public static QueryKind fromWire(String name) {

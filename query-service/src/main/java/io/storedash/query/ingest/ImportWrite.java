@@ -458,6 +458,7 @@ final class ImportWrite {
         return timed("rollups", () -> Rollups.refresh(conn, ids, first, last))
           .compose(r -> storeDaysOverLimit(ids))
           .compose(r -> rejections.isEmpty() ? Rollups.bumpVersions(conn, ids) : Future.failedFuture(refused.get()))
+          .compose(version -> Rollups.recordImport(conn, ids).map(version))
           .compose(version -> conn.preparedQuery(ImportSql.STORE_CODES).execute(Tuple.tuple().addArrayOfInteger(ids))
             .map(codes -> {
               List<String> changed = new ArrayList<>();
