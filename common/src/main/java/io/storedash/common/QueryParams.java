@@ -37,6 +37,12 @@ public final class QueryParams {
   public static final List<String> ORDER_GROUPS = List.of("order");
   /** A channel code as {@code channels.code} has them. */
   private static final Pattern CHANNEL_CODE = Pattern.compile("[A-Za-z0-9_-]{1,40}");
+  /**
+   * Text a person types: 1 to 64 characters (code points), not only spaces, no control characters. The order search
+   * ({@code q}) and the gateway's {@code city} are such text; the OpenAPI document gives this very pattern.
+   */
+  public static final String TEXT_PATTERN = "(?=.*\\S)[^\\x00-\\x1F\\x7F-\\x9F]{1,64}";
+  private static final Pattern TEXT = Pattern.compile(TEXT_PATTERN);
   /** Yuan with at most 2 decimals, at most 999,999,999.99 either way: an order's revenue, in cents, fits easily. */
   private static final Pattern AMOUNT = Pattern.compile("-?[0-9]{1,9}(\\.[0-9]{1,2})?");
 
@@ -108,17 +114,15 @@ public final class QueryParams {
    * @throws IllegalArgumentException naming {@code q}
    */
   public static void searchText(String value) {
-    if (value == null || value.isBlank()) {
+    if (!isText(value)) {
       throw new IllegalArgumentException("q must be the text to search for (an order id, a sku or part of a product "
-        + "name), not empty");
+        + "name): 1 to " + MAX_SEARCH_LENGTH + " characters, not only spaces, no control characters");
     }
-    if (value.codePointCount(0, value.length()) > MAX_SEARCH_LENGTH) {
-      throw new IllegalArgumentException("q must be at most " + MAX_SEARCH_LENGTH + " characters, got "
-        + value.codePointCount(0, value.length()));
-    }
-    if (value.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE)) {
-      throw new IllegalArgumentException("q must not contain control characters");
-    }
+  }
+
+  /** Whether {@code value} is text a person types ({@link #TEXT_PATTERN}). */
+  public static boolean isText(String value) {
+    return value != null && TEXT.matcher(value).matches();
   }
 
   private static void day(String value) {
