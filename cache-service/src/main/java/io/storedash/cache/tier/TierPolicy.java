@@ -32,7 +32,11 @@ public final class TierPolicy {
     return new TierPolicy(config.cacheTtlL1(), config.cacheTtlL2(), config.cacheTtlL3(), config.cacheTtlL4());
   }
 
-  /** The Redis tier of a kind: order lines are raw data (L1), diagnosis is L3, every other metric L2. */
+  /**
+   * The Redis tier of a kind: order lines (searched and grouped too) are raw data (L1), diagnosis is L3, every other
+   * metric L2 — {@code losing-products} too: a figure of the product rollup like the product table, asked by HQ a few
+   * times a day, whose data changes only at an import (which changes its key).
+   */
   public Tier tierOf(QueryKind kind) {
     return switch (kind) {
       case ORDERS -> Tier.L1;
