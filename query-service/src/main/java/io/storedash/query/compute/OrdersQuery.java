@@ -73,10 +73,13 @@ final class OrdersQuery implements KindQuery {
     JOIN products p ON p.id = l.product_id
     JOIN channels c ON c.id = l.channel""" + MATCHING_LINES + LINE_ORDER + " LIMIT $8 OFFSET $9";
 
-  /** An order matches when its id does or one of its lines' products does. */
+  /**
+   * An order matches when its id does or one of its lines' products does; those lines are looked for among the store's
+   * lines of the range (one index range, hashed once), not among every line of the chain.
+   */
   private static final String MATCHING_ORDERS = " WHERE o.store_id = $1 AND o.local_day BETWEEN $2 AND $3" + ORDER_FILTERS
-    + " AND ($7::text IS NULL OR " + ORDER_ID_MATCHES + " OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id "
-    + "AND l.product_id IN " + MATCHING_PRODUCTS + "))";
+    + " AND ($7::text IS NULL OR " + ORDER_ID_MATCHES + " OR o.id IN (SELECT l.order_id FROM order_lines l "
+    + "WHERE l.store_id = $1 AND l.local_day BETWEEN $2 AND $3 AND l.product_id IN " + MATCHING_PRODUCTS + "))";
   static final String MATCHING_ORDERS_COUNT = "SELECT count(*) FROM orders o" + MATCHING_ORDERS;
   static final String MATCHING_ORDERS_PAGE = "SELECT o.id, o.order_no, o.ordered_at, c.code, o.valid, o.lines, "
     + "o.items, o.revenue, o.cost, o.gross_profit, o.service_fee, o.delivery_cost, " + Rollups.ORDER_DELIVERY_NET + ", "
