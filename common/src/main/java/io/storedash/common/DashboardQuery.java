@@ -44,6 +44,8 @@ public final class DashboardQuery {
   private static final Pattern STORE_CODE = Pattern.compile("[A-Za-z0-9_-]{1,32}");
   private static final Pattern PARAM_NAME = Pattern.compile("[a-z_]{1,32}");
   private static final Pattern PARAM_VALUE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  /** The one parameter of free text: the order search (QueryParams#searchText). */
+  private static final String SEARCH = "q";
 
   private final QueryKind kind;
   private final String store;
@@ -97,6 +99,17 @@ public final class DashboardQuery {
       });
     }
     QueryParams.validate(kind, sorted);
+    String day = sorted.get("day");
+    if (day != null) {
+      if (from != null) {
+        throw new IllegalArgumentException("day replaces from and to: give day, or from and to");
+      }
+      // One day is the range from it to it: the same question, so the same canonical form and cache entry.
+      if (!QueryParams.LATEST_DAY.equals(day)) {
+        sorted.remove("day");
+        return of(kind, store, parseDay("day", day), parseDay("day", day), sorted);
+      }
+    }
     return new DashboardQuery(kind, store, from, to, Collections.unmodifiableMap(sorted), null);
   }
 
@@ -134,6 +147,11 @@ public final class DashboardQuery {
   private static void checkParamForm(String name, String value) {
     if (!PARAM_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("bad parameter name '" + shown(name) + "'");
+    }
+    if (SEARCH.equals(name)) {
+      // Free text: checked as text, and written into the canonical form only as hex (canonicalForm).
+      QueryParams.searchText(value);
+      return;
     }
     if (value == null || !PARAM_VALUE.matcher(value).matches()) {
       throw new IllegalArgumentException("bad value for parameter " + name + ": '" + (value == null ? null : shown(value)) + "'");
@@ -254,10 +272,18 @@ public final class DashboardQuery {
       if (!first) {
         sb.append('&');
       }
-      sb.append(e.getKey()).append('=').append(e.getValue());
+      sb.append(e.getKey()).append('=').append(SEARCH.equals(e.getKey()) ? searchPart(e.getValue()) : e.getValue());
       first = false;
     }
     return sb.toString();
+  }
+
+  /**
+   * The search text in the canonical form: hex of its UTF-8 bytes, so that no character of it (| & = * ? [ ] or a
+   * space) can change the form's parts or reach a Redis SCAN pattern as a glob.
+   */
+  private static String searchPart(String text) {
+    return "x" + HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String setPart(SortedSet<String> codes) {

@@ -17,7 +17,9 @@ public enum QueryKind {
   ORDERS(false, Map.of("page", "1", "size", "50")),
   DIAGNOSIS(false, Map.of("page", "1", "size", "50")),
   /** 今日必做: the day's action list (docs/DESIGN.md §14.1); one day, {@code day}, never a range. */
-  ACTIONS(true, Map.of());
+  ACTIONS(true, Map.of()),
+  /** Products with a gross loss over the range, with the stores they lose money in (docs/DESIGN.md §13.2). */
+  LOSING_PRODUCTS(true, Map.of("page", "1", "size", "50"));
 
   private final boolean allowsAllStores;
   private final Map<String, String> defaults;
@@ -40,9 +42,9 @@ public enum QueryKind {
     return allowsAllStores;
   }
 
-  /** The lower-case name used on the wire and in cache keys. */
+  /** The lower-case name used on the wire, in routes and in cache keys ({@code losing-products}: a URL's word). */
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   public static QueryKind fromWire(String name) {

@@ -257,4 +257,70 @@ class DashboardQueryTest {
       return e.getMessage();
     }
   }
+
+  /**
+   * The order search is free text (issue 19): any character but control characters, at most 64, and in the canonical
+   * form only as hex, so no | & = * ? [ or space of it can change the form's parts or reach a Redis pattern.
+   */
+  @Test
+  void theOrderSearchIsTextKeptOutOfTheCanonicalFormsSyntax() {
+    DashboardQuery search = DashboardQuery.of(QueryKind.ORDERS, "S001", OCT_1, OCT_30, Map.of("q", "可乐|a=b&*?[%_"));
+    assertThat(search.canonical()).isEqualTo("orders|S001|2026-10-01|2026-10-30|page=1&q=x"
+      + java.util.HexFormat.of().formatHex("可乐|a=b&*?[%_".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "&size=50");
+    assertThat(search.canonical().substring(search.canonical().indexOf("q="))).matches("q=x[0-9a-f]+&size=50");
+    assertThat(DashboardQuery.fromJson(search.toJson())).isEqualTo(search);
+    assertThat(search.param("q", null)).isEqualTo("可乐|a=b&*?[%_");
+    assertThat(DashboardQuery.of(QueryKind.ORDERS, "S001", null, null, Map.of("q", "x".repeat(64))).param("q", null)).hasSize(64);
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.ORDERS, "S001", null, null, Map.of("q", "x".repeat(65))))
+      .hasMessageStartingWith("q must be the text to search for").hasMessageContaining("1 to 64 characters");
+    // 64 characters, not UTF-16 units: a character outside the BMP is one.
+    assertThat(DashboardQuery.of(QueryKind.ORDERS, "S001", null, null, Map.of("q", "𠮷".repeat(64))).param("q", null))
+      .hasSize(128);
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.ORDERS, "S001", null, null, Map.of("q", "a\nb")))
+      .hasMessageStartingWith("q must be the text to search for");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.ORDERS, "S001", null, null, Map.of("q", " ")))
+      .hasMessageStartingWith("q must be the text to search for");
+    // Only the order search is free text.
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.ORDERS, "S001", null, null, Map.of("channel", "美团")))
+      .hasMessageContaining("channel");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.PRODUCTS, "S001", null, null, Map.of("q", "x")))
+      .hasMessageContaining("products takes no parameter 'q'");
+  }
+
+  /** One day is the range from it to it, the same query and key; latest is resolved by query-service. */
+  @Test
+  void aDayIsARangeOfOneDay() {
+    assertThat(DashboardQuery.of(QueryKind.ORDERS, "S001", null, null, Map.of("day", "2026-10-01")))
+      .isEqualTo(DashboardQuery.of(QueryKind.ORDERS, "S001", OCT_1, OCT_1));
+    DashboardQuery latest = DashboardQuery.of(QueryKind.ORDERS, "S001", null, null, Map.of("day", "latest"));
+    assertThat(latest.canonical()).isEqualTo("orders|S001|-|-|day=latest&page=1&size=50");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.ORDERS, "S001", OCT_1, OCT_30, Map.of("day", "latest")))
+      .hasMessage("day replaces from and to: give day, or from and to");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.ORDERS, "S001", null, null, Map.of("day", "yesterday")))
+      .hasMessage("day must be a date like 2026-10-01 or 'latest', got 'yesterday'");
+  }
+
+  @Test
+  void amountsAreYuanWithTwoDecimalsInOrder() {
+    assertThat(QueryParams.cents("min_amount", "12.5")).isEqualTo(1250);
+    assertThat(QueryParams.cents("min_amount", "-3.05")).isEqualTo(-305);
+    assertThat(QueryParams.cents("max_amount", "999999999.99")).isEqualTo(99_999_999_999L);
+    for (String bad : List.of("1.005", "1e3", "1,000", "0x10", "1234567890", ".5", "-", "NaN")) {
+      assertThatThrownBy(() -> DashboardQuery.of(QueryKind.ORDERS, "S001", null, null, Map.of("min_amount", bad)))
+        .as(bad).hasMessageContaining("min_amount");
+    }
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.ORDERS, "S001", null, null,
+      Map.of("min_amount", "30", "max_amount", "29.99"))).hasMessage("max_amount (29.99) is below min_amount (30)");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.ORDERS, "S001", null, null, Map.of("group", "day")))
+      .hasMessage("group must be one of [order], got 'day'");
+  }
+
+  @Test
+  void losingProductsIsAKindOfTheChainOrOneStore() {
+    assertThat(QueryKind.fromWire("losing-products")).isEqualTo(QueryKind.LOSING_PRODUCTS);
+    assertThat(DashboardQuery.of(QueryKind.LOSING_PRODUCTS, "all", null, null).restrictedTo(List.of("S002", "S001"))
+      .canonical()).startsWith("losing-products|all~2.").endsWith("|-|-|page=1&size=50");
+    assertThatThrownBy(() -> DashboardQuery.of(QueryKind.LOSING_PRODUCTS, "all", null, null, Map.of("size", "201")))
+      .hasMessageContaining("size must be a whole number from 1 to 200");
+  }
 }

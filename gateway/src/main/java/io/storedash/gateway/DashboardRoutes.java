@@ -50,7 +50,13 @@ final class DashboardRoutes {
   static final String BYPASS_HEADER = "X-Cache-Bypass";
   /** The per-store views, each at {@code /api/v1/stores/{store}/<kind>}. */
   static final List<QueryKind> STORE_KINDS = List.of(QueryKind.OVERVIEW, QueryKind.TREND, QueryKind.CHANNELS,
-    QueryKind.CATEGORIES, QueryKind.HOURS, QueryKind.PRODUCTS, QueryKind.DIAGNOSIS, QueryKind.ORDERS, QueryKind.ACTIONS);
+    QueryKind.CATEGORIES, QueryKind.HOURS, QueryKind.PRODUCTS, QueryKind.DIAGNOSIS, QueryKind.ORDERS, QueryKind.ACTIONS,
+    QueryKind.LOSING_PRODUCTS);
+  /**
+   * The gateway's own parameter on every view of {@code all} (docs/DESIGN.md §13.2): the caller's stores of that city.
+   * It never reaches the other services as text: it becomes the query's set of stores ({@link #withinAccess}).
+   */
+  static final String CITY = "city";
   private static final String JSON = "application/json; charset=utf-8";
   /** The most URIs {@link #validated} keeps; longer URIs are not kept at all. */
   static final int VALIDATED_URIS = 4096;
@@ -78,7 +84,11 @@ final class DashboardRoutes {
   private final Exports exports;
   private final ConstantPayload constant = new ConstantPayload();
   /** Queries validated lately, by URI: a dashboard asks the same few URIs over and over (docs/DESIGN.md §12.1). */
-  private final Recent<String, DashboardQuery> validated = new Recent<>(VALIDATED_URIS, uri -> 1);
+  private final Recent<String, Asked> validated = new Recent<>(VALIDATED_URIS, uri -> 1);
+
+  /** A request's query and the city it narrows {@code all} to (null: none). */
+  record Asked(DashboardQuery query, String city) {
+  }
   /**
    * Stored gzip answers decoded for clients that do not take gzip, by query and entity tag (one query over one data
    * version is always the same bytes): decoded once, not per request.
@@ -113,17 +123,18 @@ final class DashboardRoutes {
     }
     // The URI names the kind, the store and every parameter: the same URI is always the same query.
     String uri = rc.request().uri();
-    DashboardQuery query = validated.get(uri);
-    if (query == null) {
+    Asked asked = validated.get(uri);
+    if (asked == null) {
       try {
         // Without the export's format and lang: they are no part of the view (nor of its cache key).
-        query = queryOf(kind, store, Exports.exportable(kind) ? ExportRequest.viewParams(rc.queryParams()) : rc.queryParams());
+        MultiMap viewParams = Exports.exportable(kind) ? ExportRequest.viewParams(rc.queryParams()) : rc.queryParams();
+        asked = new Asked(queryOf(kind, store, viewParams), cityOf(kind, store, viewParams));
       } catch (IllegalArgumentException e) {
         rc.fail(400, e);
         return;
       }
       if (uri.length() <= MAX_KEPT_URI) {
-        validated.put(uri, query);
+        validated.put(uri, asked);
       }
     }
     // The sales guard before these routes lets only a caller with a role that reads sales through.
@@ -132,7 +143,7 @@ final class DashboardRoutes {
     if (bypass && !admin.authorized(rc)) {
       return;
     }
-    withinAccess(caller.effectiveAccess(), query)
+    withinAccess(caller.effectiveAccess(), asked.query(), asked.city())
       .onSuccess(scoped -> answer(rc, scoped, bypass))
       .onFailure(e -> rc.fail(FailureResponses.statusOf(e), e));
   }
@@ -186,9 +197,14 @@ final class DashboardRoutes {
   /**
    * The query as the caller may ask it: unchanged for every-store access; over exactly the caller's stores when it
    * covers {@code all} (the overview, the ranking and the store list of "my stores"); refused as an unknown store,
-   * with the very answer a store that does not exist gets, when it names a store outside the caller's access.
+   * with the very answer a store that does not exist gets, when it names a store outside the caller's access. With a
+   * city (a query over {@code all}), over the caller's stores of that city — for any caller, hq too — so a city
+   * narrows what the caller sees and never adds to it; a city no store of theirs has is the empty set.
    */
-  Future<DashboardQuery> withinAccess(Access access, DashboardQuery query) {
+  Future<DashboardQuery> withinAccess(Access access, DashboardQuery query, String city) {
+    if (city != null) {
+      return directory.loaded().map(v -> query.restrictedTo(directory.storesIn(access, city)));
+    }
     if (access.everyStore()) {
       return Future.succeededFuture(query);
     }
@@ -226,10 +242,11 @@ final class DashboardRoutes {
         throw new ParameterProblem(name, "parameter " + name + " is given more than once");
       }
       boolean range = name.equals("from") || name.equals("to");
-      if (!(ranged && range) && !QueryParams.namesOf(kind).contains(name)) {
+      if (!(ranged && range) && !QueryParams.namesOf(kind).contains(name) && !(name.equals(CITY) && takesCity(kind))) {
         throw new ParameterProblem(name, "unknown parameter '" + name + "'; " + kind.wireName() + " takes "
           + (ranged ? "from, to" + QueryParams.namesOf(kind).stream().sorted().map(n -> ", " + n).reduce("", String::concat)
-          : String.join(", ", new TreeSet<>(QueryParams.namesOf(kind)))));
+          : String.join(", ", new TreeSet<>(QueryParams.namesOf(kind))))
+          + (takesCity(kind) ? ", " + CITY : ""));
       }
     }
     try {
@@ -251,12 +268,47 @@ final class DashboardRoutes {
         params.put(name, value);
       }
     }
+    if (params.containsKey("day") && (from != null || to != null)) {
+      throw new ParameterProblem("day", "day replaces from and to: give day, or from and to");
+    }
+    if (params.containsKey("min_amount") && params.containsKey("max_amount")
+      && QueryParams.cents("min_amount", params.get("min_amount")) > QueryParams.cents("max_amount", params.get("max_amount"))) {
+      throw new ParameterProblem("max_amount", "max_amount (" + params.get("max_amount") + ") is below min_amount ("
+        + params.get("min_amount") + ")");
+    }
     try {
       return DashboardQuery.of(kind, store, from, to, params);
     } catch (IllegalArgumentException e) {
-      // Each part was valid alone: what is left is the range (both given, in order, not too long).
+      // Each part was valid alone, and so were the pairs above: what is left is the range (both given, in order, not
+      // too long).
       throw new ParameterProblem(from != null && to == null ? "to" : "from", e.getMessage());
     }
+  }
+
+  /** Whether a kind takes {@code city}: those that answer for {@code all} (the store list and the ranking too). */
+  static boolean takesCity(QueryKind kind) {
+    return kind.allowsAllStores();
+  }
+
+  /**
+   * The city a request narrows {@code all} to, or null; checked after {@link #queryOf}.
+   *
+   * @throws ParameterProblem naming {@code city}: on a single store's view, or not a city's name
+   */
+  static String cityOf(QueryKind kind, String store, MultiMap queryParams) {
+    String city = queryParams.get(CITY);
+    if (city == null) {
+      return null;
+    }
+    if (!DashboardQuery.ALL_STORES.equals(DashboardQuery.checkStoreOf(kind, store))) {
+      throw new ParameterProblem(CITY, "city narrows 'all' to the stores of a city; the view of store " + store
+        + " takes none");
+    }
+    if (!QueryParams.isText(city)) {
+      throw new ParameterProblem(CITY, "city must be a city's name as the store list writes it: 1 to 64 characters, "
+        + "not only spaces, no control characters");
+    }
+    return city;
   }
 
   private static LocalDate day(String name, String value) {

@@ -96,6 +96,9 @@ class OpenApiContractTest {
     if (schema.containsKey("not") && accepts(resolve(schema.getValue("not")), value)) {
       return false;
     }
+    if (schema.containsKey("anyOf")) {
+      return schema.getJsonArray("anyOf").stream().anyMatch(part -> accepts(resolve(part), value));
+    }
     if (schema.containsKey("enum")) {
       return schema.getJsonArray("enum").stream().map(String::valueOf).anyMatch(value::equals);
     }
@@ -132,6 +135,8 @@ class OpenApiContractTest {
       String.valueOf(QueryParams.MAX_DIAGNOSIS_PAGE_SIZE), String.valueOf(QueryParams.MAX_DIAGNOSIS_PAGE_SIZE + 1),
       String.valueOf(QueryParams.MAX_RANKING_PAGE_SIZE), String.valueOf(QueryParams.MAX_RANKING_PAGE_SIZE + 1),
       "Star", "declining ", "flag",
+      "latest", "Latest", "order", "orders", "12.345", "-0.5", "0.10", "1e3", "杭州", " ", "%", "_", "P_", "a\tb",
+      "'; DROP TABLE orders; --", "x".repeat(64), "x".repeat(65), "中".repeat(64), "中".repeat(65),
       "revenue ", "Revenue", "price"));
     values.addAll(QueryParams.PRODUCT_SORTS);
     values.addAll(QueryParams.RANKING_METRICS);
@@ -142,8 +147,10 @@ class OpenApiContractTest {
   }
 
   private static void collectEdges(JsonObject schema, Set<String> values) {
-    if (schema.containsKey("allOf")) {
-      schema.getJsonArray("allOf").forEach(part -> collectEdges(resolve(part), values));
+    for (String parts : List.of("allOf", "anyOf")) {
+      if (schema.containsKey(parts)) {
+        schema.getJsonArray(parts).forEach(part -> collectEdges(resolve(part), values));
+      }
     }
     if (schema.containsKey("enum")) {
       schema.getJsonArray("enum").forEach(v -> values.add(String.valueOf(v)));
@@ -216,6 +223,9 @@ class OpenApiContractTest {
         // format and lang ask for the view as a file (DESIGN §13.1): no part of the view, taken by every exporting route.
         expected.addAll(ExportRequest.PARAMETERS);
       }
+      if (DashboardRoutes.takesCity(kind)) {
+        expected.add(DashboardRoutes.CITY);
+      }
       assertThat(queryNames).as(path).containsExactlyInAnyOrderElementsOf(expected);
       assertThat(defaults).as("defaults of " + path).isEqualTo(new TreeMap<>(kind.defaults()));
       for (String status : List.of("200", "400", "503", "504")) {
@@ -235,7 +245,8 @@ class OpenApiContractTest {
         String name = param.getString("name");
         for (String value : candidates(param.getJsonObject("schema"))) {
           Map<String, String> query = new TreeMap<>();
-          String store = "S001";
+          // A city narrows all: it is judged on the chain's view (on one store's, any city is a 400).
+          String store = name.equals(DashboardRoutes.CITY) ? "all" : "S001";
           if (name.equals("store")) {
             if (value.isEmpty()) {
               continue; // an empty path segment is another route, answered 404
@@ -293,10 +304,33 @@ class OpenApiContractTest {
     assertThat(StandIns.problem(twice).getString("parameter")).isEqualTo("page");
   }
 
+  /** Rules over two parameters name the one to change; the document's text patterns are the gateway's. */
+  @Test
+  void rulesOverTwoParametersNameTheOneToChange() {
+    assertThat(StandIns.problem(gateway.get("/api/v1/stores/S001/orders?day=latest&from=2026-10-01&to=2026-10-02"))
+      .getString("parameter")).isEqualTo("day");
+    assertThat(StandIns.problem(gateway.get("/api/v1/stores/S001/orders?min_amount=30&max_amount=29.99"))
+      .getString("parameter")).isEqualTo("max_amount");
+    HttpResponse<Buffer> oneStore = gateway.get("/api/v1/stores/S001/overview?city=" + URLEncoder.encode("杭州", StandardCharsets.UTF_8));
+    assertThat(StandIns.problem(oneStore).getString("parameter")).isEqualTo("city");
+    assertThat(StandIns.problem(oneStore).getString("detail")).contains("narrows 'all'");
+    HttpResponse<Buffer> orders = gateway.get("/api/v1/stores/S001/orders?city=x");
+    assertThat(StandIns.problem(orders).getString("parameter")).isEqualTo("city");
+    assertThat(gateway.get("/api/v1/stores/S001/orders?day=2026-10-01&min_amount=10&max_amount=10").statusCode()).isEqualTo(200);
+    JsonObject parameters = doc.getJsonObject("components").getJsonObject("parameters");
+    assertThat(resolve(parameters.getJsonObject("City").getJsonObject("schema")).getString("pattern"))
+      .isEqualTo("^" + QueryParams.TEXT_PATTERN + "$");
+    JsonObject search = parameters(doc.getJsonObject("paths").getJsonObject("/api/v1/stores/{store}/orders").getJsonObject("get"))
+      .stream().filter(p -> p.getString("name").equals("q")).findFirst().orElseThrow();
+    assertThat(search.getJsonObject("schema").getString("pattern")).isEqualTo("^" + QueryParams.TEXT_PATTERN + "$");
+  }
+
   @Test
   void refusedRequestsNeverReachTheCache() {
     gateway.seenByCache.clear();
     for (String uri : List.of("/api/v1/stores/S001/products?size=0", "/api/v1/stores/all/orders",
+      "/api/v1/stores/S001/orders?q=" + "x".repeat(65), "/api/v1/stores/S001/trend?city=S001",
+      "/api/v1/stores/all/losing-products?size=201",
       "/api/v1/ranking?metric=vibes", "/api/v1/stores/S001/overview?from=2026-02-30&to=2026-03-01",
       "/api/v1/stores/S0%2701/overview")) {
       assertThat(gateway.get(uri).statusCode()).as(uri).isEqualTo(400);

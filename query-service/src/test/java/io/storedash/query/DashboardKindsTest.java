@@ -80,7 +80,8 @@ class DashboardKindsTest {
   /**
    * S001's days (per order, see HandMadeSales): 02-28 has no order; A1 (23:59:59) is on 03-01; A2 (00:00:00) on 03-02:
    * 利润率 −3.00 / 29.00 = −0.10345 → −0.1034, marketing rate 3.00 / 34.01 = 0.08821 → 0.0882; A3 on 03-03; A4
-   * (00:00:00) and the cancelled A6 on 03-04: one order and one invalid order, 利润率 9.99 / 30.00 = 0.3330.
+   * (00:00:00) and the cancelled A6 on 03-04: one order and one invalid order, 利润率 9.99 / 30.00 = 0.3330. The previous
+   * period, 02-23..02-27, day by day: A5 on 02-27 (revenue 15.00, profit 4.99, 利润率 4.99 / 15 = 0.3327).
    */
   @Test
   void trendListsEveryDayWithZerosForDaysWithoutOrders(VertxTestContext testContext) {
@@ -94,7 +95,12 @@ class DashboardKindsTest {
         + "{\"day\":\"2026-03-03\"," + fields(DAY_FIGURES, "1", "0", "1", "10.00", "6.00", "6.00", "10.00", "0.6000",
         "10.00", "0.00", "0.0000", "0.00", "0.00") + "},"
         + "{\"day\":\"2026-03-04\"," + fields(DAY_FIGURES, "1", "1", "10", "30.00", "10.00", "9.99", "30.00", "0.3330",
-        "30.00", "0.00", "0.0000", "0.00", "0.01") + "}]}");
+        "30.00", "0.00", "0.0000", "0.00", "0.01") + "}],"
+        + "\"previous\":{\"from\":\"2026-02-23\",\"to\":\"2026-02-27\",\"days\":["
+        + "{\"day\":\"2026-02-23\"," + ZERO_DAY + "},{\"day\":\"2026-02-24\"," + ZERO_DAY + "},"
+        + "{\"day\":\"2026-02-25\"," + ZERO_DAY + "},{\"day\":\"2026-02-26\"," + ZERO_DAY + "},"
+        + "{\"day\":\"2026-02-27\"," + fields(DAY_FIGURES, "1", "0", "5", "15.00", "5.00", "4.99", "15.00", "0.3327",
+        "15.00", "0.00", "0.0000", "0.00", "0.01") + "}]}}");
   }
 
   /**
@@ -115,7 +121,14 @@ class DashboardKindsTest {
         + "{\"day\":\"2026-03-04\"," + fields(DAY_FIGURES, "1", "1", "10", "30.00", "10.00", "9.99", "30.00", "0.3330",
         "30.00", "0.00", "0.0000", "0.00", "0.01") + "},"
         + "{\"day\":\"2026-03-05\"," + fields(DAY_FIGURES, "1", "0", "4", "30.00", "13.00", "6.80", "30.00", "0.2267",
-        "33.50", "2.00", "0.0597", "5.00", "1.20") + "}]}");
+        "33.50", "2.00", "0.0597", "5.00", "1.20") + "}],"
+        + "\"previous\":{\"from\":\"2026-02-26\",\"to\":\"2026-03-01\",\"days\":["
+        + "{\"day\":\"2026-02-26\"," + ZERO_DAY + "},"
+        + "{\"day\":\"2026-02-27\"," + fields(DAY_FIGURES, "1", "0", "5", "15.00", "5.00", "4.99", "15.00", "0.3327",
+        "15.00", "0.00", "0.0000", "0.00", "0.01") + "},"
+        + "{\"day\":\"2026-02-28\"," + ZERO_DAY + "},"
+        + "{\"day\":\"2026-03-01\"," + fields(DAY_FIGURES, "1", "0", "2", "6.00", "2.00", "-3.48", "6.00", "-0.5800",
+        "10.00", "0.00", "0.0000", "2.00", "0.48") + "}]}}");
   }
 
   /**
@@ -507,7 +520,9 @@ class DashboardKindsTest {
         compute("diagnosis", "S003", "2026-03-01", "2026-03-02")))
       .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
         assertThat((String) all.resultAt(0)).isEqualTo("{\"store\":\"S003\",\"from\":\"2026-03-01\",\"to\":\"2026-03-02\",\"days\":["
-          + "{\"day\":\"2026-03-01\"," + ZERO_DAY + "},{\"day\":\"2026-03-02\"," + ZERO_DAY + "}]}");
+          + "{\"day\":\"2026-03-01\"," + ZERO_DAY + "},{\"day\":\"2026-03-02\"," + ZERO_DAY + "}],"
+          + "\"previous\":{\"from\":\"2026-02-27\",\"to\":\"2026-02-28\",\"days\":["
+          + "{\"day\":\"2026-02-27\"," + ZERO_DAY + "},{\"day\":\"2026-02-28\"," + ZERO_DAY + "}]}}");
         // Channels are listed only with orders in the range or the one before.
         assertThat((String) all.resultAt(1)).isEqualTo("{\"store\":\"S003\",\"from\":\"2026-03-01\",\"to\":\"2026-03-02\","
           + "\"previous\":{\"from\":\"2026-02-27\",\"to\":\"2026-02-28\"},\"channels\":[]}");

@@ -152,9 +152,10 @@ class StoreSetTest {
     JsonObject setS002 = ranked.getJsonObject(1);
     assertThat(setS002.copy().put("rank", 0)).isEqualTo(chainS002.copy().put("rank", 0));
 
-    assertThat(compute(DashboardQuery.of(QueryKind.STORES, "all", null, null).restrictedTo(set)).encode())
-      .isEqualTo("{\"stores\":[{\"code\":\"S002\",\"name\":\"中山路店\",\"city\":\"上海\"},"
-        + "{\"code\":\"S004\",\"name\":\"解放路店\",\"city\":\"深圳\"}]}");
+    assertThat(compute(DashboardQuery.of(QueryKind.STORES, "all", null, null).restrictedTo(set)).getJsonArray("stores")
+      .stream().map(store -> ((JsonObject) store).getString("code") + " " + ((JsonObject) store).getString("name") + " "
+        + ((JsonObject) store).getString("city")))
+      .containsExactly("S002 中山路店 上海", "S004 解放路店 深圳");
   }
 
   /** A caller with no store: zeros and empty lists, never a failure nor the chain's figures. */

@@ -41,8 +41,10 @@ public final class TierPolicy {
   }
 
   /**
-   * The Redis tier of a kind: order lines are raw data (L1), diagnosis and the 今日必做 list (both judgements over a
-   * store's products) L3, every other metric L2.
+   * The Redis tier of a kind: order lines (searched and grouped too) are raw data (L1), diagnosis and the 今日必做 list
+   * (both judgements over a store's products) L3, every other metric L2 — {@code losing-products} too: a figure of the
+   * product rollup like the product table, asked by HQ a few times a day, whose data changes only at an import (which
+   * changes its key).
    */
   public Tier tierOf(QueryKind kind) {
     return switch (kind) {

@@ -19,6 +19,7 @@ class TierPolicyTest {
     assertThat(policy.tierOf(QueryKind.ORDERS)).isEqualTo(Tier.L1);
     assertThat(policy.tierOf(QueryKind.DIAGNOSIS)).isEqualTo(Tier.L3);
     assertThat(policy.tierOf(QueryKind.ACTIONS)).isEqualTo(Tier.L3);
+    assertThat(policy.tierOf(QueryKind.LOSING_PRODUCTS)).isEqualTo(Tier.L2);
     for (QueryKind kind : QueryKind.values()) {
       if (kind != QueryKind.ORDERS && kind != QueryKind.DIAGNOSIS && kind != QueryKind.ACTIONS) {
         assertThat(policy.tierOf(kind)).as(kind.name()).isEqualTo(Tier.L2);

@@ -125,6 +125,20 @@ public final class StoreDirectory {
   }
 
   /**
+   * The stores of {@code city} that {@code access} allows (by code or by city): what a caller's {@code city=} filter
+   * shows. Never a store outside the access, and nothing for a city no known store has.
+   */
+  public SortedSet<String> storesIn(Access access, String city) {
+    SortedSet<String> codes = new TreeSet<>();
+    cities.forEach((code, storeCity) -> {
+      if (storeCity.equals(city) && access.allows(code, storeCity)) {
+        codes.add(code);
+      }
+    });
+    return codes;
+  }
+
+  /**
    * Reads the list again for a store it does not know, unless that was done less than {@value #UNKNOWN_LOOKUP_MS} ms
    * ago (then completes at once).
    */

@@ -14,6 +14,11 @@ public final class AdmissionCost {
 
   /** Diagnosis reads every product of the store over two periods. */
   public static final int DIAGNOSIS = 4;
+  /**
+   * {@code losing-products} aggregates every product of every store asked (the per-store product rollup: a
+   * diagnosis's work per store), whatever the page.
+   */
+  public static final int LOSING_PRODUCTS = 4;
   /** The ranking computes every store's figures and the previous period's. */
   public static final int RANKING = 2;
   /**
@@ -34,6 +39,7 @@ public final class AdmissionCost {
   public static int of(DashboardQuery query, int cap) {
     int kind = switch (query.kind()) {
       case DIAGNOSIS -> DIAGNOSIS;
+      case LOSING_PRODUCTS -> LOSING_PRODUCTS;
       case RANKING -> RANKING;
       case STORES -> 1;
       case ACTIONS -> query.coversAllStores() ? ACTIONS * ALL_STORES : ACTIONS;

@@ -25,7 +25,7 @@ public final class Computations {
    * @param zone the configured TIMEZONE: "today" for the default range when there is no data yet
    */
   public Computations(SqlClient client, ZoneId zone) {
-    kinds.put(QueryKind.STORES, new StoresQuery(client));
+    kinds.put(QueryKind.STORES, new StoresQuery(client, zone));
     kinds.put(QueryKind.OVERVIEW, new OverviewQuery(client, zone));
     kinds.put(QueryKind.TREND, new TrendQuery(client, zone));
     kinds.put(QueryKind.CHANNELS, new ChannelsQuery(client, zone));
@@ -36,6 +36,7 @@ public final class Computations {
     kinds.put(QueryKind.ORDERS, new OrdersQuery(client, zone));
     kinds.put(QueryKind.DIAGNOSIS, new DiagnosisQuery(client, zone));
     kinds.put(QueryKind.ACTIONS, new ActionsQuery(client, zone));
+    kinds.put(QueryKind.LOSING_PRODUCTS, new LosingProductsQuery(client, zone));
   }
 
   public boolean serves(QueryKind kind) {

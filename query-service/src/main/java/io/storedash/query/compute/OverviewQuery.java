@@ -48,6 +48,20 @@ final class OverviewQuery implements KindQuery {
     SELECT + String.format(ACTIVE, "p", "daily_store, unnest(sold_products) AS p", "store_id = $4 AND ")
       + " FROM daily_store_channel WHERE day BETWEEN $2 AND $3 AND store_id = $4");
 
+  /**
+   * The same days a year before (同比), $1..$2, with their 动销商品数 and the scope's first day with data (from
+   * {@code daily_store}'s keys: an index's first entry), which says whether the data covers those days at all.
+   */
+  private static final ScopedStatement YEAR_AGO = ScopedStatement.of(
+    SUMS.stream().map(c -> "coalesce(sum(" + c + "), 0)::int8").collect(Collectors.joining(", ", "SELECT ", ", "))
+      + "(SELECT count(DISTINCT d.product_id) FROM daily_product d JOIN products pr ON pr.id = d.product_id "
+      + "AND d.sold_lines > 0 AND NOT " + Rollups.CONSUMABLE + " WHERE d.day BETWEEN $1 AND $2), "
+      + "(SELECT min(day) FROM daily_store) FROM daily_channel WHERE day BETWEEN $1 AND $2",
+    SUMS.stream().map(c -> "coalesce(sum(" + c + "), 0)::int8").collect(Collectors.joining(", ", "SELECT ", ", "))
+      + "(SELECT count(DISTINCT p) FROM daily_store, unnest(sold_products) AS p WHERE store_id = $3 "
+      + "AND day BETWEEN $1 AND $2), (SELECT min(day) FROM daily_store WHERE store_id = $3) "
+      + "FROM daily_store_channel WHERE day BETWEEN $1 AND $2 AND store_id = $3");
+
   private final SqlClient client;
   private final ZoneId zone;
 
@@ -60,13 +74,26 @@ final class OverviewQuery implements KindQuery {
   public Future<JsonObject> answer(DashboardQuery query) {
     return StoreScope.resolve(client, query, zone).compose(scope -> {
       DayRange range = scope.range();
-      return client.preparedQuery(scope.sql(STATEMENT)).execute(scope.withPreviousPeriod()).map(rows -> {
-        Row row = rows.iterator().next();
+      Future<Overview.YearAgo> yearAgo = yearAgo(scope);
+      Future<Row> periods = client.preparedQuery(scope.sql(STATEMENT)).execute(scope.withPreviousPeriod())
+        .map(rows -> rows.iterator().next());
+      return Future.all(periods, yearAgo).map(both -> {
+        Row row = periods.result();
         String[] active = row.getString(2 * SUMS.size()).split(",");
         Overview overview = new Overview(scope.store(), range, totals(row, 0), totals(row, SUMS.size()),
-          Long.parseLong(active[0]), Long.parseLong(active[1]));
+          Long.parseLong(active[0]), Long.parseLong(active[1]), yearAgo.result());
         return new JsonObject(overview.toMap());
       });
+    });
+  }
+
+  /** 同比, or null when the scope's data does not cover the same days a year before. */
+  private Future<Overview.YearAgo> yearAgo(StoreScope scope) {
+    DayRange days = Overview.sameDaysAYearBefore(scope.range());
+    return client.preparedQuery(scope.sql(YEAR_AGO)).execute(scope.rangeThenStore(days)).map(rows -> {
+      Row row = rows.iterator().next();
+      return Overview.covers(row.getLocalDate(SUMS.size() + 1), days)
+        ? new Overview.YearAgo(days, totals(row, 0), row.getLong(SUMS.size())) : null;
     });
   }
 

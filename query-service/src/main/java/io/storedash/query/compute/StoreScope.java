@@ -2,6 +2,7 @@ package io.storedash.query.compute;
 
 import io.storedash.common.DashboardQuery;
 import io.storedash.common.Failure;
+import io.storedash.common.QueryParams;
 import io.storedash.query.metrics.DayRange;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -98,7 +99,12 @@ public record StoreScope(String store, Integer storeId, List<Integer> storeIds, 
    * a set, the array of its ids).
    */
   public Tuple rangeThenStore() {
-    return withStore(Tuple.of(range.from(), range.to()));
+    return rangeThenStore(range);
+  }
+
+  /** As {@link #rangeThenStore()}, over {@code days} instead of the query's range (the same days a year before). */
+  public Tuple rangeThenStore(DayRange days) {
+    return withStore(Tuple.of(days.from(), days.to()));
   }
 
   /**
@@ -121,6 +127,9 @@ public record StoreScope(String store, Integer storeId, List<Integer> storeIds, 
     if (query.from() != null) {
       return new DayRange(query.from(), query.to());
     }
-    return DayRange.ending(lastDay != null ? lastDay : LocalDate.now(zone), DayRange.DEFAULT_DAYS);
+    LocalDate newest = lastDay != null ? lastDay : LocalDate.now(zone);
+    // day=latest (昨日 on the page): the newest day with data alone.
+    boolean latest = QueryParams.LATEST_DAY.equals(query.param("day", null));
+    return DayRange.ending(newest, latest ? 1 : DayRange.DEFAULT_DAYS);
   }
 }

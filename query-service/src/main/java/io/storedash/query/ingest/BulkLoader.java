@@ -324,7 +324,7 @@ public final class BulkLoader {
     }
 
     private Future<Long> bumpVersions() {
-      return Rollups.bumpVersions(conn, storeIds());
+      return Rollups.bumpVersions(conn, storeIds()).compose(version -> Rollups.recordImport(conn, storeIds()).map(version));
     }
 
     private Integer[] storeIds() {

@@ -482,7 +482,8 @@ final class ImportWrite {
         return timed("rollups", () -> Rollups.refresh(conn, ids, first, last))
           .compose(r -> storeDaysOverLimit(ids))
           .compose(r -> !rejections.isEmpty() ? Future.failedFuture(refused.get())
-            : history == null ? Future.<Long>succeededFuture(null) : Rollups.bumpVersions(conn, ids))
+            : history == null ? Future.<Long>succeededFuture(null)
+            : Rollups.bumpVersions(conn, ids).compose(version -> Rollups.recordImport(conn, ids).map(version)))
           .compose(version -> conn.preparedQuery(ImportSql.STORE_CODES).execute(Tuple.tuple().addArrayOfInteger(ids))
             .map(codes -> {
               List<String> changed = new ArrayList<>();

@@ -31,9 +31,9 @@ public final class Rollups {
   /** Net delivery cost of one order row: 物流配送费 − (用户支付配送费 − 配送费减免金额) − Σ企客后返. */
   public static final String ORDER_DELIVERY_NET = "(delivery_cost - (customer_delivery_fee - delivery_fee_discount) - rebate)";
   /** GMV of one order row: Σ原价 × 销量 of its sold lines with a list price, plus bag and delivery fee once. */
-  static final String ORDER_GMV = "(list_gmv + CASE WHEN gmv_order THEN packaging_fee + customer_delivery_fee ELSE 0 END)";
+  public static final String ORDER_GMV = "(list_gmv + CASE WHEN gmv_order THEN packaging_fee + customer_delivery_fee ELSE 0 END)";
   /** Marketing cost of one order row, over the orders GMV counts. */
-  static final String ORDER_MARKETING = "(CASE WHEN gmv_order THEN full_reduction + product_discount + merchant_voucher"
+  public static final String ORDER_MARKETING = "(CASE WHEN gmv_order THEN full_reduction + product_discount + merchant_voucher"
     + " + merchant_coupon + gift_amount + other_discount + new_customer_discount ELSE 0 END)";
 
   /** The channel rollup's sums in column order, each with its expression over an {@code orders} row. */
@@ -136,6 +136,8 @@ public final class Rollups {
   private static final String BUMP_VERSION = "UPDATE dataset_version SET version = "
     + "greatest(version + 1, (extract(epoch from clock_timestamp()) * 1000)::bigint) RETURNING version";
   private static final String SET_STORE_VERSIONS = "UPDATE stores SET data_version = $1 WHERE id = ANY($2)";
+  /** The transaction's start: every store of one load gets the same time, the time the load began to write. */
+  private static final String RECORD_IMPORT = "UPDATE stores SET last_import_at = now() WHERE id = ANY($1)";
 
   private Rollups() {
   }
@@ -211,6 +213,14 @@ public final class Rollups {
       .compose(version -> conn.preparedQuery(SET_STORE_VERSIONS)
         .execute(Tuple.tuple().addLong(version).addArrayOfInteger(storeIds))
         .map(version));
+  }
+
+  /**
+   * Records that data of {@code storeIds} came in now (an import or a bulk load; not a fee-flag change, which only
+   * values the same orders again): the stores view's 最近导入 (docs/DESIGN.md §13.2).
+   */
+  public static Future<Void> recordImport(SqlConnection conn, Integer[] storeIds) {
+    return conn.preparedQuery(RECORD_IMPORT).execute(Tuple.tuple().addArrayOfInteger(storeIds)).mapEmpty();
   }
 
   private static String[] valid(String column, String expression) {

@@ -162,5 +162,11 @@ class AdmissionTest {
       DashboardQuery.of(QueryKind.DIAGNOSIS, "S001", DAY.minusDays(365), DAY), 12);
     expected.forEach((query, cost) -> assertThat(AdmissionCost.of(query, 64)).as(query.canonical()).isEqualTo(cost));
     assertThat(AdmissionCost.of(DashboardQuery.of(QueryKind.DIAGNOSIS, "S001", DAY.minusDays(365), DAY), 8)).isEqualTo(8);
+    // Money-losing products aggregate every product of every store asked, whatever the page: a diagnosis's weight.
+    assertThat(AdmissionCost.of(DashboardQuery.of(QueryKind.LOSING_PRODUCTS, "all", null, null), 64)).isEqualTo(4);
+    assertThat(AdmissionCost.of(DashboardQuery.of(QueryKind.LOSING_PRODUCTS, "all", DAY.minusDays(89), DAY,
+      Map.of("page", "7")), 64)).isEqualTo(8);
+    assertThat(AdmissionCost.of(DashboardQuery.of(QueryKind.LOSING_PRODUCTS, "all", DAY.minusDays(365), DAY), 16))
+      .isEqualTo(12);
   }
 }

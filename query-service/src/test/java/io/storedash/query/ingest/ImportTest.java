@@ -127,7 +127,8 @@ class ImportTest {
       .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
         assertThat((String) all.resultAt(0)).isEqualTo(((String) all.resultAt(1)).replace("S001", "S010"));
         assertThat((String) all.resultAt(2)).isEqualTo(RollupConsistency.NONE);
-        assertThat((String) all.resultAt(3)).contains("{\"code\":\"S010\",\"name\":\"和兴路店二店\",\"city\":\"\"}");
+        // The new store, then its freshness (§13.2).
+        assertThat((String) all.resultAt(3)).contains("{\"code\":\"S010\",\"name\":\"和兴路店二店\",\"city\":\"\",\"first_day\":");
         checked.flag();
       })));
   }

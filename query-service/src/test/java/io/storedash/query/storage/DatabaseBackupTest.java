@@ -54,7 +54,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DatabaseBackupTest {
 
   /** The schema version of this release: its newest migration (V6, the import history). */
-  private static final String CURRENT_SCHEMA = "8";
+  private static final String CURRENT_SCHEMA = "9";
 
   private static final LocalDate END = LocalDate.of(2026, 5, 31);
   /** New orders for S001 inside the views' range, and a new store. */
@@ -237,7 +237,10 @@ class DatabaseBackupTest {
         answers.add(compute(node, query).recover(e -> Future.succeededFuture("failed: " + e.getMessage())));
       }
     }
-    return Future.all(answers).map(all -> all.<String>list()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    // The stores' last import time is when an import ran: the same import on the restored copy runs at another moment.
+    return Future.all(answers).map(all -> all.<String>list().stream()
+        .map(view -> view.replaceAll("\"last_import_at\":\"[^\"]*\"", "\"last_import_at\":\"(when)\"")).toList())
+      .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   private static Future<String> compute(Node node, JsonObject query) {

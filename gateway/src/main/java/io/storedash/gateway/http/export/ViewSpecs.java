@@ -273,6 +273,20 @@ final class ViewSpecs {
       actionsTable("highlights", "亮点", "Highlights")));
   }
 
+  static {
+    // The chain's money-losing products (§13.2): one row per product, the stores it loses money in joined in a cell.
+    spec(ViewSpec.of(QueryKind.LOSING_PRODUCTS, "亏损商品", "losing-products",
+      Table.list("products", "亏损商品", "Money-losing products",
+        of("sku", "商品编码", "SKU", Type.TEXT),
+        of("name", "商品", "Product", Type.TEXT),
+        of("category", "品类", "Category", Type.TEXT),
+        of("quantity", "销量", "Qty", Type.COUNT),
+        of("revenue", "商品实收额", "Revenue", Type.MONEY),
+        of("gross_profit", "利润额", "Gross profit", Type.MONEY),
+        of("gross_margin", "毛利率", "Gross margin", Type.PERCENT),
+        labelled("stores", "亏损门店", "Stores losing money", Type.LABELS, Map.of()))));
+  }
+
   private static Table actionsTable(String section, String zh, String en) {
     return Table.list(section, zh, en,
       labelled("rule", "事项", "Rule", Type.LABEL, ACTION_RULES),
