@@ -178,6 +178,7 @@ final class DashboardRoutes {
     DashboardQuery query;
     try {
       query = queryOf(kind, store, params);
+      cityOf(kind, store, params);
     } catch (IllegalArgumentException e) {
       rc.fail(400, e);
       return;
@@ -187,7 +188,9 @@ final class DashboardRoutes {
     exports.export(rc, export, query, params, client, caller.name(), pageParams -> {
       try {
         DashboardQuery page = queryOf(kind, store, pageParams);
-        return withinAccess(caller.effectiveAccess(), page).compose(scoped -> throughCache(rc, scoped, client));
+        // A city narrows every page as it narrows the JSON view: the caller's stores of that city.
+        return withinAccess(caller.effectiveAccess(), page, cityOf(kind, store, pageParams))
+          .compose(scoped -> throughCache(rc, scoped, client));
       } catch (IllegalArgumentException e) {
         return Future.failedFuture(e);
       }
