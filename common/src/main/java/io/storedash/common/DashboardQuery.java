@@ -99,7 +99,8 @@ public final class DashboardQuery {
       });
     }
     QueryParams.validate(kind, sorted);
-    String day = sorted.get("day");
+    // The orders' day is a range of one day; the action list's is its own parameter (it takes no range).
+    String day = kind == QueryKind.ORDERS ? sorted.get("day") : null;
     if (day != null) {
       if (from != null) {
         throw new IllegalArgumentException("day replaces from and to: give day, or from and to");
