@@ -112,6 +112,8 @@ class ExportTest {
       reply(msg, overview());
     } else if (query.kind() == QueryKind.HOURS) {
       reply(msg, hours());
+    } else if (query.kind() == QueryKind.LOSING_PRODUCTS) {
+      reply(msg, losingProducts(Integer.parseInt(query.param("page", "1")), Integer.parseInt(query.param("size", "50"))));
     } else {
       StandIns.echoHit(msg);
     }
@@ -544,6 +546,33 @@ class ExportTest {
     assertThat(gateway.seenByCache.stream().map(DashboardQuery::fromJson).filter(q -> q.params().containsKey("flag")))
       .allMatch(q -> q.param("flag", null).equals("slow_moving") && q.param("quadrant", null).equals("laggard")
         && q.param("size", null).equals("500"));
+  }
+
+  /** 250 products losing money, each in two stores: a page of the chain's list (§13.2). */
+  private static JsonObject losingProducts(int page, int size) {
+    io.vertx.core.json.JsonArray products = new io.vertx.core.json.JsonArray();
+    for (int i = (page - 1) * size; i < Math.min(page * size, 250); i++) {
+      products.add(new JsonObject().put("sku", "L" + i).put("name", "=HYPERLINK(\"x\")").put("category", "饮料")
+        .put("quantity", 3).put("revenue", 9.5).put("gross_profit", -1.25).put("gross_margin", -0.1316)
+        .put("stores", new io.vertx.core.json.JsonArray()
+          .add(new JsonObject().put("code", "S001").put("name", "一店").put("gross_profit", -1.0))
+          .add(new JsonObject().put("code", "S002").put("name", "二店").put("gross_profit", -0.25))));
+    }
+    return new JsonObject().put("store", "all").put("from", "2026-10-01").put("to", "2026-10-30").put("page", page)
+      .put("size", size).put("total", 250).put("loss", -312.5).put("products", products);
+  }
+
+  /** The chain's money-losing products export every page (200 at a time), their stores joined in one cell. */
+  @Test
+  void theChainsMoneyLosingProductsExportEveryPageWithTheirStores() {
+    List<List<String>> rows = parseCsv(csvBody(gateway.get("/api/v1/stores/all/losing-products?format=csv")));
+    assertThat(rows.get(0)).containsExactly("商品编码", "商品", "品类", "销量", "商品实收额", "利润额", "毛利率", "亏损门店");
+    assertThat(rows).hasSize(251);
+    assertThat(rows.get(1)).containsExactly("L0", "'=HYPERLINK(\"x\")", "饮料", "3", "9.50", "-1.25", "-13.16%", "S001、S002");
+    assertThat(rows.get(250).get(0)).isEqualTo("L249");
+    assertThat(gateway.seenByCache.stream().map(DashboardQuery::fromJson)
+      .filter(q -> q.kind() == QueryKind.LOSING_PRODUCTS).map(q -> q.param("page", null) + "/" + q.param("size", null)))
+      .containsExactly("1/200", "2/200");
   }
 
   /** Figures: how long a 50,000-line export takes through the stand-in (100 pages of 500), and how large it is. */

@@ -103,7 +103,7 @@ class ExportStackTest {
       "/api/v1/stores/S001/overview", "kpis", "/api/v1/stores/all/trend", "days", "/api/v1/stores/S001/channels", "channels",
       "/api/v1/stores/S001/categories", "categories", "/api/v1/stores/S001/hours", "hours",
       "/api/v1/stores/S001/products", "products", "/api/v1/stores/S001/diagnosis", "products",
-      "/api/v1/ranking", "stores", "/api/v1/stores/all/losing-products", "products");
+      "/api/v1/ranking", "stores");
     for (Map.Entry<String, String> view : views.entrySet()) {
       String uri = view.getKey() + "?" + RANGE;
       JsonObject json = get(uri).bodyAsJsonObject();
