@@ -102,7 +102,15 @@ public final class Standalone implements Callable<Integer> {
       LOG.error("StoreDash failed: {}", Redaction.message(e), Redaction.throwable(e));
       return cmd.getCommandSpec().exitCodeOnExecutionException();
     });
-    int exit = command.execute(args);
+    int exit;
+    try {
+      exit = command.execute(args);
+    } catch (Error e) {
+      // An error picocli lets through (a class missing from the jar, say) would end only this thread: the services'
+      // threads would keep a StoreDash alive that never becomes ready. It ends here, saying why.
+      LOG.error("StoreDash failed: {}", Redaction.message(e), Redaction.throwable(e));
+      exit = 1;
+    }
     // The services keep the JVM running after call() returns 0; a finished command (backup, restore) ends it.
     if (exit != 0 || command.getParseResult() != null && command.getParseResult().hasSubcommand()) {
       System.exit(exit);
