@@ -156,7 +156,9 @@ class ExportStackTest {
       }
       assertThat(rows).as("the demo store has something to do").isPositive();
     }
-    String csv = get(uri + "?format=csv").bodyAsString();
+    HttpResponse<Buffer> file = get(uri + "?format=csv");
+    assertThat(file.getHeader("Content-Disposition")).contains("S001_actions_" + json.getString("day") + "_" + json.getString("day") + ".csv");
+    String csv = file.bodyAsString();
     assertThat(csv).startsWith("\uFEFF紧急").contains("建议");
   }
 

@@ -292,7 +292,7 @@ final class ViewExport {
   }
 
   private String fileName(Map<String, Object> view, Language language) {
-    return FileName.of(storeOf(view), spec.name().in(language), text(view.get("from")), text(view.get("to")),
+    return FileName.of(storeOf(view), spec.name().in(language), bound(view, "from"), bound(view, "to"),
       filters(), request.format());
   }
 
@@ -308,7 +308,7 @@ final class ViewExport {
     lines.put(lang.pick("门店", "Store"), storeOf(view).equals(DashboardQuery.ALL_STORES)
       ? lang.pick("全部门店（你可查看的）", "All stores (that you may see)") : storeOf(view));
     lines.put(lang.pick("内容", "View"), spec.tables().get(0).title().in(lang));
-    lines.put(lang.pick("日期范围", "Range"), text(view.get("from")) + " – " + text(view.get("to")));
+    lines.put(lang.pick("日期范围", "Range"), bound(view, "from") + " – " + bound(view, "to"));
     StringJoiner filters = new StringJoiner(lang.pick("；", "; "));
     filters().forEach((name, value) -> filters.add(name + "=" + value));
     lines.put(lang.pick("筛选", "Filters"), filters.length() == 0 ? lang.pick("无", "none") : filters.toString());
@@ -318,6 +318,11 @@ final class ViewExport {
     lines.put(lang.pick("单位", "Units"), lang.pick("金额为元（2 位小数）；比率为百分比；环比的比率变化为百分点",
       "money in yuan (2 decimals); ratios as percentages; changes of ratios in percentage points"));
     return lines;
+  }
+
+  /** An end of the view's range; a view of one day (今日必做: {@code day}, no range) is the range of that day. */
+  private static String bound(Map<String, Object> view, String end) {
+    return text(view.get(end) != null ? view.get(end) : view.get("day"));
   }
 
   private static String text(Object value) {
