@@ -116,7 +116,7 @@ public final class QueryVerticle extends VerticleBase {
           // A change of a fee flag rewrites figures; the list is signed too, so the address has one rule.
           register(Addresses.CHANNELS, context.signatures().verified(Addresses.CHANNELS, this::channels)),
           register(Addresses.ACTION_SETTINGS, context.signatures().verified(Addresses.ACTION_SETTINGS,
-            message -> admin(message, actionSettings::handle))),
+            message -> command(message, actionSettings::handle))),
           // The history names who imported what; the undo rewrites figures.
           register(Addresses.IMPORT_HISTORY, context.signatures().verified(Addresses.IMPORT_HISTORY, this::importHistory)),
           imports.register(Addresses.IMPORT));
@@ -210,25 +210,6 @@ public final class QueryVerticle extends VerticleBase {
 
   /** A JSON command answered by {@code handler}: its result, or its failure's code and sentence. */
   private void command(Message<Object> message, Function<JsonObject, Future<JsonObject>> handler) {
-    JsonObject command;
-    try {
-      command = asJson(message.body());
-    } catch (IllegalArgumentException e) {
-      message.fail(Failure.BAD_REQUEST.code(), e.getMessage());
-      return;
-    }
-    context.inFlight().track(handler.apply(command)).onComplete(ar -> {
-      if (ar.succeeded()) {
-        message.reply(ar.result());
-      } else {
-        ReplyException failure = StorageFailures.asReply(ar.cause());
-        message.fail(failure.failureCode(), failure.getMessage());
-      }
-    });
-  }
-
-  /** An HQ command ({@link Addresses#ACTION_SETTINGS}): its answer, or its failure with the contract's code. */
-  private void admin(Message<Object> message, Function<JsonObject, Future<JsonObject>> handler) {
     JsonObject command;
     try {
       command = asJson(message.body());
