@@ -182,10 +182,20 @@ function searchParams() {
  * GET of a view. A 400 naming a parameter of OPTIONAL_PARAMETERS means this gateway does not know it yet: the
  * parameter is dropped, remembered, and the view asked again without it.
  */
-async function getView(path, params) {
+/** Times a panel asks again after a 429 (admission control shed it: its computation waits for the client's others). */
+const SHED_RETRIES = 3;
+
+async function getView(path, params, shed = 0) {
   try {
     return await getJson(path + query(params));
   } catch (error) {
+    if (error instanceof ApiError && error.status === 429 && shed < SHED_RETRIES) {
+      // The page asks every panel at once; over a long range of all stores they can pass the client's budget
+      // (docs/DESIGN.md §12.3). A shed panel asks again when the gateway says, so the person sees figures, not "busy".
+      const seconds = Math.min(error.retryAfter || 1, 5);
+      await new Promise(resolve => setTimeout(resolve, seconds * 1000));
+      return getView(path, params, shed + 1);
+    }
     const parameter = error instanceof ApiError && error.status === 400 ? error.parameter : null;
     if (parameter && OPTIONAL_PARAMETERS.has(parameter) && params[parameter] !== undefined) {
       state.unsupported.add(parameter);

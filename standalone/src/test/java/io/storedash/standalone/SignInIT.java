@@ -261,7 +261,7 @@ class SignInIT {
       .getString("csrf_token");
     assertThat(http.send(elsewhere.copy().DELETE().header("X-CSRF-Token", csrf).build(), HttpResponse.BodyHandlers.ofString())
       .statusCode()).isEqualTo(204);
-    chromium.byCss("button[data-days='7']").click();
+    chromium.byCss("button[data-preset='days7']").click();
     waitForForm();
     assertThat(chromium.byCss("#signin-notice").isDisplayed()).isTrue();
   }
